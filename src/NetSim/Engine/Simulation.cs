@@ -1,0 +1,270 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace NetSim.Engine;
+
+/// <summary>
+/// A discrete-event simulation: a clock, the events scheduled on it, and the loop that
+/// runs them in order. Everything in a simulated network belongs to one
+/// <see cref="Simulation"/>; there is nothing static or global.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Events run in order of time, and events at the same instant run in the order they were
+/// scheduled, so a run is a pure function of the model, its inputs and <see cref="Seed"/>.
+/// The simulation is single-threaded: schedule, cancel and run from one thread.
+/// </para>
+/// <para>
+/// There are two ways to schedule. The hot-path form,
+/// <see cref="Schedule(SimDuration, IEventTarget, int, long)"/>, stores a target, a kind
+/// and an argument, and allocates nothing to schedule or to run. The convenience form,
+/// <see cref="Schedule(SimDuration, Action)"/>, takes a delegate (and allocates).
+/// </para>
+/// </remarks>
+public sealed class Simulation
+{
+    private readonly EventQueue queue = new();
+    private readonly HashSet<string> randomSourceNames = new(StringComparer.Ordinal);
+    private readonly ILogger logger;
+    private int cancelledPending;
+    private bool stopRequested;
+
+    /// <summary>Creates a simulation at time zero with no events.</summary>
+    /// <param name="seed">The seed every random source of this simulation is derived from.</param>
+    /// <param name="loggerFactory">Where log messages go; none are written when null.</param>
+    public Simulation(ulong seed = 0, ILoggerFactory? loggerFactory = null)
+    {
+        Seed = seed;
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = LoggerFactory.CreateLogger<Simulation>();
+    }
+
+    /// <summary>The seed every random source of this simulation is derived from.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The logger factory that the simulation and its components log through.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The current simulated time: the time of the event being run, or of the last one run.</summary>
+    public SimTime Now { get; private set; }
+
+    /// <summary>How many events have run so far. Cancelled events are not counted.</summary>
+    public long EventsExecuted { get; private set; }
+
+    /// <summary>How many events are scheduled and neither run nor cancelled.</summary>
+    public int PendingEvents => queue.Count - cancelledPending;
+
+    /// <summary>True while <see cref="Run"/>, <see cref="RunUntil"/> or <see cref="RunFor"/> is running events.</summary>
+    public bool IsRunning { get; private set; }
+
+    internal EventQueue Queue => queue;
+
+    /// <summary>
+    /// Schedules <paramref name="target"/>'s <see cref="IEventTarget.OnEvent"/> to run
+    /// <paramref name="delay"/> from now. Allocates nothing.
+    /// </summary>
+    /// <param name="delay">How long from now; zero runs it after the events already scheduled for now.</param>
+    /// <param name="target">Who runs the event.</param>
+    /// <param name="kind">Passed to the target: what happened.</param>
+    /// <param name="argument">Passed to the target: to what.</param>
+    /// <returns>A handle to cancel the event with.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="OverflowException">The event's time is after <see cref="SimTime.MaxValue"/>.</exception>
+    public EventHandle Schedule(SimDuration delay, IEventTarget target, int kind = 0, long argument = 0)
+    {
+        if (delay < SimDuration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(delay),
+                $"Cannot schedule an event at {Now.SinceStart + delay} (a delay of {delay}): the simulation is already at {Now}.");
+        }
+
+        return ScheduleAt(Now + delay, target, kind, argument);
+    }
+
+    /// <summary>
+    /// Schedules <paramref name="target"/>'s <see cref="IEventTarget.OnEvent"/> to run at
+    /// <paramref name="time"/>. Allocates nothing.
+    /// </summary>
+    /// <returns>A handle to cancel the event with.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before <see cref="Now"/>.</exception>
+    public EventHandle ScheduleAt(SimTime time, IEventTarget target, int kind = 0, long argument = 0)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (time < Now)
+        {
+            ThrowInPast(time);
+        }
+
+        return queue.Enqueue(time.Picoseconds, target, kind, argument);
+    }
+
+    /// <summary>Schedules <paramref name="action"/> to run <paramref name="delay"/> from now.</summary>
+    /// <returns>A handle to cancel the event with.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="OverflowException">The event's time is after <see cref="SimTime.MaxValue"/>.</exception>
+    public EventHandle Schedule(SimDuration delay, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Schedule(delay, new ActionTarget(action));
+    }
+
+    /// <summary>Schedules <paramref name="action"/> to run at <paramref name="time"/>.</summary>
+    /// <returns>A handle to cancel the event with.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before <see cref="Now"/>.</exception>
+    public EventHandle ScheduleAt(SimTime time, Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return ScheduleAt(time, new ActionTarget(action));
+    }
+
+    /// <summary>
+    /// Cancels a scheduled event in O(1): it will not run and will not count as executed.
+    /// Safe to call twice, after the event ran, or with <see cref="EventHandle.None"/>.
+    /// </summary>
+    /// <returns>True when the event was pending and is now cancelled.</returns>
+    public bool Cancel(EventHandle handle)
+    {
+        if (!queue.Cancel(handle))
+        {
+            return false;
+        }
+
+        cancelledPending++;
+        return true;
+    }
+
+    /// <summary>True when the event is scheduled and has neither run nor been cancelled.</summary>
+    public bool IsPending(EventHandle handle) => queue.IsPending(handle);
+
+    /// <summary>
+    /// Runs events until none are left or <see cref="Stop"/> is called. <see cref="Now"/>
+    /// is then the time of the last event run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void Run() => RunCore(SimTime.MaxValue, advanceClockToLimit: false);
+
+    /// <summary>
+    /// Runs every event whose time is at or before <paramref name="limit"/> (events at
+    /// exactly <paramref name="limit"/> do run), then sets <see cref="Now"/> to
+    /// <paramref name="limit"/>. If <see cref="Stop"/> is called first, it returns at once
+    /// and <see cref="Now"/> stays at the time of the event that called it. Later events
+    /// stay scheduled, so the run can be continued.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is before <see cref="Now"/>.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void RunUntil(SimTime limit)
+    {
+        if (limit < Now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"Cannot run until {limit}: the simulation is already at {Now}.");
+        }
+
+        RunCore(limit, advanceClockToLimit: true);
+    }
+
+    /// <summary>Runs for <paramref name="duration"/> of simulated time: <c>RunUntil(Now + duration)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void RunFor(SimDuration duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, SimDuration.Zero);
+        RunUntil(Now + duration);
+    }
+
+    /// <summary>
+    /// Asks the running loop to return after the current event. Meant to be called from
+    /// inside an event; outside a run it does nothing. The remaining events stay scheduled.
+    /// </summary>
+    public void Stop()
+    {
+        if (IsRunning)
+        {
+            stopRequested = true;
+            SimulationLog.StopRequested(logger, Now);
+        }
+    }
+
+    /// <summary>
+    /// Creates the random source named <paramref name="name"/>, derived from <see cref="Seed"/>
+    /// and the name alone: adding a component with a stream of its own changes no other
+    /// component's numbers. Give each component a name of its own, such as
+    /// "cable:pc1-switch/loss".
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, or a stream of that name was already created.</exception>
+    public RandomSource CreateRandomSource(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!randomSourceNames.Add(name))
+        {
+            throw new ArgumentException(
+                $"A random source named '{name}' was already created in this simulation; two components sharing one name would draw the same numbers.",
+                nameof(name));
+        }
+
+        SimulationLog.RandomSourceCreated(logger, Now, name);
+        return RandomSource.ForName(Seed, name);
+    }
+
+    private void RunCore(SimTime limit, bool advanceClockToLimit)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
+        }
+
+        IsRunning = true;
+        stopRequested = false;
+        long executedBefore = EventsExecuted;
+        SimulationLog.RunStarting(logger, Now, PendingEvents);
+        bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
+        try
+        {
+            long limitPicoseconds = limit.Picoseconds;
+            while (queue.Count > 0 && queue.PeekTime <= limitPicoseconds)
+            {
+                long time = queue.PeekTime;
+                IEventTarget? target = queue.Dequeue(out int kind, out long argument);
+                if (target is null)
+                {
+                    cancelledPending--;
+                    continue;
+                }
+
+                Now = SimTime.FromPicoseconds(time);
+                EventsExecuted++;
+                if (traceEvents)
+                {
+                    SimulationLog.EventRunning(logger, Now, target, kind, argument);
+                }
+
+                target.OnEvent(kind, argument);
+                if (stopRequested)
+                {
+                    break;
+                }
+            }
+
+            if (advanceClockToLimit && !stopRequested)
+            {
+                Now = limit;
+            }
+        }
+        finally
+        {
+            IsRunning = false;
+            SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : "limit reached");
+        }
+    }
+
+    private void ThrowInPast(SimTime time) =>
+        throw new ArgumentOutOfRangeException(nameof(time), $"Cannot schedule an event at {time}: the simulation is already at {Now}.");
+
+    // The convenience form's event: one small object per scheduled delegate.
+    private sealed class ActionTarget(Action action) : IEventTarget
+    {
+        public void OnEvent(int kind, long argument) => action();
+
+        public override string ToString() => action.Method.Name;
+    }
+}
