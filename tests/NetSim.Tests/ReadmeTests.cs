@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace NetSim.Tests;
+
+/// <summary>The README's example is a sample that compiles, and it prints what the README says.</summary>
+public class ReadmeTests
+{
+    private static readonly string Root = FindRoot();
+
+    [Fact]
+    public void The_usage_example_is_the_HelloSimulation_sample()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        string sample = File.ReadAllText(Path.Combine(Root, "samples", "HelloSimulation", "Program.cs"));
+
+        Block(readme, "csharp").Should().Be(sample.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_sample_prints_what_the_README_shows()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        MethodInfo main = Assembly.Load("HelloSimulation").EntryPoint!;
+        var output = new StringWriter { NewLine = "\n" };
+        TextWriter original = Console.Out;
+        try
+        {
+            Console.SetOut(output);
+            main.Invoke(null, main.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        output.ToString().Should().Be(Block(readme, "text"));
+    }
+
+    private static string Block(string markdown, string language)
+    {
+        Match match = FencedBlock(language).Match(markdown.ReplaceLineEndings("\n"));
+        match.Success.Should().BeTrue($"the README has a ```{language} block");
+        return match.Groups["code"].Value;
+    }
+
+    private static Regex FencedBlock(string language) => new($"```{language}\n(?<code>.*?)```", RegexOptions.Singleline);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NetSim.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("NetSim.sln not found above " + AppContext.BaseDirectory);
+    }
+}
