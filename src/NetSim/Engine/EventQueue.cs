@@ -1,77 +1,84 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
 
 namespace NetSim.Engine;
 
 /// <summary>
-/// The future event set: pending events ordered by (time, scheduling sequence).
+/// The future event set: pending events, taken out in order of (time, scheduling order).
 /// </summary>
 /// <remarks>
 /// <para>
-/// A 4-ary min-heap of compact 16-byte keys, with each event's payload (target, kind,
-/// argument) kept apart in a slot table. A key is the event's time and one 64-bit word
-/// holding the scheduling sequence number (high 40 bits) above the payload's slot index
-/// (low 24 bits); since sequence numbers are unique, comparing that word compares
-/// sequences. Four sibling keys fill one 64-byte cache line, so a level of the heap costs
-/// about one cache miss, and the payloads are touched once on the way in and once on the
-/// way out. benchmarks/README.md records the measurements behind this choice.
+/// A radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990), which fits a discrete-event
+/// simulation because no event is ever scheduled before the last one taken out. An event
+/// with time t waits in bucket b = the position of the highest bit in which t differs from
+/// <c>last</c>, the time of the last event taken out (bucket 0 when t == last). When bucket
+/// 0 is empty, the lowest non-empty bucket is scanned for its earliest time, which becomes
+/// <c>last</c>, and its events are spread into lower buckets. Every access is a sequential
+/// walk through an array, which is why it beats heaps once the events no longer fit in the
+/// cache (benchmarks/README.md has the measurements).
 /// </para>
 /// <para>
-/// Cancelling an event clears its slot's target in O(1); the key stays in the heap and is
-/// discarded when it reaches the top. Each slot has a generation, bumped when the slot is
-/// freed, so a stale <see cref="EventHandle"/> cancels nothing.
+/// Equal times keep their scheduling order without sequence numbers: events with the same
+/// time are always in the same bucket, buckets are appended to in scheduling order, and
+/// spreading a bucket keeps its order. Bucket 0 is a FIFO queue.
+/// </para>
+/// <para>
+/// The buckets hold only (time, slot). Each event's payload (target, kind, argument) sits
+/// in a slot table. Cancelling an event clears its slot's target in O(1); the entry is
+/// discarded when it comes out. Each slot has a generation, bumped when the slot is freed,
+/// so a stale <see cref="EventHandle"/> cancels nothing.
 /// </para>
 /// </remarks>
 internal sealed class EventQueue
 {
-    /// <summary>Bits of the key word that hold the slot index.</summary>
-    internal const int SlotBits = 24;
+    private const int BucketCount = 64; // times are non-negative longs: t ^ last < 2^63
+    private const int ChunkShift = 8; // buckets are chains of 256-entry chunks from one shared arena
+    private const int ChunkSize = 1 << ChunkShift;
+    private const int None = -1;
 
-    /// <summary>The most events that can be pending at once.</summary>
-    internal const int MaxPending = 1 << SlotBits;
+    // The arena: chunk c is entries [c * ChunkSize, (c + 1) * ChunkSize). Free chunks are
+    // linked through nextChunk, so memory follows the number of pending events, and once it
+    // has reached its peak nothing more is allocated.
+    private Entry[] arena;
+    private int[] nextChunk;
+    private int chunksInUse;
+    private int freeChunk = None;
 
-    /// <summary>Sequence numbers run below this; on reaching it the pending events are renumbered.</summary>
-    internal const ulong SequenceLimit = 1UL << (64 - SlotBits);
-
-    private const ulong SlotMask = MaxPending - 1;
-    private const int NoSlot = -1;
-
-    private Key[] heap;
-    private Slot[] slots;
+    // Per bucket: its first and last chunk, and how many entries the last chunk holds.
+    // Bucket 0 is a FIFO queue read from frontOffset in its first chunk.
+    private readonly int[] headChunk = new int[BucketCount];
+    private readonly int[] tailChunk = new int[BucketCount];
+    private readonly int[] tailCount = new int[BucketCount];
+    private int frontOffset;
+    private ulong nonEmptyBuckets; // bit b set when bucket b (b >= 1) holds entries
+    private long last;
     private int count;
-    private int slotsInUse; // slots [0, slotsInUse) have been handed out at least once
-    private int freeSlot = NoSlot; // head of the free list, linked through Slot.Argument
-    private ulong nextSequence;
 
-    public EventQueue(int initialCapacity = 256)
+    private Slot[] slots;
+    private int slotsInUse; // slots [0, slotsInUse) have been handed out at least once
+    private int freeSlot = None; // head of the free list, linked through Slot.Argument
+
+    public EventQueue(int initialChunks = 128)
     {
-        heap = new Key[initialCapacity];
-        slots = new Slot[initialCapacity];
+        arena = new Entry[initialChunks * ChunkSize];
+        nextChunk = new int[initialChunks];
+        slots = new Slot[256];
+        headChunk.AsSpan().Fill(None);
+        tailChunk.AsSpan().Fill(None);
     }
 
-    /// <summary>Events in the heap, cancelled ones included.</summary>
+    /// <summary>Events waiting, cancelled ones included.</summary>
     public int Count => count;
 
-    /// <summary>The time of the earliest event; only valid when <see cref="Count"/> is not zero.</summary>
-    public long PeekTime => heap[0].Time;
-
-    /// <summary>For tests: the sequence number the next event will get.</summary>
-    internal ulong NextSequence
-    {
-        get => nextSequence;
-        set => nextSequence = value;
-    }
-
-    /// <summary>Adds an event and returns its handle.</summary>
+    /// <summary>
+    /// Adds an event. A time before the last event taken out is accepted too (it happens
+    /// only when cancelled events at the end of a run were taken out past the clock), at the
+    /// cost of re-sorting the pending entries into their buckets.
+    /// </summary>
     public EventHandle Enqueue(long time, IEventTarget target, int kind, long argument)
     {
-        if (count == heap.Length)
+        if (time < last)
         {
-            Grow();
-        }
-
-        if (nextSequence == SequenceLimit)
-        {
-            Renumber();
+            Rebase(time);
         }
 
         int slotIndex = AllocateSlot();
@@ -80,20 +87,45 @@ internal sealed class EventQueue
         slot.Kind = kind;
         slot.Argument = argument;
 
-        ulong word = (nextSequence++ << SlotBits) | (uint)slotIndex;
-        SiftUp(count++, new Key(time, word));
+        Append(BucketOf(time), new Entry(time, slotIndex));
+        count++;
         return new EventHandle(slotIndex, slot.Generation);
     }
 
     /// <summary>
-    /// Removes the earliest event and returns its payload. The target is null when the
-    /// event was cancelled.
+    /// Takes out the earliest event if its time is at or before <paramref name="limit"/>,
+    /// and returns its time and payload; the target is null when the event was cancelled.
+    /// Returns false, changing nothing, when there is no such event.
     /// </summary>
-    public IEventTarget? Dequeue(out int kind, out long argument)
+    public bool TryDequeue(long limit, out long time, out IEventTarget? target, out int kind, out long argument)
     {
-        int slotIndex = (int)(heap[0].Word & SlotMask);
+        if ((headChunk[0] == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
+        {
+            time = 0;
+            target = null;
+            kind = 0;
+            argument = 0;
+            return false;
+        }
+
+        int front = headChunk[0];
+        int slotIndex = arena[(front << ChunkShift) + frontOffset++].Slot;
+        if (front == tailChunk[0] ? frontOffset == tailCount[0] : frontOffset == ChunkSize)
+        {
+            headChunk[0] = nextChunk[front];
+            if (front == tailChunk[0])
+            {
+                tailChunk[0] = None;
+            }
+
+            FreeChunk(front);
+            frontOffset = 0;
+        }
+
+        count--;
         ref Slot slot = ref slots[slotIndex];
-        IEventTarget? target = slot.Target;
+        time = last;
+        target = slot.Target;
         kind = slot.Kind;
         argument = slot.Argument;
 
@@ -102,14 +134,7 @@ internal sealed class EventQueue
         slot.Generation = unchecked(slot.Generation + 1);
         slot.Argument = freeSlot;
         freeSlot = slotIndex;
-
-        int last = --count;
-        if (last > 0)
-        {
-            SiftDown(heap[last]);
-        }
-
-        return target;
+        return true;
     }
 
     /// <summary>Cancels a pending event. False when the handle names no pending event.</summary>
@@ -133,10 +158,146 @@ internal sealed class EventQueue
             && slots[slotIndex].Target is not null;
     }
 
+    private int BucketOf(long time) => time == last ? 0 : BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last));
+
+    private void Append(int bucket, Entry entry)
+    {
+        int tail = tailChunk[bucket];
+        if (tail == None)
+        {
+            tail = AllocateChunk();
+            headChunk[bucket] = tail;
+            tailChunk[bucket] = tail;
+            tailCount[bucket] = 0;
+            nonEmptyBuckets |= 1UL << bucket;
+        }
+        else if (tailCount[bucket] == ChunkSize)
+        {
+            int next = AllocateChunk();
+            nextChunk[tail] = next;
+            tailChunk[bucket] = next;
+            tailCount[bucket] = 0;
+            tail = next;
+        }
+
+        arena[(tail << ChunkShift) + tailCount[bucket]++] = entry;
+    }
+
+    // Bucket 0 is empty and count > 0: the lowest non-empty bucket holds the earliest time.
+    // Unless that time is after `limit`, make it `last` and spread the bucket's entries, in
+    // order, into lower buckets; the earliest ones land in bucket 0.
+    private bool TryRefillFront(long limit)
+    {
+        int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
+        int first = headChunk[source];
+        int lastChunk = tailChunk[source];
+        int lastCount = tailCount[source];
+        long earliest = long.MaxValue;
+        for (int chunk = first; chunk != None; chunk = nextChunk[chunk])
+        {
+            ReadOnlySpan<Entry> entries = arena.AsSpan(chunk << ChunkShift, chunk == lastChunk ? lastCount : ChunkSize);
+            foreach (Entry entry in entries)
+            {
+                earliest = Math.Min(earliest, entry.Time);
+            }
+        }
+
+        if (earliest > limit)
+        {
+            return false; // peeking must not move `last` past the clock
+        }
+
+        last = earliest;
+        headChunk[source] = None;
+        tailChunk[source] = None;
+        nonEmptyBuckets &= ~(1UL << source);
+        for (int chunk = first; chunk != None;)
+        {
+            int n = chunk == lastChunk ? lastCount : ChunkSize;
+            for (int i = 0; i < n; i++)
+            {
+                Entry entry = arena[(chunk << ChunkShift) + i];
+                Append(BucketOf(entry.Time), entry); // always a bucket below `source`
+            }
+
+            int next = nextChunk[chunk];
+            FreeChunk(chunk); // read to the end: lower buckets may take it now
+            chunk = next;
+        }
+
+        return true;
+    }
+
+    // Makes `time` (before `last`) the new base: every pending entry is put back into the
+    // bucket it belongs to relative to it. Bucket by bucket, in order, so that equal times
+    // (always in one bucket) keep their order. Rare, so it may allocate.
+    private void Rebase(long time)
+    {
+        if (count == 0)
+        {
+            last = time; // nothing to move
+            return;
+        }
+
+        var pending = new List<Entry>(count);
+        for (int bucket = 0; bucket < BucketCount; bucket++)
+        {
+            int offset = bucket == 0 ? frontOffset : 0;
+            for (int chunk = headChunk[bucket]; chunk != None;)
+            {
+                int n = chunk == tailChunk[bucket] ? tailCount[bucket] : ChunkSize;
+                pending.AddRange(arena.AsSpan((chunk << ChunkShift) + offset, n - offset));
+                offset = 0;
+                int next = nextChunk[chunk];
+                FreeChunk(chunk);
+                chunk = next;
+            }
+
+            headChunk[bucket] = None;
+            tailChunk[bucket] = None;
+        }
+
+        frontOffset = 0;
+        nonEmptyBuckets = 0;
+        last = time;
+        foreach (Entry entry in pending)
+        {
+            Append(BucketOf(entry.Time), entry);
+        }
+    }
+
+    private int AllocateChunk()
+    {
+        int chunk = freeChunk;
+        if (chunk != None)
+        {
+            freeChunk = nextChunk[chunk];
+        }
+        else
+        {
+            if (chunksInUse == nextChunk.Length)
+            {
+                Array.Resize(ref arena, arena.Length * 2);
+                Array.Resize(ref nextChunk, nextChunk.Length * 2);
+            }
+
+            chunk = chunksInUse++;
+        }
+
+        nextChunk[chunk] = None;
+        return chunk;
+    }
+
+    private void FreeChunk(int chunk)
+    {
+        nextChunk[chunk] = freeChunk;
+        freeChunk = chunk;
+    }
+
     private int AllocateSlot()
     {
         int slotIndex = freeSlot;
-        if (slotIndex != NoSlot)
+        if (slotIndex != None)
         {
             freeSlot = (int)slots[slotIndex].Argument;
             return slotIndex;
@@ -150,92 +311,7 @@ internal sealed class EventQueue
         return slotsInUse++;
     }
 
-    private void Grow()
-    {
-        if (heap.Length >= MaxPending)
-        {
-            throw new InvalidOperationException(
-                $"The simulation already has {MaxPending:N0} events pending, the most it can hold. " +
-                "A model that schedules this many events ahead is likely scheduling in a loop that never ends.");
-        }
-
-        Array.Resize(ref heap, Math.Min(heap.Length * 2, MaxPending));
-    }
-
-    // Restores the heap after a new key was placed at `hole`: moves it up past larger parents.
-    private void SiftUp(int hole, Key key)
-    {
-        Key[] keys = heap;
-        while (hole > 0)
-        {
-            int parent = (hole - 1) >> 2;
-            if (!IsEarlier(key, keys[parent]))
-            {
-                break;
-            }
-
-            keys[hole] = keys[parent];
-            hole = parent;
-        }
-
-        keys[hole] = key;
-    }
-
-    // Fills the hole left at the root with `key` (the former last key): moves the hole
-    // down past smaller children until `key` fits.
-    private void SiftDown(Key key)
-    {
-        Key[] keys = heap;
-        int n = count;
-        int hole = 0;
-        while (true)
-        {
-            int first = (hole << 2) + 1;
-            if (first >= n)
-            {
-                break;
-            }
-
-            int best = first;
-            int end = Math.Min(first + 4, n);
-            for (int child = first + 1; child < end; child++)
-            {
-                if (IsEarlier(keys[child], keys[best]))
-                {
-                    best = child;
-                }
-            }
-
-            if (!IsEarlier(keys[best], key))
-            {
-                break;
-            }
-
-            keys[hole] = keys[best];
-            hole = best;
-        }
-
-        keys[hole] = key;
-    }
-
-    // Sequence numbers are about to run out: give the pending events fresh ones, 0..count-1,
-    // in their current order. A sorted array is a valid heap. Happens once per 2^40 events.
-    private void Renumber()
-    {
-        Span<Key> pending = heap.AsSpan(0, count);
-        pending.Sort(static (a, b) => IsEarlier(a, b) ? -1 : IsEarlier(b, a) ? 1 : 0);
-        for (int i = 0; i < pending.Length; i++)
-        {
-            pending[i] = new Key(pending[i].Time, ((ulong)i << SlotBits) | (pending[i].Word & SlotMask));
-        }
-
-        nextSequence = (ulong)count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsEarlier(Key a, Key b) => a.Time < b.Time || (a.Time == b.Time && a.Word < b.Word);
-
-    private readonly record struct Key(long Time, ulong Word);
+    private readonly record struct Entry(long Time, int Slot);
 
     private struct Slot
     {

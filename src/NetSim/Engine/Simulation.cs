@@ -221,10 +221,8 @@ public sealed class Simulation
         try
         {
             long limitPicoseconds = limit.Picoseconds;
-            while (queue.Count > 0 && queue.PeekTime <= limitPicoseconds)
+            while (queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
             {
-                long time = queue.PeekTime;
-                IEventTarget? target = queue.Dequeue(out int kind, out long argument);
                 if (target is null)
                 {
                     cancelledPending--;

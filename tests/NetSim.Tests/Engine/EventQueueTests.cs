@@ -4,25 +4,10 @@ namespace NetSim.Tests.Engine;
 
 public class EventQueueTests
 {
-    [Fact]
-    public void Renumbering_when_sequence_numbers_run_out_keeps_the_order_of_ties()
-    {
-        var sim = new Simulation();
-        var ran = new List<int>();
-        sim.Queue.NextSequence = EventQueue.SequenceLimit - 3;
-        for (int i = 0; i < 10; i++)
-        {
-            int n = i;
-            sim.Schedule(SimDuration.FromMicroseconds(i % 2), () => ran.Add(n)); // crosses the limit at i = 3
-        }
-
-        sim.Queue.NextSequence.Should().BeLessThan(EventQueue.SequenceLimit - 3, "the queue renumbered");
-        sim.Run();
-        ran.Should().Equal(0, 2, 4, 6, 8, 1, 3, 5, 7, 9);
-    }
-
-    [Fact]
-    public void Matches_a_sorted_reference_through_interleaved_runs_and_cancellations()
+    [Theory]
+    [InlineData(1_000L)]
+    [InlineData(1L << 40)]
+    public void Matches_a_sorted_reference_through_interleaved_runs_and_cancellations(long spread)
     {
         var sim = new Simulation();
         var random = new RandomSource(2024);
@@ -36,7 +21,7 @@ public class EventQueueTests
             for (int i = 0; i < 200; i++)
             {
                 int id = nextId++;
-                long time = sim.Now.Picoseconds + random.NextInt64(1_000);
+                long time = sim.Now.Picoseconds + random.NextInt64(spread);
                 handles[id] = sim.ScheduleAt(SimTime.FromPicoseconds(time), () => ran.Add(id));
                 reference.Add((time, id));
             }
@@ -50,7 +35,7 @@ public class EventQueueTests
                 }
             }
 
-            var limit = sim.Now + SimDuration.FromPicoseconds(500);
+            var limit = sim.Now + SimDuration.FromPicoseconds(spread / 2);
             var due = reference.Where(e => e.Time <= limit.Picoseconds).OrderBy(e => e.Time).ThenBy(e => e.Id).ToList();
             ran.Clear();
             sim.RunUntil(limit);
@@ -58,5 +43,57 @@ public class EventQueueTests
             reference.RemoveAll(e => e.Time <= limit.Picoseconds);
             sim.PendingEvents.Should().Be(reference.Count);
         }
+    }
+
+    [Fact]
+    public void A_run_that_ends_on_cancelled_events_still_accepts_events_before_them()
+    {
+        // The queue has taken out the cancelled events at 10 us and 20 us, past the clock
+        // (which stays at 1 us); the next event is earlier than those.
+        var sim = new Simulation();
+        var ran = new List<string>();
+        sim.Schedule(SimDuration.FromMicroseconds(1), () => ran.Add("1 us"));
+        sim.Cancel(sim.Schedule(SimDuration.FromMicroseconds(10), () => ran.Add("cancelled")));
+        EventHandle cancelledLater = sim.Schedule(SimDuration.FromMicroseconds(20), () => ran.Add("cancelled"));
+        sim.Schedule(SimDuration.FromMicroseconds(30), () => ran.Add("30 us"));
+        sim.Cancel(cancelledLater);
+        sim.RunUntil(SimTime.FromMicroseconds(25));
+        sim.Now.Should().Be(SimTime.FromMicroseconds(25));
+        sim.Schedule(SimDuration.FromMicroseconds(1), () => ran.Add("26 us"));
+        sim.Run();
+
+        var again = new Simulation();
+        again.Schedule(SimDuration.FromMicroseconds(1), () => ran.Add("again 1 us"));
+        again.Cancel(again.Schedule(SimDuration.FromMicroseconds(50), () => ran.Add("cancelled")));
+        again.Run();
+        again.Now.Should().Be(SimTime.FromMicroseconds(1), "a cancelled event does not move the clock");
+        again.Schedule(SimDuration.FromMicroseconds(2), () => ran.Add("again 3 us"));
+        again.Schedule(SimDuration.FromMicroseconds(1), () => ran.Add("again 2 us"));
+        again.Run();
+
+        ran.Should().Equal("1 us", "26 us", "30 us", "again 1 us", "again 2 us", "again 3 us");
+    }
+
+    [Fact]
+    public void Equal_times_keep_their_order_across_every_bucket_of_the_radix_heap()
+    {
+        // Times spread over many powers of two, each scheduled several times, interleaved.
+        var sim = new Simulation();
+        var ran = new List<(long Time, int Order)>();
+        int order = 0;
+        for (int copy = 0; copy < 3; copy++)
+        {
+            for (int bit = 0; bit < 62; bit += 3)
+            {
+                long time = (1L << bit) + copy % 2;
+                int n = order++;
+                sim.ScheduleAt(SimTime.FromPicoseconds(time), () => ran.Add((sim.Now.Picoseconds, n)));
+            }
+        }
+
+        sim.Run();
+
+        ran.Should().HaveCount(order);
+        ran.Should().Equal(ran.OrderBy(e => e.Time).ThenBy(e => e.Order));
     }
 }
