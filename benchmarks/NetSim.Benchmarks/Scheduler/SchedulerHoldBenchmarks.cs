@@ -201,7 +201,7 @@ public class SchedulerHoldBenchmarks
         return now;
     }
 
-    /// <summary>A 4-ary heap of 16-byte keys with the payloads in a slot table (Scheduler/Alternatives).</summary>
+    /// <summary>The queue this engine had before the radix heap: a 4-ary heap of 16-byte keys, payloads in a slot table (Scheduler/Alternatives).</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public long KeyHeapOfCompactKeys()
     {

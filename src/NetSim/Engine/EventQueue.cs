@@ -48,6 +48,7 @@ internal sealed class EventQueue
     private readonly int[] headChunk = new int[BucketCount];
     private readonly int[] tailChunk = new int[BucketCount];
     private readonly int[] tailCount = new int[BucketCount];
+    private readonly long[] bucketMin = new long[BucketCount]; // earliest time in each bucket, kept on append
     private int frontOffset;
     private ulong nonEmptyBuckets; // bit b set when bucket b (b >= 1) holds entries
     private long last;
@@ -64,6 +65,7 @@ internal sealed class EventQueue
         slots = new Slot[256];
         headChunk.AsSpan().Fill(None);
         tailChunk.AsSpan().Fill(None);
+        bucketMin.AsSpan().Fill(long.MaxValue);
     }
 
     /// <summary>Events waiting, cancelled ones included.</summary>
@@ -116,6 +118,7 @@ internal sealed class EventQueue
             if (front == tailChunk[0])
             {
                 tailChunk[0] = None;
+                bucketMin[0] = long.MaxValue;
             }
 
             FreeChunk(front);
@@ -158,7 +161,8 @@ internal sealed class EventQueue
             && slots[slotIndex].Target is not null;
     }
 
-    private int BucketOf(long time) => time == last ? 0 : BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last));
+    // 64 - lzcnt(t ^ last): 0 when t == last, else one more than the highest differing bit.
+    private int BucketOf(long time) => BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last));
 
     private void Append(int bucket, Entry entry)
     {
@@ -181,6 +185,10 @@ internal sealed class EventQueue
         }
 
         arena[(tail << ChunkShift) + tailCount[bucket]++] = entry;
+        if (entry.Time < bucketMin[bucket])
+        {
+            bucketMin[bucket] = entry.Time;
+        }
     }
 
     // Bucket 0 is empty and count > 0: the lowest non-empty bucket holds the earliest time.
@@ -189,27 +197,19 @@ internal sealed class EventQueue
     private bool TryRefillFront(long limit)
     {
         int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
-        int first = headChunk[source];
-        int lastChunk = tailChunk[source];
-        int lastCount = tailCount[source];
-        long earliest = long.MaxValue;
-        for (int chunk = first; chunk != None; chunk = nextChunk[chunk])
-        {
-            ReadOnlySpan<Entry> entries = arena.AsSpan(chunk << ChunkShift, chunk == lastChunk ? lastCount : ChunkSize);
-            foreach (Entry entry in entries)
-            {
-                earliest = Math.Min(earliest, entry.Time);
-            }
-        }
-
+        long earliest = bucketMin[source];
         if (earliest > limit)
         {
             return false; // peeking must not move `last` past the clock
         }
 
+        int first = headChunk[source];
+        int lastChunk = tailChunk[source];
+        int lastCount = tailCount[source];
         last = earliest;
         headChunk[source] = None;
         tailChunk[source] = None;
+        bucketMin[source] = long.MaxValue;
         nonEmptyBuckets &= ~(1UL << source);
         for (int chunk = first; chunk != None;)
         {
@@ -255,6 +255,7 @@ internal sealed class EventQueue
 
             headChunk[bucket] = None;
             tailChunk[bucket] = None;
+            bucketMin[bucket] = long.MaxValue;
         }
 
         frontOffset = 0;

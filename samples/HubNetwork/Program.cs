@@ -1,0 +1,47 @@
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Tracing;
+
+// Four computers on a hub: A sends to B, and C and D receive it too, because a hub
+// repeats every frame out of every other port. C and D throw it away: it is not for them.
+string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
+
+var sim = new Simulation(seed: 1);
+var network = new Network(sim);
+var hub = new Hub(network, "hub", 4);
+Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
+for (int i = 0; i < pcs.Length; i++)
+{
+    _ = new Cable(pcs[i].Port, hub.Ports[i], DataRate.Parse("10Mbps"), SimDuration.FromMicroseconds(1));
+}
+
+using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
+pcap?.Capture(pcs[0]);
+var trace = new TraceRecorder(network);
+
+Console.WriteLine($"A ({pcs[0].Mac}) sends one frame to B ({pcs[1].Mac}).");
+pcs[0].Send(pcs[0].CreateFrame(pcs[1].Mac, FrameSource.TestEtherType, 46));
+sim.Run();
+
+foreach (TraceEvent e in trace.Events)
+{
+    Console.WriteLine($"  {e}");
+}
+
+foreach (Nic pc in pcs.Skip(1))
+{
+    Console.WriteLine($"{pc.Name} heard {pc.Port.Counters.FramesReceived} frame(s), kept {pc.FramesDelivered}, ignored {pc.Port.Counters.Dropped(DropReason.NotForMe)} (not for it).");
+}
+
+// Now everyone talks at once: the stations share one 10 Mb/s medium and collide.
+trace.Clear();
+foreach (Nic pc in pcs)
+{
+    new FrameSource(pc, pcs[(Array.IndexOf(pcs, pc) + 1) % pcs.Length].Mac, 1000, count: 20).Start();
+}
+
+sim.Run();
+long collisions = trace.Events.Count(e => e.Kind == TraceKind.Collided);
+long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
+Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");

@@ -1,0 +1,113 @@
+using NetSim.Engine;
+
+namespace NetSim.Links;
+
+/// <summary>
+/// A full-duplex cable between two ports: each direction has its own wire and its own
+/// egress queue (<see cref="FromA"/>, <see cref="FromB"/>), so both ends can send at once.
+/// </summary>
+public sealed class Cable
+{
+    private bool isUp = true;
+
+    /// <summary>Plugs a cable of the given rate and propagation delay into ports <paramref name="a"/> and <paramref name="b"/>.</summary>
+    /// <exception cref="ArgumentException">A port is already connected, both ends are the same port, or the ports are in different networks.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is zero or the delay is negative.</exception>
+    public Cable(Port a, Port b, DataRate rate, SimDuration delay)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (ReferenceEquals(a, b))
+        {
+            throw new ArgumentException($"A cable cannot join {a} to itself.", nameof(b));
+        }
+
+        if (a.Network != b.Network)
+        {
+            throw new ArgumentException($"{a} and {b} belong to different networks.", nameof(b));
+        }
+
+        if (rate.BitsPerSecond <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, $"The cable from {a} to {b} needs a data rate above zero, not {rate}.");
+        }
+
+        if (delay < SimDuration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, $"The cable from {a} to {b} cannot have a negative delay ({delay}).");
+        }
+
+        foreach (Port port in (ReadOnlySpan<Port>)[a, b])
+        {
+            if (port.Cable is not null)
+            {
+                throw new ArgumentException($"{port} is already connected ({port.Cable}).", port == a ? nameof(a) : nameof(b));
+            }
+        }
+
+        A = a;
+        B = b;
+        Rate = rate;
+        Delay = delay;
+        FromA = new CableDirection(this, a, b);
+        FromB = new CableDirection(this, b, a);
+        if (a.Medium is not null && b.Medium is not null)
+        {
+            throw new ArgumentException($"{a} and {b} are both hub ports: joining two hubs into one collision domain is not supported.", nameof(b));
+        }
+
+        // A station on a hub shares its medium and runs half-duplex.
+        if (b.Medium is SharedMedium mediumOfB)
+        {
+            mediumOfB.Add(FromA);
+            FromA.Medium = mediumOfB;
+        }
+        else if (a.Medium is SharedMedium mediumOfA)
+        {
+            mediumOfA.Add(FromB);
+            FromB.Medium = mediumOfA;
+        }
+
+        a.Attach(this, FromA);
+        b.Attach(this, FromB);
+    }
+
+    /// <summary>One end.</summary>
+    public Port A { get; }
+
+    /// <summary>The other end.</summary>
+    public Port B { get; }
+
+    /// <summary>The data rate of each direction.</summary>
+    public DataRate Rate { get; }
+
+    /// <summary>The propagation delay from one end to the other.</summary>
+    public SimDuration Delay { get; }
+
+    /// <summary>The direction from <see cref="A"/> to <see cref="B"/>.</summary>
+    public CableDirection FromA { get; }
+
+    /// <summary>The direction from <see cref="B"/> to <see cref="A"/>.</summary>
+    public CableDirection FromB { get; }
+
+    /// <summary>
+    /// Whether the link is up. Taking it down drops the queued frames, and frames still on
+    /// the wire are lost when they would have arrived; sending while down drops at once.
+    /// </summary>
+    public bool IsUp
+    {
+        get => isUp;
+        set
+        {
+            isUp = value;
+            if (!value)
+            {
+                FromA.Flush();
+                FromB.Flush();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"cable {A} <-> {B}";
+}

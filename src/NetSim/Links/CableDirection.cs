@@ -1,0 +1,362 @@
+using NetSim.Engine;
+
+namespace NetSim.Links;
+
+/// <summary>
+/// One direction of a full-duplex cable: the egress queue of the port at its near end,
+/// the wire, and the arrival at the far port. A frame waits its turn in the queue
+/// (drop-tail when full), occupies the wire for its serialization time, and arrives when
+/// its last bit has crossed the propagation delay.
+/// </summary>
+/// <remarks>
+/// On the wire a frame takes its 8-byte preamble and start delimiter, its bytes and its
+/// 4-byte FCS; the next frame may start 12 byte times (the inter-frame gap) after the last
+/// bit (IEEE 802.3 clauses 3.1.1 and 4.4.2). At 1 Gb/s a 64-byte frame (60 bytes and the
+/// FCS) therefore takes 576 ns on the wire and 672 ns of the link, 1.488 million frames a second.
+/// </remarks>
+public sealed class CableDirection : IEventTarget
+{
+    /// <summary>Preamble and start frame delimiter, in bytes.</summary>
+    public const int PreambleLength = 8;
+
+    /// <summary>The inter-frame gap, in byte times.</summary>
+    public const int InterFrameGap = 12;
+
+    private const int TransmitDone = 1;
+    private const int Arrival = 2;
+    private const int CorruptedArrival = 3;
+    private const int HalfDuplexEnd = 4; // a half-duplex transmission ended without being aborted
+    private const int CollisionEnd = 5; // the jam after a collision ended
+    private const int Retry = 6; // a deferral or a backoff is over: try the current frame again
+
+    private readonly Simulation simulation;
+    private readonly FramePool frames;
+    private readonly SimDuration gap;
+    private FrameHandle[] queue = new FrameHandle[16];
+    private int head;
+    private long queuedBytes;
+    private bool transmitting;
+    private long framesStarted;
+    private RandomSource? random;
+    private int queueLimitFrames = 1000;
+    private long queueLimitBytes = long.MaxValue;
+
+    // Half-duplex state, used when the far end is a hub port (Medium is set).
+    private FrameHandle current;
+    private int attempts;
+    private bool collided;
+    private bool lateCollision;
+    private EventHandle endOfTransmission;
+
+    internal CableDirection(Cable cable, Port from, Port to)
+    {
+        Cable = cable;
+        From = from;
+        To = to;
+        simulation = from.Network.Simulation;
+        frames = from.Network.Frames;
+        gap = cable.Rate.TransmissionTime(InterFrameGap);
+    }
+
+    /// <summary>The cable this direction belongs to.</summary>
+    public Cable Cable { get; }
+
+    /// <summary>The port frames leave from.</summary>
+    public Port From { get; }
+
+    /// <summary>The port frames arrive at.</summary>
+    public Port To { get; }
+
+    /// <summary>What goes wrong in this direction.</summary>
+    public Impairments Impairments { get; } = new();
+
+    /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
+    public int QueuedFrames { get; private set; }
+
+    /// <summary>The most frames the egress queue holds; one more is dropped (default 1,000).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int QueueLimitFrames
+    {
+        get => queueLimitFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            queueLimitFrames = value;
+        }
+    }
+
+    /// <summary>The most bytes the egress queue holds (default: no byte limit).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public long QueueLimitBytes
+    {
+        get => queueLimitBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            queueLimitBytes = value;
+        }
+    }
+
+    /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
+    public bool IsTransmitting => transmitting;
+
+    /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
+    internal SharedMedium? Medium { get; set; }
+
+    /// <summary>When the last half-duplex transmission attempt started.</summary>
+    internal SimTime TransmitStart { get; private set; }
+
+    /// <summary>When the last half-duplex transmission attempt ends (or ended), jam included.</summary>
+    internal SimTime TransmitEnd { get; private set; }
+
+    /// <summary>True once a half-duplex transmission has been attempted.</summary>
+    internal bool HasTransmitted { get; private set; }
+
+    /// <summary>True while a half-duplex transmission attempt is on the medium.</summary>
+    internal bool IsSending { get; private set; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{From} -> {To}";
+
+    /// <summary>Runs the direction's events: a transmission ends, or a frame arrives at the far end.</summary>
+    void IEventTarget.OnEvent(int kind, long argument)
+    {
+        switch (kind)
+        {
+            case TransmitDone:
+                transmitting = false;
+                if (QueuedFrames > 0)
+                {
+                    StartNext();
+                }
+
+                return;
+            case HalfDuplexEnd:
+                EndHalfDuplex();
+                return;
+            case CollisionEnd:
+                BackOff();
+                return;
+            case Retry:
+                TryHalfDuplex();
+                return;
+        }
+
+        FrameHandle frame = FrameHandle.FromEventArgument(argument);
+        if (!Cable.IsUp)
+        {
+            To.Drop(frame, DropReason.LinkDown);
+            return;
+        }
+
+        To.Arrive(frame, fcsGood: kind != CorruptedArrival);
+    }
+
+    internal bool Enqueue(FrameHandle frame)
+    {
+        int length = frames.GetLength(frame);
+        if (QueuedFrames >= queueLimitFrames || queuedBytes + length > queueLimitBytes)
+        {
+            From.Drop(frame, DropReason.QueueFull);
+            return false;
+        }
+
+        if (QueuedFrames == queue.Length)
+        {
+            GrowQueue();
+        }
+
+        queue[(head + QueuedFrames) % queue.Length] = frame;
+        QueuedFrames++;
+        queuedBytes += length;
+        if (QueuedFrames > From.Counters.QueuePeak)
+        {
+            From.Counters.QueuePeak = QueuedFrames;
+        }
+
+        if (!transmitting)
+        {
+            StartNext();
+        }
+
+        return true;
+    }
+
+    /// <summary>Drops every queued frame (the cable went down).</summary>
+    internal void Flush()
+    {
+        while (QueuedFrames > 0)
+        {
+            From.Drop(Dequeue(), DropReason.LinkDown);
+        }
+    }
+
+    /// <summary>A hub repeats a frame: its bits go out as they come in, with no queue and no serialization of their own.</summary>
+    internal void Repeat(FrameHandle frame)
+    {
+        From.OnTransmitStart(frame);
+        simulation.Schedule(Cable.Delay, this, Arrival, frame.ToEventArgument());
+    }
+
+    /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
+    internal void Collide(SimTime detectedAt)
+    {
+        if (!IsSending)
+        {
+            return;
+        }
+
+        if (detectedAt >= TransmitEnd)
+        {
+            lateCollision = true; // the frame was already out: it arrives garbled
+            return;
+        }
+
+        SimTime jamEnd = detectedAt + Cable.Rate.TransmissionTimeOfBits(SharedMedium.JamBits);
+        if (collided && jamEnd >= TransmitEnd)
+        {
+            return; // already stopping sooner
+        }
+
+        if (!collided && From.Network.IsTracing)
+        {
+            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.Collided, frames.GetSpan(current)));
+        }
+
+        collided = true;
+        simulation.Cancel(endOfTransmission);
+        TransmitEnd = jamEnd;
+        endOfTransmission = simulation.ScheduleAt(jamEnd, this, CollisionEnd);
+    }
+
+    private void StartNext()
+    {
+        if (Medium is not null)
+        {
+            current = Dequeue();
+            attempts = 0;
+            transmitting = true;
+            TryHalfDuplex();
+            return;
+        }
+
+        FrameHandle frame = Dequeue();
+        int length = frames.GetLength(frame);
+        SimDuration onWire = Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFcsLength);
+        transmitting = true;
+        simulation.Schedule(onWire + gap, this, TransmitDone);
+        From.OnTransmitStart(frame);
+        framesStarted++;
+
+        SimDuration arrival = onWire + Cable.Delay;
+        int arrivalKind = Arrival;
+        if (Impairments.Any)
+        {
+            RandomSource rng = random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+            if (Impairments.DropFrameNumbers.Contains(framesStarted) || (Impairments.LossProbability > 0 && rng.NextBoolean(Impairments.LossProbability)))
+            {
+                To.Drop(frame, DropReason.LostOnCable);
+                return;
+            }
+
+            if (Impairments.CorruptionProbability > 0 && rng.NextBoolean(Impairments.CorruptionProbability))
+            {
+                Span<byte> bytes = frames.GetSpan(frame);
+                long bit = rng.NextInt64(bytes.Length * 8L);
+                bytes[(int)(bit / 8)] ^= (byte)(1 << (int)(bit % 8));
+                arrivalKind = CorruptedArrival;
+            }
+
+            if (Impairments.MaxJitter > SimDuration.Zero)
+            {
+                arrival += SimDuration.FromPicoseconds(rng.NextInt64(Impairments.MaxJitter.Picoseconds + 1));
+            }
+
+            if (Impairments.DuplicationProbability > 0 && rng.NextBoolean(Impairments.DuplicationProbability))
+            {
+                simulation.Schedule(arrival, this, arrivalKind, frames.Copy(frame).ToEventArgument());
+            }
+        }
+
+        simulation.Schedule(arrival, this, arrivalKind, frame.ToEventArgument());
+    }
+
+    // Carrier sense, then transmit (IEEE 802.3, 4.2.3.2): defer while the medium is busy here,
+    // and start an inter-frame gap after it goes quiet.
+    private void TryHalfDuplex()
+    {
+        SimTime now = simulation.Now;
+        if (Medium!.BusyUntil(this, now) is SimTime busyUntil)
+        {
+            simulation.ScheduleAt(busyUntil + gap, this, Retry);
+            return;
+        }
+
+        SimDuration onWire = Cable.Rate.TransmissionTime(PreambleLength + frames.GetLength(current) + EthernetFcsLength);
+        TransmitStart = now;
+        TransmitEnd = now + onWire;
+        HasTransmitted = true;
+        IsSending = true;
+        collided = false;
+        lateCollision = false;
+        endOfTransmission = simulation.Schedule(onWire, this, HalfDuplexEnd);
+        Medium.Start(this, now);
+    }
+
+    // The whole frame went out: it reaches the hub after the cable's delay.
+    private void EndHalfDuplex()
+    {
+        IsSending = false;
+        From.OnTransmitStart(current);
+        simulation.Schedule(Cable.Delay, this, lateCollision ? CorruptedArrival : Arrival, current.ToEventArgument());
+        current = default;
+        simulation.Schedule(gap, this, TransmitDone);
+    }
+
+    // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
+    // wait r slot times, r uniform in [0, 2^min(n, 10)); give up after 16 attempts.
+    private void BackOff()
+    {
+        IsSending = false;
+        attempts++;
+        if (attempts >= SharedMedium.AttemptLimit)
+        {
+            From.Drop(current, DropReason.ExcessiveCollisions);
+            current = default;
+            simulation.Schedule(gap, this, TransmitDone);
+            return;
+        }
+
+        RandomSource rng = random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+        long slots = rng.NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
+        if (From.Network.IsTracing)
+        {
+            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.BackedOff, frames.GetSpan(current)));
+        }
+
+        simulation.Schedule(Cable.Rate.TransmissionTimeOfBits(SharedMedium.SlotBits) * slots, this, Retry);
+    }
+
+    private FrameHandle Dequeue()
+    {
+        FrameHandle frame = queue[head];
+        head = (head + 1) % queue.Length;
+        QueuedFrames--;
+        queuedBytes -= frames.GetLength(frame);
+        return frame;
+    }
+
+    private void GrowQueue()
+    {
+        var larger = new FrameHandle[queue.Length * 2];
+        for (int i = 0; i < QueuedFrames; i++)
+        {
+            larger[i] = queue[(head + i) % queue.Length];
+        }
+
+        queue = larger;
+        head = 0;
+    }
+
+    private const int EthernetFcsLength = Wire.EthernetFrame.FcsLength;
+}

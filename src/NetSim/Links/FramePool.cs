@@ -1,0 +1,182 @@
+namespace NetSim.Links;
+
+/// <summary>
+/// The simulation's frame buffers: fixed-size byte buffers handed out by
+/// <see cref="Rent"/> and taken back by <see cref="Return"/>, so that frames on the hot path
+/// allocate nothing. Each buffer keeps headroom in front of the frame, so that a protocol
+/// layer can put its header in front of its payload in place.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A frame has one owner at a time. Handing a <see cref="FrameHandle"/> to someone else
+/// (scheduling its arrival, giving it to a port) hands over the frame; whoever drops or
+/// delivers it returns it. Flooding gives each egress port its own <see cref="Copy"/>.
+/// </para>
+/// <para>
+/// Every handle carries its buffer's generation, bumped on return, so that using a frame
+/// after it was returned (or returning it twice) throws instead of reading another frame's
+/// bytes.
+/// </para>
+/// </remarks>
+public sealed class FramePool
+{
+    /// <summary>The bytes of one buffer: room for the largest tagged frame and its headroom.</summary>
+    public const int BufferSize = 2048;
+
+    /// <summary>The bytes kept free in front of a new frame for headers to be prepended.</summary>
+    public const int Headroom = 256;
+
+    private const int BuffersPerSegment = 64; // 128 KiB segments: spans stay valid while the pool grows
+
+    private byte[][] segments = [];
+    private Buffer[] buffers = [];
+    private int[] free = [];
+    private int freeCount;
+
+    /// <summary>Buffers handed out and not yet returned.</summary>
+    public int InUse { get; private set; }
+
+    /// <summary>Buffers the pool has created so far (its size).</summary>
+    public int Capacity => buffers.Length;
+
+    /// <summary>Hands out a buffer holding a frame of <paramref name="length"/> bytes (zeroed), with <see cref="Headroom"/> in front.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or does not fit in a buffer after the headroom.</exception>
+    public FrameHandle Rent(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, BufferSize - Headroom);
+        if (freeCount == 0)
+        {
+            Grow();
+        }
+
+        int index = free[--freeCount];
+        ref Buffer buffer = ref buffers[index];
+        buffer.Offset = Headroom;
+        buffer.Length = length;
+        buffer.InUse = true;
+        InUse++;
+        Span<byte> bytes = Bytes(index, Headroom, length);
+        bytes.Clear();
+        return new FrameHandle(index, buffer.Generation);
+    }
+
+    /// <summary>The frame's bytes. Valid until the frame is returned or resized.</summary>
+    /// <exception cref="InvalidOperationException">The frame was already returned.</exception>
+    public Span<byte> GetSpan(FrameHandle frame)
+    {
+        ref Buffer buffer = ref Check(frame);
+        return Bytes(frame.Index, buffer.Offset, buffer.Length);
+    }
+
+    /// <summary>The frame's length in bytes.</summary>
+    /// <exception cref="InvalidOperationException">The frame was already returned.</exception>
+    public int GetLength(FrameHandle frame) => Check(frame).Length;
+
+    /// <summary>
+    /// Changes the frame's length: grows it at the end (the new bytes are zero, as Ethernet
+    /// padding is) or cuts it short.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The new length does not fit in the buffer.</exception>
+    public void SetLength(FrameHandle frame, int length)
+    {
+        ref Buffer buffer = ref Check(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, BufferSize - buffer.Offset);
+        if (length > buffer.Length)
+        {
+            Bytes(frame.Index, buffer.Offset + buffer.Length, length - buffer.Length).Clear();
+        }
+
+        buffer.Length = length;
+    }
+
+    /// <summary>Extends the frame at the front by <paramref name="bytes"/> bytes, into its headroom, and returns the new front.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not enough headroom is left.</exception>
+    public Span<byte> Prepend(FrameHandle frame, int bytes)
+    {
+        ref Buffer buffer = ref Check(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, buffer.Offset);
+        buffer.Offset -= bytes;
+        buffer.Length += bytes;
+        return Bytes(frame.Index, buffer.Offset, bytes);
+    }
+
+    /// <summary>Removes <paramref name="bytes"/> bytes from the front of the frame (a header that has been read).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The frame is shorter than that.</exception>
+    public void TrimFront(FrameHandle frame, int bytes)
+    {
+        ref Buffer buffer = ref Check(frame);
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, buffer.Length);
+        buffer.Offset += bytes;
+        buffer.Length -= bytes;
+    }
+
+    /// <summary>A new frame with the same bytes, owned by the caller (for flooding: one copy per port).</summary>
+    public FrameHandle Copy(FrameHandle frame)
+    {
+        ReadOnlySpan<byte> source = GetSpan(frame);
+        FrameHandle copy = Rent(0);
+        ref Buffer buffer = ref buffers[copy.Index];
+        buffer.Offset = buffers[frame.Index].Offset;
+        buffer.Length = source.Length;
+        source.CopyTo(Bytes(copy.Index, buffer.Offset, buffer.Length));
+        return copy;
+    }
+
+    /// <summary>Takes the buffer back. The handle, and any copy of it, is then dead.</summary>
+    /// <exception cref="InvalidOperationException">The frame was already returned.</exception>
+    public void Return(FrameHandle frame)
+    {
+        ref Buffer buffer = ref Check(frame);
+        buffer.InUse = false;
+        buffer.Generation = unchecked(buffer.Generation + 1);
+        free[freeCount++] = frame.Index;
+        InUse--;
+    }
+
+    /// <summary>True when <paramref name="frame"/> names a buffer that has not been returned since.</summary>
+    public bool IsLive(FrameHandle frame) =>
+        frame.Index >= 0 && frame.Index < buffers.Length && buffers[frame.Index].InUse && buffers[frame.Index].Generation == frame.Generation;
+
+    private ref Buffer Check(FrameHandle frame)
+    {
+        if (!IsLive(frame))
+        {
+            ThrowDead(frame);
+        }
+
+        return ref buffers[frame.Index];
+    }
+
+    private Span<byte> Bytes(int index, int offset, int length) =>
+        segments[index / BuffersPerSegment].AsSpan(((index % BuffersPerSegment) * BufferSize) + offset, length);
+
+    private void Grow()
+    {
+        int oldCount = buffers.Length;
+        int newCount = oldCount + BuffersPerSegment;
+        Array.Resize(ref segments, segments.Length + 1);
+        segments[^1] = new byte[BuffersPerSegment * BufferSize];
+        Array.Resize(ref buffers, newCount);
+        Array.Resize(ref free, newCount);
+        for (int index = newCount - 1; index >= oldCount; index--)
+        {
+            buffers[index].Generation = 1; // so that default(FrameHandle) names no frame
+            free[freeCount++] = index; // lowest index handed out first
+        }
+    }
+
+    private static void ThrowDead(FrameHandle frame) =>
+        throw new InvalidOperationException($"Frame {frame} was used after it was returned to the pool (or was never rented from it).");
+
+    private struct Buffer
+    {
+        public int Offset;
+        public int Length;
+        public int Generation;
+        public bool InUse;
+    }
+}

@@ -1,0 +1,11 @@
+namespace NetSim.Links;
+
+/// <summary>A device that frames arrive at through its ports: a NIC, a hub, a switch.</summary>
+public interface IFrameReceiver
+{
+    /// <summary>
+    /// A whole frame has arrived at <paramref name="port"/> (its last bit is in). The
+    /// receiver now owns <paramref name="frame"/>: it passes it on or returns it to the pool.
+    /// </summary>
+    void OnFrameArrived(Port port, FrameHandle frame);
+}

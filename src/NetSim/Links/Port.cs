@@ -1,0 +1,128 @@
+namespace NetSim.Links;
+
+/// <summary>
+/// One port of a device: where a cable plugs in. Frames sent through it wait in the
+/// cable's egress queue for their turn on the wire; frames that arrive are handed to the
+/// device that owns the port.
+/// </summary>
+public sealed class Port
+{
+    private readonly IFrameReceiver owner;
+    private IFrameTap[] taps = [];
+
+    /// <summary>Creates port <paramref name="number"/> of device <paramref name="deviceName"/>, delivering to <paramref name="owner"/>.</summary>
+    public Port(Network network, IFrameReceiver owner, string deviceName, int number)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(owner);
+        Network = network;
+        this.owner = owner;
+        DeviceName = deviceName;
+        Number = number;
+    }
+
+    /// <summary>The network the port belongs to.</summary>
+    public Network Network { get; }
+
+    /// <summary>The name of the device the port belongs to.</summary>
+    public string DeviceName { get; }
+
+    /// <summary>The port's number on its device.</summary>
+    public int Number { get; }
+
+    /// <summary>The cable plugged into the port, or null.</summary>
+    public Cable? Cable { get; private set; }
+
+    /// <summary>What crossed the port.</summary>
+    public PortCounters Counters { get; } = new();
+
+    /// <summary>True when a cable is plugged in and up.</summary>
+    public bool IsLinkUp => Cable is { IsUp: true };
+
+    /// <summary>The direction of the cable that carries frames away from this port.</summary>
+    internal CableDirection? Egress { get; private set; }
+
+    /// <summary>The collision domain this port is part of, for the ports of a hub; null otherwise.</summary>
+    internal SharedMedium? Medium { get; init; }
+
+    /// <summary>Shows every frame through this port to <paramref name="tap"/> (a capture).</summary>
+    public void AddTap(IFrameTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        taps = [.. taps, tap];
+    }
+
+    /// <summary>
+    /// Sends <paramref name="frame"/> (the caller gives up ownership). Returns false when the
+    /// frame was dropped at once (no link, or the egress queue is full); the drop is counted
+    /// and the frame returned to the pool.
+    /// </summary>
+    public bool Send(FrameHandle frame)
+    {
+        if (Egress is null || !Egress.Cable.IsUp)
+        {
+            Drop(frame, DropReason.LinkDown);
+            return false;
+        }
+
+        return Egress.Enqueue(frame);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{DeviceName} port {Number}";
+
+    internal void Attach(Cable cable, CableDirection egress)
+    {
+        if (Cable is not null)
+        {
+            throw new InvalidOperationException($"{this} is already connected (to {Cable}).");
+        }
+
+        Cable = cable;
+        Egress = egress;
+    }
+
+    /// <summary>Counts and returns a frame this port drops.</summary>
+    internal void Drop(FrameHandle frame, DropReason reason)
+    {
+        Counters.CountDrop(reason);
+        FramePool pool = Network.Frames;
+        if (Network.IsTracing)
+        {
+            Network.Trace(FrameTrace.Make(Network, DeviceName, Number, TraceKind.Dropped, pool.GetSpan(frame), reason));
+        }
+
+        pool.Return(frame);
+    }
+
+    /// <summary>Called by the cable when a frame's transmission starts.</summary>
+    internal void OnTransmitStart(FrameHandle frame)
+    {
+        int length = Network.Frames.GetLength(frame);
+        Counters.FramesSent++;
+        Counters.BytesSent += length;
+        foreach (IFrameTap tap in taps)
+        {
+            tap.OnFrame(this, Network.Frames.GetSpan(frame), outgoing: true);
+        }
+    }
+
+    /// <summary>Called by the cable when a frame's last bit has arrived.</summary>
+    internal void Arrive(FrameHandle frame, bool fcsGood)
+    {
+        foreach (IFrameTap tap in taps)
+        {
+            tap.OnFrame(this, Network.Frames.GetSpan(frame), outgoing: false);
+        }
+
+        if (!fcsGood)
+        {
+            Drop(frame, DropReason.BadFcs);
+            return;
+        }
+
+        Counters.FramesReceived++;
+        Counters.BytesReceived += Network.Frames.GetLength(frame);
+        owner.OnFrameArrived(this, frame);
+    }
+}

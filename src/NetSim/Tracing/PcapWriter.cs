@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+
+namespace NetSim.Tracing;
+
+/// <summary>
+/// Writes the frames seen at capture points into a classic libpcap file (nanosecond
+/// timestamps, magic a1b23c4d, link type Ethernet), with simulated time as the timestamp,
+/// so that Wireshark and tshark open it. Frames are written as they leave or arrive.
+/// </summary>
+public sealed class PcapWriter : IFrameTap, IDisposable
+{
+    private const uint NanosecondMagic = 0xa1b23c4d;
+    private const ushort VersionMajor = 2;
+    private const ushort VersionMinor = 4;
+    private const uint SnapLength = 65535;
+    private const uint LinkTypeEthernet = 1;
+    private const int GlobalHeaderLength = 24;
+    private const int RecordHeaderLength = 16;
+
+    private readonly Stream stream;
+    private readonly Simulation simulation;
+    private readonly bool ownsStream;
+    private readonly HashSet<Port> outgoingOnly = [];
+
+    /// <summary>Starts a capture file on <paramref name="stream"/>, writing the file header at once.</summary>
+    /// <param name="stream">Where the capture goes.</param>
+    /// <param name="simulation">Whose clock stamps the frames.</param>
+    /// <param name="ownsStream">Whether disposing the writer disposes the stream.</param>
+    public PcapWriter(Stream stream, Simulation simulation, bool ownsStream = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(simulation);
+        this.stream = stream;
+        this.simulation = simulation;
+        this.ownsStream = ownsStream;
+        Span<byte> header = stackalloc byte[GlobalHeaderLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, NanosecondMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], VersionMajor);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], VersionMinor);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], 0); // thiszone: timestamps are UTC
+        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0); // sigfigs
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], SnapLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], LinkTypeEthernet);
+        stream.Write(header);
+    }
+
+    /// <summary>Creates (or overwrites) the file at <paramref name="path"/>.</summary>
+    public static PcapWriter Create(string path, Simulation simulation) =>
+        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read), simulation, ownsStream: true);
+
+    /// <summary>Frames written so far.</summary>
+    public long FramesWritten { get; private set; }
+
+    /// <summary>Captures every frame a port sends or receives.</summary>
+    public void Capture(Port port)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        port.AddTap(this);
+    }
+
+    /// <summary>Captures every frame a NIC sends or receives (before its address filter).</summary>
+    public void Capture(Nic nic)
+    {
+        ArgumentNullException.ThrowIfNull(nic);
+        Capture(nic.Port);
+    }
+
+    /// <summary>Captures every frame put on a cable, in both directions, as it leaves its end.</summary>
+    public void Capture(Cable cable)
+    {
+        ArgumentNullException.ThrowIfNull(cable);
+        outgoingOnly.Add(cable.A);
+        outgoingOnly.Add(cable.B);
+        cable.A.AddTap(this);
+        cable.B.AddTap(this);
+    }
+
+    /// <summary>Writes a frame seen at a capture point.</summary>
+    void IFrameTap.OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+    {
+        if (!outgoing && outgoingOnly.Contains(port))
+        {
+            return;
+        }
+
+        long nanoseconds = simulation.Now.Picoseconds / 1_000;
+        Span<byte> record = stackalloc byte[RecordHeaderLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(nanoseconds / 1_000_000_000));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)(nanoseconds % 1_000_000_000));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)frame.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)frame.Length);
+        stream.Write(record);
+        stream.Write(frame);
+        FramesWritten++;
+    }
+
+    /// <summary>Flushes the file.</summary>
+    public void Flush() => stream.Flush();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        stream.Flush();
+        if (ownsStream)
+        {
+            stream.Dispose();
+        }
+    }
+}
