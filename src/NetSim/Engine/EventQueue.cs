@@ -78,20 +78,24 @@ internal sealed class EventQueue
     /// </summary>
     public EventHandle Enqueue(long time, IEventTarget target, int kind, long argument)
     {
-        if (time < last)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            Rebase(time);
+            if (time < last)
+            {
+                Rebase(time);
+            }
+
+            int slotIndex = AllocateSlot();
+            ref Slot slot = ref slots[slotIndex];
+            slot.Target = target;
+            slot.Kind = kind;
+            slot.Argument = argument;
+
+            Append(BucketOf(time), new Entry(time, slotIndex));
+            count++;
+            return new EventHandle(slotIndex, slot.Generation);
         }
-
-        int slotIndex = AllocateSlot();
-        ref Slot slot = ref slots[slotIndex];
-        slot.Target = target;
-        slot.Kind = kind;
-        slot.Argument = argument;
-
-        Append(BucketOf(time), new Entry(time, slotIndex));
-        count++;
-        return new EventHandle(slotIndex, slot.Generation);
     }
 
     /// <summary>
@@ -101,43 +105,47 @@ internal sealed class EventQueue
     /// </summary>
     public bool TryDequeue(long limit, out long time, out IEventTarget? target, out int kind, out long argument)
     {
-        if ((headChunk[0] == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            time = 0;
-            target = null;
-            kind = 0;
-            argument = 0;
-            return false;
-        }
-
-        int front = headChunk[0];
-        int slotIndex = arena[(front << ChunkShift) + frontOffset++].Slot;
-        if (front == tailChunk[0] ? frontOffset == tailCount[0] : frontOffset == ChunkSize)
-        {
-            headChunk[0] = nextChunk[front];
-            if (front == tailChunk[0])
+            if ((headChunk[0] == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
             {
-                tailChunk[0] = None;
-                bucketMin[0] = long.MaxValue;
+                time = 0;
+                target = null;
+                kind = 0;
+                argument = 0;
+                return false;
             }
 
-            FreeChunk(front);
-            frontOffset = 0;
+            int front = headChunk[0];
+            int slotIndex = arena[(front << ChunkShift) + frontOffset++].Slot;
+            if (front == tailChunk[0] ? frontOffset == tailCount[0] : frontOffset == ChunkSize)
+            {
+                headChunk[0] = nextChunk[front];
+                if (front == tailChunk[0])
+                {
+                    tailChunk[0] = None;
+                    bucketMin[0] = long.MaxValue;
+                }
+
+                FreeChunk(front);
+                frontOffset = 0;
+            }
+
+            count--;
+            ref Slot slot = ref slots[slotIndex];
+            time = last;
+            target = slot.Target;
+            kind = slot.Kind;
+            argument = slot.Argument;
+
+            // Free the slot before the event runs, so that the event can reuse it.
+            slot.Target = null;
+            slot.Generation = unchecked(slot.Generation + 1);
+            slot.Argument = freeSlot;
+            freeSlot = slotIndex;
+            return true;
         }
-
-        count--;
-        ref Slot slot = ref slots[slotIndex];
-        time = last;
-        target = slot.Target;
-        kind = slot.Kind;
-        argument = slot.Argument;
-
-        // Free the slot before the event runs, so that the event can reuse it.
-        slot.Target = null;
-        slot.Generation = unchecked(slot.Generation + 1);
-        slot.Argument = freeSlot;
-        freeSlot = slotIndex;
-        return true;
     }
 
     /// <summary>Cancels a pending event. False when the handle names no pending event.</summary>
@@ -162,32 +170,36 @@ internal sealed class EventQueue
     }
 
     // 64 - lzcnt(t ^ last): 0 when t == last, else one more than the highest differing bit.
-    private int BucketOf(long time) => BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last));
+    private int BucketOf(long time) => unchecked(BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last)));
 
     private void Append(int bucket, Entry entry)
     {
-        int tail = tailChunk[bucket];
-        if (tail == None)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            tail = AllocateChunk();
-            headChunk[bucket] = tail;
-            tailChunk[bucket] = tail;
-            tailCount[bucket] = 0;
-            nonEmptyBuckets |= 1UL << bucket;
-        }
-        else if (tailCount[bucket] == ChunkSize)
-        {
-            int next = AllocateChunk();
-            nextChunk[tail] = next;
-            tailChunk[bucket] = next;
-            tailCount[bucket] = 0;
-            tail = next;
-        }
+            int tail = tailChunk[bucket];
+            if (tail == None)
+            {
+                tail = AllocateChunk();
+                headChunk[bucket] = tail;
+                tailChunk[bucket] = tail;
+                tailCount[bucket] = 0;
+                nonEmptyBuckets |= 1UL << bucket;
+            }
+            else if (tailCount[bucket] == ChunkSize)
+            {
+                int next = AllocateChunk();
+                nextChunk[tail] = next;
+                tailChunk[bucket] = next;
+                tailCount[bucket] = 0;
+                tail = next;
+            }
 
-        arena[(tail << ChunkShift) + tailCount[bucket]++] = entry;
-        if (entry.Time < bucketMin[bucket])
-        {
-            bucketMin[bucket] = entry.Time;
+            arena[(tail << ChunkShift) + tailCount[bucket]++] = entry;
+            if (entry.Time < bucketMin[bucket])
+            {
+                bucketMin[bucket] = entry.Time;
+            }
         }
     }
 
@@ -196,36 +208,40 @@ internal sealed class EventQueue
     // order, into lower buckets; the earliest ones land in bucket 0.
     private bool TryRefillFront(long limit)
     {
-        int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
-        long earliest = bucketMin[source];
-        if (earliest > limit)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            return false; // peeking must not move `last` past the clock
-        }
-
-        int first = headChunk[source];
-        int lastChunk = tailChunk[source];
-        int lastCount = tailCount[source];
-        last = earliest;
-        headChunk[source] = None;
-        tailChunk[source] = None;
-        bucketMin[source] = long.MaxValue;
-        nonEmptyBuckets &= ~(1UL << source);
-        for (int chunk = first; chunk != None;)
-        {
-            int n = chunk == lastChunk ? lastCount : ChunkSize;
-            for (int i = 0; i < n; i++)
+            int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
+            long earliest = bucketMin[source];
+            if (earliest > limit)
             {
-                Entry entry = arena[(chunk << ChunkShift) + i];
-                Append(BucketOf(entry.Time), entry); // always a bucket below `source`
+                return false; // peeking must not move `last` past the clock
             }
 
-            int next = nextChunk[chunk];
-            FreeChunk(chunk); // read to the end: lower buckets may take it now
-            chunk = next;
-        }
+            int first = headChunk[source];
+            int lastChunk = tailChunk[source];
+            int lastCount = tailCount[source];
+            last = earliest;
+            headChunk[source] = None;
+            tailChunk[source] = None;
+            bucketMin[source] = long.MaxValue;
+            nonEmptyBuckets &= ~(1UL << source);
+            for (int chunk = first; chunk != None;)
+            {
+                int n = chunk == lastChunk ? lastCount : ChunkSize;
+                for (int i = 0; i < n; i++)
+                {
+                    Entry entry = arena[(chunk << ChunkShift) + i];
+                    Append(BucketOf(entry.Time), entry); // always a bucket below `source`
+                }
 
-        return true;
+                int next = nextChunk[chunk];
+                FreeChunk(chunk); // read to the end: lower buckets may take it now
+                chunk = next;
+            }
+
+            return true;
+        }
     }
 
     // Makes `time` (before `last`) the new base: every pending entry is put back into the
@@ -269,24 +285,28 @@ internal sealed class EventQueue
 
     private int AllocateChunk()
     {
-        int chunk = freeChunk;
-        if (chunk != None)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            freeChunk = nextChunk[chunk];
-        }
-        else
-        {
-            if (chunksInUse == nextChunk.Length)
+            int chunk = freeChunk;
+            if (chunk != None)
             {
-                Array.Resize(ref arena, arena.Length * 2);
-                Array.Resize(ref nextChunk, nextChunk.Length * 2);
+                freeChunk = nextChunk[chunk];
+            }
+            else
+            {
+                if (chunksInUse == nextChunk.Length)
+                {
+                    Array.Resize(ref arena, arena.Length * 2);
+                    Array.Resize(ref nextChunk, nextChunk.Length * 2);
+                }
+
+                chunk = chunksInUse++;
             }
 
-            chunk = chunksInUse++;
+            nextChunk[chunk] = None;
+            return chunk;
         }
-
-        nextChunk[chunk] = None;
-        return chunk;
     }
 
     private void FreeChunk(int chunk)
@@ -297,19 +317,23 @@ internal sealed class EventQueue
 
     private int AllocateSlot()
     {
-        int slotIndex = freeSlot;
-        if (slotIndex != None)
+        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
+        unchecked
         {
-            freeSlot = (int)slots[slotIndex].Argument;
-            return slotIndex;
-        }
+            int slotIndex = freeSlot;
+            if (slotIndex != None)
+            {
+                freeSlot = (int)slots[slotIndex].Argument;
+                return slotIndex;
+            }
 
-        if (slotsInUse == slots.Length)
-        {
-            Array.Resize(ref slots, slots.Length * 2);
-        }
+            if (slotsInUse == slots.Length)
+            {
+                Array.Resize(ref slots, slots.Length * 2);
+            }
 
-        return slotsInUse++;
+            return slotsInUse++;
+        }
     }
 
     private readonly record struct Entry(long Time, int Slot);

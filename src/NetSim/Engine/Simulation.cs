@@ -208,50 +208,54 @@ public sealed class Simulation
 
     private void RunCore(SimTime limit, bool advanceClockToLimit)
     {
-        if (IsRunning)
+        // unchecked: the event count cannot reach 2^63, and the Scheduler benchmark showed the loop's checks cost about 10% (benchmarks/README.md). SimTime arithmetic checks itself.
+        unchecked
         {
-            throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
-        }
-
-        IsRunning = true;
-        stopRequested = false;
-        long executedBefore = EventsExecuted;
-        SimulationLog.RunStarting(logger, Now, PendingEvents);
-        bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
-        try
-        {
-            long limitPicoseconds = limit.Picoseconds;
-            while (queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
+            if (IsRunning)
             {
-                if (target is null)
-                {
-                    cancelledPending--;
-                    continue;
-                }
-
-                Now = SimTime.FromPicoseconds(time);
-                EventsExecuted++;
-                if (traceEvents)
-                {
-                    SimulationLog.EventRunning(logger, Now, target, kind, argument);
-                }
-
-                target.OnEvent(kind, argument);
-                if (stopRequested)
-                {
-                    break;
-                }
+                throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
             }
 
-            if (advanceClockToLimit && !stopRequested)
+            IsRunning = true;
+            stopRequested = false;
+            long executedBefore = EventsExecuted;
+            SimulationLog.RunStarting(logger, Now, PendingEvents);
+            bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
+            try
             {
-                Now = limit;
+                long limitPicoseconds = limit.Picoseconds;
+                while (queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
+                {
+                    if (target is null)
+                    {
+                        cancelledPending--;
+                        continue;
+                    }
+
+                    Now = SimTime.FromPicoseconds(time);
+                    EventsExecuted++;
+                    if (traceEvents)
+                    {
+                        SimulationLog.EventRunning(logger, Now, target, kind, argument);
+                    }
+
+                    target.OnEvent(kind, argument);
+                    if (stopRequested)
+                    {
+                        break;
+                    }
+                }
+
+                if (advanceClockToLimit && !stopRequested)
+                {
+                    Now = limit;
+                }
             }
-        }
-        finally
-        {
-            IsRunning = false;
-            SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : "limit reached");
+            finally
+            {
+                IsRunning = false;
+                SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : "limit reached");
+            }
         }
     }
 
