@@ -18,6 +18,7 @@ public sealed class FrameSource : IEventTarget
     private readonly Nic nic;
     private readonly SimDuration interval;
     private bool running;
+    private EventHandle next;
 
     /// <summary>Creates a source; nothing is sent until <see cref="Start"/>.</summary>
     /// <param name="nic">The NIC that sends.</param>
@@ -64,7 +65,8 @@ public sealed class FrameSource : IEventTarget
     public void Start(SimDuration delay = default)
     {
         running = true;
-        nic.Network.Simulation.Schedule(delay, this);
+        nic.Network.Simulation.Cancel(next); // starting twice must not make two chains of events
+        next = nic.Network.Simulation.Schedule(delay, this);
     }
 
     /// <summary>Stops sending; frames already queued still go.</summary>
@@ -87,24 +89,24 @@ public sealed class FrameSource : IEventTarget
                 throw new InvalidOperationException($"{nic.Name} has no cable: a saturating source needs one to pace itself.");
             }
 
-            while (egress.QueuedFrames < SaturatingBacklog && FramesSent < Count)
+            // Stop early when a send is refused (link down, queue limit): the queue will not grow.
+            while (egress.QueuedFrames < SaturatingBacklog && FramesSent < Count && SendOne())
             {
-                SendOne();
             }
 
             // Look again after about one frame's time on the wire.
-            simulation.Schedule(egress.Cable.Rate.TransmissionTime(FrameLength), this);
+            next = simulation.Schedule(egress.Cable.Rate.TransmissionTime(FrameLength), this);
             return;
         }
 
         SendOne();
-        simulation.Schedule(interval, this);
+        next = simulation.Schedule(interval, this);
     }
 
-    private void SendOne()
+    private bool SendOne()
     {
         FrameHandle frame = nic.CreateFrame(Destination, TestEtherType, FrameLength - EthernetFrame.HeaderLength);
-        nic.Send(frame);
         FramesSent++;
+        return nic.Send(frame);
     }
 }

@@ -53,9 +53,10 @@ public sealed class Nic : IFrameReceiver
     public Action<Nic, FrameHandle>? Received { get; set; }
 
     /// <summary>Rents a frame from this NIC to <paramref name="destination"/>, with the header written and a zeroed payload.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The payload is longer than the MTU.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is negative or longer than the MTU.</exception>
     public FrameHandle CreateFrame(MacAddress destination, EtherType type, int payloadLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadLength, EthernetFrame.Mtu);
         FrameHandle frame = network.Frames.Rent(EthernetFrame.HeaderLength + payloadLength);
         new EthernetHeader(destination, Mac, type).Emit(network.Frames.GetSpan(frame));

@@ -12,6 +12,8 @@ namespace NetSim.Devices;
 /// </summary>
 public sealed class Switch : IFrameReceiver
 {
+    private const ulong ReservedGroupAddresses = 0x01_80_C2_00_00_00;
+
     private readonly Network network;
     private readonly Port[] ports;
 
@@ -64,9 +66,9 @@ public sealed class Switch : IFrameReceiver
     {
         FramePool pool = network.Frames;
         ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
-        if (bytes.Length < EthernetFrame.HeaderLength)
+        if (bytes.Length < EthernetFrame.MinLength || EthernetFrame.Validate(bytes) != WireError.None)
         {
-            port.Drop(frame, DropReason.Malformed);
+            port.Drop(frame, DropReason.Malformed); // runts and broken headers are not relayed
             return;
         }
 
@@ -80,6 +82,12 @@ public sealed class Switch : IFrameReceiver
             {
                 network.Trace(new TraceEvent(now, Name, port.Number, TraceKind.Learned, source, default, 0));
             }
+        }
+
+        if ((destination.ToUInt64() & ~0xFUL) == ReservedGroupAddresses)
+        {
+            Filter(port, frame, bytes); // 802.1D, 7.12.6: frames to 01-80-C2-00-00-00..0F are never relayed
+            return;
         }
 
         if (destination.IsMulticast)
@@ -101,13 +109,7 @@ public sealed class Switch : IFrameReceiver
 
         if (egress == port.Number)
         {
-            FramesFiltered++;
-            if (network.IsTracing)
-            {
-                network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Filtered, bytes));
-            }
-
-            pool.Return(frame);
+            Filter(port, frame, bytes);
             return;
         }
 
@@ -118,6 +120,27 @@ public sealed class Switch : IFrameReceiver
         }
 
         ports[egress].Send(frame);
+    }
+
+    /// <summary>Forgets the addresses learned on a port whose link went down (802.1D, 7.9.2), so frames for them are flooded, not lost.</summary>
+    void IFrameReceiver.OnLinkChanged(Port port)
+    {
+        if (!port.IsLinkUp)
+        {
+            MacTable.ForgetPort(port.Number);
+        }
+    }
+
+    private void Filter(Port port, FrameHandle frame, ReadOnlySpan<byte> bytes)
+    {
+        FramesFiltered++;
+        port.Counters.CountDrop(DropReason.Filtered);
+        if (network.IsTracing)
+        {
+            network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Filtered, bytes));
+        }
+
+        network.Frames.Return(frame);
     }
 
     // Every other port with a link gets a copy; the last one gets the original.

@@ -43,12 +43,9 @@ internal sealed class EventQueue
     private int chunksInUse;
     private int freeChunk = None;
 
-    // Per bucket: its first and last chunk, and how many entries the last chunk holds.
-    // Bucket 0 is a FIFO queue read from frontOffset in its first chunk.
-    private readonly int[] headChunk = new int[BucketCount];
-    private readonly int[] tailChunk = new int[BucketCount];
-    private readonly int[] tailCount = new int[BucketCount];
-    private readonly long[] bucketMin = new long[BucketCount]; // earliest time in each bucket, kept on append
+    // Per bucket: its chain of chunks and its earliest time. Bucket 0 is a FIFO queue read
+    // from frontOffset in its first chunk.
+    private readonly Bucket[] buckets = new Bucket[BucketCount];
     private int frontOffset;
     private ulong nonEmptyBuckets; // bit b set when bucket b (b >= 1) holds entries
     private long last;
@@ -63,9 +60,7 @@ internal sealed class EventQueue
         arena = new Entry[initialChunks * ChunkSize];
         nextChunk = new int[initialChunks];
         slots = new Slot[256];
-        headChunk.AsSpan().Fill(None);
-        tailChunk.AsSpan().Fill(None);
-        bucketMin.AsSpan().Fill(long.MaxValue);
+        buckets.AsSpan().Fill(new Bucket { Head = None, Tail = None, Min = long.MaxValue });
     }
 
     /// <summary>Events waiting, cancelled ones included.</summary>
@@ -108,7 +103,7 @@ internal sealed class EventQueue
         // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
         unchecked
         {
-            if ((headChunk[0] == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
+            if ((buckets[0].Head == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
             {
                 time = 0;
                 target = null;
@@ -117,15 +112,15 @@ internal sealed class EventQueue
                 return false;
             }
 
-            int front = headChunk[0];
+            int front = buckets[0].Head;
             int slotIndex = arena[(front << ChunkShift) + frontOffset++].Slot;
-            if (front == tailChunk[0] ? frontOffset == tailCount[0] : frontOffset == ChunkSize)
+            if (front == buckets[0].Tail ? frontOffset == buckets[0].TailCount : frontOffset == ChunkSize)
             {
-                headChunk[0] = nextChunk[front];
-                if (front == tailChunk[0])
+                buckets[0].Head = nextChunk[front];
+                if (front == buckets[0].Tail)
                 {
-                    tailChunk[0] = None;
-                    bucketMin[0] = long.MaxValue;
+                    buckets[0].Tail = None;
+                    buckets[0].Min = long.MaxValue;
                 }
 
                 FreeChunk(front);
@@ -177,28 +172,25 @@ internal sealed class EventQueue
         // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
         unchecked
         {
-            int tail = tailChunk[bucket];
-            if (tail == None)
+            ref Bucket b = ref buckets[bucket];
+            if (b.Tail == None)
             {
-                tail = AllocateChunk();
-                headChunk[bucket] = tail;
-                tailChunk[bucket] = tail;
-                tailCount[bucket] = 0;
+                b.Tail = b.Head = AllocateChunk();
+                b.TailCount = 0;
                 nonEmptyBuckets |= 1UL << bucket;
             }
-            else if (tailCount[bucket] == ChunkSize)
+            else if (b.TailCount == ChunkSize)
             {
                 int next = AllocateChunk();
-                nextChunk[tail] = next;
-                tailChunk[bucket] = next;
-                tailCount[bucket] = 0;
-                tail = next;
+                nextChunk[b.Tail] = next;
+                b.Tail = next;
+                b.TailCount = 0;
             }
 
-            arena[(tail << ChunkShift) + tailCount[bucket]++] = entry;
-            if (entry.Time < bucketMin[bucket])
+            arena[(b.Tail << ChunkShift) + b.TailCount++] = entry;
+            if (entry.Time < b.Min)
             {
-                bucketMin[bucket] = entry.Time;
+                b.Min = entry.Time;
             }
         }
     }
@@ -212,31 +204,27 @@ internal sealed class EventQueue
         unchecked
         {
             int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
-            long earliest = bucketMin[source];
-            if (earliest > limit)
+            Bucket taken = buckets[source];
+            if (taken.Min > limit)
             {
                 return false; // peeking must not move `last` past the clock
             }
 
-            int first = headChunk[source];
-            int lastChunk = tailChunk[source];
-            int lastCount = tailCount[source];
-            last = earliest;
-            headChunk[source] = None;
-            tailChunk[source] = None;
-            bucketMin[source] = long.MaxValue;
+            last = taken.Min;
+            buckets[source] = new Bucket { Head = None, Tail = None, Min = long.MaxValue };
             nonEmptyBuckets &= ~(1UL << source);
-            for (int chunk = first; chunk != None;)
+            for (int chunk = taken.Head; chunk != None;)
             {
-                int n = chunk == lastChunk ? lastCount : ChunkSize;
-                for (int i = 0; i < n; i++)
+                // The span keeps reading this chunk even if Append grows the arena meanwhile;
+                // the chunk is only freed, and so reusable, once it has been read.
+                ReadOnlySpan<Entry> entries = arena.AsSpan(chunk << ChunkShift, chunk == taken.Tail ? taken.TailCount : ChunkSize);
+                foreach (Entry entry in entries)
                 {
-                    Entry entry = arena[(chunk << ChunkShift) + i];
                     Append(BucketOf(entry.Time), entry); // always a bucket below `source`
                 }
 
                 int next = nextChunk[chunk];
-                FreeChunk(chunk); // read to the end: lower buckets may take it now
+                FreeChunk(chunk);
                 chunk = next;
             }
 
@@ -259,9 +247,9 @@ internal sealed class EventQueue
         for (int bucket = 0; bucket < BucketCount; bucket++)
         {
             int offset = bucket == 0 ? frontOffset : 0;
-            for (int chunk = headChunk[bucket]; chunk != None;)
+            for (int chunk = buckets[bucket].Head; chunk != None;)
             {
-                int n = chunk == tailChunk[bucket] ? tailCount[bucket] : ChunkSize;
+                int n = chunk == buckets[bucket].Tail ? buckets[bucket].TailCount : ChunkSize;
                 pending.AddRange(arena.AsSpan((chunk << ChunkShift) + offset, n - offset));
                 offset = 0;
                 int next = nextChunk[chunk];
@@ -269,9 +257,9 @@ internal sealed class EventQueue
                 chunk = next;
             }
 
-            headChunk[bucket] = None;
-            tailChunk[bucket] = None;
-            bucketMin[bucket] = long.MaxValue;
+            buckets[bucket].Head = None;
+            buckets[bucket].Tail = None;
+            buckets[bucket].Min = long.MaxValue;
         }
 
         frontOffset = 0;
@@ -337,6 +325,14 @@ internal sealed class EventQueue
     }
 
     private readonly record struct Entry(long Time, int Slot);
+
+    private struct Bucket
+    {
+        public int Head; // first chunk, or None when empty
+        public int Tail; // last chunk, where entries are appended
+        public int TailCount; // entries in the last chunk
+        public long Min; // earliest time in the bucket, kept as entries are appended
+    }
 
     private struct Slot
     {

@@ -99,12 +99,20 @@ public sealed class Cable
         get => isUp;
         set
         {
+            if (isUp == value)
+            {
+                return;
+            }
+
             isUp = value;
             if (!value)
             {
-                FromA.Flush();
-                FromB.Flush();
+                FromA.GoDown();
+                FromB.GoDown();
             }
+
+            A.NotifyLinkChanged();
+            B.NotifyLinkChanged();
         }
     }
 

@@ -1,4 +1,5 @@
 using NetSim.Engine;
+using NetSim.Wire;
 
 namespace NetSim.Links;
 
@@ -9,10 +10,16 @@ namespace NetSim.Links;
 /// its last bit has crossed the propagation delay.
 /// </summary>
 /// <remarks>
+/// <para>
 /// On the wire a frame takes its 8-byte preamble and start delimiter, its bytes and its
 /// 4-byte FCS; the next frame may start 12 byte times (the inter-frame gap) after the last
 /// bit (IEEE 802.3 clauses 3.1.1 and 4.4.2). At 1 Gb/s a 64-byte frame (60 bytes and the
 /// FCS) therefore takes 576 ns on the wire and 672 ns of the link, 1.488 million frames a second.
+/// </para>
+/// <para>
+/// When the far end is a hub port, this direction is a station on the hub's shared medium
+/// and sends half-duplex with CSMA/CD (see <see cref="SharedMedium"/>).
+/// </para>
 /// </remarks>
 public sealed class CableDirection : IEventTarget
 {
@@ -22,7 +29,7 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The inter-frame gap, in byte times.</summary>
     public const int InterFrameGap = 12;
 
-    private const int TransmitDone = 1;
+    private const int TransmitDone = 1; // the wire (and the gap after it) is free again
     private const int Arrival = 2;
     private const int CorruptedArrival = 3;
     private const int HalfDuplexEnd = 4; // a half-duplex transmission ended without being aborted
@@ -32,10 +39,15 @@ public sealed class CableDirection : IEventTarget
     private readonly Simulation simulation;
     private readonly FramePool frames;
     private readonly SimDuration gap;
+    private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
     private FrameHandle[] queue = new FrameHandle[16];
+    private int[] queueLengths = new int[16];
     private int head;
     private long queuedBytes;
     private bool transmitting;
+    private EventHandle transmitDone;
+    private int inFlight; // arrivals scheduled and not yet happened
+    private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
     private RandomSource? random;
     private int queueLimitFrames = 1000;
@@ -43,10 +55,12 @@ public sealed class CableDirection : IEventTarget
 
     // Half-duplex state, used when the far end is a hub port (Medium is set).
     private FrameHandle current;
+    private bool hasCurrent;
     private int attempts;
     private bool collided;
     private bool lateCollision;
     private EventHandle endOfTransmission;
+    private EventHandle retry;
 
     internal CableDirection(Cable cable, Port from, Port to)
     {
@@ -56,6 +70,8 @@ public sealed class CableDirection : IEventTarget
         simulation = from.Network.Simulation;
         frames = from.Network.Frames;
         gap = cable.Rate.TransmissionTime(InterFrameGap);
+        long bitsPerSecond = cable.Rate.BitsPerSecond;
+        picosecondsPerByte = 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0;
     }
 
     /// <summary>The cable this direction belongs to.</summary>
@@ -103,11 +119,14 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
     internal SharedMedium? Medium { get; set; }
 
-    /// <summary>When the last half-duplex transmission attempt started.</summary>
+    /// <summary>When the current (or last) half-duplex attempt started.</summary>
     internal SimTime TransmitStart { get; private set; }
 
-    /// <summary>When the last half-duplex transmission attempt ends (or ended), jam included.</summary>
+    /// <summary>When the current (or last) half-duplex attempt ends (or ended), jam included.</summary>
     internal SimTime TransmitEnd { get; private set; }
+
+    /// <summary>The attempt before the current one, whose signal may still be crossing the medium.</summary>
+    internal (SimTime Start, SimTime End) PreviousAttempt { get; private set; }
 
     /// <summary>True once a half-duplex transmission has been attempted.</summary>
     internal bool HasTransmitted { get; private set; }
@@ -118,7 +137,7 @@ public sealed class CableDirection : IEventTarget
     /// <inheritdoc/>
     public override string ToString() => $"{From} -> {To}";
 
-    /// <summary>Runs the direction's events: a transmission ends, or a frame arrives at the far end.</summary>
+    /// <summary>Runs the direction's events: a transmission ends, a frame arrives, a collision or a backoff ends.</summary>
     void IEventTarget.OnEvent(int kind, long argument)
     {
         switch (kind)
@@ -143,8 +162,10 @@ public sealed class CableDirection : IEventTarget
         }
 
         FrameHandle frame = FrameHandle.FromEventArgument(argument);
-        if (!Cable.IsUp)
+        inFlight--;
+        if (lostInFlight > 0 || !Cable.IsUp)
         {
+            lostInFlight = Math.Max(0, lostInFlight - 1);
             To.Drop(frame, DropReason.LinkDown);
             return;
         }
@@ -166,7 +187,9 @@ public sealed class CableDirection : IEventTarget
             GrowQueue();
         }
 
-        queue[(head + QueuedFrames) % queue.Length] = frame;
+        int tail = (head + QueuedFrames) % queue.Length;
+        queue[tail] = frame;
+        queueLengths[tail] = length;
         QueuedFrames++;
         queuedBytes += length;
         if (QueuedFrames > From.Counters.QueuePeak)
@@ -182,20 +205,40 @@ public sealed class CableDirection : IEventTarget
         return true;
     }
 
-    /// <summary>Drops every queued frame (the cable went down).</summary>
-    internal void Flush()
+    /// <summary>
+    /// The cable went down: queued frames are dropped, the frame being sent is lost, and
+    /// frames on the wire are lost when they would have arrived.
+    /// </summary>
+    internal void GoDown()
     {
         while (QueuedFrames > 0)
         {
-            From.Drop(Dequeue(), DropReason.LinkDown);
+            From.Drop(Dequeue(out _), DropReason.LinkDown);
+        }
+
+        simulation.Cancel(transmitDone);
+        simulation.Cancel(endOfTransmission);
+        simulation.Cancel(retry);
+        transmitting = false;
+        lostInFlight = inFlight;
+        if (hasCurrent)
+        {
+            if (IsSending && TransmitEnd > simulation.Now)
+            {
+                TransmitEnd = simulation.Now; // the signal stops here
+            }
+
+            IsSending = false;
+            hasCurrent = false;
+            From.Drop(current, DropReason.LinkDown);
         }
     }
 
     /// <summary>A hub repeats a frame: its bits go out as they come in, with no queue and no serialization of their own.</summary>
     internal void Repeat(FrameHandle frame)
     {
-        From.OnTransmitStart(frame);
-        simulation.Schedule(Cable.Delay, this, Arrival, frame.ToEventArgument());
+        From.OnTransmitStart(frame, frames.GetLength(frame));
+        ScheduleArrival(frame, Cable.Delay, Arrival);
     }
 
     /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
@@ -208,7 +251,7 @@ public sealed class CableDirection : IEventTarget
 
         if (detectedAt >= TransmitEnd)
         {
-            lateCollision = true; // the frame was already out: it arrives garbled
+            lateCollision = true; // the frame was already out when the other signal came: it arrives garbled
             return;
         }
 
@@ -233,52 +276,57 @@ public sealed class CableDirection : IEventTarget
     {
         if (Medium is not null)
         {
-            current = Dequeue();
+            current = Dequeue(out _);
+            hasCurrent = true;
             attempts = 0;
             transmitting = true;
             TryHalfDuplex();
             return;
         }
 
-        FrameHandle frame = Dequeue();
-        int length = frames.GetLength(frame);
-        SimDuration onWire = Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFcsLength);
+        FrameHandle frame = Dequeue(out int length);
+        SimDuration onWire = OnWire(length);
         transmitting = true;
-        simulation.Schedule(onWire + gap, this, TransmitDone);
-        From.OnTransmitStart(frame);
-        framesStarted++;
+        transmitDone = simulation.Schedule(onWire + gap, this, TransmitDone);
+        From.OnTransmitStart(frame, length);
+        ScheduleArrival(frame, onWire + Cable.Delay, Arrival);
+    }
 
-        SimDuration arrival = onWire + Cable.Delay;
-        int arrivalKind = Arrival;
+    // Schedules the frame's arrival at the far end after `delay`, through the impairments.
+    private void ScheduleArrival(FrameHandle frame, SimDuration delay, int kind)
+    {
+        framesStarted++;
         if (Impairments.Any)
         {
-            RandomSource rng = random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+            RandomSource rng = Random();
             if (Impairments.DropFrameNumbers.Contains(framesStarted) || (Impairments.LossProbability > 0 && rng.NextBoolean(Impairments.LossProbability)))
             {
                 To.Drop(frame, DropReason.LostOnCable);
                 return;
             }
 
-            if (Impairments.CorruptionProbability > 0 && rng.NextBoolean(Impairments.CorruptionProbability))
+            Span<byte> bytes = frames.GetSpan(frame);
+            if (Impairments.CorruptionProbability > 0 && !bytes.IsEmpty && rng.NextBoolean(Impairments.CorruptionProbability))
             {
-                Span<byte> bytes = frames.GetSpan(frame);
                 long bit = rng.NextInt64(bytes.Length * 8L);
                 bytes[(int)(bit / 8)] ^= (byte)(1 << (int)(bit % 8));
-                arrivalKind = CorruptedArrival;
+                kind = CorruptedArrival;
             }
 
             if (Impairments.MaxJitter > SimDuration.Zero)
             {
-                arrival += SimDuration.FromPicoseconds(rng.NextInt64(Impairments.MaxJitter.Picoseconds + 1));
+                delay += SimDuration.FromPicoseconds(rng.NextInt64(Impairments.MaxJitter.Picoseconds + 1));
             }
 
             if (Impairments.DuplicationProbability > 0 && rng.NextBoolean(Impairments.DuplicationProbability))
             {
-                simulation.Schedule(arrival, this, arrivalKind, frames.Copy(frame).ToEventArgument());
+                inFlight++;
+                simulation.Schedule(delay, this, kind, frames.Copy(frame).ToEventArgument());
             }
         }
 
-        simulation.Schedule(arrival, this, arrivalKind, frame.ToEventArgument());
+        inFlight++;
+        simulation.Schedule(delay, this, kind, frame.ToEventArgument());
     }
 
     // Carrier sense, then transmit (IEEE 802.3, 4.2.3.2): defer while the medium is busy here,
@@ -288,11 +336,16 @@ public sealed class CableDirection : IEventTarget
         SimTime now = simulation.Now;
         if (Medium!.BusyUntil(this, now) is SimTime busyUntil)
         {
-            simulation.ScheduleAt(busyUntil + gap, this, Retry);
+            retry = simulation.ScheduleAt(busyUntil + gap, this, Retry);
             return;
         }
 
-        SimDuration onWire = Cable.Rate.TransmissionTime(PreambleLength + frames.GetLength(current) + EthernetFcsLength);
+        SimDuration onWire = OnWire(frames.GetLength(current));
+        if (HasTransmitted)
+        {
+            PreviousAttempt = (TransmitStart, TransmitEnd);
+        }
+
         TransmitStart = now;
         TransmitEnd = now + onWire;
         HasTransmitted = true;
@@ -307,56 +360,68 @@ public sealed class CableDirection : IEventTarget
     private void EndHalfDuplex()
     {
         IsSending = false;
-        From.OnTransmitStart(current);
-        simulation.Schedule(Cable.Delay, this, lateCollision ? CorruptedArrival : Arrival, current.ToEventArgument());
-        current = default;
-        simulation.Schedule(gap, this, TransmitDone);
+        hasCurrent = false;
+        From.OnTransmitStart(current, frames.GetLength(current));
+        ScheduleArrival(current, Cable.Delay, lateCollision ? CorruptedArrival : Arrival);
+        transmitDone = simulation.Schedule(gap, this, TransmitDone);
     }
 
     // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
-    // wait r slot times, r uniform in [0, 2^min(n, 10)); give up after 16 attempts.
+    // wait r slot times, r uniform in [0, 2^min(n, 10)), and at least the inter-frame gap;
+    // give up after 16 attempts.
     private void BackOff()
     {
         IsSending = false;
         attempts++;
         if (attempts >= SharedMedium.AttemptLimit)
         {
+            hasCurrent = false;
             From.Drop(current, DropReason.ExcessiveCollisions);
-            current = default;
-            simulation.Schedule(gap, this, TransmitDone);
+            transmitDone = simulation.Schedule(gap, this, TransmitDone);
             return;
         }
 
-        RandomSource rng = random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
-        long slots = rng.NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
+        long slots = Random().NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
         if (From.Network.IsTracing)
         {
             From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.BackedOff, frames.GetSpan(current)));
         }
 
-        simulation.Schedule(Cable.Rate.TransmissionTimeOfBits(SharedMedium.SlotBits) * slots, this, Retry);
+        SimDuration wait = Medium!.SlotTime * slots;
+        retry = simulation.Schedule(wait > gap ? wait : gap, this, Retry);
     }
 
-    private FrameHandle Dequeue()
+    // Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows,
+    // which the common rates (10 Mb/s to 400 Gb/s) all do.
+    private SimDuration OnWire(int length) =>
+        picosecondsPerByte != 0
+            ? SimDuration.FromPicoseconds((PreambleLength + length + EthernetFrame.FcsLength) * picosecondsPerByte)
+            : Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFrame.FcsLength);
+
+    private RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+
+    private FrameHandle Dequeue(out int length)
     {
         FrameHandle frame = queue[head];
+        length = queueLengths[head];
         head = (head + 1) % queue.Length;
         QueuedFrames--;
-        queuedBytes -= frames.GetLength(frame);
+        queuedBytes -= length;
         return frame;
     }
 
     private void GrowQueue()
     {
         var larger = new FrameHandle[queue.Length * 2];
+        var largerLengths = new int[queue.Length * 2];
         for (int i = 0; i < QueuedFrames; i++)
         {
             larger[i] = queue[(head + i) % queue.Length];
+            largerLengths[i] = queueLengths[(head + i) % queue.Length];
         }
 
         queue = larger;
+        queueLengths = largerLengths;
         head = 0;
     }
-
-    private const int EthernetFcsLength = Wire.EthernetFrame.FcsLength;
 }

@@ -132,7 +132,7 @@ public sealed class FramePool
     {
         ref Buffer buffer = ref Check(frame);
         buffer.InUse = false;
-        buffer.Generation = unchecked(buffer.Generation + 1);
+        buffer.Generation = buffer.Generation == int.MaxValue ? 1 : buffer.Generation + 1; // never 0: default(FrameHandle) stays dead
         free[freeCount++] = frame.Index;
         InUse--;
     }

@@ -8,4 +8,9 @@ public interface IFrameReceiver
     /// receiver now owns <paramref name="frame"/>: it passes it on or returns it to the pool.
     /// </summary>
     void OnFrameArrived(Port port, FrameHandle frame);
+
+    /// <summary>The cable of <paramref name="port"/> went up or down (<see cref="Port.IsLinkUp"/> says which). Does nothing unless the device cares.</summary>
+    void OnLinkChanged(Port port)
+    {
+    }
 }

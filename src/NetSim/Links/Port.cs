@@ -82,6 +82,9 @@ public sealed class Port
         Egress = egress;
     }
 
+    /// <summary>Tells the device that the link of this port went up or down.</summary>
+    internal void NotifyLinkChanged() => owner.OnLinkChanged(this);
+
     /// <summary>Counts and returns a frame this port drops.</summary>
     internal void Drop(FrameHandle frame, DropReason reason)
     {
@@ -96,9 +99,8 @@ public sealed class Port
     }
 
     /// <summary>Called by the cable when a frame's transmission starts.</summary>
-    internal void OnTransmitStart(FrameHandle frame)
+    internal void OnTransmitStart(FrameHandle frame, int length)
     {
-        int length = Network.Frames.GetLength(frame);
         Counters.FramesSent++;
         Counters.BytesSent += length;
         foreach (IFrameTap tap in taps)

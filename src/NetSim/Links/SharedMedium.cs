@@ -14,8 +14,11 @@ namespace NetSim.Links;
 /// </remarks>
 internal sealed class SharedMedium(string hubName)
 {
-    /// <summary>The 802.3 slot time, in bit times.</summary>
+    /// <summary>The 802.3 slot time up to 100 Mb/s, in bit times.</summary>
     public const int SlotBits = 512;
+
+    /// <summary>The slot time of half-duplex gigabit Ethernet (with carrier extension), in bit times.</summary>
+    public const int GigabitSlotBits = 4096;
 
     /// <summary>The jam signal after a collision, in bit times.</summary>
     public const int JamBits = 32;
@@ -32,6 +35,9 @@ internal sealed class SharedMedium(string hubName)
 
     public DataRate? Rate { get; private set; }
 
+    /// <summary>The backoff unit: 512 bit times, or 4,096 above 100 Mb/s (IEEE 802.3, 4.4.2).</summary>
+    public SimDuration SlotTime { get; private set; }
+
     /// <summary>Adds the sending side of a station's cable to the collision domain.</summary>
     public void Add(CableDirection station)
     {
@@ -42,6 +48,7 @@ internal sealed class SharedMedium(string hubName)
         }
 
         Rate = station.Cable.Rate;
+        SlotTime = station.Cable.Rate.TransmissionTimeOfBits(station.Cable.Rate.BitsPerSecond > 100_000_000 ? GigabitSlotBits : SlotBits);
         stations.Add(station);
     }
 
@@ -56,12 +63,18 @@ internal sealed class SharedMedium(string hubName)
                 continue;
             }
 
+            // The last two attempts: a station's previous frame may still be crossing the
+            // medium when it starts its next one.
             SimDuration propagation = other.Cable.Delay + listener.Cable.Delay;
-            SimTime arrives = other.TransmitStart + propagation;
-            SimTime leaves = other.TransmitEnd + propagation;
-            if (arrives <= now && now < leaves && (busyUntil is null || leaves > busyUntil))
+            foreach ((SimTime start, SimTime end) in (ReadOnlySpan<(SimTime, SimTime)>)[other.PreviousAttempt, (other.TransmitStart, other.TransmitEnd)])
             {
-                busyUntil = leaves;
+                // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
+                SimTime arrives = start + propagation;
+                SimTime leaves = end + propagation;
+                if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
+                {
+                    busyUntil = leaves;
+                }
             }
         }
 
@@ -82,7 +95,7 @@ internal sealed class SharedMedium(string hubName)
             }
 
             SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
-            if (other.TransmitStart + propagation > now)
+            if (other.TransmitStart + propagation >= now)
             {
                 // The sender hears the other's signal when it arrives; the other hears the
                 // sender's after the same propagation from now.

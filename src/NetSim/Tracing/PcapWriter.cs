@@ -10,6 +10,11 @@ namespace NetSim.Tracing;
 /// timestamps, magic a1b23c4d, link type Ethernet), with simulated time as the timestamp,
 /// so that Wireshark and tshark open it. Frames are written as they leave or arrive.
 /// </summary>
+/// <remarks>
+/// A frame that arrives is stamped when its last bit is in. A frame that leaves is stamped
+/// when its first bit goes out; on a hub, where a transmission can be aborted by a
+/// collision, it is stamped when it has gone out whole.
+/// </remarks>
 public sealed class PcapWriter : IFrameTap, IDisposable
 {
     private const uint NanosecondMagic = 0xa1b23c4d;
@@ -24,6 +29,7 @@ public sealed class PcapWriter : IFrameTap, IDisposable
     private readonly Simulation simulation;
     private readonly bool ownsStream;
     private readonly HashSet<Port> outgoingOnly = [];
+    private bool disposed;
 
     /// <summary>Starts a capture file on <paramref name="stream"/>, writing the file header at once.</summary>
     /// <param name="stream">Where the capture goes.</param>
@@ -81,9 +87,9 @@ public sealed class PcapWriter : IFrameTap, IDisposable
     /// <summary>Writes a frame seen at a capture point.</summary>
     void IFrameTap.OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
     {
-        if (!outgoing && outgoingOnly.Contains(port))
+        if (disposed || (!outgoing && outgoingOnly.Contains(port)))
         {
-            return;
+            return; // a disposed writer stays tapped into its ports but writes nothing
         }
 
         long nanoseconds = simulation.Now.Picoseconds / 1_000;
@@ -103,6 +109,12 @@ public sealed class PcapWriter : IFrameTap, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         stream.Flush();
         if (ownsStream)
         {
