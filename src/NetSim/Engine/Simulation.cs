@@ -57,8 +57,6 @@ public sealed class Simulation
     /// <summary>True while <see cref="Run"/>, <see cref="RunUntil"/> or <see cref="RunFor"/> is running events.</summary>
     public bool IsRunning { get; private set; }
 
-    internal EventQueue Queue => queue;
-
     /// <summary>
     /// Schedules <paramref name="target"/>'s <see cref="IEventTarget.OnEvent"/> to run
     /// <paramref name="delay"/> from now. Allocates nothing.

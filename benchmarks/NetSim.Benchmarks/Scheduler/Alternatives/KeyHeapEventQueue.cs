@@ -40,13 +40,6 @@ internal sealed class KeyHeapEventQueue
     /// <summary>The time of the earliest event; only valid when <see cref="Count"/> is not zero.</summary>
     public long PeekTime => heap[0].Time;
 
-    /// <summary>For tests: the sequence number the next event will get.</summary>
-    internal ulong NextSequence
-    {
-        get => nextSequence;
-        set => nextSequence = value;
-    }
-
     /// <summary>Adds an event and returns its handle.</summary>
     public EventHandle Enqueue(long time, IEventTarget target, int kind, long argument)
     {
