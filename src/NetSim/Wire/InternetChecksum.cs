@@ -1,0 +1,65 @@
+using System.Buffers.Binary;
+
+namespace NetSim.Wire;
+
+/// <summary>
+/// The Internet checksum of IPv4, ICMP, UDP and TCP: the 16-bit one's complement of the one's
+/// complement sum of the data taken as 16-bit big-endian words (RFC 1071), and its
+/// incremental update when one field changes (RFC 1624).
+/// </summary>
+public static class InternetChecksum
+{
+    /// <summary>The checksum of <paramref name="data"/> (an odd last byte is padded with zero).</summary>
+    public static ushort Compute(ReadOnlySpan<byte> data) => Finish(Sum(data));
+
+    /// <summary>
+    /// Adds <paramref name="data"/> to a running one's complement sum, for checksums over
+    /// several pieces (a pseudo-header and a segment). Every piece but the last must have an
+    /// even length. Start from 0, then <see cref="Finish"/>.
+    /// </summary>
+    public static uint Sum(ReadOnlySpan<byte> data, uint sum = 0)
+    {
+        // A 64-bit accumulator takes 2^32 words before it can overflow: no folding in the loop.
+        ulong total = sum;
+        while (data.Length >= 2)
+        {
+            total += BinaryPrimitives.ReadUInt16BigEndian(data);
+            data = data[2..];
+        }
+
+        if (!data.IsEmpty)
+        {
+            total += (uint)data[0] << 8;
+        }
+
+        return Fold(total);
+    }
+
+    /// <summary>The checksum from a running sum: fold the carries, then complement.</summary>
+    public static ushort Finish(uint sum) => unchecked((ushort)~Fold(sum)); // one's complement arithmetic is modular
+
+    /// <summary>
+    /// The checksum after one 16-bit field of the checksummed data changed from
+    /// <paramref name="oldValue"/> to <paramref name="newValue"/>, without summing the data
+    /// again: HC' = ~(~HC + ~m + m') (RFC 1624, equation 3), as a router does when it
+    /// decrements the TTL.
+    /// </summary>
+    public static ushort Update(ushort checksum, ushort oldValue, ushort newValue)
+    {
+        unchecked // one's complement arithmetic is modular
+        {
+            uint sum = (uint)(ushort)~checksum + (ushort)~oldValue + newValue;
+            return (ushort)~Fold(sum);
+        }
+    }
+
+    private static uint Fold(ulong sum)
+    {
+        while (sum > 0xffff)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+
+        return (uint)sum;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using NetSim.Engine;
+using NetSim.Wire;
+
+namespace NetSim.Tests.Wire;
+
+public class InternetChecksumTests
+{
+    // An IPv4 header (UDP, 192.168.0.1 to 192.168.0.199) whose checksum field holds 0xb861.
+    private static readonly byte[] Header =
+    [
+        0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
+        0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+    ];
+
+    [Fact]
+    public void Matches_the_worked_example_of_RFC_1071()
+    {
+        // RFC 1071, 3: the words 0001 f203 f4f5 f6f7 sum to ddf2 (end-around carries included).
+        byte[] data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+        InternetChecksum.Sum(data).Should().Be(0xddf2);
+        InternetChecksum.Compute(data).Should().Be(0x220d);
+    }
+
+    [Fact]
+    public void A_real_header_checks_out_and_its_checksum_is_reproduced()
+    {
+        InternetChecksum.Compute(Header).Should().Be(0, "a header with a correct checksum sums to all ones");
+        byte[] zeroed = [.. Header];
+        zeroed[10] = 0;
+        zeroed[11] = 0;
+        InternetChecksum.Compute(zeroed).Should().Be(0xb861);
+    }
+
+    [Fact]
+    public void Odd_lengths_are_padded_and_pieces_add_up()
+    {
+        byte[] data = [0x12, 0x34, 0x56];
+        InternetChecksum.Compute(data).Should().Be(InternetChecksum.Compute([0x12, 0x34, 0x56, 0x00]));
+        uint twoPieces = InternetChecksum.Sum(Header.AsSpan(10), InternetChecksum.Sum(Header.AsSpan(0, 10)));
+        InternetChecksum.Finish(twoPieces).Should().Be(InternetChecksum.Compute(Header));
+    }
+
+    [Fact]
+    public void The_incremental_update_agrees_with_summing_again()
+    {
+        var random = new RandomSource(1071);
+        var header = new byte[20];
+        for (int i = 0; i < 10_000; i++)
+        {
+            random.NextBytes(header);
+            header[10] = 0;
+            header[11] = 0;
+            ushort checksum = InternetChecksum.Compute(header);
+            BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(10), checksum);
+
+            // Decrement the TTL, as a router does (TTL and protocol share the word at offset 8).
+            ushort before = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(8));
+            header[8] = unchecked((byte)(header[8] - 1));
+            ushort after = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(8));
+            ushort updated = InternetChecksum.Update(checksum, before, after);
+
+            header[10] = 0;
+            header[11] = 0;
+            ushort recomputed = InternetChecksum.Compute(header);
+            updated.Should().Be(recomputed, $"for the header {Convert.ToHexString(header)}");
+        }
+    }
+}
