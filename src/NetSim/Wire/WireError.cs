@@ -20,4 +20,16 @@ public enum WireError
 
     /// <summary>An 802.3 frame with a length field instead of an EtherType, which NetSim does not carry.</summary>
     LengthFieldNotEtherType,
+
+    /// <summary>An ARP packet for other than Ethernet hardware and IPv4 addresses (RFC 826 allows others; NetSim speaks only these).</summary>
+    UnsupportedArpFormat,
+
+    /// <summary>A version field that is not the protocol's version (an IPv4 header whose version is not 4).</summary>
+    BadVersion,
+
+    /// <summary>A header length field below the protocol's minimum (an IPv4 IHL below 5).</summary>
+    BadHeaderLength,
+
+    /// <summary>A checksum that does not match the bytes.</summary>
+    BadChecksum,
 }

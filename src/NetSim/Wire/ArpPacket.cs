@@ -1,0 +1,94 @@
+using System.Buffers.Binary;
+
+namespace NetSim.Wire;
+
+/// <summary>The operation of an ARP packet (RFC 826). Other values are kept as values.</summary>
+public enum ArpOperation : ushort
+{
+    /// <summary>Who has this IP address? (Sent to broadcast.)</summary>
+    Request = 1,
+
+    /// <summary>I have it, and this is my MAC address. (Sent to the asker.)</summary>
+    Reply = 2,
+}
+
+/// <summary>
+/// The parsed form of an ARP packet for Ethernet and IPv4 (RFC 826): 28 bytes after the
+/// Ethernet header, read with <see cref="TryParse"/> and written with <see cref="Emit"/>.
+/// </summary>
+/// <param name="Operation">Request or reply.</param>
+/// <param name="SenderMac">The sender's MAC address.</param>
+/// <param name="SenderIp">The sender's IPv4 address.</param>
+/// <param name="TargetMac">The target's MAC address (zero in a request: it is what is asked for).</param>
+/// <param name="TargetIp">The IPv4 address asked about, or answered to.</param>
+public readonly record struct ArpPacket(ArpOperation Operation, MacAddress SenderMac, Ipv4Address SenderIp, MacAddress TargetMac, Ipv4Address TargetIp)
+{
+    // Field offsets, declared once (RFC 826, "Packet format").
+    private const int HardwareTypeOffset = 0;
+    private const int ProtocolTypeOffset = HardwareTypeOffset + 2;
+    private const int HardwareLengthOffset = ProtocolTypeOffset + 2;
+    private const int ProtocolLengthOffset = HardwareLengthOffset + 1;
+    private const int OperationOffset = ProtocolLengthOffset + 1;
+    private const int SenderMacOffset = OperationOffset + 2;
+    private const int SenderIpOffset = SenderMacOffset + MacAddress.Length;
+    private const int TargetMacOffset = SenderIpOffset + Ipv4Address.Length;
+    private const int TargetIpOffset = TargetMacOffset + MacAddress.Length;
+    private const ushort EthernetHardware = 1;
+
+    /// <summary>The length of an Ethernet/IPv4 ARP packet, 28 bytes.</summary>
+    public const int Length = TargetIpOffset + Ipv4Address.Length;
+
+    /// <summary>A request: <paramref name="senderMac"/> at <paramref name="senderIp"/> asks who has <paramref name="targetIp"/>.</summary>
+    public static ArpPacket Request(MacAddress senderMac, Ipv4Address senderIp, Ipv4Address targetIp) =>
+        new(ArpOperation.Request, senderMac, senderIp, MacAddress.Zero, targetIp);
+
+    /// <summary>The reply to this request from <paramref name="ownerMac"/>, the owner of its target address.</summary>
+    public ArpPacket ReplyFrom(MacAddress ownerMac) =>
+        new(ArpOperation.Reply, ownerMac, TargetIp, SenderMac, SenderIp);
+
+    /// <summary>Reads an ARP packet, or says why it cannot. Bytes after the 28 (Ethernet padding) are ignored. Never throws.</summary>
+    public static WireError TryParse(ReadOnlySpan<byte> bytes, out ArpPacket packet)
+    {
+        packet = default;
+        if (bytes.Length < Length)
+        {
+            return WireError.Truncated;
+        }
+
+        if (BinaryPrimitives.ReadUInt16BigEndian(bytes[HardwareTypeOffset..]) != EthernetHardware
+            || BinaryPrimitives.ReadUInt16BigEndian(bytes[ProtocolTypeOffset..]) != (ushort)EtherType.IPv4
+            || bytes[HardwareLengthOffset] != MacAddress.Length
+            || bytes[ProtocolLengthOffset] != Ipv4Address.Length)
+        {
+            return WireError.UnsupportedArpFormat;
+        }
+
+        packet = new ArpPacket(
+            (ArpOperation)BinaryPrimitives.ReadUInt16BigEndian(bytes[OperationOffset..]),
+            MacAddress.Read(bytes[SenderMacOffset..]),
+            Ipv4Address.Read(bytes[SenderIpOffset..]),
+            MacAddress.Read(bytes[TargetMacOffset..]),
+            Ipv4Address.Read(bytes[TargetIpOffset..]));
+        return WireError.None;
+    }
+
+    /// <summary>Writes the 28 bytes into the start of <paramref name="bytes"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="bytes"/> is shorter than 28 bytes.</exception>
+    public void Emit(Span<byte> bytes)
+    {
+        if (bytes.Length < Length)
+        {
+            throw new ArgumentException($"An ARP packet takes {Length} bytes; the buffer has {bytes.Length}.", nameof(bytes));
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[HardwareTypeOffset..], EthernetHardware);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[ProtocolTypeOffset..], (ushort)EtherType.IPv4);
+        bytes[HardwareLengthOffset] = MacAddress.Length;
+        bytes[ProtocolLengthOffset] = Ipv4Address.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[OperationOffset..], (ushort)Operation);
+        SenderMac.WriteTo(bytes[SenderMacOffset..]);
+        SenderIp.WriteTo(bytes[SenderIpOffset..]);
+        TargetMac.WriteTo(bytes[TargetMacOffset..]);
+        TargetIp.WriteTo(bytes[TargetIpOffset..]);
+    }
+}
