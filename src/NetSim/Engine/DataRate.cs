@@ -164,14 +164,14 @@ public readonly struct DataRate :
     /// <exception cref="FormatException">The format is not "G".</exception>
     public string ToString(string? format, IFormatProvider? formatProvider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(DataRate));
         return ToString();
     }
 
     /// <inheritdoc/>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(DataRate));
         int unit = 0;
         while (unit < Units.Length - 1 && Units[unit].Scale > BitsPerSecond)
         {
@@ -198,23 +198,8 @@ public readonly struct DataRate :
     }
 
     /// <inheritdoc/>
-    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        Span<char> chars = stackalloc char[32];
-        if (!TryFormat(chars, out int length, format, provider) || length > utf8Destination.Length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        for (int i = 0; i < length; i++)
-        {
-            utf8Destination[i] = (byte)chars[i]; // ASCII
-        }
-
-        bytesWritten = length;
-        return true;
-    }
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>
     /// Parses a rate such as "100Mbps", "1 Gbps", "1.5Gbps", "64kbps", "9600bps" or
@@ -285,14 +270,6 @@ public readonly struct DataRate :
         QuantityText.ParseResult parsed = QuantityText.TryScale(number, negative, scale, out long bitsPerSecond);
         result = new(bitsPerSecond);
         return parsed;
-    }
-
-    private static void CheckFormat(ReadOnlySpan<char> format)
-    {
-        if (!format.IsEmpty && format is not "G" and not "g")
-        {
-            throw new FormatException($"The format '{format}' is not supported by {nameof(DataRate)}: use \"G\".");
-        }
     }
 
     [DoesNotReturn]

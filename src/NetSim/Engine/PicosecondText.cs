@@ -85,25 +85,6 @@ internal static class PicosecondText
         }
     }
 
-    /// <summary>Formats into UTF-8 bytes; the text is ASCII, so each char is one byte.</summary>
-    public static bool TryFormatUtf8(long picoseconds, Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format)
-    {
-        Span<char> chars = stackalloc char[MaxLength];
-        if (!TryFormat(picoseconds, chars, out int length, format) || length > utf8Destination.Length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        for (int i = 0; i < length; i++)
-        {
-            utf8Destination[i] = (byte)chars[i];
-        }
-
-        bytesWritten = length;
-        return true;
-    }
-
     /// <summary>Formats to a new string.</summary>
     public static string Format(long picoseconds, string? format)
     {

@@ -162,7 +162,7 @@ public readonly struct SimDuration :
 
     /// <inheritdoc/>
     public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
-        PicosecondText.TryFormatUtf8(Picoseconds, utf8Destination, out bytesWritten, format);
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>
     /// Parses "1.250 ms", "12us", "-3 s", "1500 ps" (units s, ms, us, µs, ns, ps). The value

@@ -148,7 +148,7 @@ public readonly struct SimTime :
 
     /// <inheritdoc/>
     public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
-        PicosecondText.TryFormatUtf8(Picoseconds, utf8Destination, out bytesWritten, format);
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>Parses a time since the start written as a duration, such as "1.5 ms".</summary>
     /// <exception cref="FormatException">The text is not a time, or is negative.</exception>

@@ -149,14 +149,14 @@ public readonly struct Ipv4Address :
     /// <exception cref="FormatException">The format is not "G".</exception>
     public string ToString(string? format, IFormatProvider? formatProvider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(Ipv4Address));
         return ToString();
     }
 
     /// <inheritdoc/>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(Ipv4Address));
         return destination.TryWrite(
             CultureInfo.InvariantCulture,
             $"{Value >> 24}.{(Value >> 16) & 0xff}.{(Value >> 8) & 0xff}.{Value & 0xff}",
@@ -164,24 +164,8 @@ public readonly struct Ipv4Address :
     }
 
     /// <inheritdoc/>
-    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        Span<char> chars = stackalloc char[MaxTextLength];
-        TryFormat(chars, out int length, format, provider);
-        if (utf8Destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        for (int i = 0; i < length; i++)
-        {
-            utf8Destination[i] = (byte)chars[i]; // ASCII
-        }
-
-        bytesWritten = length;
-        return true;
-    }
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>
     /// Parses dotted decimal, "192.168.1.1": four numbers from 0 to 255 without leading
@@ -260,12 +244,4 @@ public readonly struct Ipv4Address :
 
     /// <inheritdoc/>
     static bool ISpanParsable<Ipv4Address>.TryParse(ReadOnlySpan<char> s, IFormatProvider? provider, out Ipv4Address result) => TryParse(s, out result);
-
-    private static void CheckFormat(ReadOnlySpan<char> format)
-    {
-        if (!format.IsEmpty && format is not "G" and not "g")
-        {
-            throw new FormatException($"The format '{format}' is not supported by {nameof(Ipv4Address)}: use \"G\".");
-        }
-    }
 }

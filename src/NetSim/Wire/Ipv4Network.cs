@@ -10,8 +10,6 @@ namespace NetSim.Wire;
 /// </summary>
 public readonly struct Ipv4Network : IEquatable<Ipv4Network>, ISpanFormattable, IUtf8SpanFormattable, ISpanParsable<Ipv4Network>
 {
-    private const int MaxTextLength = 18; // "255.255.255.255/32"
-
     /// <summary>Creates the network <paramref name="baseAddress"/>/<paramref name="prefixLength"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The prefix length is not 0 to 32.</exception>
     /// <exception cref="ArgumentException">The base address has host bits set.</exception>
@@ -91,36 +89,20 @@ public readonly struct Ipv4Network : IEquatable<Ipv4Network>, ISpanFormattable, 
     /// <exception cref="FormatException">The format is not "G".</exception>
     public string ToString(string? format, IFormatProvider? formatProvider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(Ipv4Network));
         return ToString();
     }
 
     /// <inheritdoc/>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
-        CheckFormat(format);
+        AsciiFormatting.CheckGeneralFormat(format, nameof(Ipv4Network));
         return destination.TryWrite(CultureInfo.InvariantCulture, $"{BaseAddress}/{PrefixLength}", out charsWritten);
     }
 
     /// <inheritdoc/>
-    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        Span<char> chars = stackalloc char[MaxTextLength];
-        TryFormat(chars, out int length, format, provider);
-        if (utf8Destination.Length < length)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        for (int i = 0; i < length; i++)
-        {
-            utf8Destination[i] = (byte)chars[i]; // ASCII
-        }
-
-        bytesWritten = length;
-        return true;
-    }
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>Parses "192.168.1.0/24" or "192.168.1.0/255.255.255.0". The host bits must be zero.</summary>
     /// <exception cref="FormatException">The text is not a network, the mask is not a netmask, or host bits are set.</exception>
@@ -194,12 +176,4 @@ public readonly struct Ipv4Network : IEquatable<Ipv4Network>, ISpanFormattable, 
 
     private static Ipv4Address MaskOf(int prefixLength) =>
         Ipv4Address.FromUInt32(prefixLength == 0 ? 0 : uint.MaxValue << (32 - prefixLength)); // a shift by 32 would shift by 0
-
-    private static void CheckFormat(ReadOnlySpan<char> format)
-    {
-        if (!format.IsEmpty && format is not "G" and not "g")
-        {
-            throw new FormatException($"The format '{format}' is not supported by {nameof(Ipv4Network)}: use \"G\".");
-        }
-    }
 }

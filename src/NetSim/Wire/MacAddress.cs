@@ -165,24 +165,8 @@ public readonly struct MacAddress :
     }
 
     /// <inheritdoc/>
-    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        Span<char> chars = stackalloc char[17];
-        TryFormat(chars, out _, format, provider);
-        if (utf8Destination.Length < 17)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        for (int i = 0; i < 17; i++)
-        {
-            utf8Destination[i] = (byte)chars[i]; // ASCII
-        }
-
-        bytesWritten = 17;
-        return true;
-    }
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        AsciiFormatting.TryFormatUtf8(this, utf8Destination, out bytesWritten, format);
 
     /// <summary>Parses "aa:bb:cc:dd:ee:ff" or "aa-bb-cc-dd-ee-ff" (hexadecimal digits in either case).</summary>
     /// <exception cref="FormatException">The text is not a MAC address.</exception>
