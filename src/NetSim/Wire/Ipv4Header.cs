@@ -60,9 +60,9 @@ public readonly record struct Ipv4Header(
     /// <summary>The length of a header without options, 20 bytes.</summary>
     public const int MinLength = DestinationOffset + Ipv4Address.Length;
 
-    private const ushort DontFragmentBit = 0x4000;
-    private const ushort MoreFragmentsBit = 0x2000;
-    private const ushort OffsetMask = 0x1fff;
+    internal const ushort DontFragmentBit = 0x4000;
+    internal const ushort MoreFragmentsBit = 0x2000;
+    internal const ushort OffsetMask = 0x1fff;
 
     /// <summary>The length of the payload: total length less header length.</summary>
     public int PayloadLength => TotalLength - HeaderLength;
@@ -77,53 +77,33 @@ public readonly record struct Ipv4Header(
     public static WireError TryParse(ReadOnlySpan<byte> packet, out Ipv4Header header)
     {
         header = default;
-        if (packet.Length < MinLength)
+        WireError error = Ipv4Packet.Validate(packet);
+        if (error != WireError.None)
         {
-            return WireError.Truncated;
+            return error;
         }
 
-        byte versionAndIhl = packet[VersionAndIhlOffset];
-        if (versionAndIhl >> 4 != 4)
-        {
-            return WireError.BadVersion;
-        }
+        header = Read(packet);
+        return WireError.None;
+    }
 
-        int headerLength = (versionAndIhl & 0xf) * 4;
-        if (headerLength < MinLength)
-        {
-            return WireError.BadHeaderLength;
-        }
-
-        if (packet.Length < headerLength)
-        {
-            return WireError.Truncated;
-        }
-
-        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(packet[TotalLengthOffset..]);
-        if (totalLength < headerLength || totalLength > packet.Length)
-        {
-            return WireError.BadLength;
-        }
-
-        if (InternetChecksum.Compute(packet[..headerLength]) != 0)
-        {
-            return WireError.BadChecksum;
-        }
-
+    // Reads the fields of a header whose structure has been checked (by Ipv4Packet.Validate,
+    // or by whoever wrote it): the parse above and Ipv4Packet.ToHeader.
+    internal static Ipv4Header Read(ReadOnlySpan<byte> packet)
+    {
         ushort flagsAndOffset = BinaryPrimitives.ReadUInt16BigEndian(packet[FlagsAndOffsetOffset..]);
-        header = new Ipv4Header(
+        return new Ipv4Header(
             Ipv4Address.Read(packet[SourceOffset..]),
             Ipv4Address.Read(packet[DestinationOffset..]),
             (IpProtocol)packet[ProtocolOffset],
             packet[TimeToLiveOffset],
-            totalLength,
+            BinaryPrimitives.ReadUInt16BigEndian(packet[TotalLengthOffset..]),
             BinaryPrimitives.ReadUInt16BigEndian(packet[IdentificationOffset..]),
             (flagsAndOffset & DontFragmentBit) != 0,
             (flagsAndOffset & MoreFragmentsBit) != 0,
             (flagsAndOffset & OffsetMask) * 8,
             packet[TypeOfServiceOffset],
-            headerLength);
-        return WireError.None;
+            (packet[VersionAndIhlOffset] & 0xf) * 4);
     }
 
     /// <summary>
