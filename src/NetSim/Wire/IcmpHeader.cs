@@ -52,12 +52,12 @@ public enum UnreachableCode : byte
 public readonly record struct IcmpHeader(IcmpType Type, byte Code, ushort Identifier = 0, ushort SequenceNumber = 0, ushort NextHopMtu = 0)
 {
     // Field offsets, declared once (RFC 792).
-    private const int TypeOffset = 0;
-    private const int CodeOffset = 1;
-    private const int ChecksumOffset = 2;
-    private const int IdentifierOffset = 4;
-    private const int SequenceOffset = 6;
-    private const int NextHopMtuOffset = 6;
+    internal const int TypeOffset = 0;
+    internal const int CodeOffset = 1;
+    internal const int ChecksumOffset = 2;
+    internal const int IdentifierOffset = 4;
+    internal const int SequenceOffset = 6;
+    internal const int NextHopMtuOffset = 6;
 
     /// <summary>The length of the header, 8 bytes.</summary>
     public const int Length = SequenceOffset + 2;
@@ -72,25 +72,28 @@ public readonly record struct IcmpHeader(IcmpType Type, byte Code, ushort Identi
     public static WireError TryParse(ReadOnlySpan<byte> message, out IcmpHeader header)
     {
         header = default;
-        if (message.Length < Length)
+        WireError error = IcmpMessage.Validate(message);
+        if (error != WireError.None)
         {
-            return WireError.Truncated;
+            return error;
         }
 
-        if (InternetChecksum.Compute(message) != 0)
-        {
-            return WireError.BadChecksum;
-        }
+        header = Read(message);
+        return WireError.None;
+    }
 
+    // Reads the fields of a checked message (the parse above and IcmpMessage.ToHeader). Only
+    // the fields the type gives a meaning are kept; the others read as zero.
+    internal static IcmpHeader Read(ReadOnlySpan<byte> message)
+    {
         var type = (IcmpType)message[TypeOffset];
         bool echo = type is IcmpType.EchoRequest or IcmpType.EchoReply;
-        header = new IcmpHeader(
+        return new IcmpHeader(
             type,
             message[CodeOffset],
             echo ? BinaryPrimitives.ReadUInt16BigEndian(message[IdentifierOffset..]) : (ushort)0,
             echo ? BinaryPrimitives.ReadUInt16BigEndian(message[SequenceOffset..]) : (ushort)0,
             type == IcmpType.DestinationUnreachable ? BinaryPrimitives.ReadUInt16BigEndian(message[NextHopMtuOffset..]) : (ushort)0);
-        return WireError.None;
     }
 
     /// <summary>
