@@ -24,16 +24,16 @@ public enum ArpOperation : ushort
 public readonly record struct ArpPacket(ArpOperation Operation, MacAddress SenderMac, Ipv4Address SenderIp, MacAddress TargetMac, Ipv4Address TargetIp)
 {
     // Field offsets, declared once (RFC 826, "Packet format").
-    private const int HardwareTypeOffset = 0;
-    private const int ProtocolTypeOffset = HardwareTypeOffset + 2;
-    private const int HardwareLengthOffset = ProtocolTypeOffset + 2;
-    private const int ProtocolLengthOffset = HardwareLengthOffset + 1;
-    private const int OperationOffset = ProtocolLengthOffset + 1;
-    private const int SenderMacOffset = OperationOffset + 2;
-    private const int SenderIpOffset = SenderMacOffset + MacAddress.Length;
-    private const int TargetMacOffset = SenderIpOffset + Ipv4Address.Length;
-    private const int TargetIpOffset = TargetMacOffset + MacAddress.Length;
-    private const ushort EthernetHardware = 1;
+    internal const int HardwareTypeOffset = 0;
+    internal const int ProtocolTypeOffset = HardwareTypeOffset + 2;
+    internal const int HardwareLengthOffset = ProtocolTypeOffset + 2;
+    internal const int ProtocolLengthOffset = HardwareLengthOffset + 1;
+    internal const int OperationOffset = ProtocolLengthOffset + 1;
+    internal const int SenderMacOffset = OperationOffset + 2;
+    internal const int SenderIpOffset = SenderMacOffset + MacAddress.Length;
+    internal const int TargetMacOffset = SenderIpOffset + Ipv4Address.Length;
+    internal const int TargetIpOffset = TargetMacOffset + MacAddress.Length;
+    internal const ushort EthernetHardware = 1;
 
     /// <summary>The length of an Ethernet/IPv4 ARP packet, 28 bytes.</summary>
     public const int Length = TargetIpOffset + Ipv4Address.Length;
@@ -50,27 +50,23 @@ public readonly record struct ArpPacket(ArpOperation Operation, MacAddress Sende
     public static WireError TryParse(ReadOnlySpan<byte> bytes, out ArpPacket packet)
     {
         packet = default;
-        if (bytes.Length < Length)
+        WireError error = ArpMessage.Validate(bytes);
+        if (error != WireError.None)
         {
-            return WireError.Truncated;
+            return error;
         }
 
-        if (BinaryPrimitives.ReadUInt16BigEndian(bytes[HardwareTypeOffset..]) != EthernetHardware
-            || BinaryPrimitives.ReadUInt16BigEndian(bytes[ProtocolTypeOffset..]) != (ushort)EtherType.IPv4
-            || bytes[HardwareLengthOffset] != MacAddress.Length
-            || bytes[ProtocolLengthOffset] != Ipv4Address.Length)
-        {
-            return WireError.UnsupportedArpFormat;
-        }
-
-        packet = new ArpPacket(
-            (ArpOperation)BinaryPrimitives.ReadUInt16BigEndian(bytes[OperationOffset..]),
-            MacAddress.Read(bytes[SenderMacOffset..]),
-            Ipv4Address.Read(bytes[SenderIpOffset..]),
-            MacAddress.Read(bytes[TargetMacOffset..]),
-            Ipv4Address.Read(bytes[TargetIpOffset..]));
+        packet = Read(bytes);
         return WireError.None;
     }
+
+    // Reads the fields of a checked packet (the parse above and ArpMessage.ToPacket).
+    internal static ArpPacket Read(ReadOnlySpan<byte> bytes) => new(
+        (ArpOperation)BinaryPrimitives.ReadUInt16BigEndian(bytes[OperationOffset..]),
+        MacAddress.Read(bytes[SenderMacOffset..]),
+        Ipv4Address.Read(bytes[SenderIpOffset..]),
+        MacAddress.Read(bytes[TargetMacOffset..]),
+        Ipv4Address.Read(bytes[TargetIpOffset..]));
 
     /// <summary>Writes the 28 bytes into the start of <paramref name="bytes"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="bytes"/> is shorter than 28 bytes.</exception>
@@ -81,14 +77,11 @@ public readonly record struct ArpPacket(ArpOperation Operation, MacAddress Sende
             throw new ArgumentException($"An ARP packet takes {Length} bytes; the buffer has {bytes.Length}.", nameof(bytes));
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(bytes[HardwareTypeOffset..], EthernetHardware);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes[ProtocolTypeOffset..], (ushort)EtherType.IPv4);
-        bytes[HardwareLengthOffset] = MacAddress.Length;
-        bytes[ProtocolLengthOffset] = Ipv4Address.Length;
-        BinaryPrimitives.WriteUInt16BigEndian(bytes[OperationOffset..], (ushort)Operation);
-        SenderMac.WriteTo(bytes[SenderMacOffset..]);
-        SenderIp.WriteTo(bytes[SenderIpOffset..]);
-        TargetMac.WriteTo(bytes[TargetMacOffset..]);
-        TargetIp.WriteTo(bytes[TargetIpOffset..]);
+        var view = new ArpMessage(bytes); // writes the fixed fields
+        view.Operation = Operation;
+        view.SenderMac = SenderMac;
+        view.SenderIp = SenderIp;
+        view.TargetMac = TargetMac;
+        view.TargetIp = TargetIp;
     }
 }
