@@ -139,15 +139,38 @@ public readonly struct Ipv4Network : IEquatable<Ipv4Network>, ISpanFormattable, 
     private static bool TryParse(ReadOnlySpan<char> s, out Ipv4Network result, [NotNullWhen(false)] out string? problem)
     {
         result = default;
+        if (!TryParseAddressAndPrefix(s, out Ipv4Address address, out int prefixLength, out problem))
+        {
+            return false;
+        }
+
+        Ipv4Address networkPart = address & MaskOf(prefixLength);
+        if (networkPart != address)
+        {
+            problem = $"host bits are set: the network is {networkPart}/{prefixLength}.";
+            return false;
+        }
+
+        result = new Ipv4Network(address, prefixLength);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads "address/prefix-length" or "address/netmask" without requiring the host bits to
+    /// be clear: the form of an interface's address, such as "192.168.1.10/24".
+    /// </summary>
+    internal static bool TryParseAddressAndPrefix(ReadOnlySpan<char> s, out Ipv4Address address, out int prefixLength, [NotNullWhen(false)] out string? problem)
+    {
+        address = default;
+        prefixLength = 0;
         int slash = s.IndexOf('/');
-        if (slash < 0 || !Ipv4Address.TryParse(s[..slash], out Ipv4Address address))
+        if (slash < 0 || !Ipv4Address.TryParse(s[..slash], out address))
         {
             problem = "write an address, a slash and a prefix length or netmask, such as \"192.168.1.0/24\".";
             return false;
         }
 
         ReadOnlySpan<char> suffix = s[(slash + 1)..];
-        int prefixLength;
         if (Ipv4Address.TryParse(suffix, out Ipv4Address netmask))
         {
             if (!TryGetPrefixLength(netmask, out prefixLength))
@@ -162,14 +185,6 @@ public readonly struct Ipv4Network : IEquatable<Ipv4Network>, ISpanFormattable, 
             return false;
         }
 
-        Ipv4Address networkPart = address & MaskOf(prefixLength);
-        if (networkPart != address)
-        {
-            problem = $"host bits are set: the network is {networkPart}/{prefixLength}.";
-            return false;
-        }
-
-        result = new Ipv4Network(address, prefixLength);
         problem = null;
         return true;
     }

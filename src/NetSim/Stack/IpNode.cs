@@ -1,0 +1,518 @@
+using System.Buffers.Binary;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Wire;
+
+namespace NetSim.Stack;
+
+/// <summary>What became of a packet an application asked a node to send.</summary>
+public enum SendResult
+{
+    /// <summary>Handed to the interface toward the destination (it may still wait for ARP).</summary>
+    Sent,
+
+    /// <summary>
+    /// The node has no route: the destination is on none of its networks and it has no
+    /// default gateway (or, for a router, no route covers it).
+    /// </summary>
+    NoRoute,
+
+    /// <summary>The packet is larger than the interface's MTU and must not be fragmented (DF set).</summary>
+    MessageTooLong,
+}
+
+/// <summary>
+/// What hosts and routers share: IPv4 interfaces, receiving and checking packets,
+/// reassembling fragments, ICMP (echo answers, errors to the sender of a bad packet),
+/// and sending packets through the right interface, fragmented to its MTU. A host is an
+/// IPv4 node that does not forward (RFC 1122); a router is one that does (RFC 1812).
+/// </summary>
+public abstract class IpNode
+{
+    /// <summary>The TTL of the packets a node sends: 64, as Linux and macOS use.</summary>
+    public const byte DefaultTimeToLive = 64;
+
+    private readonly List<IpInterface> interfaces = [];
+    private EchoListeners? echoListeners;
+    private Reassembly? reassembly;
+    private ushort nextIdentification;
+
+    /// <summary>Creates a node named <paramref name="name"/> with no interfaces yet.</summary>
+    /// <exception cref="ArgumentException">The name is empty or taken.</exception>
+    protected IpNode(Network network, string name)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        network.RegisterDevice(name);
+        Network = network;
+        Name = name;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The network it belongs to.</summary>
+    public Network Network { get; }
+
+    /// <summary>The simulation it runs on.</summary>
+    public Simulation Simulation => Network.Simulation;
+
+    /// <summary>Its interfaces, in the order they were added.</summary>
+    public IReadOnlyList<IpInterface> Interfaces => interfaces;
+
+    /// <summary>What the node did with packets.</summary>
+    public IpCounters Counters { get; } = new();
+
+    /// <summary>
+    /// How long fragments of a datagram are kept waiting for the rest (default 30 s, as
+    /// Linux; RFC 1122, 3.3.2, asks for a fixed value).
+    /// </summary>
+    public SimDuration ReassemblyTimeout { get; set; } = SimDuration.FromSeconds(30);
+
+    /// <summary>How many datagrams may be in reassembly at once (default 64); fragments of more are dropped.</summary>
+    public int MaxReassemblies { get; set; } = 64;
+
+    /// <summary>
+    /// Adds an interface with <paramref name="address"/> on a network of
+    /// <paramref name="prefixLength"/> bits (a new NIC, named like "pc1/eth0").
+    /// </summary>
+    /// <exception cref="ArgumentException">The address is the network's or broadcast address, or is already an address of this node's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The prefix length is not 0 to 32.</exception>
+    public IpInterface AddInterface(Ipv4Address address, int prefixLength, MacAddress? mac = null)
+    {
+        if (IsLocalAddress(address))
+        {
+            throw new ArgumentException($"{Name} already has the address {address}.", nameof(address));
+        }
+
+        foreach (IpInterface existing in interfaces)
+        {
+            if (existing.Subnet.Contains(address) || Ipv4Network.Containing(address, prefixLength).Contains(existing.Address))
+            {
+                throw new ArgumentException($"{address}/{prefixLength} overlaps {existing} on {Name}: each interface needs its own network.", nameof(address));
+            }
+        }
+
+        var added = new IpInterface(this, interfaces.Count, address, prefixLength, mac);
+        interfaces.Add(added);
+        OnInterfaceAdded(added);
+        return added;
+    }
+
+    /// <summary>Adds an interface from text: "192.168.1.10/24" or "192.168.1.10/255.255.255.0".</summary>
+    /// <exception cref="FormatException">The text is not an address and a prefix length or netmask; the message says what is wrong.</exception>
+    public IpInterface AddInterface(string addressAndPrefix, MacAddress? mac = null)
+    {
+        ArgumentNullException.ThrowIfNull(addressAndPrefix);
+        return Ipv4Network.TryParseAddressAndPrefix(addressAndPrefix, out Ipv4Address address, out int prefixLength, out string? problem)
+            ? AddInterface(address, prefixLength, mac)
+            : throw new FormatException($"'{addressAndPrefix}' is not an interface address: {problem}");
+    }
+
+    /// <summary>The interface with <paramref name="address"/>, or null.</summary>
+    public IpInterface? FindInterface(Ipv4Address address)
+    {
+        foreach (IpInterface candidate in interfaces)
+        {
+            if (candidate.Address == address)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="address"/> is one of the node's interface addresses.</summary>
+    public bool IsLocalAddress(Ipv4Address address) => FindInterface(address) is not null;
+
+    /// <summary>
+    /// Sends an IPv4 packet that this node originates: finds the interface and next hop
+    /// (<see cref="TryRoute"/>), writes the header, fragments to the interface's MTU when
+    /// needed and allowed, and hands the packet to the interface.
+    /// </summary>
+    /// <param name="destination">Where the packet goes.</param>
+    /// <param name="protocol">What the payload is.</param>
+    /// <param name="payload">The bytes after the IPv4 header.</param>
+    /// <param name="timeToLive">The TTL (traceroute sends small ones).</param>
+    /// <param name="dontFragment">Sets DF: the packet must not be fragmented on the way.</param>
+    /// <exception cref="ArgumentException">The packet would exceed 65,535 bytes.</exception>
+    public SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive = DefaultTimeToLive, bool dontFragment = false) =>
+        Send(destination, protocol, payload, timeToLive, dontFragment, Ipv4Address.Any);
+
+    /// <summary>
+    /// Finds where a packet to <paramref name="destination"/> goes: the interface, and the
+    /// next hop on its link (the destination itself when on-link, else a gateway).
+    /// </summary>
+    public abstract bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop);
+
+    /// <summary>A sentence that says why <see cref="TryRoute"/> finds no route to <paramref name="destination"/>, for a learner.</summary>
+    public abstract string ExplainNoRoute(Ipv4Address destination);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    /// <summary>Called after an interface is added (a router adds its connected route).</summary>
+    private protected virtual void OnInterfaceAdded(IpInterface added)
+    {
+    }
+
+    /// <summary>
+    /// A valid packet that is not for this node arrived: a host drops it, a router forwards
+    /// it. The method owns <paramref name="frame"/>.
+    /// </summary>
+    private protected virtual void OnTransitPacket(IpInterface ingress, FrameHandle frame, Ipv4Packet packet) =>
+        DropPacket(frame, IpDropReason.NotForMe);
+
+    internal SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
+    {
+        int totalLength = Ipv4Header.MinLength + payload.Length;
+        if (totalLength > ushort.MaxValue)
+        {
+            throw new ArgumentException($"An IPv4 packet holds at most {ushort.MaxValue - Ipv4Header.MinLength} bytes of payload; this one has {payload.Length}.", nameof(payload));
+        }
+
+        if (!TryRoute(destination, out IpInterface egress, out Ipv4Address nextHop))
+        {
+            Counters.CountDrop(IpDropReason.NoRoute);
+            return SendResult.NoRoute;
+        }
+
+        if (dontFragment && totalLength > egress.Mtu)
+        {
+            Counters.CountDrop(IpDropReason.FragmentationNeeded);
+            return SendResult.MessageTooLong;
+        }
+
+        var header = new Ipv4Header(
+            source == Ipv4Address.Any ? egress.Address : source,
+            destination,
+            protocol,
+            timeToLive,
+            totalLength,
+            unchecked(nextIdentification++), // RFC 6864: unique per source, destination and protocol while in flight
+            dontFragment);
+        Counters.PacketsSent++;
+        SendFragments(egress, nextHop, header, payload);
+        return SendResult.Sent;
+    }
+
+    /// <summary>
+    /// Sends a datagram with <paramref name="header"/> and <paramref name="payload"/> through
+    /// <paramref name="egress"/>, in as many fragments as its MTU asks (RFC 791, 3.2,
+    /// "Fragmentation"): each but the last carries a multiple of 8 bytes and has MF set.
+    /// </summary>
+    private protected void SendFragments(IpInterface egress, Ipv4Address nextHop, in Ipv4Header header, ReadOnlySpan<byte> payload)
+    {
+        FramePool pool = Network.Frames;
+        int maxData = (egress.Mtu - Ipv4Header.MinLength) & ~7;
+        int offset = 0;
+        do
+        {
+            int length = Math.Min(payload.Length - offset, maxData);
+            bool last = offset + length == payload.Length;
+            Ipv4Header fragmentHeader = header with
+            {
+                TotalLength = Ipv4Header.MinLength + length,
+                FragmentOffset = header.FragmentOffset + offset,
+                MoreFragments = header.MoreFragments || !last,
+                HeaderLength = Ipv4Header.MinLength, // options are not copied (see docs/architecture.md)
+            };
+            FrameHandle fragment = pool.Rent(fragmentHeader.TotalLength);
+            Span<byte> bytes = pool.GetSpan(fragment);
+            fragmentHeader.Emit(bytes);
+            payload.Slice(offset, length).CopyTo(bytes[Ipv4Header.MinLength..]);
+            if (!last || offset > 0)
+            {
+                Counters.FragmentsCreated++;
+            }
+
+            egress.Send(fragment, nextHop);
+            offset += length;
+        }
+        while (offset < payload.Length);
+    }
+
+    /// <summary>
+    /// Sends an ICMP error about <paramref name="offending"/> (an IPv4 packet, header first)
+    /// to its source, quoting its header and the first 8 bytes of its payload (RFC 792).
+    /// Sends nothing where RFC 1122 (3.2.2) forbids it: about an ICMP error, a fragment
+    /// other than the first, a broadcast or multicast, or a source that names no single host.
+    /// </summary>
+    private protected void SendIcmpError(ReadOnlySpan<byte> offending, IcmpType type, byte code, int nextHopMtu = 0)
+    {
+        if (!TryReadQuoted(offending, out Ipv4Header header, out ReadOnlySpan<byte> start)
+            || header.FragmentOffset != 0
+            || header.Destination.IsBroadcast || header.Destination.IsMulticast
+            || header.Source == Ipv4Address.Any || header.Source.IsBroadcast || header.Source.IsMulticast
+            || IsSubnetBroadcast(header.Destination)
+            || (header.Protocol == IpProtocol.Icmp && (start.IsEmpty || IsIcmpError((IcmpType)start[0]))))
+        {
+            return;
+        }
+
+        int quoted = header.HeaderLength + start.Length;
+        Span<byte> message = stackalloc byte[IcmpHeader.Length + 60 + IcmpHeader.ErrorDataLength];
+        message = message[..(IcmpHeader.Length + quoted)];
+        offending[..quoted].CopyTo(message[IcmpHeader.Length..]);
+        new IcmpHeader(type, code, NextHopMtu: checked((ushort)nextHopMtu)).Emit(message);
+        if (Send(header.Source, IpProtocol.Icmp, message, DefaultTimeToLive, dontFragment: false, Ipv4Address.Any) == SendResult.Sent)
+        {
+            Counters.IcmpErrorsSent++;
+        }
+    }
+
+    /// <summary>An IPv4 packet arrived at <paramref name="ingress"/> (the Ethernet header already taken off); the node owns it.</summary>
+    internal void OnPacketArrived(IpInterface ingress, FrameHandle frame)
+    {
+        Counters.PacketsReceived++;
+        FramePool pool = Network.Frames;
+        WireError error = Ipv4Packet.TryCreate(pool.GetSpan(frame), out Ipv4Packet packet);
+        if (error != WireError.None)
+        {
+            DropMalformed(frame, error);
+            return;
+        }
+
+        if (packet.TotalLength != pool.GetLength(frame))
+        {
+            pool.SetLength(frame, packet.TotalLength); // Ethernet padding is not part of the packet
+        }
+
+        Ipv4Address destination = packet.Destination;
+        if (IsLocalAddress(destination) || destination.IsBroadcast || destination == ingress.Subnet.BroadcastAddress)
+        {
+            Deliver(ingress, frame, packet);
+        }
+        else
+        {
+            OnTransitPacket(ingress, frame, packet);
+        }
+    }
+
+    /// <summary>ARP gave up on the next hop of <paramref name="packet"/>: a router reports it to the source, a host to its own sender.</summary>
+    internal void OnHostUnreachable(IpInterface egress, FrameHandle packet)
+    {
+        ReadOnlySpan<byte> bytes = Network.Frames.GetSpan(packet);
+        if (TryReadQuoted(bytes, out Ipv4Header header, out ReadOnlySpan<byte> start))
+        {
+            if (IsLocalAddress(header.Source))
+            {
+                // RFC 1122, 3.2.2.1: tell the transport layer, as a received "host unreachable" would.
+                ReportError(new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host), egress.Address, header, start);
+            }
+            else
+            {
+                SendIcmpError(bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host);
+            }
+        }
+
+        DropPacket(packet, IpDropReason.HostUnreachable);
+    }
+
+    internal void DropPacket(FrameHandle frame, IpDropReason reason)
+    {
+        Counters.CountDrop(reason);
+        Network.Frames.Return(frame);
+    }
+
+    internal void DropMalformed(FrameHandle frame, WireError error)
+    {
+        Counters.CountMalformed(error);
+        Network.Frames.Return(frame);
+    }
+
+    /// <summary>Registers <paramref name="listener"/> for echo replies and errors about its echo requests; returns its echo identifier.</summary>
+    internal ushort AddEchoListener(IEchoListener listener) => (echoListeners ??= new EchoListeners()).Add(listener);
+
+    internal void RemoveEchoListener(ushort identifier) => echoListeners?.Remove(identifier);
+
+    private static bool IsIcmpError(IcmpType type) => type is IcmpType.DestinationUnreachable or IcmpType.TimeExceeded
+        or (IcmpType)4 /* source quench */ or (IcmpType)5 /* redirect */ or (IcmpType)12 /* parameter problem */;
+
+    /// <summary>
+    /// Reads the start of a packet as quoted in an ICMP error: the header (its total length
+    /// and checksum are not checked: only the start is there) and up to 8 bytes after it.
+    /// </summary>
+    private static bool TryReadQuoted(ReadOnlySpan<byte> bytes, out Ipv4Header header, out ReadOnlySpan<byte> start)
+    {
+        header = default;
+        start = default;
+        if (bytes.Length < Ipv4Header.MinLength || bytes[0] >> 4 != 4)
+        {
+            return false;
+        }
+
+        int headerLength = (bytes[0] & 0xf) * 4;
+        if (headerLength < Ipv4Header.MinLength || bytes.Length < headerLength)
+        {
+            return false;
+        }
+
+        ushort flagsAndOffset = BinaryPrimitives.ReadUInt16BigEndian(bytes[6..]);
+        header = new Ipv4Header(
+            Ipv4Address.Read(bytes[12..]),
+            Ipv4Address.Read(bytes[16..]),
+            (IpProtocol)bytes[9],
+            bytes[8],
+            BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]),
+            BinaryPrimitives.ReadUInt16BigEndian(bytes[4..]),
+            (flagsAndOffset & 0x4000) != 0,
+            (flagsAndOffset & 0x2000) != 0,
+            (flagsAndOffset & 0x1fff) * 8,
+            bytes[1],
+            headerLength);
+        start = bytes[headerLength..Math.Min(bytes.Length, headerLength + IcmpHeader.ErrorDataLength)];
+        return true;
+    }
+
+    private bool IsSubnetBroadcast(Ipv4Address address)
+    {
+        foreach (IpInterface candidate in interfaces)
+        {
+            if (candidate.Subnet.PrefixLength < 31 && candidate.Subnet.BroadcastAddress == address)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Deliver(IpInterface ingress, FrameHandle frame, Ipv4Packet packet)
+    {
+        if (packet.MoreFragments || packet.FragmentOffset != 0)
+        {
+            reassembly ??= new Reassembly(this);
+            reassembly.Add(ingress, packet); // copies what it keeps
+            Network.Frames.Return(frame);
+            return;
+        }
+
+        DeliverDatagram(ingress, packet.Header, packet.ToHeader(), packet.Payload);
+        Network.Frames.Return(frame);
+    }
+
+    /// <summary>Hands a whole datagram (arrived whole or reassembled) to its protocol.</summary>
+    internal void DeliverDatagram(IpInterface ingress, ReadOnlySpan<byte> headerBytes, in Ipv4Header header, ReadOnlySpan<byte> payload)
+    {
+        switch (header.Protocol)
+        {
+            case IpProtocol.Icmp:
+                OnIcmp(ingress, header, payload);
+                break;
+            default:
+                Counters.CountDrop(IpDropReason.UnknownProtocol);
+                if (IsLocalAddress(header.Destination))
+                {
+                    // RFC 1122, 3.2.2.1: protocol unreachable, quoting the header and 8 bytes.
+                    Span<byte> offending = stackalloc byte[60 + IcmpHeader.ErrorDataLength];
+                    headerBytes.CopyTo(offending);
+                    int start = Math.Min(payload.Length, IcmpHeader.ErrorDataLength);
+                    payload[..start].CopyTo(offending[headerBytes.Length..]);
+                    SendIcmpError(offending[..(headerBytes.Length + start)], IcmpType.DestinationUnreachable, (byte)UnreachableCode.Protocol);
+                }
+
+                return;
+        }
+    }
+
+    internal void SendTimeExceededForReassembly(ReadOnlySpan<byte> firstFragmentStart) =>
+        SendIcmpError(firstFragmentStart, IcmpType.TimeExceeded, 1); // RFC 792: code 1, fragment reassembly time exceeded
+
+    private void OnIcmp(IpInterface ingress, in Ipv4Header header, ReadOnlySpan<byte> message)
+    {
+        WireError error = IcmpHeader.TryParse(message, out IcmpHeader icmp);
+        if (error != WireError.None)
+        {
+            Counters.CountMalformed(error);
+            return;
+        }
+
+        Counters.PacketsDelivered++;
+        switch (icmp.Type)
+        {
+            case IcmpType.EchoRequest:
+                if (!IsLocalAddress(header.Destination))
+                {
+                    return; // a broadcast ping: ignored, as Linux does by default
+                }
+
+                // RFC 792: the reply swaps the addresses and keeps identifier, sequence number and data.
+                Span<byte> reply = message.Length <= 1500 ? stackalloc byte[message.Length] : new byte[message.Length];
+                message.CopyTo(reply);
+                (icmp with { Type = IcmpType.EchoReply }).Emit(reply);
+                Send(header.Source, IpProtocol.Icmp, reply, DefaultTimeToLive, dontFragment: false, header.Destination);
+                return;
+            case IcmpType.EchoReply:
+                if (echoListeners?.Find(icmp.Identifier) is { } listener)
+                {
+                    listener.OnEchoReply(header, icmp, message[IcmpHeader.Length..]);
+                }
+                else
+                {
+                    Counters.CountDrop(IpDropReason.Unwanted);
+                }
+
+                return;
+            case IcmpType.DestinationUnreachable or IcmpType.TimeExceeded:
+                if (TryReadQuoted(message[IcmpHeader.Length..], out Ipv4Header quoted, out ReadOnlySpan<byte> start) && IsLocalAddress(quoted.Source))
+                {
+                    ReportError(icmp, header.Source, quoted, start);
+                }
+
+                return;
+            default:
+                Counters.CountDrop(IpDropReason.Unwanted);
+                return;
+        }
+    }
+
+    /// <summary>Delivers an ICMP error (received, or made up locally) to whoever sent the packet it is about.</summary>
+    private void ReportError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
+    {
+        if (quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
+        {
+            ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(start[4..]);
+            ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(start[6..]);
+            if (echoListeners?.Find(identifier) is { } listener)
+            {
+                listener.OnEchoError(icmp, reporter, quoted, sequence);
+                return;
+            }
+        }
+
+        Counters.CountDrop(IpDropReason.Unwanted);
+    }
+
+    /// <summary>The echo identifiers in use on a node and who uses them.</summary>
+    private sealed class EchoListeners
+    {
+        private readonly Dictionary<ushort, IEchoListener> listeners = [];
+        private ushort next = 1;
+
+        public ushort Add(IEchoListener listener)
+        {
+            while (listeners.ContainsKey(next) || next == 0)
+            {
+                next = unchecked((ushort)(next + 1));
+            }
+
+            listeners.Add(next, listener);
+            return unchecked(next++);
+        }
+
+        public void Remove(ushort identifier) => listeners.Remove(identifier);
+
+        public IEchoListener? Find(ushort identifier) => listeners.GetValueOrDefault(identifier);
+    }
+}
+
+/// <summary>Who waits for echo replies on a node: ping and traceroute.</summary>
+internal interface IEchoListener
+{
+    /// <summary>An echo reply with this listener's identifier arrived.</summary>
+    void OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data);
+
+    /// <summary>An ICMP error (or a local "host unreachable") came back about the echo request with <paramref name="sequence"/>.</summary>
+    void OnEchoError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort sequence);
+}
