@@ -31,7 +31,7 @@ public sealed class MacTable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(aging, SimDuration.Zero, nameof(agingTime));
         Capacity = capacity;
         AgingTime = aging;
-        entries = new Dictionary<MacAddress, (int, SimTime)>(capacity);
+        entries = []; // grows with what is learned: a 48-port switch rarely sees 8,192 stations
     }
 
     /// <summary>The most addresses the table holds.</summary>

@@ -40,8 +40,8 @@ public sealed class CableDirection : IEventTarget
     private readonly FramePool frames;
     private readonly SimDuration gap;
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
-    private FrameHandle[] queue = new FrameHandle[16];
-    private int[] queueLengths = new int[16];
+    private FrameHandle[] queue = new FrameHandle[4]; // doubles when full; small, because a big topology has many idle cables
+    private int[] queueLengths = new int[4];
     private int head;
     private long queuedBytes;
     private bool transmitting;
@@ -50,6 +50,7 @@ public sealed class CableDirection : IEventTarget
     private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
     private RandomSource? random;
+    private Impairments? impairments;
     private int queueLimitFrames = 1000;
     private long queueLimitBytes = long.MaxValue;
 
@@ -84,7 +85,7 @@ public sealed class CableDirection : IEventTarget
     public Port To { get; }
 
     /// <summary>What goes wrong in this direction.</summary>
-    public Impairments Impairments { get; } = new();
+    public Impairments Impairments => impairments ??= new(); // made when first asked for: most cables are perfect
 
     /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
     public int QueuedFrames { get; private set; }
@@ -296,7 +297,7 @@ public sealed class CableDirection : IEventTarget
     private void ScheduleArrival(FrameHandle frame, SimDuration delay, int kind)
     {
         framesStarted++;
-        if (Impairments.Any)
+        if (impairments is { Any: true })
         {
             RandomSource rng = Random();
             if (Impairments.DropFrameNumbers.Contains(framesStarted) || (Impairments.LossProbability > 0 && rng.NextBoolean(Impairments.LossProbability)))

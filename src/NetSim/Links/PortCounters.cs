@@ -3,7 +3,7 @@ namespace NetSim.Links;
 /// <summary>What crossed a port, and what it dropped, by reason.</summary>
 public sealed class PortCounters
 {
-    private readonly long[] drops = new long[Enum.GetValues<DropReason>().Length];
+    private long[]? drops; // made at the first drop
 
     /// <summary>Frames that left through the port (transmission started).</summary>
     public long FramesSent { get; internal set; }
@@ -21,10 +21,14 @@ public sealed class PortCounters
     public int QueuePeak { get; internal set; }
 
     /// <summary>All frames dropped at this port, whatever the reason.</summary>
-    public long FramesDropped => drops.Sum();
+    public long FramesDropped => drops?.Sum() ?? 0;
 
     /// <summary>Frames dropped at this port for <paramref name="reason"/>.</summary>
-    public long Dropped(DropReason reason) => drops[(int)reason];
+    public long Dropped(DropReason reason) => drops?[(int)reason] ?? 0;
 
-    internal void CountDrop(DropReason reason) => drops[(int)reason]++;
+    internal void CountDrop(DropReason reason)
+    {
+        drops ??= new long[Enum.GetValues<DropReason>().Length];
+        drops[(int)reason]++;
+    }
 }
