@@ -1,47 +1,49 @@
+using NetSim.Applications;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
-using NetSim.Wire;
 
-// Two computers on one cable: each frame takes its serialization time plus the cable's
-// delay, and arrives byte for byte as it was sent.
+// Two computers on one cable talk when their addresses share a subnet: the same network
+// part under the netmask. Move one into another subnet and the ping fails, and the
+// sender says why.
 string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
 
-var sim = new Simulation(seed: 1);
-var network = new Network(sim);
-var alice = new Nic(network, "alice");
-var bob = new Nic(network, "bob");
-var cable = new Cable(alice.Port, bob.Port, DataRate.Parse("100Mbps"), SimDuration.FromMicroseconds(5));
-using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
-pcap?.Capture(alice);
+Console.WriteLine("1. alice 192.168.1.1/24 and bob 192.168.1.2/24: both in 192.168.1.0/24.");
+RunPing("192.168.1.2/24", pcapPath);
+Console.WriteLine();
+Console.WriteLine("2. bob moves to 192.168.2.2/24: his network part is now 192.168.2, not alice's 192.168.1.");
+RunPing("192.168.2.2/24", pcapPath: null);
 
-Console.WriteLine($"alice is {alice.Mac}, bob is {bob.Mac}; the cable runs at {cable.Rate} with {cable.Delay} of delay.");
-bob.Received = (nic, frame) =>
+static void RunPing(string bobAddress, string? pcapPath)
 {
-    ReadOnlySpan<byte> bytes = network.Frames.GetSpan(frame);
-    EthernetHeader.TryParse(bytes, out EthernetHeader header);
-    Console.WriteLine($"{sim.Now,12}  bob receives {bytes.Length} bytes from {header.Source}");
-    network.Frames.Return(frame);
-    FrameHandle reply = bob.CreateFrame(header.Source, FrameSource.TestEtherType, 100);
-    Console.WriteLine($"{sim.Now,12}  bob replies with 114 bytes");
-    bob.Send(reply);
-};
-alice.Received = (nic, frame) =>
-{
-    Console.WriteLine($"{sim.Now,12}  alice receives bob's reply ({network.Frames.GetLength(frame)} bytes)");
-    network.Frames.Return(frame);
-};
+    var sim = new Simulation(seed: 1);
+    var network = new Network(sim);
+    var alice = new Host(network, "alice", "192.168.1.1/24");
+    var bob = new Host(network, "bob", bobAddress);
+    _ = new Cable(alice.Port, bob.Port, DataRate.Parse("100Mbps"), SimDuration.FromMicroseconds(5));
+    using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
+    pcap?.Capture(alice.Interfaces[0].Nic);
+    alice.Port.AddTap(new Printer(sim));
 
-foreach (int size in new[] { 60, 1514 })
-{
-    Console.WriteLine($"{sim.Now,12}  alice sends {size} bytes: {DataRate.Parse("100Mbps").TransmissionTime(8 + size + 4)} on the wire (preamble and FCS included)");
-    alice.Send(alice.CreateFrame(bob.Mac, FrameSource.TestEtherType, size - EthernetFrame.HeaderLength));
+    var ping = new Ping(alice, bob.Address) { Count = 3 };
+    Console.WriteLine($"alice: {ping.Banner}");
+    ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  alice: {result}");
+    ping.Start();
+    sim.Run();
+    Console.WriteLine(ping.Summary);
+    Console.Write(alice.Interfaces[0].Arp);
+    if (pcapPath is not null)
+    {
+        Console.WriteLine($"Capture of alice's link written to {pcapPath}.");
+    }
 }
 
-sim.Run();
-Console.WriteLine($"{sim.EventsExecuted} events; alice sent {alice.Port.Counters.FramesSent} frames, bob {bob.Port.Counters.FramesSent}.");
-if (pcapPath is not null)
+/// <summary>Prints each frame that leaves alice, with its addresses.</summary>
+internal sealed class Printer(Simulation sim) : IFrameTap
 {
-    Console.WriteLine($"Capture of alice's link written to {pcapPath}.");
+    public void OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+    {
+        Console.WriteLine($"{sim.Now,12}  {(outgoing ? "alice sends   " : "alice receives")}  {FrameSummary.Describe(frame)}");
+    }
 }

@@ -59,3 +59,10 @@ public class ReadmeTests
         throw new InvalidOperationException("NetSim.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>Tests that redirect Console.Out run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleUsers
+{
+    public const string Name = "Console";
+}

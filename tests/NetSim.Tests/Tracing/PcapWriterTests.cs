@@ -8,9 +8,9 @@ namespace NetSim.Tests.Tracing;
 
 public class PcapWriterTests
 {
-    private sealed record Record(long Nanoseconds, byte[] Bytes);
+    internal sealed record Record(long Nanoseconds, byte[] Bytes);
 
-    private static List<Record> ReadPcap(byte[] file)
+    internal static List<Record> ReadPcap(byte[] file)
     {
         BinaryPrimitives.ReadUInt32LittleEndian(file).Should().Be(0xa1b23c4d, "nanosecond magic");
         BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(4)).Should().Be(2);

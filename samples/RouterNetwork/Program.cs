@@ -1,0 +1,66 @@
+using NetSim.Applications;
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Tracing;
+using Switch = NetSim.Devices.Switch;
+
+// Two LANs joined by a router. pc1 sends what is not on its own network to its default
+// gateway; the router keeps the IP addresses of each packet and rewrites the MAC
+// addresses: the frame on the left has pc1's and the router's MACs, the same packet on
+// the right has the router's and pc2's.
+string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
+
+var sim = new Simulation(seed: 1);
+var network = new Network(sim);
+var rate = DataRate.Parse("100Mbps");
+var delay = SimDuration.FromMicroseconds(1);
+
+var lan1 = new Switch(network, "sw1", 4);
+var lan2 = new Switch(network, "sw2", 4);
+var router = new Router(network, "r1");
+router.AddInterface("192.168.1.1/24");
+router.AddInterface("192.168.2.1/24");
+var pc1 = new Host(network, "pc1", "192.168.1.10/24", defaultGateway: "192.168.1.1");
+var pc2 = new Host(network, "pc2", "192.168.2.20/24", defaultGateway: "192.168.2.1");
+_ = new Cable(pc1.Port, lan1.Ports[0], rate, delay);
+_ = new Cable(router.Interfaces[0].Port, lan1.Ports[1], rate, delay);
+_ = new Cable(router.Interfaces[1].Port, lan2.Ports[0], rate, delay);
+_ = new Cable(pc2.Port, lan2.Ports[1], rate, delay);
+
+using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
+pcap?.Capture(pc1.Interfaces[0].Nic);
+router.Interfaces[0].Port.AddTap(new Printer(sim, "LAN 1"));
+router.Interfaces[1].Port.AddTap(new Printer(sim, "LAN 2"));
+
+Console.WriteLine($"pc1 {pc1.Address} ({pc1.Interfaces[0].Mac}), gateway {pc1.DefaultGateway}");
+Console.WriteLine($"r1  {router.Interfaces[0].Address} ({router.Interfaces[0].Mac}) on LAN 1, {router.Interfaces[1].Address} ({router.Interfaces[1].Mac}) on LAN 2");
+Console.WriteLine($"pc2 {pc2.Address} ({pc2.Interfaces[0].Mac}), gateway {pc2.DefaultGateway}");
+Console.WriteLine();
+
+var ping = new Ping(pc1, pc2.Address) { Count = 2 };
+Console.WriteLine($"pc1: {ping.Banner}");
+ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  pc1: {result}");
+ping.Start();
+sim.Run();
+
+Console.WriteLine(ping.Summary);
+Console.WriteLine();
+Console.Write(router.FormatRoutes());
+Console.WriteLine();
+Console.Write(router.Interfaces[0].Arp);
+Console.Write(router.Interfaces[1].Arp);
+Console.WriteLine($"r1 forwarded {router.Counters.PacketsForwarded} packets.");
+if (pcapPath is not null)
+{
+    Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
+}
+
+/// <summary>Prints each frame as it enters or leaves the router on one LAN.</summary>
+internal sealed class Printer(Simulation sim, string lan) : IFrameTap
+{
+    public void OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+    {
+        Console.WriteLine($"{sim.Now,12}  {lan} {(outgoing ? "<- r1" : "-> r1")}  {FrameSummary.Describe(frame)}");
+    }
+}

@@ -1,0 +1,58 @@
+using NetSim.Applications;
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Tracing;
+
+// traceroute across a chain of three routers: probes with TTL 1, 2, 3, ... Each router
+// where a probe's TTL runs out answers with ICMP time exceeded and so names itself; the
+// destination answers the last probe with an echo reply.
+//
+//   pc1 10.0.1.10 -- r1 -- 10.0.2.0/24 -- r2 -- 10.0.3.0/24 -- r3 -- pc2 10.0.4.10
+string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
+
+var sim = new Simulation(seed: 1);
+var network = new Network(sim);
+var rate = DataRate.Parse("1Gbps");
+var delay = SimDuration.FromMicroseconds(50); // a few kilometres of fibre per link
+
+var pc1 = new Host(network, "pc1", "10.0.1.10/24", defaultGateway: "10.0.1.1");
+var pc2 = new Host(network, "pc2", "10.0.4.10/24", defaultGateway: "10.0.4.1");
+var r1 = new Router(network, "r1");
+var r2 = new Router(network, "r2");
+var r3 = new Router(network, "r3");
+r1.AddInterface("10.0.1.1/24");
+r1.AddInterface("10.0.2.1/24");
+r2.AddInterface("10.0.2.2/24");
+r2.AddInterface("10.0.3.1/24");
+r3.AddInterface("10.0.3.2/24");
+r3.AddInterface("10.0.4.1/24");
+r1.AddRoute("10.0.3.0/24", "10.0.2.2");
+r1.AddRoute("10.0.4.0/24", "10.0.2.2");
+r2.AddRoute("10.0.1.0/24", "10.0.2.1");
+r2.AddRoute("10.0.4.0/24", "10.0.3.2");
+r3.SetDefaultRoute("10.0.3.1");
+_ = new Cable(pc1.Port, r1.Interfaces[0].Port, rate, delay);
+_ = new Cable(r1.Interfaces[1].Port, r2.Interfaces[0].Port, rate, delay);
+_ = new Cable(r2.Interfaces[1].Port, r3.Interfaces[0].Port, rate, delay);
+_ = new Cable(r3.Interfaces[1].Port, pc2.Port, rate, delay);
+
+using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
+pcap?.Capture(pc1.Interfaces[0].Nic);
+
+var trace = new Traceroute(pc1, pc2.Address);
+Console.WriteLine(trace.Banner);
+trace.HopCompleted = hop => Console.WriteLine(hop);
+trace.Start();
+sim.Run();
+Console.WriteLine(trace.ReachedDestination ? $"Reached {pc2.Address} in {trace.Hops.Count} hops." : $"Did not reach {pc2.Address}.");
+Console.WriteLine();
+foreach (Router router in new[] { r1, r2, r3 })
+{
+    Console.Write(router.FormatRoutes());
+}
+
+if (pcapPath is not null)
+{
+    Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
+}
