@@ -52,4 +52,29 @@ public class IpCaptureTests
         ipv4.Should().BeGreaterThan(icmp, "the large ping was fragmented");
         icmp.Should().BeGreaterThan(30);
     }
+
+    [Fact]
+    public void The_same_topology_and_seed_give_byte_identical_captures()
+    {
+        static byte[] Capture(ulong seed)
+        {
+            var net = new IpTestNetwork(seed);
+            (Host pc1, Router[] routers, Host pc2) = net.Chain(2);
+            routers[0].Interfaces[1].Port.Cable!.FromA.Impairments.LossProbability = 0.3;
+            routers[0].Interfaces[1].Mtu = 700;
+            var stream = new MemoryStream();
+            using (var pcap = new NetSim.Tracing.PcapWriter(stream, net.Simulation))
+            {
+                pcap.Capture(pc1.Interfaces[0].Nic);
+                new Ping(pc1, pc2.Address) { Count = 20, PayloadSize = 1000, Interval = SimDuration.FromMilliseconds(10) }.Start();
+                net.Simulation.Run();
+            }
+
+            return stream.ToArray();
+        }
+
+        byte[] first = Capture(7);
+        Capture(7).Should().Equal(first);
+        Capture(8).Should().NotEqual(first, "another seed loses other frames");
+    }
 }
