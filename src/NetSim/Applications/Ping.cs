@@ -91,6 +91,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     private readonly List<PingResult> results = [];
     private SimTime[] sentAt = [];
     private bool[] done = [];
+    private EventHandle[] timeouts = [];
     private ushort identifier;
     private int sent;
 
@@ -166,9 +167,13 @@ public sealed class Ping : IEventTarget, IEchoListener
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Count, ushort.MaxValue, nameof(Count));
         ArgumentOutOfRangeException.ThrowIfNegative(PayloadSize, nameof(PayloadSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PayloadSize, ushort.MaxValue - Ipv4Header.MinLength - IcmpHeader.Length, nameof(PayloadSize));
+        ArgumentOutOfRangeException.ThrowIfZero(TimeToLive, nameof(TimeToLive));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Interval, SimDuration.Zero, nameof(Interval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, SimDuration.Zero, nameof(Timeout));
         identifier = source.AddEchoListener(this);
         sentAt = new SimTime[Count + 1];
         done = new bool[Count + 1];
+        timeouts = new EventHandle[Count + 1];
         for (int i = 0; i < Count; i++)
         {
             source.Simulation.Schedule(Interval * i, this, SendEvent, i + 1);
@@ -248,7 +253,7 @@ public sealed class Ping : IEventTarget, IEchoListener
         switch (result)
         {
             case SendResult.Sent:
-                source.Simulation.Schedule(Timeout, this, TimeoutEvent, sequence);
+                timeouts[sequence] = source.Simulation.Schedule(Timeout, this, TimeoutEvent, sequence);
                 break;
             case SendResult.NoRoute:
                 Finish(new PingResult(sequence, PingStatus.NoRoute, source.Interfaces.Count > 0 ? source.Interfaces[0].Address : Ipv4Address.Any, 0, 0, SimDuration.Zero,
@@ -264,6 +269,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     private void Finish(PingResult result)
     {
         done[result.Sequence] = true;
+        source.Simulation.Cancel(timeouts[result.Sequence]); // nothing left to wait for (a no-op for the timeout itself)
         results.Add(result);
         ResultReceived?.Invoke(result);
         if (IsComplete)

@@ -42,6 +42,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     private ushort sequence;
     private int ttl;
     private bool reached;
+    private bool stop;
     private SimTime sentAt;
     private EventHandle timeout;
 
@@ -98,6 +99,9 @@ public sealed class Traceroute : IEventTarget, IEchoListener
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHops, 1, nameof(MaxHops));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxHops, 255, nameof(MaxHops));
         ArgumentOutOfRangeException.ThrowIfLessThan(ProbesPerHop, 1, nameof(ProbesPerHop));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ProbesPerHop, 10, nameof(ProbesPerHop)); // as traceroute -q
+        ArgumentOutOfRangeException.ThrowIfNegative(PayloadSize, nameof(PayloadSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(PayloadSize, ushort.MaxValue - Ipv4Header.MinLength - IcmpHeader.Length, nameof(PayloadSize));
         identifier = source.AddEchoListener(this);
         ttl = 1;
         SendProbe();
@@ -108,7 +112,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     {
         if (argument == sequence && !IsComplete)
         {
-            ProbeDone(null, null, reachedDestination: false);
+            ProbeDone(null, null, reachedDestination: false, final: false);
         }
     }
 
@@ -117,7 +121,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     {
         if (icmp.SequenceNumber == sequence && !IsComplete && header.Source == Destination)
         {
-            ProbeDone(header.Source, source.Simulation.Now - sentAt, reachedDestination: true);
+            ProbeDone(header.Source, source.Simulation.Now - sentAt, reachedDestination: true, final: true);
         }
     }
 
@@ -126,16 +130,18 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     {
         if (probe == sequence && !IsComplete)
         {
-            // Time exceeded names a router on the way; anything else (unreachable) ends the trace there.
-            ProbeDone(reporter, source.Simulation.Now - sentAt, reachedDestination: icmp.Type != IcmpType.TimeExceeded);
+            // Time exceeded names a router on the way; anything else (unreachable) ends the trace
+            // there, at the destination only when the destination itself says so.
+            bool final = icmp.Type != IcmpType.TimeExceeded;
+            ProbeDone(reporter, source.Simulation.Now - sentAt, reachedDestination: final && reporter == Destination, final);
         }
     }
 
     private void SendProbe()
     {
-        sequence++;
+        sequence++; // at most 255 hops of 10 probes
         sentAt = source.Simulation.Now;
-        Span<byte> message = stackalloc byte[IcmpHeader.Length + Math.Min(PayloadSize, 1024)];
+        Span<byte> message = PayloadSize <= 1024 ? stackalloc byte[IcmpHeader.Length + PayloadSize] : new byte[IcmpHeader.Length + PayloadSize];
         new IcmpHeader(IcmpType.EchoRequest, 0, identifier, sequence).Emit(message);
         SendResult result = source.Send(Destination, IpProtocol.Icmp, message, checked((byte)ttl));
         if (result != SendResult.Sent)
@@ -148,12 +154,13 @@ public sealed class Traceroute : IEventTarget, IEchoListener
         timeout = source.Simulation.Schedule(Timeout, this, 0, sequence);
     }
 
-    private void ProbeDone(Ipv4Address? from, SimDuration? rtt, bool reachedDestination)
+    private void ProbeDone(Ipv4Address? from, SimDuration? rtt, bool reachedDestination, bool final)
     {
         source.Simulation.Cancel(timeout);
         currentAddress ??= from;
         currentTimes.Add(rtt);
         reached |= reachedDestination;
+        stop |= final;
         if (currentTimes.Count == ProbesPerHop)
         {
             var hop = new TracerouteHop(ttl, currentAddress, [.. currentTimes]);
@@ -161,7 +168,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
             currentTimes.Clear();
             currentAddress = null;
             HopCompleted?.Invoke(hop);
-            if (reached || ttl == MaxHops)
+            if (stop || ttl == MaxHops)
             {
                 End();
                 return;

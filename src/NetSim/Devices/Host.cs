@@ -120,8 +120,9 @@ public sealed class Host : IpNode
 
     private IpInterface? FindOnLinkInterface(Ipv4Address address)
     {
-        foreach (IpInterface candidate in Interfaces)
+        for (int i = 0; i < Interfaces.Count; i++) // by index: a foreach over the interface type would allocate an enumerator per packet
         {
+            IpInterface candidate = Interfaces[i];
             if (candidate.IsOnLink(address))
             {
                 return candidate;

@@ -24,7 +24,12 @@ public sealed class Router : IpNode
     {
     }
 
-    /// <summary>The routing table: connected routes, static routes and the default route.</summary>
+    /// <summary>
+    /// The routing table: connected routes, static routes and the default route. Prefer
+    /// <see cref="AddRoute(Ipv4Network, Ipv4Address)"/>, which checks the gateway; a route
+    /// added here directly is not checked, and one naming no interface of this router is
+    /// treated as no route.
+    /// </summary>
     public RoutingTable Routes { get; } = new();
 
     /// <summary>
@@ -52,8 +57,11 @@ public sealed class Router : IpNode
     public void SetDefaultRoute(Ipv4Address gateway)
     {
         var any = new Ipv4Network(Ipv4Address.Any, 0);
-        Routes.Remove(any);
-        AddRoute(any, gateway);
+        IpInterface egress = FindGatewayInterface(gateway)
+            ?? throw new ArgumentException(
+                $"{Name} cannot reach default gateway {gateway}: it is on none of its networks ({string.Join(", ", Interfaces.Select(i => i.Subnet))}).",
+                nameof(gateway));
+        Routes.AddOrReplace(new Route(any, gateway, egress.Index, RouteOrigin.Static));
     }
 
     /// <summary>Sets the default route from text, such as "203.0.113.1".</summary>
@@ -63,7 +71,7 @@ public sealed class Router : IpNode
     /// <inheritdoc/>
     public override bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
     {
-        if (Routes.TryLookup(destination, out Route route))
+        if (Routes.TryLookup(destination, out Route route) && (uint)route.InterfaceIndex < (uint)Interfaces.Count)
         {
             egress = Interfaces[route.InterfaceIndex];
             nextHop = route.IsOnLink ? destination : route.Gateway;
@@ -95,9 +103,9 @@ public sealed class Router : IpNode
         return text.ToString();
     }
 
-    /// <inheritdoc/>
+    /// <summary>Adds the interface's connected route, which replaces a static route to the same network.</summary>
     private protected override void OnInterfaceAdded(IpInterface added) =>
-        Routes.Add(new Route(added.Subnet, Ipv4Address.Any, added.Index, RouteOrigin.Connected));
+        Routes.AddOrReplace(new Route(added.Subnet, Ipv4Address.Any, added.Index, RouteOrigin.Connected));
 
     /// <summary>The forwarding path: RFC 1812, 5.2.1 and 5.3.1. Allocates nothing.</summary>
     private protected override void OnTransitPacket(IpInterface ingress, FrameHandle frame, Ipv4Packet packet)
@@ -139,8 +147,9 @@ public sealed class Router : IpNode
 
     private IpInterface? FindGatewayInterface(Ipv4Address gateway)
     {
-        foreach (IpInterface candidate in Interfaces)
+        for (int i = 0; i < Interfaces.Count; i++)
         {
+            IpInterface candidate = Interfaces[i];
             if (candidate.IsOnLink(gateway) && candidate.Address != gateway)
             {
                 return candidate;

@@ -45,20 +45,56 @@ public sealed class ArpCache : IEventTarget
     internal ArpCache(IpInterface owner) => this.owner = owner;
 
     /// <summary>How long a learned entry is trusted (default 60 s, as Linux keeps a stale entry before collecting it).</summary>
-    public SimDuration EntryLifetime { get; set; } = SimDuration.FromSeconds(60);
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public SimDuration EntryLifetime
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, SimDuration.Zero);
+            field = value;
+        }
+    } = SimDuration.FromSeconds(60);
 
     /// <summary>How long to wait for a reply before asking again (default 1 s).</summary>
-    public SimDuration RetryInterval { get; set; } = SimDuration.FromSeconds(1);
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public SimDuration RetryInterval
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, SimDuration.Zero);
+            field = value;
+        }
+    } = SimDuration.FromSeconds(1);
 
     /// <summary>How many requests to send for one address before giving up (default 3).</summary>
-    public int MaxRequests { get; set; } = 3;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxRequests
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 3;
 
     /// <summary>
     /// How many packets may wait for one address (default 64: enough for the fragments of
     /// a 64 KiB datagram, as Linux queues 64 KiB and more). When full, the oldest is
     /// dropped: RFC 1122 (2.3.2.2) asks to keep at least the latest.
     /// </summary>
-    public int MaxPendingPackets { get; set; } = 64;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxPendingPackets
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 64;
 
     /// <summary>Requests sent.</summary>
     public long RequestsSent { get; private set; }

@@ -14,6 +14,14 @@ public enum IpDropReason
     /// <summary>A host received a packet for another address (hosts do not forward).</summary>
     NotForMe,
 
+    /// <summary>
+    /// The packet's addresses are impossible (RFC 1122 3.2.1.3, RFC 1812 5.3.7): a source
+    /// that is broadcast, multicast, loopback, in 0/8 or 240/4; a destination that is
+    /// multicast, loopback, in 0/8 or 240/4; or a unicast packet that came in a link-layer
+    /// broadcast (RFC 1122 3.3.6).
+    /// </summary>
+    BadAddress,
+
     /// <summary>The TTL ran out at a router (ICMP time exceeded sent).</summary>
     TimeToLiveExceeded,
 
@@ -37,6 +45,9 @@ public enum IpDropReason
 
     /// <summary>Too many datagrams were being reassembled at once, or a datagram would exceed 65,535 bytes.</summary>
     ReassemblyOverflow,
+
+    /// <summary>Fragments that break RFC 791's rules or contradict each other (data not in 8-byte units before the last, data past the end, two ends); the datagram is dropped.</summary>
+    BadFragments,
 
     /// <summary>The packet reached a node that has no use for it (an ICMP message no one waits for, an unknown ICMP type).</summary>
     Unwanted,

@@ -81,13 +81,19 @@ public sealed class IpInterface
     public override string ToString() => $"{Name} {Address}/{Subnet.PrefixLength}";
 
     /// <summary>
+    /// True when <paramref name="address"/> is this network's directed broadcast address. A
+    /// /31 (RFC 3021) or /32 has none: its all-ones address is a host.
+    /// </summary>
+    internal bool IsSubnetBroadcast(Ipv4Address address) => Subnet.PrefixLength < 31 && address == Subnet.BroadcastAddress;
+
+    /// <summary>
     /// Sends the IPv4 packet <paramref name="packet"/> (owned by the interface from now on)
     /// to <paramref name="nextHop"/> on this link: at once when its MAC address is known or
     /// the packet is a broadcast, after ARP otherwise.
     /// </summary>
     internal void Send(FrameHandle packet, Ipv4Address nextHop)
     {
-        if (nextHop.IsBroadcast || nextHop == Subnet.BroadcastAddress)
+        if (nextHop.IsBroadcast || IsSubnetBroadcast(nextHop))
         {
             SendResolved(packet, MacAddress.Broadcast);
         }
@@ -127,8 +133,9 @@ public sealed class IpInterface
         switch (ethernet.EtherType)
         {
             case EtherType.IPv4:
+                bool linkBroadcast = ethernet.Destination.IsBroadcast;
                 pool.TrimFront(frame, EthernetFrame.HeaderLength);
-                Node.OnPacketArrived(this, frame);
+                Node.OnPacketArrived(this, frame, linkBroadcast);
                 break;
             case EtherType.Arp:
                 WireError error = ArpPacket.TryParse(ethernet.Payload, out ArpPacket arp);

@@ -64,12 +64,30 @@ public abstract class IpNode
 
     /// <summary>
     /// How long fragments of a datagram are kept waiting for the rest (default 30 s, as
-    /// Linux; RFC 1122, 3.3.2, asks for a fixed value).
+    /// Linux's ipfrag_time; RFC 1122, 3.3.2, recommends 60 to 120 s).
     /// </summary>
-    public SimDuration ReassemblyTimeout { get; set; } = SimDuration.FromSeconds(30);
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public SimDuration ReassemblyTimeout
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, SimDuration.Zero);
+            field = value;
+        }
+    } = SimDuration.FromSeconds(30);
 
     /// <summary>How many datagrams may be in reassembly at once (default 64); fragments of more are dropped.</summary>
-    public int MaxReassemblies { get; set; } = 64;
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxReassemblies
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = 64;
 
     /// <summary>
     /// Adds an interface with <paramref name="address"/> on a network of
@@ -136,6 +154,7 @@ public abstract class IpNode
     /// <param name="timeToLive">The TTL (traceroute sends small ones).</param>
     /// <param name="dontFragment">Sets DF: the packet must not be fragmented on the way.</param>
     /// <exception cref="ArgumentException">The packet would exceed 65,535 bytes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The TTL is 0 (RFC 1122, 3.2.1.7: a host must not send it).</exception>
     public SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive = DefaultTimeToLive, bool dontFragment = false) =>
         Send(destination, protocol, payload, timeToLive, dontFragment, Ipv4Address.Any);
 
@@ -165,6 +184,7 @@ public abstract class IpNode
 
     internal SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(timeToLive);
         int totalLength = Ipv4Header.MinLength + payload.Length;
         if (totalLength > ushort.MaxValue)
         {
@@ -235,16 +255,17 @@ public abstract class IpNode
     /// <summary>
     /// Sends an ICMP error about <paramref name="offending"/> (an IPv4 packet, header first)
     /// to its source, quoting its header and the first 8 bytes of its payload (RFC 792).
-    /// Sends nothing where RFC 1122 (3.2.2) forbids it: about an ICMP error, a fragment
-    /// other than the first, a broadcast or multicast, or a source that names no single host.
+    /// Sends nothing where RFC 1122 (3.2.2) and RFC 1812 (4.3.2.7) forbid it: about an ICMP
+    /// error, a fragment other than the first, a broadcast or multicast, or a source that
+    /// names no single host. (Packets that came in a link-layer broadcast never get here:
+    /// they are delivered or dropped on arrival.)
     /// </summary>
     private protected void SendIcmpError(ReadOnlySpan<byte> offending, IcmpType type, byte code, int nextHopMtu = 0)
     {
         if (!TryReadQuoted(offending, out Ipv4Header header, out ReadOnlySpan<byte> start)
             || header.FragmentOffset != 0
-            || header.Destination.IsBroadcast || header.Destination.IsMulticast
-            || header.Source == Ipv4Address.Any || header.Source.IsBroadcast || header.Source.IsMulticast
-            || IsSubnetBroadcast(header.Destination)
+            || header.Destination.IsBroadcast || header.Destination.IsMulticast || IsSubnetBroadcast(header.Destination)
+            || !IsHostAddress(header.Source) || IsSubnetBroadcast(header.Source)
             || (header.Protocol == IpProtocol.Icmp && (start.IsEmpty || IsIcmpError((IcmpType)start[0]))))
         {
             return;
@@ -261,8 +282,12 @@ public abstract class IpNode
         }
     }
 
-    /// <summary>An IPv4 packet arrived at <paramref name="ingress"/> (the Ethernet header already taken off); the node owns it.</summary>
-    internal void OnPacketArrived(IpInterface ingress, FrameHandle frame)
+    /// <summary>
+    /// An IPv4 packet arrived at <paramref name="ingress"/> (the Ethernet header already
+    /// taken off; <paramref name="linkBroadcast"/> says whether it came in a broadcast
+    /// frame); the node owns it.
+    /// </summary>
+    internal void OnPacketArrived(IpInterface ingress, FrameHandle frame, bool linkBroadcast)
     {
         Counters.PacketsReceived++;
         FramePool pool = Network.Frames;
@@ -279,9 +304,16 @@ public abstract class IpNode
         }
 
         Ipv4Address destination = packet.Destination;
-        if (IsLocalAddress(destination) || destination.IsBroadcast || destination == ingress.Subnet.BroadcastAddress)
+        bool broadcast = destination.IsBroadcast || IsSubnetBroadcast(destination);
+        if (!IsHostAddress(packet.Source) || IsSubnetBroadcast(packet.Source) || (linkBroadcast && !broadcast)
+            || destination.IsMulticast || (!broadcast && !IsHostAddress(destination)))
         {
-            Deliver(ingress, frame, packet);
+            // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses are dropped silently.
+            DropPacket(frame, IpDropReason.BadAddress);
+        }
+        else if (broadcast || IsLocalAddress(destination))
+        {
+            Deliver(ingress, frame, packet); // a router takes directed broadcasts for its networks and does not forward them (RFC 2644)
         }
         else
         {
@@ -298,7 +330,7 @@ public abstract class IpNode
             if (IsLocalAddress(header.Source))
             {
                 // RFC 1122, 3.2.2.1: tell the transport layer, as a received "host unreachable" would.
-                ReportError(new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host), egress.Address, header, start);
+                _ = ReportError(new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host), egress.Address, header, start);
             }
             else
             {
@@ -365,17 +397,28 @@ public abstract class IpNode
         return true;
     }
 
-    private bool IsSubnetBroadcast(Ipv4Address address)
+    /// <summary>True when <paramref name="address"/> is the directed broadcast address of one of this node's networks.</summary>
+    private protected bool IsSubnetBroadcast(Ipv4Address address)
     {
         foreach (IpInterface candidate in interfaces)
         {
-            if (candidate.Subnet.PrefixLength < 31 && candidate.Subnet.BroadcastAddress == address)
+            if (candidate.IsSubnetBroadcast(address))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// False for addresses that cannot name one host (RFC 1122 3.2.1.3, RFC 1812 5.3.7):
+    /// 0.0.0.0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
+    /// </summary>
+    private static bool IsHostAddress(Ipv4Address address)
+    {
+        uint first = address.Value >> 24;
+        return first is not (0 or 127) && first < 224;
     }
 
     private void Deliver(IpInterface ingress, FrameHandle frame, Ipv4Packet packet)
@@ -455,9 +498,11 @@ public abstract class IpNode
 
                 return;
             case IcmpType.DestinationUnreachable or IcmpType.TimeExceeded:
-                if (TryReadQuoted(message[IcmpHeader.Length..], out Ipv4Header quoted, out ReadOnlySpan<byte> start) && IsLocalAddress(quoted.Source))
+                if (!TryReadQuoted(message[IcmpHeader.Length..], out Ipv4Header quoted, out ReadOnlySpan<byte> start)
+                    || !IsLocalAddress(quoted.Source)
+                    || !ReportError(icmp, header.Source, quoted, start))
                 {
-                    ReportError(icmp, header.Source, quoted, start);
+                    Counters.CountDrop(IpDropReason.Unwanted);
                 }
 
                 return;
@@ -467,21 +512,24 @@ public abstract class IpNode
         }
     }
 
-    /// <summary>Delivers an ICMP error (received, or made up locally) to whoever sent the packet it is about.</summary>
-    private void ReportError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
+    /// <summary>
+    /// Delivers an ICMP error (received, or made up locally) to whoever sent the packet it
+    /// is about; false when no one waits for it. Only a first fragment says whose it is.
+    /// </summary>
+    private bool ReportError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
     {
-        if (quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
+        if (quoted.FragmentOffset == 0 && quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
         {
             ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(start[4..]);
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(start[6..]);
             if (echoListeners?.Find(identifier) is { } listener)
             {
                 listener.OnEchoError(icmp, reporter, quoted, sequence);
-                return;
+                return true;
             }
         }
 
-        Counters.CountDrop(IpDropReason.Unwanted);
+        return false;
     }
 
     /// <summary>The echo identifiers in use on a node and who uses them.</summary>
@@ -492,6 +540,11 @@ public abstract class IpNode
 
         public ushort Add(IEchoListener listener)
         {
+            if (listeners.Count == ushort.MaxValue)
+            {
+                throw new InvalidOperationException("All 65,535 echo identifiers of this node are in use.");
+            }
+
             while (listeners.ContainsKey(next) || next == 0)
             {
                 next = unchecked((ushort)(next + 1));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using NetSim.Engine;
 using NetSim.Wire;
 
@@ -8,8 +9,10 @@ namespace NetSim.Stack;
 /// Puts fragmented datagrams back together for a node (RFC 791, 3.2, "Reassembly";
 /// RFC 815's idea of tracking what has arrived). Fragments are keyed by source,
 /// destination, protocol and identification; data is copied into a 64 KiB buffer at its
-/// offset, and a bitmap of 8-byte blocks records what has arrived, so duplicates and
-/// overlaps change nothing. Memory is bounded by <see cref="IpNode.MaxReassemblies"/>
+/// offset, and a bitmap of 8-byte blocks records what has arrived. A duplicate changes
+/// nothing; where fragments overlap, the later one's bytes win. Fragments that contradict
+/// each other (data past the end the last fragment gave, or two different ends) get the
+/// whole datagram dropped. Memory is bounded by <see cref="IpNode.MaxReassemblies"/>
 /// buffers, and a datagram whose fragments do not all arrive within
 /// <see cref="IpNode.ReassemblyTimeout"/> is dropped with ICMP time exceeded (code 1) when
 /// its first fragment had come.
@@ -23,18 +26,16 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
     private readonly Dictionary<long, Key> timers = [];
     private long nextTimer;
 
-    public int InProgress => datagrams.Count;
-
     public void Add(IpInterface ingress, Ipv4Packet fragment)
     {
         var key = new Key(fragment.Source, fragment.Destination, fragment.Protocol, fragment.Identification);
         ReadOnlySpan<byte> data = fragment.Payload;
         int offset = fragment.FragmentOffset;
-        int end = offset + data.Length;
-        if (end > MaxDatagram - fragment.HeaderLength || (fragment.MoreFragments && data.Length % BlockSize != 0) || (fragment.MoreFragments && data.IsEmpty))
+        int end = offset + data.Length; // at most 65,515: Ipv4Packet.TryCreate refuses fragments past 65,535 bytes
+        if (fragment.MoreFragments && (data.IsEmpty || data.Length % BlockSize != 0))
         {
-            // RFC 791: every fragment but the last carries a multiple of 8 bytes; no datagram exceeds 65,535.
-            node.Counters.CountDrop(IpDropReason.ReassemblyOverflow);
+            // RFC 791: every fragment but the last carries a multiple of 8 bytes.
+            node.Counters.CountDrop(IpDropReason.BadFragments);
             return;
         }
 
@@ -52,6 +53,16 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
             timers.Add(timer, key);
         }
 
+        bool contradicts = fragment.MoreFragments
+            ? datagram.End >= 0 && end > datagram.End
+            : (datagram.End >= 0 && end != datagram.End) || datagram.HighestEnd > end;
+        int headerLength = offset == 0 ? fragment.HeaderLength : datagram.HeaderLength;
+        if (contradicts || headerLength + Math.Max(end, datagram.HighestEnd) > MaxDatagram)
+        {
+            Discard(key, datagram, contradicts ? IpDropReason.BadFragments : IpDropReason.ReassemblyOverflow);
+            return;
+        }
+
         if (offset == 0)
         {
             datagram.HeaderLength = fragment.HeaderLength;
@@ -60,9 +71,10 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
 
         if (!fragment.MoreFragments)
         {
-            datagram.TotalDataLength = end;
+            datagram.End = end;
         }
 
+        datagram.HighestEnd = Math.Max(datagram.HighestEnd, end);
         data.CopyTo(datagram.Buffer.AsSpan(offset));
         for (int block = offset / BlockSize; block < (end + BlockSize - 1) / BlockSize; block++)
         {
@@ -74,8 +86,8 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
             }
         }
 
-        if (datagram.TotalDataLength >= 0 && datagram.HeaderLength > 0
-            && datagram.BlocksArrived == (datagram.TotalDataLength + BlockSize - 1) / BlockSize)
+        // Every block counted lies below the end (anything past it was refused above).
+        if (datagram.End >= 0 && datagram.HeaderLength > 0 && datagram.BlocksArrived == (datagram.End + BlockSize - 1) / BlockSize)
         {
             Complete(key, datagram);
         }
@@ -102,19 +114,30 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         datagram.Release();
     }
 
+    private void Discard(Key key, Datagram datagram, IpDropReason reason)
+    {
+        datagrams.Remove(key);
+        timers.Remove(datagram.Timer);
+        node.Simulation.Cancel(datagram.TimeoutEvent);
+        node.Counters.CountDrop(reason);
+        datagram.Release();
+    }
+
     private void Complete(Key key, Datagram datagram)
     {
         datagrams.Remove(key);
         timers.Remove(datagram.Timer);
         node.Simulation.Cancel(datagram.TimeoutEvent);
+
+        // The first fragment's header, made the whole datagram's: no MF, offset 0, the full length.
         Span<byte> headerBytes = datagram.FirstHeader.AsSpan(0, datagram.HeaderLength);
-        var whole = new Ipv4Packet(headerBytes);
-        whole.TotalLength = datagram.HeaderLength + datagram.TotalDataLength;
-        whole.MoreFragments = false;
-        whole.FragmentOffset = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(headerBytes[Ipv4Header.TotalLengthOffset..], checked((ushort)(datagram.HeaderLength + datagram.End)));
+        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(headerBytes[Ipv4Header.FlagsAndOffsetOffset..]);
+        BinaryPrimitives.WriteUInt16BigEndian(headerBytes[Ipv4Header.FlagsAndOffsetOffset..], (ushort)(flags & Ipv4Header.DontFragmentBit));
+        var whole = new Ipv4Packet(headerBytes, headerBytes.Length);
         whole.UpdateChecksum();
         node.Counters.DatagramsReassembled++;
-        node.DeliverDatagram(datagram.Ingress, headerBytes, whole.ToHeader(), datagram.Buffer.AsSpan(0, datagram.TotalDataLength));
+        node.DeliverDatagram(datagram.Ingress, headerBytes, whole.ToHeader(), datagram.Buffer.AsSpan(0, datagram.End));
         datagram.Release();
     }
 
@@ -138,7 +161,11 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
 
         public int HeaderLength { get; set; }
 
-        public int TotalDataLength { get; set; } = -1;
+        /// <summary>Where the data ends, from the last fragment (MF clear); -1 until it comes.</summary>
+        public int End { get; set; } = -1;
+
+        /// <summary>The furthest any fragment's data reached.</summary>
+        public int HighestEnd { get; set; }
 
         public void Release() => ArrayPool<byte>.Shared.Return(Buffer);
     }

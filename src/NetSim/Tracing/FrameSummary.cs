@@ -95,7 +95,7 @@ public static class FrameSummary
         {
             IcmpType.EchoRequest => string.Create(CultureInfo.InvariantCulture, $", ICMP echo request, id {icmp.Identifier}, seq {icmp.SequenceNumber}"),
             IcmpType.EchoReply => string.Create(CultureInfo.InvariantCulture, $", ICMP echo reply, id {icmp.Identifier}, seq {icmp.SequenceNumber}"),
-            IcmpType.TimeExceeded => ", ICMP time exceeded in-transit",
+            IcmpType.TimeExceeded => icmp.Code == 0 ? ", ICMP time exceeded in-transit" : ", ICMP ip reassembly time exceeded",
             IcmpType.DestinationUnreachable => string.Create(CultureInfo.InvariantCulture, $", ICMP destination unreachable ({(UnreachableCode)icmp.Code})"),
             _ => string.Create(CultureInfo.InvariantCulture, $", ICMP type {(byte)icmp.Type} code {icmp.Code}"),
         });

@@ -30,8 +30,8 @@ public readonly ref struct Ipv4Packet
         buffer[Ipv4Header.VersionAndIhlOffset] = (4 << 4) | (Ipv4Header.MinLength / 4);
     }
 
-    // A view of a checked packet, which ends at its total length and writes nothing.
-    private Ipv4Packet(Span<byte> buffer, int totalLength) => this.buffer = buffer[..totalLength];
+    // A view of a checked packet (or of a header alone, for reassembly), which ends at its total length and writes nothing.
+    internal Ipv4Packet(Span<byte> buffer, int length) => this.buffer = buffer[..length];
 
     /// <summary>
     /// Checks the packet at the start of <paramref name="buffer"/> as
@@ -77,6 +77,12 @@ public readonly ref struct Ipv4Packet
         if (totalLength < headerLength || totalLength > packet.Length)
         {
             return WireError.BadLength;
+        }
+
+        int fragmentOffset = (BinaryPrimitives.ReadUInt16BigEndian(packet[Ipv4Header.FlagsAndOffsetOffset..]) & Ipv4Header.OffsetMask) * 8;
+        if (fragmentOffset + totalLength > ushort.MaxValue)
+        {
+            return WireError.BadFragmentOffset; // no datagram is longer than 65,535 bytes
         }
 
         return InternetChecksum.Compute(packet[..headerLength]) != 0 ? WireError.BadChecksum : WireError.None;

@@ -32,4 +32,7 @@ public enum WireError
 
     /// <summary>A checksum that does not match the bytes.</summary>
     BadChecksum,
+
+    /// <summary>An IPv4 fragment whose offset and length would put the datagram past 65,535 bytes (RFC 791, 3.1).</summary>
+    BadFragmentOffset,
 }

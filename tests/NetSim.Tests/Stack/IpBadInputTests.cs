@@ -126,4 +126,45 @@ public class IpBadInputTests
         packet[11] = 0;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(10), InternetChecksum.Compute(packet.AsSpan(0, 20)));
     }
+
+    [Theory]
+    [InlineData("10.0.1.255", "10.0.2.10", false)] // a subnet broadcast as source: TTL 1 must not make r1 broadcast time exceeded
+    [InlineData("255.255.255.255", "10.0.2.10", false)]
+    [InlineData("127.0.0.1", "10.0.2.10", false)]
+    [InlineData("0.0.0.0", "10.0.2.10", false)]
+    [InlineData("240.0.0.1", "10.0.2.10", false)]
+    [InlineData("10.0.1.66", "224.0.0.5", false)] // multicast is not routed
+    [InlineData("10.0.1.66", "127.0.0.1", false)]
+    [InlineData("10.0.1.66", "10.0.2.10", true)]
+    public void Impossible_addresses_are_dropped_silently(string source, string destination, bool forwarded)
+    {
+        (IpTestNetwork net, Nic raw, Router r1, _) = Setup();
+        FrameLog log = IpTestNetwork.Tap(raw.Port);
+        byte[] packet = GoodPacket(Ipv4Address.Parse(destination), ttl: 1);
+        Ipv4Address.Parse(source).WriteTo(packet.AsSpan(12));
+        InternetChecksumFix(packet);
+        SendRaw(raw, r1.Interfaces[0].Mac, EtherType.IPv4, packet);
+        net.Simulation.Run();
+
+        if (forwarded)
+        {
+            log.Received.Should().ContainSingle("TTL 1 from a good source gets time exceeded");
+            r1.Counters.Dropped(IpDropReason.TimeToLiveExceeded).Should().Be(1);
+        }
+        else
+        {
+            log.Received.Should().BeEmpty("nothing answers an impossible address");
+            r1.Counters.Dropped(IpDropReason.BadAddress).Should().Be(1);
+        }
+    }
+
+    [Fact]
+    public void A_unicast_packet_in_a_broadcast_frame_is_not_forwarded()
+    {
+        (IpTestNetwork net, Nic raw, Router r1, Host pc2) = Setup();
+        SendRaw(raw, MacAddress.Broadcast, EtherType.IPv4, GoodPacket(pc2.Address));
+        net.Simulation.Run();
+        r1.Counters.Dropped(IpDropReason.BadAddress).Should().Be(1);
+        r1.Counters.PacketsForwarded.Should().Be(0);
+    }
 }

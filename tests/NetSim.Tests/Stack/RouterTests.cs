@@ -209,4 +209,72 @@ public class RouterTests
         result.Message.Should().Be("From 10.0.2.10 icmp_seq=1 Frag reassembly time exceeded");
         result.RoundTripTime.Should().BeGreaterThan(SimDuration.FromSeconds(30));
     }
+
+    [Fact]
+    public void Routers_joined_by_a_slash_31_talk_unicast_with_arp()
+    {
+        // RFC 3021: a point-to-point /31 has two host addresses and no broadcast address.
+        var net = new IpTestNetwork();
+        var pc1 = new Host(net.Network, "pc1", "10.0.1.10/24", "10.0.1.1");
+        var pc2 = new Host(net.Network, "pc2", "10.0.2.10/24", "10.0.2.1");
+        var r1 = new Router(net.Network, "r1");
+        var r2 = new Router(net.Network, "r2");
+        r1.AddInterface("10.0.1.1/24");
+        r1.AddInterface("172.16.0.0/31");
+        r2.AddInterface("172.16.0.1/31");
+        r2.AddInterface("10.0.2.1/24");
+        r1.AddRoute("10.0.2.0/24", "172.16.0.1");
+        r2.AddRoute("10.0.1.0/24", "172.16.0.0");
+        net.Connect(pc1.Port, r1.Interfaces[0].Port);
+        FrameLog link = IpTestNetwork.Tap(r1.Interfaces[1].Port);
+        net.Connect(r1.Interfaces[1].Port, r2.Interfaces[0].Port);
+        net.Connect(r2.Interfaces[1].Port, pc2.Port);
+        var ping = new Ping(pc1, pc2.Address) { Count = 2 };
+        ping.Start();
+        net.Simulation.Run();
+
+        ping.Results.Should().OnlyContain(r => r.Status == PingStatus.Reply);
+        link.Frames.Where(f => FrameLog.TypeOf(f.Bytes) == EtherType.IPv4)
+            .Should().OnlyContain(f => !MacAddress.Read(f.Bytes).IsBroadcast, "172.16.0.1 is a host on a /31, not a broadcast address");
+    }
+
+    [Fact]
+    public void Traceroute_stopped_by_an_unreachable_network_does_not_claim_to_have_arrived()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, _) = net.Chain(2);
+        var trace = new Traceroute(pc1, Ipv4Address.Parse("172.16.9.9"));
+        trace.Start();
+        net.Simulation.Run();
+        trace.IsComplete.Should().BeTrue();
+        trace.ReachedDestination.Should().BeFalse();
+        trace.Hops.Select(h => h.Address).Should().Equal([Ipv4Address.Parse("10.0.1.1"), Ipv4Address.Parse("10.0.1.1")],
+            "r1 answers TTL 1 with time exceeded and TTL 2 with net unreachable, which ends the trace");
+    }
+
+    [Fact]
+    public void A_bad_default_gateway_is_refused_and_the_old_default_route_stays()
+    {
+        var net = new IpTestNetwork();
+        var r = new Router(net.Network, "r");
+        r.AddInterface("192.168.0.1/24");
+        r.SetDefaultRoute("192.168.0.254");
+        Action act = () => r.SetDefaultRoute("10.9.9.9");
+        act.Should().Throw<ArgumentException>().WithMessage("*10.9.9.9*none of its networks*");
+        r.TryRoute(Ipv4Address.Parse("8.8.8.8"), out _, out Ipv4Address nextHop).Should().BeTrue();
+        nextHop.Should().Be(Ipv4Address.Parse("192.168.0.254"));
+    }
+
+    [Fact]
+    public void An_interface_on_a_network_with_a_static_route_takes_the_route_over()
+    {
+        var net = new IpTestNetwork();
+        var r = new Router(net.Network, "r");
+        r.AddInterface("192.168.0.1/24");
+        r.AddRoute("10.0.0.0/24", "192.168.0.2");
+        r.AddInterface("10.0.0.1/24");
+        r.TryRoute(Ipv4Address.Parse("10.0.0.7"), out IpInterface egress, out Ipv4Address nextHop).Should().BeTrue();
+        egress.Should().BeSameAs(r.Interfaces[1]);
+        nextHop.Should().Be(Ipv4Address.Parse("10.0.0.7"));
+    }
 }

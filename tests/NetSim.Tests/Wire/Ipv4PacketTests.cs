@@ -218,6 +218,7 @@ public class Ipv4PacketTests
             packet[0] = (byte)(0x40 | (headerLength / 4));
             view.TotalLength = headerLength;
             view.TimeToLive = (byte)random.NextInt64(2, 256);
+            view.FragmentOffset = 8 * (int)random.NextInt64(0, ((ushort.MaxValue - headerLength) / 8) + 1); // a datagram ends by 65,535
             view.UpdateChecksum();
             Ipv4Header before = view.ToHeader();
 
@@ -324,5 +325,24 @@ public class Ipv4PacketTests
         }
 
         return bytes;
+    }
+
+    [Fact]
+    public void A_fragment_that_would_end_past_65535_bytes_is_refused()
+    {
+        byte[] packet = new byte[40];
+        var view = new Ipv4Packet(packet)
+        {
+            TotalLength = 40,
+            TimeToLive = 9,
+            FragmentOffset = 65_496, // 65,496 + 40 = 65,536
+        };
+        view.UpdateChecksum();
+        Ipv4Packet.TryCreate(packet, out _).Should().Be(WireError.BadFragmentOffset);
+        Ipv4Header.TryParse(packet, out _).Should().Be(WireError.BadFragmentOffset);
+
+        view.FragmentOffset = 65_488; // ends at 65,528: allowed
+        view.UpdateChecksum();
+        Ipv4Packet.TryCreate(packet, out _).Should().Be(WireError.None);
     }
 }
