@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,6 +29,8 @@ public sealed class Simulation
     private readonly ILogger logger;
     private int cancelledPending;
     private bool stopRequested;
+    private SimulationSynchronizationContext? context;
+    private ExceptionDispatchInfo? failure;
 
     /// <summary>Creates a simulation at time zero with no events.</summary>
     /// <param name="seed">The seed every random source of this simulation is derived from.</param>
@@ -216,6 +219,10 @@ public sealed class Simulation
 
             IsRunning = true;
             stopRequested = false;
+            SynchronizationContext? previousContext = SynchronizationContext.Current;
+            context ??= new SimulationSynchronizationContext(this);
+            context.RunningThread = Environment.CurrentManagedThreadId;
+            SynchronizationContext.SetSynchronizationContext(context);
             long executedBefore = EventsExecuted;
             SimulationLog.RunStarting(logger, Now, PendingEvents);
             bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
@@ -244,6 +251,12 @@ public sealed class Simulation
                     }
                 }
 
+                if (failure is { } failed)
+                {
+                    failure = null;
+                    failed.Throw(); // an application started with Start threw: its exception, as it was thrown
+                }
+
                 if (advanceClockToLimit && !stopRequested)
                 {
                     Now = limit;
@@ -251,14 +264,89 @@ public sealed class Simulation
             }
             finally
             {
+                SynchronizationContext.SetSynchronizationContext(previousContext);
                 IsRunning = false;
                 SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : "limit reached");
             }
         }
     }
 
+    /// <summary>
+    /// A task that completes <paramref name="delay"/> from now in simulated time: the
+    /// <c>Task.Delay</c> of application code (<c>await sim.Delay(...)</c>). Never use
+    /// <c>Task.Delay</c> in a simulation: it waits in wall-clock time, on another thread.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    public Task Delay(SimDuration delay)
+    {
+        var promise = new DelayPromise();
+        Schedule(delay, promise);
+        return promise.Task;
+    }
+
+    /// <summary>
+    /// Starts an application: <paramref name="application"/> is called at the current
+    /// simulated time, inside an event, and its <c>await</c>s continue as events of this
+    /// simulation, so it runs on simulated time and deterministically. If it throws, the
+    /// run stops and <see cref="Run"/> (or <see cref="RunUntil"/>) throws its exception.
+    /// Returns a task that completes when the application does.
+    /// </summary>
+    /// <example><code>
+    /// sim.Start(async () =>
+    /// {
+    ///     await sim.Delay(SimDuration.FromSeconds(1));
+    ///     Console.WriteLine($"{sim.Now}: one simulated second later");
+    /// });
+    /// sim.Run();
+    /// </code></example>
+    public Task Start(Func<Task> application)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        var started = new StartedApplication(this, application);
+        Schedule(SimDuration.Zero, started);
+        return started.Completion.Task;
+    }
+
+    private void Fail(Exception exception)
+    {
+        failure ??= ExceptionDispatchInfo.Capture(exception);
+        Stop();
+    }
+
     private void ThrowInPast(SimTime time) =>
         throw new ArgumentOutOfRangeException(nameof(time), $"Cannot schedule an event at {time}: the simulation is already at {Now}.");
+
+    // The event that completes a Delay.
+    private sealed class DelayPromise : TaskCompletionSource, IEventTarget
+    {
+        public void OnEvent(int kind, long argument) => TrySetResult();
+
+        public override string ToString() => "delay";
+    }
+
+    // The event that starts an application, and what it becomes.
+    private sealed class StartedApplication(Simulation simulation, Func<Task> application) : IEventTarget
+    {
+        public TaskCompletionSource Completion { get; } = new();
+
+        public void OnEvent(int kind, long argument) => _ = RunAsync();
+
+        public override string ToString() => $"start {application.Method.Name}";
+
+        private async Task RunAsync()
+        {
+            try
+            {
+                await application();
+                Completion.SetResult();
+            }
+            catch (Exception exception)
+            {
+                Completion.SetException(exception);
+                simulation.Fail(exception);
+            }
+        }
+    }
 
     // The convenience form's event: one small object per scheduled delegate.
     private sealed class ActionTarget(Action action) : IEventTarget
