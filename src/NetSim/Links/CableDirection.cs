@@ -40,8 +40,8 @@ public sealed class CableDirection : IEventTarget
     private readonly FramePool frames;
     private readonly SimDuration gap;
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
-    private FrameHandle[] queue = new FrameHandle[4]; // doubles when full; small, because a big topology has many idle cables
-    private int[] queueLengths = new int[4];
+    private FrameHandle[] queue = []; // made at the first frame and doubled when full: a big topology has many idle cables
+    private int[] queueLengths = [];
     private int head;
     private long queuedBytes;
     private bool transmitting;
@@ -413,8 +413,9 @@ public sealed class CableDirection : IEventTarget
 
     private void GrowQueue()
     {
-        var larger = new FrameHandle[queue.Length * 2];
-        var largerLengths = new int[queue.Length * 2];
+        int size = Math.Max(4, queue.Length * 2);
+        var larger = new FrameHandle[size];
+        var largerLengths = new int[size];
         for (int i = 0; i < QueuedFrames; i++)
         {
             larger[i] = queue[(head + i) % queue.Length];

@@ -10,10 +10,13 @@ namespace NetSim.Links;
 /// </summary>
 public sealed class Network
 {
-    private readonly Dictionary<MacAddress, string> macOwners = [];
+    private const ulong FirstAssignedMac = 0x02_00_00_00_00_01; // locally administered, unicast
+
+    private readonly Dictionary<MacAddress, string> givenMacs = []; // addresses given by the user
+    private readonly List<string?> assignedMacOwners = []; // who got 02:00:00:00:00:01 + i (null: skipped, it was given)
     private readonly HashSet<string> deviceNames = new(StringComparer.Ordinal);
     private readonly List<ITraceListener> traceListeners = [];
-    private ulong nextMac = 0x02_00_00_00_00_01; // locally administered, unicast
+    private ulong nextMac = FirstAssignedMac;
 
     /// <summary>Creates an empty network on <paramref name="simulation"/>.</summary>
     public Network(Simulation simulation)
@@ -73,21 +76,27 @@ public sealed class Network
                 throw new ArgumentException($"{device}: {given} cannot be a station's address (it is {(given.IsMulticast ? "a group address" : "all zeros")}).", nameof(mac));
             }
 
-            if (!macOwners.TryAdd(given, device))
+            if (givenMacs.TryGetValue(given, out string? owner))
             {
-                throw new ArgumentException($"{device}: MAC address {given} is already used by {macOwners[given]}.", nameof(mac));
+                throw new ArgumentException($"{device}: MAC address {given} is already used by {owner}.", nameof(mac));
             }
 
+            if (given.ToUInt64() is >= FirstAssignedMac and var value && value < nextMac)
+            {
+                throw new ArgumentException($"{device}: MAC address {given} is already used by {assignedMacOwners[checked((int)(value - FirstAssignedMac))]}.", nameof(mac));
+            }
+
+            givenMacs.Add(given, device);
             return given;
         }
 
-        while (macOwners.ContainsKey(MacAddress.FromUInt64(nextMac)))
+        while (givenMacs.ContainsKey(MacAddress.FromUInt64(nextMac)))
         {
+            assignedMacOwners.Add(null);
             nextMac++;
         }
 
-        MacAddress assigned = MacAddress.FromUInt64(nextMac++);
-        macOwners.Add(assigned, device);
-        return assigned;
+        assignedMacOwners.Add(device);
+        return MacAddress.FromUInt64(nextMac++);
     }
 }

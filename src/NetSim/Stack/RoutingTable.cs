@@ -14,8 +14,10 @@ namespace NetSim.Stack;
 /// the 32-bit space into elementary intervals, each with its most specific route, so a
 /// lookup is a binary search over a sorted <see cref="uint"/> array: O(log N), about 18
 /// comparisons for 100,000 routes, no pointer chasing. The O(N log N) rebuild is paid once
-/// after a batch of changes, so adding routes one by one is not quadratic. Not thread-safe:
-/// a lookup may rebuild.
+/// after a batch of changes, so adding routes one by one is not quadratic. Large tables
+/// (over 4,096 intervals) also get an index by the top 16 address bits, which narrows the
+/// search to the few intervals of one /16 block: a lookup then touches a few cache lines
+/// instead of missing the cache at most of 18 steps. Not thread-safe: a lookup may rebuild.
 /// </remarks>
 public sealed class RoutingTable
 {
@@ -27,6 +29,11 @@ public sealed class RoutingTable
     private Route[] sortedRoutes = [];
     private uint[] intervalStarts = [];
     private int[] intervalRoutes = [];
+    private int[]? blockIndex; // for large tables: per /16 block, the first interval to search
+
+    // Above this many intervals a lookup first narrows the search by the top 16 address
+    // bits (a 256 KiB index), so that it touches a few cache lines instead of about 18.
+    private const int BlockIndexThreshold = 4096;
 
     /// <summary>How many routes the table holds.</summary>
     public int Count => routes.Count;
@@ -94,6 +101,13 @@ public sealed class RoutingTable
         uint[] starts = intervalStarts;
         int low = 0;
         int high = starts.Length - 1;
+        if (blockIndex is { } blocks)
+        {
+            int block = (int)(address >> 16);
+            low = blocks[block];
+            high = blocks[block + 1];
+        }
+
         while (low < high)
         {
             int middle = (low + high + 1) >> 1;
@@ -181,7 +195,29 @@ public sealed class RoutingTable
         builder.CloseBefore(1UL << 32);
         (intervalStarts, intervalRoutes) = builder.ToArrays();
         sortedRoutes = sorted;
+        blockIndex = intervalStarts.Length > BlockIndexThreshold ? BuildBlockIndex(intervalStarts) : null;
         stale = false;
+    }
+
+    // blocks[b] is the interval holding address b << 16 (the last one starting at or before
+    // it); the intervals holding block b's addresses are blocks[b] to blocks[b + 1].
+    private static int[] BuildBlockIndex(uint[] starts)
+    {
+        var blocks = new int[(1 << 16) + 1];
+        int interval = 0;
+        for (int block = 0; block < 1 << 16; block++)
+        {
+            uint first = (uint)block << 16;
+            while (interval + 1 < starts.Length && starts[interval + 1] <= first)
+            {
+                interval++;
+            }
+
+            blocks[block] = interval;
+        }
+
+        blocks[1 << 16] = starts.Length - 1;
+        return blocks;
     }
 
     private sealed class IntervalBuilder
