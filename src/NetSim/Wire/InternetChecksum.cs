@@ -35,6 +35,23 @@ public static class InternetChecksum
         return Fold(total);
     }
 
+    /// <summary>
+    /// The one's complement sum of the IPv4 pseudo-header of a UDP datagram or TCP segment
+    /// (RFC 768; RFC 9293, 3.1): source and destination addresses, a zero byte, the
+    /// protocol and the UDP or TCP length, header included. Pass it as the starting sum of
+    /// <see cref="Sum"/> over the datagram or segment, then <see cref="Finish"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not from 0 to 65535.</exception>
+    public static uint PseudoHeaderSum(Ipv4Address source, Ipv4Address destination, IpProtocol protocol, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, ushort.MaxValue);
+        ulong total = (ulong)(source.Value >> 16) + (source.Value & 0xffff)
+            + (destination.Value >> 16) + (destination.Value & 0xffff)
+            + (byte)protocol + (uint)length;
+        return Fold(total);
+    }
+
     /// <summary>The checksum from a running sum: fold the carries, then complement.</summary>
     public static ushort Finish(uint sum) => unchecked((ushort)~Fold(sum)); // one's complement arithmetic is modular
 

@@ -41,6 +41,38 @@ public class InternetChecksumTests
         InternetChecksum.Finish(twoPieces).Should().Be(InternetChecksum.Compute(Header));
     }
 
+    [Theory]
+    [InlineData(IpProtocol.Udp, 6, 0x8efb)] // the DNS query: UDP checksum at offset 6
+    [InlineData(IpProtocol.Tcp, 16, 0x3f5f)] // the Linux SYN: TCP checksum at offset 16
+    public void The_pseudo_header_sum_reproduces_the_checksum_of_a_real_packet(IpProtocol protocol, int checksumOffset, int checksum)
+    {
+        byte[] packet = protocol == IpProtocol.Udp ? TransportCaptures.DnsQuery : TransportCaptures.LinuxSyn;
+        var source = Ipv4Address.Read(packet.AsSpan(12));
+        var destination = Ipv4Address.Read(packet.AsSpan(16));
+        byte[] segment = packet[20..];
+        uint pseudo = InternetChecksum.PseudoHeaderSum(source, destination, protocol, segment.Length);
+        InternetChecksum.Finish(InternetChecksum.Sum(segment, pseudo)).Should().Be(0, "a segment with a correct checksum sums to all ones");
+
+        segment[checksumOffset] = 0;
+        segment[checksumOffset + 1] = 0;
+        InternetChecksum.Finish(InternetChecksum.Sum(segment, pseudo)).Should().Be((ushort)checksum);
+
+        // The pseudo-header as bytes (RFC 768; RFC 9293, 3.1): source, destination, zero, protocol, length.
+        byte[] pseudoHeader = [.. packet.AsSpan(12, 8), 0, (byte)protocol, 0, (byte)segment.Length];
+        pseudo.Should().Be(InternetChecksum.Sum(pseudoHeader));
+    }
+
+    [Fact]
+    public void The_pseudo_header_length_is_a_16_bit_field()
+    {
+        var address = Ipv4Address.Parse("10.0.0.1");
+        InternetChecksum.PseudoHeaderSum(Ipv4Address.Broadcast, Ipv4Address.Broadcast, (IpProtocol)0xff, ushort.MaxValue).Should().BeLessThanOrEqualTo(0xffff);
+        Action negative = () => InternetChecksum.PseudoHeaderSum(address, address, IpProtocol.Udp, -1);
+        negative.Should().Throw<ArgumentOutOfRangeException>();
+        Action tooLong = () => InternetChecksum.PseudoHeaderSum(address, address, IpProtocol.Udp, 65536);
+        tooLong.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [Fact]
     public void The_incremental_update_agrees_with_summing_again()
     {
