@@ -35,4 +35,10 @@ public enum WireError
 
     /// <summary>An IPv4 fragment whose offset and length would put the datagram past 65,535 bytes (RFC 791, 3.1).</summary>
     BadFragmentOffset,
+
+    /// <summary>
+    /// A TCP option that cannot be read (RFC 9293, 3.2): a length below 2, an option that
+    /// runs past the header, or a maximum segment size option whose length is not 4.
+    /// </summary>
+    BadTcpOption,
 }
