@@ -23,8 +23,9 @@ internal static class RoutingTopology
 
     /// <summary>
     /// Adds <paramref name="count"/> distinct random static routes to <paramref name="router"/>,
-    /// all via <paramref name="gateway"/>: prefixes /8 to /32 below 224.0.0.0 (no multicast or
-    /// class E), none overlapping <paramref name="excluded"/>. Returns their destinations.
+    /// all via <paramref name="gateway"/>: prefixes /8 to /32 of unicast host addresses (not 0/8,
+    /// 127/8, multicast or class E, which routers drop on arrival), none overlapping
+    /// <paramref name="excluded"/>. Returns their destinations.
     /// </summary>
     public static Ipv4Network[] AddRandomRoutes(Router router, int count, Ipv4Address gateway, ulong seed, Ipv4Network[] excluded)
     {
@@ -36,7 +37,8 @@ internal static class RoutingTopology
         {
             int length = (int)random.NextInt64(8, 33);
             var network = Ipv4Network.Containing(Ipv4Address.FromUInt32(random.NextUInt32()), length);
-            if (network.BaseAddress.Value >= 0xE000_0000 || excluded.Any(e => Overlaps(e, network)) || !seen.Add(network))
+            uint firstOctet = network.BaseAddress.Value >> 24;
+            if (firstOctet is 0 or 127 or >= 224 || excluded.Any(e => Overlaps(e, network)) || !seen.Add(network))
             {
                 continue;
             }

@@ -317,7 +317,8 @@ public sealed class Simulation
         throw new ArgumentOutOfRangeException(nameof(time), $"Cannot schedule an event at {time}: the simulation is already at {Now}.");
 
     // The event that completes a Delay.
-    private sealed class DelayPromise : TaskCompletionSource, IEventTarget
+    // Continuations never run inside the event that completes a task: they are posted, as events of their own.
+    private sealed class DelayPromise() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), IEventTarget
     {
         public void OnEvent(int kind, long argument) => TrySetResult();
 
@@ -327,7 +328,7 @@ public sealed class Simulation
     // The event that starts an application, and what it becomes.
     private sealed class StartedApplication(Simulation simulation, Func<Task> application) : IEventTarget
     {
-        public TaskCompletionSource Completion { get; } = new();
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void OnEvent(int kind, long argument) => _ = RunAsync();
 

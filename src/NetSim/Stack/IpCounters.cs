@@ -40,6 +40,9 @@ public enum IpDropReason
     /// <summary>Nothing on this node speaks the packet's protocol (ICMP protocol unreachable sent).</summary>
     UnknownProtocol,
 
+    /// <summary>A UDP datagram or TCP segment for a port nothing listens on (ICMP port unreachable or a TCP reset sent).</summary>
+    NoListener,
+
     /// <summary>The other fragments of a datagram did not arrive in time.</summary>
     ReassemblyTimeout,
 

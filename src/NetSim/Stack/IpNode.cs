@@ -34,6 +34,8 @@ public abstract class IpNode
 
     private readonly List<IpInterface> interfaces = [];
     private EchoListeners? echoListeners;
+    private Udp? udp;
+    private Tcp? tcp;
     private Reassembly? reassembly;
     private ushort nextIdentification;
 
@@ -353,6 +355,12 @@ public abstract class IpNode
         Network.Frames.Return(frame);
     }
 
+    /// <summary>The node's UDP, made when first used.</summary>
+    internal Udp Udp => udp ??= new Udp(this);
+
+    /// <summary>The node's TCP, made when first used.</summary>
+    internal Tcp Tcp => tcp ??= new Tcp(this);
+
     /// <summary>Registers <paramref name="listener"/> for echo replies and errors about its echo requests; returns its echo identifier.</summary>
     internal ushort AddEchoListener(IEchoListener listener) => (echoListeners ??= new EchoListeners()).Add(listener);
 
@@ -443,20 +451,35 @@ public abstract class IpNode
             case IpProtocol.Icmp:
                 OnIcmp(ingress, header, payload);
                 break;
+            case IpProtocol.Udp:
+                Udp.OnDatagram(header, headerBytes, payload);
+                break;
+            case IpProtocol.Tcp:
+                Tcp.OnSegment(header, payload);
+                break;
             default:
                 Counters.CountDrop(IpDropReason.UnknownProtocol);
                 if (IsLocalAddress(header.Destination))
                 {
-                    // RFC 1122, 3.2.2.1: protocol unreachable, quoting the header and 8 bytes.
-                    Span<byte> offending = stackalloc byte[60 + IcmpHeader.ErrorDataLength];
-                    headerBytes.CopyTo(offending);
-                    int start = Math.Min(payload.Length, IcmpHeader.ErrorDataLength);
-                    payload[..start].CopyTo(offending[headerBytes.Length..]);
-                    SendIcmpError(offending[..(headerBytes.Length + start)], IcmpType.DestinationUnreachable, (byte)UnreachableCode.Protocol);
+                    SendUnreachable(headerBytes, payload, UnreachableCode.Protocol); // RFC 1122, 3.2.2.1
                 }
 
                 return;
         }
+    }
+
+    /// <summary>ICMP port unreachable about a datagram that no socket took (RFC 1122, 4.1.3.1).</summary>
+    internal void SendPortUnreachable(ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload) =>
+        SendUnreachable(headerBytes, payload, UnreachableCode.Port);
+
+    // Destination unreachable, quoting the header and the first 8 bytes of the payload.
+    private void SendUnreachable(ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload, UnreachableCode code)
+    {
+        Span<byte> offending = stackalloc byte[60 + IcmpHeader.ErrorDataLength];
+        headerBytes.CopyTo(offending);
+        int start = Math.Min(payload.Length, IcmpHeader.ErrorDataLength);
+        payload[..start].CopyTo(offending[headerBytes.Length..]);
+        SendIcmpError(offending[..(headerBytes.Length + start)], IcmpType.DestinationUnreachable, (byte)code);
     }
 
     internal void SendTimeExceededForReassembly(ReadOnlySpan<byte> firstFragmentStart) =>
@@ -518,7 +541,22 @@ public abstract class IpNode
     /// </summary>
     private bool ReportError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
     {
-        if (quoted.FragmentOffset == 0 && quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
+        if (quoted.FragmentOffset != 0)
+        {
+            return false;
+        }
+
+        if (quoted.Protocol == IpProtocol.Udp)
+        {
+            return udp?.OnError(icmp, reporter, quoted, start) ?? false;
+        }
+
+        if (quoted.Protocol == IpProtocol.Tcp)
+        {
+            return tcp?.OnError(icmp, reporter, quoted, start) ?? false;
+        }
+
+        if (quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
         {
             ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(start[4..]);
             ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(start[6..]);

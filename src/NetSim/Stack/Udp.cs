@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using NetSim.Wire;
+
+namespace NetSim.Stack;
+
+/// <summary>
+/// A node's UDP (RFC 768): the table of bound ports, sending (header and checksum written
+/// in place), and receiving (checksum verified, handed to the socket on the destination
+/// port, or ICMP port unreachable when there is none, RFC 1122 4.1.3.1).
+/// </summary>
+internal sealed class Udp(IpNode node)
+{
+    private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
+
+    private readonly Dictionary<ushort, UdpSocket> sockets = [];
+    private ushort nextEphemeral = FirstEphemeralPort;
+    private byte[] scratch = [];
+
+    public ushort Bind(UdpSocket socket, ushort port)
+    {
+        if (port == 0)
+        {
+            port = NextFreePort();
+        }
+        else if (sockets.TryGetValue(port, out UdpSocket? owner))
+        {
+            throw new InvalidOperationException($"UDP port {port} on {node.Name} is already taken by {owner}.");
+        }
+
+        sockets.Add(port, socket);
+        return port;
+    }
+
+    public void Unbind(ushort port) => sockets.Remove(port);
+
+    public SendResult Send(ushort sourcePort, Ipv4Address destination, ushort destinationPort, ReadOnlySpan<byte> data)
+    {
+        if (!node.TryRoute(destination, out IpInterface egress, out _))
+        {
+            node.Counters.CountDrop(IpDropReason.NoRoute);
+            return SendResult.NoRoute;
+        }
+
+        int length = UdpHeader.HeaderLength + data.Length;
+        if (scratch.Length < length)
+        {
+            scratch = new byte[Math.Max(length, 2048)]; // per node, grown once: sending allocates nothing after
+        }
+
+        Span<byte> datagram = scratch.AsSpan(0, length);
+        data.CopyTo(datagram[UdpHeader.HeaderLength..]);
+        new UdpHeader(sourcePort, destinationPort, length).Emit(datagram, egress.Address, destination);
+        return node.Send(destination, IpProtocol.Udp, datagram, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
+    }
+
+    public void OnDatagram(in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload)
+    {
+        WireError error = UdpHeader.TryParse(payload, out UdpHeader udp);
+        if (error == WireError.None && !UdpHeader.VerifyChecksum(payload, ip.Source, ip.Destination))
+        {
+            error = WireError.BadChecksum;
+        }
+
+        if (error != WireError.None)
+        {
+            node.Counters.CountMalformed(error);
+            return;
+        }
+
+        node.Counters.PacketsDelivered++;
+        if (sockets.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
+        {
+            socket.Deliver(ip.Source, udp.SourcePort, payload[UdpHeader.HeaderLength..udp.Length]);
+            return;
+        }
+
+        node.Counters.CountDrop(IpDropReason.NoListener);
+        if (node.IsLocalAddress(ip.Destination))
+        {
+            node.SendPortUnreachable(headerBytes, payload);
+        }
+    }
+
+    /// <summary>An ICMP error about a datagram this node sent: to the socket on its source port.</summary>
+    public bool OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
+    {
+        if (start.Length < 4 || !sockets.TryGetValue(BinaryPrimitives.ReadUInt16BigEndian(start), out UdpSocket? socket))
+        {
+            return false;
+        }
+
+        socket.ReportError(new UdpError(icmp.Type, icmp.Code, reporter, quoted.Destination, BinaryPrimitives.ReadUInt16BigEndian(start[2..])));
+        return true;
+    }
+
+    private ushort NextFreePort()
+    {
+        for (int tries = 0; tries <= ushort.MaxValue - FirstEphemeralPort; tries++)
+        {
+            ushort candidate = nextEphemeral;
+            nextEphemeral = candidate == ushort.MaxValue ? FirstEphemeralPort : (ushort)(candidate + 1);
+            if (!sockets.ContainsKey(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"Every ephemeral UDP port of {node.Name} is taken.");
+    }
+}
