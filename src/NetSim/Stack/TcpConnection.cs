@@ -1,0 +1,1257 @@
+using System.Net.Sockets;
+using NetSim.Engine;
+using NetSim.Wire;
+
+namespace NetSim.Stack;
+
+/// <summary>
+/// One end of a TCP connection (RFC 9293): the state machine from the three-way handshake
+/// to TIME-WAIT, a byte stream each way through send and receive buffers, sliding-window
+/// flow control with zero-window probes, cumulative ACKs, reassembly of out-of-order data,
+/// the retransmission timer of RFC 6298 (SRTT, RTTVAR, Karn's rule, backoff), fast
+/// retransmit and NewReno fast recovery (RFC 5681, RFC 6582), and congestion control
+/// behind <see cref="ICongestionControl"/>. Open one with <see cref="ConnectAsync"/>, or
+/// accept one from a <see cref="TcpListener"/>.
+/// </summary>
+/// <remarks>
+/// Simplifications, all allowed by the RFCs: every segment is acknowledged at once (no
+/// delayed ACKs), small segments are sent without waiting (no Nagle algorithm, as with
+/// TCP_NODELAY), the FIN goes in a segment of its own, no window scaling, SACK or
+/// timestamps, and DF is not set (no path MTU discovery; IPv4 fragments instead).
+/// </remarks>
+public sealed class TcpConnection : IEventTarget
+{
+    private const int RetransmitTimer = 1;
+    private const int PersistTimer = 2;
+    private const int TimeWaitTimer = 3;
+    private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
+    private const int MaxOutOfOrderRanges = 64;
+
+    private readonly Tcp tcp;
+    private readonly Simulation sim;
+    private readonly TcpListener? listener;
+    private readonly TcpSettings settings;
+    private readonly byte[] sendBuffer;
+    private readonly byte[] receiveBuffer;
+    private readonly List<(uint Start, uint End)> outOfOrder = [];
+    private readonly int localMss;
+    private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? finAcknowledged;
+
+    // Send sequence space (RFC 9293, 3.3.1). sndMax is the highest sequence number sent plus
+    // one: after a timeout sndNxt goes back to sndUna and climbs to sndMax again.
+    private readonly uint iss;
+    private uint sndUna;
+    private uint sndNxt;
+    private uint sndMax;
+    private int sndWnd;
+    private uint sndWl1;
+    private uint sndWl2;
+    private uint sendBufferSeq; // the sequence number of the first byte in the send buffer
+    private int sendStart;
+    private int sendCount;
+    private bool closeRequested;
+    private uint finSeq;
+
+    // Receive sequence space.
+    private uint rcvNxt;
+    private uint rightEdge; // rcvNxt + the window last advertised: never moved left
+    private int receiveStart;
+    private int receiveCount;
+    private bool finReceived;
+    private uint? pendingFin;
+
+    // Timers (RFC 6298).
+    private EventHandle retransmitTimer;
+    private EventHandle persistTimer;
+    private EventHandle timeWaitTimer;
+    private SimDuration rto;
+    private SimDuration srtt;
+    private SimDuration rttvar;
+    private bool haveRtt;
+    private bool timing;
+    private uint timedSeq;
+    private SimTime timedAt;
+    private int retries;
+    private int persistBackoff;
+
+    // Loss recovery (RFC 5681, RFC 6582).
+    private int dupAcks;
+    private bool inRecovery;
+    private uint recover;
+    private bool recoverSet;
+    private int mss;
+
+    // The application's waits.
+    private ReadOnlyMemory<byte> pendingWrite;
+    private TaskCompletionSource? writeWaiter;
+    private Memory<byte> pendingRead;
+    private TaskCompletionSource<int>? readWaiter;
+    private SocketError error;
+
+    private TcpConnection(Tcp tcp, TcpListener? listener, TcpSettings settings, Ipv4Address localAddress, ushort localPort, Ipv4Address remoteAddress, ushort remotePort, int egressMtu)
+    {
+        this.tcp = tcp;
+        this.listener = listener;
+        this.settings = settings;
+        sim = tcp.Node.Simulation;
+        LocalAddress = localAddress;
+        LocalPort = localPort;
+        RemoteAddress = remoteAddress;
+        RemotePort = remotePort;
+        sendBuffer = new byte[settings.SendBufferSize];
+        receiveBuffer = new byte[settings.ReceiveBufferSize];
+        localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
+        mss = Math.Min(localMss, DefaultPeerMss);
+        CongestionControl = settings.CongestionControl();
+        rto = settings.InitialRetransmissionTimeout;
+        iss = tcp.NewInitialSequenceNumber();
+        sndUna = iss;
+        sndNxt = iss;
+        sndMax = iss;
+        sendBufferSeq = unchecked(iss + 1);
+        recover = iss;
+    }
+
+    /// <summary>The node this end is on.</summary>
+    public IpNode Node => tcp.Node;
+
+    /// <summary>The local address.</summary>
+    public Ipv4Address LocalAddress { get; }
+
+    /// <summary>The local port.</summary>
+    public ushort LocalPort { get; }
+
+    /// <summary>The peer's address.</summary>
+    public Ipv4Address RemoteAddress { get; }
+
+    /// <summary>The peer's port.</summary>
+    public ushort RemotePort { get; }
+
+    /// <summary>The state (RFC 9293, 3.3.2).</summary>
+    public TcpState State { get; private set; } = TcpState.Closed;
+
+    /// <summary>The congestion control algorithm of this connection.</summary>
+    public ICongestionControl CongestionControl { get; }
+
+    /// <summary>The congestion window in bytes.</summary>
+    public int CongestionWindow => CongestionControl.CongestionWindow;
+
+    /// <summary>The slow start threshold in bytes.</summary>
+    public int SlowStartThreshold => CongestionControl.SlowStartThreshold;
+
+    /// <summary>The window the peer last advertised, in bytes.</summary>
+    public int SendWindow => sndWnd;
+
+    /// <summary>Bytes sent and not yet acknowledged.</summary>
+    public int BytesInFlight => TcpSequence.Difference(sndMax, sndUna);
+
+    /// <summary>The segment size used for sending: the smaller of the peer's MSS and ours.</summary>
+    public int MaximumSegmentSize => mss;
+
+    /// <summary>The smoothed round-trip time (RFC 6298), zero before the first measurement.</summary>
+    public SimDuration SmoothedRoundTripTime => srtt;
+
+    /// <summary>The current retransmission timeout (RFC 6298), backoff included.</summary>
+    public SimDuration RetransmissionTimeout => rto;
+
+    /// <summary>Segments sent (retransmissions included).</summary>
+    public long SegmentsSent { get; private set; }
+
+    /// <summary>Segments received.</summary>
+    public long SegmentsReceived { get; private set; }
+
+    /// <summary>Data bytes the peer acknowledged.</summary>
+    public long BytesAcknowledged { get; private set; }
+
+    /// <summary>Data bytes received in order (handed, or ready to hand, to the application).</summary>
+    public long BytesReceived { get; private set; }
+
+    /// <summary>Segments sent again: by timeout, fast retransmit or partial ACK.</summary>
+    public long Retransmissions { get; private set; }
+
+    /// <summary>Losses repaired by fast retransmit (three duplicate ACKs).</summary>
+    public long FastRetransmits { get; private set; }
+
+    /// <summary>Retransmission timer expirations.</summary>
+    public long RetransmissionTimeouts { get; private set; }
+
+    /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
+    public long ZeroWindowProbes { get; private set; }
+
+    /// <summary>Called after every change of state, with the state before.</summary>
+    public Action<TcpConnection, TcpState>? StateChanged { get; set; }
+
+    /// <summary>Called after every change of the congestion window or threshold (to trace it).</summary>
+    public Action<TcpConnection>? CongestionWindowChanged { get; set; }
+
+    /// <summary>Completes when the connection is CLOSED (after TIME-WAIT for the side that closed first, or a reset).</summary>
+    public Task Closed => closed.Task;
+
+    /// <summary>
+    /// Opens a connection from <paramref name="node"/> to <paramref name="port"/> at
+    /// <paramref name="address"/> (an active open: SYN, SYN-ACK, ACK) and completes, in
+    /// simulated time, when it is established.
+    /// </summary>
+    /// <exception cref="SocketException">(From the task.) Refused by a reset (<see cref="SocketError.ConnectionRefused"/>), no route (<see cref="SocketError.NetworkUnreachable"/>), or no answer (<see cref="SocketError.TimedOut"/>).</exception>
+    /// <param name="node">The node to connect from.</param>
+    /// <param name="address">The peer's address.</param>
+    /// <param name="port">The peer's port.</param>
+    /// <param name="settings">Buffers, timers and congestion control; the defaults when null.</param>
+    /// <param name="localPort">The local port; 0 (the default) picks a free ephemeral one.</param>
+    public static Task<TcpConnection> ConnectAsync(IpNode node, Ipv4Address address, ushort port, TcpSettings? settings = null, ushort localPort = 0)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentOutOfRangeException.ThrowIfZero(port);
+        settings ??= TcpSettings.Default;
+        settings.Validate();
+        if (!node.TryRoute(address, out IpInterface egress, out _))
+        {
+            return Task.FromException<TcpConnection>(new SocketException((int)SocketError.NetworkUnreachable));
+        }
+
+        Tcp tcp = node.Tcp;
+        var connection = new TcpConnection(tcp, null, settings, egress.Address, localPort != 0 ? localPort : tcp.AllocatePort(address, port), address, port, egress.Mtu);
+        tcp.Register(connection);
+        connection.SetState(TcpState.SynSent);
+        connection.SendSyn();
+        return connection.connected.Task;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> into the send buffer, waiting in simulated time while
+    /// it is full; completes when the last byte is in the buffer (not when it is acknowledged).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The connection is not open for sending, or another write is waiting.</exception>
+    public Task WriteAsync(ReadOnlyMemory<byte> data)
+    {
+        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested)
+        {
+            return Task.FromException(error != SocketError.Success
+                ? new SocketException((int)error)
+                : new InvalidOperationException($"{this} is {State}{(closeRequested ? " and closing" : "")}: it cannot send."));
+        }
+
+        if (writeWaiter is not null)
+        {
+            throw new InvalidOperationException($"{this} already has a write waiting for buffer space.");
+        }
+
+        int copied = CopyIntoSendBuffer(data.Span);
+        Output();
+        if (copied == data.Length)
+        {
+            return Task.CompletedTask;
+        }
+
+        pendingWrite = data[copied..];
+        writeWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return writeWaiter.Task;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="buffer"/>'s length of received bytes, waiting in simulated
+    /// time until some arrive. Returns 0 at the end of the stream (the peer closed).
+    /// </summary>
+    /// <exception cref="SocketException">(From the task.) The connection was reset.</exception>
+    /// <exception cref="InvalidOperationException">Another read is waiting.</exception>
+    public Task<int> ReadAsync(Memory<byte> buffer)
+    {
+        if (readWaiter is not null)
+        {
+            throw new InvalidOperationException($"{this} already has a read waiting.");
+        }
+
+        if (receiveCount > 0 || buffer.IsEmpty)
+        {
+            return Task.FromResult(ReadFromReceiveBuffer(buffer.Span));
+        }
+
+        if (finReceived || State == TcpState.Closed)
+        {
+            return error is SocketError.Success or SocketError.Shutdown ? Task.FromResult(0) : Task.FromException<int>(new SocketException((int)error));
+        }
+
+        pendingRead = buffer;
+        readWaiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return readWaiter.Task;
+    }
+
+    /// <summary>
+    /// Closes this side (no more writes): the FIN follows the data still in the send buffer.
+    /// Completes when the peer has acknowledged the FIN; the peer may still send until it
+    /// closes too.
+    /// </summary>
+    public Task CloseAsync()
+    {
+        switch (State)
+        {
+            case TcpState.Established or TcpState.SynReceived:
+                RequestClose(TcpState.FinWait1);
+                break;
+            case TcpState.CloseWait:
+                RequestClose(TcpState.LastAck);
+                break;
+            case TcpState.SynSent or TcpState.Listen:
+                EnterClosed(SocketError.OperationAborted);
+                return Task.CompletedTask;
+            default:
+                return finAcknowledged?.Task ?? Task.CompletedTask;
+        }
+
+        return finAcknowledged!.Task;
+    }
+
+    /// <summary>Aborts the connection: sends a reset and goes to CLOSED at once (RFC 9293, 3.10.5); waiting reads and writes fail.</summary>
+    public void Abort()
+    {
+        if (State is TcpState.Closed or TcpState.Listen or TcpState.TimeWait)
+        {
+            EnterClosed(SocketError.OperationAborted);
+            return;
+        }
+
+        if (State != TcpState.SynSent)
+        {
+            Send(sndNxt, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
+        }
+
+        EnterClosed(SocketError.ConnectionAborted);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"TCP {LocalAddress}:{LocalPort} -> {RemoteAddress}:{RemotePort} ({State})";
+
+    /// <inheritdoc/>
+    void IEventTarget.OnEvent(int kind, long argument)
+    {
+        switch (kind)
+        {
+            case RetransmitTimer:
+                OnRetransmitTimeout();
+                break;
+            case PersistTimer:
+                OnPersistTimeout();
+                break;
+            case TimeWaitTimer:
+                EnterClosed(SocketError.Success);
+                break;
+        }
+    }
+
+    /// <summary>A passive open: <paramref name="syn"/> arrived at <paramref name="listener"/>; answer with SYN-ACK.</summary>
+    internal static void Accept(TcpListener listener, Ipv4Address local, Ipv4Address remote, in TcpHeader syn)
+    {
+        Tcp tcp = listener.Node.Tcp;
+        int mtu = listener.Node.TryRoute(remote, out IpInterface egress, out _) ? egress.Mtu : 576;
+        var connection = new TcpConnection(tcp, listener, listener.Settings, local, listener.Port, remote, syn.SourcePort, mtu);
+        tcp.Register(connection);
+        connection.SetState(TcpState.SynReceived);
+        connection.TakeSyn(syn);
+        connection.SendSyn();
+    }
+
+    internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter)
+    {
+        // RFC 1122, 4.2.3.9: port and protocol unreachable are hard errors; the others are soft.
+        bool hard = icmp.Type == IcmpType.DestinationUnreachable && icmp.Code is (byte)UnreachableCode.Port or (byte)UnreachableCode.Protocol;
+        if (hard && State is TcpState.SynSent or TcpState.SynReceived)
+        {
+            EnterClosed(SocketError.ConnectionRefused);
+        }
+        else if (icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded)
+        {
+            error = icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable : SocketError.HostUnreachable; // reported if the connection times out
+        }
+    }
+
+    /// <summary>A segment for this connection arrived (checksum verified): RFC 9293, 3.10.7.</summary>
+    internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
+    {
+        SegmentsReceived++;
+        if (State == TcpState.SynSent)
+        {
+            OnSegmentInSynSent(segment);
+            return;
+        }
+
+        if (State == TcpState.Closed)
+        {
+            return;
+        }
+
+        TcpFlags flags = segment.Flags;
+        uint seq = segment.SequenceNumber;
+        int window = receiveBuffer.Length - receiveCount;
+        int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
+        if (!IsAcceptable(seq, length, window))
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                SendAck(); // RFC 9293, 3.10.7.4, first: an unacceptable segment gets an ACK
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (seq == rcvNxt)
+            {
+                EnterClosed(State == TcpState.SynReceived && listener is not null ? SocketError.Success : SocketError.ConnectionReset);
+            }
+            else
+            {
+                SendAck(); // RFC 5961, 3.2: a challenge ACK for a reset that is in the window but not exact
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Syn) != 0)
+        {
+            SendAck(); // RFC 5961, 4.2: a SYN on a synchronized connection gets a challenge ACK
+            return;
+        }
+
+        if ((flags & TcpFlags.Ack) == 0)
+        {
+            return;
+        }
+
+        if (!OnAck(segment, data.Length))
+        {
+            return;
+        }
+
+        bool acknowledge = false;
+        if (State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 && (data.Length > 0 || (flags & TcpFlags.Fin) != 0))
+        {
+            acknowledge = true;
+            if (!data.IsEmpty)
+            {
+                TakeData(seq, data);
+            }
+
+            if ((flags & TcpFlags.Fin) != 0)
+            {
+                pendingFin = TcpSequence.Add(seq, data.Length);
+            }
+
+            TakeFinIfInOrder();
+        }
+        else if ((flags & TcpFlags.Fin) != 0 && State is TcpState.CloseWait or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait)
+        {
+            acknowledge = true; // a retransmitted FIN: its ACK was lost
+            if (State == TcpState.TimeWait)
+            {
+                StartTimeWait(); // RFC 9293, 3.10.7.4, eighth: restart the 2 MSL timeout
+            }
+        }
+
+        if (acknowledge)
+        {
+            SendAck();
+        }
+    }
+
+    /// <summary>
+    /// The acceptability test of RFC 9293, 3.10.7.4 (table 6), relative to RCV.NXT. A segment
+    /// at exactly RCV.NXT is taken even by a zero window, so that its ACK, window and reset
+    /// are read ("special allowance"); its data is then dropped.
+    /// </summary>
+    private bool IsAcceptable(uint seq, int length, int window)
+    {
+        int offset = TcpSequence.Difference(seq, rcvNxt);
+        if (window == 0)
+        {
+            return offset == 0;
+        }
+
+        int lastOffset = offset + length - 1;
+        return length == 0
+            ? offset >= 0 && offset < window
+            : (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
+    }
+
+    private void OnSegmentInSynSent(in TcpHeader segment)
+    {
+        TcpFlags flags = segment.Flags;
+        bool hasAck = (flags & TcpFlags.Ack) != 0;
+        if (hasAck && (TcpSequence.LessOrEqual(segment.AcknowledgmentNumber, iss) || TcpSequence.LessThan(sndMax, segment.AcknowledgmentNumber)))
+        {
+            if ((flags & TcpFlags.Rst) == 0)
+            {
+                Send(segment.AcknowledgmentNumber, TcpFlags.Rst, 0, 0);
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            if (hasAck)
+            {
+                EnterClosed(SocketError.ConnectionRefused); // RFC 9293, 3.10.7.3: "connection reset"
+            }
+
+            return;
+        }
+
+        if ((flags & TcpFlags.Syn) == 0)
+        {
+            return;
+        }
+
+        TakeSyn(segment);
+        if (hasAck)
+        {
+            OnSynAcknowledged(segment);
+            SetState(TcpState.Established);
+            SendAck();
+            connected.TrySetResult(this);
+            Output();
+        }
+        else
+        {
+            SetState(TcpState.SynReceived); // a simultaneous open (RFC 9293, 3.5, figure 8)
+            Send(iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+        }
+    }
+
+    private void TakeSyn(in TcpHeader syn)
+    {
+        rcvNxt = TcpSequence.Add(syn.SequenceNumber, 1);
+        rightEdge = TcpSequence.Add(rcvNxt, receiveBuffer.Length);
+        mss = Math.Min(localMss, syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss);
+        sndWnd = syn.Window;
+        sndWl1 = syn.SequenceNumber;
+        sndWl2 = syn.AcknowledgmentNumber;
+    }
+
+    private void OnSynAcknowledged(in TcpHeader segment)
+    {
+        sndUna = segment.AcknowledgmentNumber;
+        if (TcpSequence.LessThan(sndNxt, sndUna))
+        {
+            sndNxt = sndUna;
+        }
+
+        sndWnd = segment.Window;
+        sndWl1 = segment.SequenceNumber;
+        sndWl2 = segment.AcknowledgmentNumber;
+        if (timing)
+        {
+            MeasureRtt(sim.Now - timedAt);
+        }
+
+        timing = false;
+        retries = 0;
+        sim.Cancel(retransmitTimer);
+        CongestionControl.Initialize(mss);
+        CongestionWindowChanged?.Invoke(this);
+    }
+
+    /// <summary>The ACK field of a segment in a synchronized state. False when the segment is to be dropped.</summary>
+    private bool OnAck(in TcpHeader segment, int dataLength)
+    {
+        uint ack = segment.AcknowledgmentNumber;
+        if (State == TcpState.SynReceived)
+        {
+            if (TcpSequence.LessThan(sndUna, ack) && TcpSequence.LessOrEqual(ack, sndMax))
+            {
+                OnSynAcknowledged(segment);
+                SetState(TcpState.Established);
+                listener?.OnEstablished(this);
+                connected.TrySetResult(this);
+            }
+            else
+            {
+                Send(ack, TcpFlags.Rst, 0, 0);
+                return false;
+            }
+        }
+
+        if (TcpSequence.LessThan(sndMax, ack))
+        {
+            SendAck(); // it acknowledges something not yet sent
+            return false;
+        }
+
+        bool windowUpdate = TcpSequence.LessThan(sndWl1, segment.SequenceNumber) || (sndWl1 == segment.SequenceNumber && TcpSequence.LessOrEqual(sndWl2, ack));
+        if (TcpSequence.LessThan(sndUna, ack))
+        {
+            if (windowUpdate)
+            {
+                UpdateSendWindow(segment);
+            }
+
+            OnNewAck(ack);
+        }
+        else if (ack == sndUna)
+        {
+            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == sndWnd && sndMax != sndUna;
+            if (windowUpdate)
+            {
+                UpdateSendWindow(segment);
+            }
+
+            if (duplicate)
+            {
+                OnDuplicateAck();
+            }
+            else
+            {
+                Output();
+            }
+        }
+
+        return true;
+    }
+
+    private void UpdateSendWindow(in TcpHeader segment)
+    {
+        bool opened = sndWnd == 0 && segment.Window > 0;
+        sndWnd = segment.Window;
+        sndWl1 = segment.SequenceNumber;
+        sndWl2 = segment.AcknowledgmentNumber;
+        if (opened)
+        {
+            sim.Cancel(persistTimer);
+            persistBackoff = 0;
+            sndNxt = sndUna; // a probe byte that may not have been taken goes again as ordinary data
+        }
+    }
+
+    private void OnNewAck(uint ack)
+    {
+        int acknowledged = TcpSequence.Difference(ack, sndUna);
+        int cwndBefore = CongestionWindow;
+        int ssthreshBefore = SlowStartThreshold;
+
+        // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
+        uint dataEnd = TcpSequence.Add(sendBufferSeq, sendCount);
+        uint ackedData = TcpSequence.LessThan(dataEnd, ack) ? dataEnd : ack;
+        int freed = Math.Max(0, TcpSequence.Difference(ackedData, sendBufferSeq));
+        sendStart = (sendStart + freed) % sendBuffer.Length;
+        sendCount -= freed;
+        sendBufferSeq = TcpSequence.Add(sendBufferSeq, freed);
+        BytesAcknowledged += freed;
+
+        if (timing && TcpSequence.LessOrEqual(timedSeq, ack))
+        {
+            MeasureRtt(sim.Now - timedAt); // Karn: only segments never retransmitted are timed
+            timing = false;
+        }
+
+        retries = 0;
+        if (inRecovery)
+        {
+            if (TcpSequence.LessOrEqual(recover, ack))
+            {
+                inRecovery = false;
+                CongestionControl.OnRecoveryEnd(TcpSequence.Difference(sndMax, ack));
+            }
+            else
+            {
+                CongestionControl.OnPartialAck(acknowledged);
+                sndUna = ack;
+                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
+            }
+        }
+        else
+        {
+            CongestionControl.OnAcknowledged(acknowledged);
+        }
+
+        dupAcks = 0;
+        sndUna = ack;
+        if (TcpSequence.LessThan(sndNxt, sndUna))
+        {
+            sndNxt = sndUna;
+        }
+
+        if (sndUna == sndMax)
+        {
+            sim.Cancel(retransmitTimer); // RFC 6298, 5.2
+        }
+        else
+        {
+            RestartRetransmitTimer(); // RFC 6298, 5.3
+        }
+
+        if (closeRequested && TcpSequence.LessThan(finSeq, ack))
+        {
+            OnFinAcknowledged();
+        }
+
+        if (CongestionWindow != cwndBefore || SlowStartThreshold != ssthreshBefore)
+        {
+            CongestionWindowChanged?.Invoke(this);
+        }
+
+        ContinueWrite();
+        Output();
+    }
+
+    private void OnDuplicateAck()
+    {
+        dupAcks++;
+        if (inRecovery)
+        {
+            CongestionControl.OnDuplicateAckInRecovery(); // RFC 5681, 3.2, step 4
+            CongestionWindowChanged?.Invoke(this);
+            Output();
+            return;
+        }
+
+        // RFC 6582, 3.2, step 2: a new recovery only when the ACK is past the previous one's end.
+        if (dupAcks == 3 && (!recoverSet || TcpSequence.LessThan(recover, sndUna)))
+        {
+            FastRetransmits++;
+            inRecovery = true;
+            recover = sndMax;
+            recoverSet = true;
+            timing = false;
+            CongestionControl.OnFastRetransmit(BytesInFlight);
+            CongestionWindowChanged?.Invoke(this);
+            RetransmitFirstSegment();
+            Output();
+        }
+    }
+
+    private void OnRetransmitTimeout()
+    {
+        if (State == TcpState.Closed || (State is not (TcpState.SynSent or TcpState.SynReceived) && sndUna == sndMax))
+        {
+            return;
+        }
+
+        RetransmissionTimeouts++;
+        if (++retries > settings.MaxRetransmissions)
+        {
+            EnterClosed(error != SocketError.Success ? error : SocketError.TimedOut);
+            return;
+        }
+
+        rto = Min(rto * 2, settings.MaximumRetransmissionTimeout); // RFC 6298, 5.5: back off
+        timing = false; // Karn's rule
+        if (State is TcpState.SynSent or TcpState.SynReceived)
+        {
+            SendSyn();
+            return;
+        }
+
+        CongestionControl.OnRetransmissionTimeout(BytesInFlight);
+        CongestionWindowChanged?.Invoke(this);
+        inRecovery = false;
+        dupAcks = 0;
+        recover = sndMax; // RFC 6582, 4: no fast retransmit for what was sent before the timeout
+        recoverSet = true;
+        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, in slow start
+        Output();
+        RestartRetransmitTimer();
+    }
+
+    private void OnPersistTimeout()
+    {
+        int unsent = sendCount - SentData();
+        if (sndWnd != 0 || unsent <= 0 || State == TcpState.Closed)
+        {
+            return;
+        }
+
+        // RFC 9293, 3.8.6.1: probe the zero window with one byte, backing off like the retransmission timer.
+        ZeroWindowProbes++;
+        SendData(sndUna, 1);
+        if (sndNxt == sndUna)
+        {
+            sndNxt = TcpSequence.Add(sndUna, 1);
+            if (TcpSequence.LessThan(sndMax, sndNxt))
+            {
+                sndMax = sndNxt;
+            }
+        }
+
+        persistBackoff = Math.Min(persistBackoff + 1, 6);
+        persistTimer = sim.Schedule(Min(rto * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
+    }
+
+    /// <summary>Sends what the windows allow: new or (after a timeout) old data, then the FIN.</summary>
+    private void Output()
+    {
+        if (State is not (TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            int inFlight = TcpSequence.Difference(sndNxt, sndUna);
+            int unsent = sendCount - SentData();
+            if (unsent > 0)
+            {
+                int room = Math.Min(CongestionWindow, sndWnd) - inFlight;
+                int length = Math.Min(Math.Min(mss, unsent), room);
+                if (length <= 0 || (length < mss && length < unsent && inFlight > 0))
+                {
+                    break; // RFC 9293, 3.8.6.2.1: no small segment while a full one may soon fit
+                }
+
+                SendData(sndNxt, length);
+                AdvanceSndNxt(length);
+                continue;
+            }
+
+            if (closeRequested && sndNxt == finSeq)
+            {
+                Send(finSeq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+                AdvanceSndNxt(1);
+            }
+
+            break;
+        }
+
+        if (sndWnd == 0 && sendCount - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
+        {
+            persistTimer = sim.Schedule(rto, this, PersistTimer);
+        }
+    }
+
+    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, sendBufferSeq), 0, sendCount);
+
+    private void AdvanceSndNxt(int count)
+    {
+        uint start = sndNxt;
+        sndNxt = TcpSequence.Add(sndNxt, count);
+        if (TcpSequence.LessThan(sndMax, sndNxt))
+        {
+            if (!timing && start == sndMax)
+            {
+                timing = true; // time one new segment per round trip (RFC 6298, 3)
+                timedSeq = sndNxt;
+                timedAt = sim.Now;
+            }
+
+            sndMax = sndNxt;
+        }
+
+        if (!sim.IsPending(retransmitTimer))
+        {
+            RestartRetransmitTimer(); // RFC 6298, 5.1
+        }
+    }
+
+    private void RetransmitFirstSegment()
+    {
+        if (closeRequested && sndUna == finSeq)
+        {
+            Send(finSeq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+            return;
+        }
+
+        int available = sendCount - Math.Max(0, TcpSequence.Difference(sndUna, sendBufferSeq));
+        int length = Math.Min(mss, available);
+        if (length > 0)
+        {
+            SendData(sndUna, length);
+        }
+    }
+
+    private void SendData(uint seq, int length)
+    {
+        int offset = TcpSequence.Difference(seq, sendBufferSeq);
+        bool last = offset + length == sendCount;
+        Send(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
+    }
+
+    private void SendSyn()
+    {
+        sndNxt = iss;
+        if (State == TcpState.SynSent)
+        {
+            Send(iss, TcpFlags.Syn, 0, 0, withMss: true);
+        }
+        else
+        {
+            Send(iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+        }
+
+        AdvanceSndNxt(1);
+    }
+
+    private void SendAck() => Send(sndNxt, TcpFlags.Ack, 0, 0);
+
+    /// <summary>Builds and sends one segment; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
+    private void Send(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
+    {
+        if (TcpSequence.LessThan(seq, sndMax) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
+        {
+            Retransmissions++;
+        }
+
+        var header = new TcpHeader(
+            LocalPort,
+            RemotePort,
+            seq,
+            (flags & TcpFlags.Ack) != 0 ? rcvNxt : 0,
+            flags,
+            checked((ushort)AdvertisedWindow()),
+            withMss ? checked((ushort)localMss) : (ushort)0);
+        int headerLength = header.EmittedLength;
+        Span<byte> segment = tcp.Scratch(headerLength + length);
+        CopyFromSendBuffer(offset, segment.Slice(headerLength, length));
+        header.Emit(segment, LocalAddress, RemoteAddress);
+        SegmentsSent++;
+        Node.Send(RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, LocalAddress);
+    }
+
+    /// <summary>
+    /// The window to advertise, with receiver-side silly window avoidance (RFC 9293,
+    /// 3.8.6.2.2): the right edge never moves left, and moves right only by at least
+    /// min(buffer / 2, MSS).
+    /// </summary>
+    private int AdvertisedWindow()
+    {
+        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
+        int free = receiveBuffer.Length - receiveCount;
+        if (free - offered >= Math.Min(receiveBuffer.Length / 2, mss))
+        {
+            offered = free;
+        }
+
+        rightEdge = TcpSequence.Add(rcvNxt, offered);
+        return offered;
+    }
+
+    private void TakeData(uint seq, ReadOnlySpan<byte> data)
+    {
+        int free = receiveBuffer.Length - receiveCount;
+        int position = TcpSequence.Difference(seq, rcvNxt);
+        if (position < 0)
+        {
+            data = data[Math.Min(-position, data.Length)..]; // already received
+            position = 0;
+        }
+
+        if (position + data.Length > free)
+        {
+            data = data[..Math.Max(0, free - position)]; // beyond the window
+        }
+
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        uint start = TcpSequence.Add(rcvNxt, position);
+        if (position > 0 && !AddOutOfOrder(start, TcpSequence.Add(start, data.Length)))
+        {
+            return; // too many holes: the sender will send it again
+        }
+
+        int index = (receiveStart + receiveCount + position) % receiveBuffer.Length;
+        int first = Math.Min(data.Length, receiveBuffer.Length - index);
+        data[..first].CopyTo(receiveBuffer.AsSpan(index));
+        data[first..].CopyTo(receiveBuffer);
+        if (position == 0)
+        {
+            Advance(data.Length);
+        }
+    }
+
+    private bool AddOutOfOrder(uint start, uint end)
+    {
+        for (int i = 0; i < outOfOrder.Count; i++)
+        {
+            (uint s, uint e) = outOfOrder[i];
+            if (TcpSequence.LessOrEqual(start, e) && TcpSequence.LessOrEqual(s, end))
+            {
+                outOfOrder[i] = (TcpSequence.LessThan(start, s) ? start : s, TcpSequence.LessThan(e, end) ? end : e);
+                MergeOutOfOrder(i);
+                return true;
+            }
+        }
+
+        if (outOfOrder.Count == MaxOutOfOrderRanges)
+        {
+            return false;
+        }
+
+        outOfOrder.Add((start, end));
+        return true;
+    }
+
+    private void MergeOutOfOrder(int changed)
+    {
+        for (int j = outOfOrder.Count - 1; j >= 0; j--)
+        {
+            if (j == changed)
+            {
+                continue;
+            }
+
+            (uint s, uint e) = outOfOrder[changed];
+            (uint os, uint oe) = outOfOrder[j];
+            if (TcpSequence.LessOrEqual(os, e) && TcpSequence.LessOrEqual(s, oe))
+            {
+                outOfOrder[changed] = (TcpSequence.LessThan(os, s) ? os : s, TcpSequence.LessThan(e, oe) ? oe : e);
+                outOfOrder.RemoveAt(j);
+                if (j < changed)
+                {
+                    changed--;
+                }
+            }
+        }
+    }
+
+    /// <summary>In-order data grew by <paramref name="count"/> bytes; out-of-order ranges it reaches join it.</summary>
+    private void Advance(int count)
+    {
+        receiveCount += count;
+        BytesReceived += count;
+        rcvNxt = TcpSequence.Add(rcvNxt, count);
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            for (int i = 0; i < outOfOrder.Count; i++)
+            {
+                (uint start, uint end) = outOfOrder[i];
+                if (TcpSequence.LessOrEqual(start, rcvNxt))
+                {
+                    outOfOrder.RemoveAt(i);
+                    int gained = TcpSequence.Difference(end, rcvNxt);
+                    if (gained > 0)
+                    {
+                        receiveCount += gained;
+                        BytesReceived += gained;
+                        rcvNxt = end;
+                    }
+
+                    merged = true;
+                    break;
+                }
+            }
+        }
+
+        ContinueRead();
+    }
+
+    private void TakeFinIfInOrder()
+    {
+        if (pendingFin is not uint fin || fin != rcvNxt || finReceived)
+        {
+            return;
+        }
+
+        finReceived = true;
+        rcvNxt = TcpSequence.Add(rcvNxt, 1);
+        switch (State)
+        {
+            case TcpState.Established:
+                SetState(TcpState.CloseWait);
+                break;
+            case TcpState.FinWait1:
+                SetState(TcpState.Closing); // the FINs crossed (RFC 9293, 3.6, figure 13)
+                break;
+            case TcpState.FinWait2:
+                StartTimeWait();
+                break;
+        }
+
+        ContinueRead();
+    }
+
+    private void RequestClose(TcpState next)
+    {
+        closeRequested = true;
+        finSeq = TcpSequence.Add(sendBufferSeq, sendCount);
+        finAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        SetState(next);
+        Output();
+    }
+
+    private void OnFinAcknowledged()
+    {
+        finAcknowledged?.TrySetResult();
+        switch (State)
+        {
+            case TcpState.FinWait1:
+                SetState(TcpState.FinWait2);
+                break;
+            case TcpState.Closing:
+                StartTimeWait();
+                break;
+            case TcpState.LastAck:
+                EnterClosed(SocketError.Success);
+                break;
+        }
+    }
+
+    private void StartTimeWait()
+    {
+        if (State != TcpState.TimeWait)
+        {
+            SetState(TcpState.TimeWait);
+        }
+
+        sim.Cancel(retransmitTimer);
+        sim.Cancel(persistTimer);
+        sim.Cancel(timeWaitTimer);
+        timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
+    }
+
+    private void EnterClosed(SocketError reason)
+    {
+        if (State == TcpState.Closed && closed.Task.IsCompleted)
+        {
+            return;
+        }
+
+        bool halfOpen = State == TcpState.SynReceived;
+        if (reason != SocketError.Success)
+        {
+            error = reason;
+        }
+
+        sim.Cancel(retransmitTimer);
+        sim.Cancel(persistTimer);
+        sim.Cancel(timeWaitTimer);
+        SetState(TcpState.Closed);
+        tcp.Unregister(this);
+        if (halfOpen && listener is not null && !connected.Task.IsCompleted)
+        {
+            listener.OnHalfOpenFailed();
+        }
+
+        Exception failure = new SocketException((int)(reason == SocketError.Success ? SocketError.Shutdown : reason));
+        connected.TrySetException(failure);
+        finAcknowledged?.TrySetResult();
+        if (writeWaiter is { } writer)
+        {
+            writeWaiter = null;
+            writer.TrySetException(failure);
+        }
+
+        ContinueRead();
+        closed.TrySetResult();
+    }
+
+    private void SetState(TcpState next)
+    {
+        TcpState before = State;
+        State = next;
+        StateChanged?.Invoke(this, before);
+    }
+
+    private void MeasureRtt(SimDuration sample)
+    {
+        if (!haveRtt)
+        {
+            srtt = sample; // RFC 6298, 2.2
+            rttvar = sample / 2;
+            haveRtt = true;
+        }
+        else
+        {
+            SimDuration difference = srtt > sample ? srtt - sample : sample - srtt;
+            rttvar = ((rttvar * 3) + difference) / 4; // RFC 6298, 2.3: beta = 1/4
+            srtt = ((srtt * 7) + sample) / 8; // alpha = 1/8
+        }
+
+        SimDuration variance = rttvar * 4;
+        rto = Min(Max(srtt + variance, settings.MinimumRetransmissionTimeout), settings.MaximumRetransmissionTimeout);
+    }
+
+    private void RestartRetransmitTimer()
+    {
+        sim.Cancel(retransmitTimer);
+        retransmitTimer = sim.Schedule(rto, this, RetransmitTimer);
+    }
+
+    private int CopyIntoSendBuffer(ReadOnlySpan<byte> data)
+    {
+        int count = Math.Min(data.Length, sendBuffer.Length - sendCount);
+        int index = (sendStart + sendCount) % sendBuffer.Length;
+        int first = Math.Min(count, sendBuffer.Length - index);
+        data[..first].CopyTo(sendBuffer.AsSpan(index));
+        data[first..count].CopyTo(sendBuffer);
+        sendCount += count;
+        return count;
+    }
+
+    private void CopyFromSendBuffer(int offset, Span<byte> destination)
+    {
+        int index = (sendStart + offset) % sendBuffer.Length;
+        int first = Math.Min(destination.Length, sendBuffer.Length - index);
+        sendBuffer.AsSpan(index, first).CopyTo(destination);
+        sendBuffer.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
+    }
+
+    private int ReadFromReceiveBuffer(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, receiveCount);
+        int first = Math.Min(count, receiveBuffer.Length - receiveStart);
+        receiveBuffer.AsSpan(receiveStart, first).CopyTo(destination);
+        receiveBuffer.AsSpan(0, count - first).CopyTo(destination[first..]);
+        receiveStart = (receiveStart + count) % receiveBuffer.Length;
+        receiveCount -= count;
+
+        // Tell the sender when the window has opened enough to matter (after a zero window, say).
+        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
+        int free = receiveBuffer.Length - receiveCount;
+        if (count > 0 && free - offered >= Math.Min(receiveBuffer.Length / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        {
+            SendAck();
+        }
+
+        return count;
+    }
+
+    private void ContinueWrite()
+    {
+        if (writeWaiter is null)
+        {
+            return;
+        }
+
+        int copied = CopyIntoSendBuffer(pendingWrite.Span);
+        pendingWrite = pendingWrite[copied..];
+        if (pendingWrite.IsEmpty)
+        {
+            TaskCompletionSource writer = writeWaiter;
+            writeWaiter = null;
+            writer.SetResult();
+        }
+    }
+
+    private void ContinueRead()
+    {
+        if (readWaiter is not { } reader || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
+        {
+            return;
+        }
+
+        readWaiter = null;
+        Memory<byte> destination = pendingRead;
+        pendingRead = default;
+        if (receiveCount > 0)
+        {
+            reader.SetResult(ReadFromReceiveBuffer(destination.Span));
+        }
+        else if (error is SocketError.Success or SocketError.Shutdown || finReceived)
+        {
+            reader.SetResult(0);
+        }
+        else
+        {
+            reader.SetException(new SocketException((int)error));
+        }
+    }
+
+    private static SimDuration Min(SimDuration a, SimDuration b) => a < b ? a : b;
+
+    private static SimDuration Max(SimDuration a, SimDuration b) => a > b ? a : b;
+}

@@ -1,0 +1,108 @@
+using NetSim.Wire;
+
+namespace NetSim.Stack;
+
+/// <summary>
+/// Waits for TCP connections on a port of a node (a passive open, RFC 9293 3.5): each SYN
+/// starts a connection in SYN-RECEIVED, and once the handshake completes it is handed to
+/// <see cref="AcceptAsync"/>. At most <see cref="Backlog"/> connections wait to be
+/// accepted or are half open; SYNs beyond are ignored (the client retries).
+/// </summary>
+public sealed class TcpListener
+{
+    private readonly Queue<TcpConnection> ready = new();
+    private readonly Queue<TaskCompletionSource<TcpConnection>> waiting = new();
+    private int halfOpen;
+
+    /// <summary>Creates a listener for <paramref name="port"/> on <paramref name="node"/> (not listening before <see cref="Start"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The port is 0.</exception>
+    public TcpListener(IpNode node, ushort port, TcpSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentOutOfRangeException.ThrowIfZero(port);
+        Node = node;
+        Port = port;
+        Settings = settings ?? TcpSettings.Default;
+        Settings.Validate();
+    }
+
+    /// <summary>The node it listens on.</summary>
+    public IpNode Node { get; }
+
+    /// <summary>The port.</summary>
+    public ushort Port { get; }
+
+    /// <summary>The settings of the connections it accepts.</summary>
+    public TcpSettings Settings { get; }
+
+    /// <summary>How many connections may wait (half open or not yet accepted); default 128.</summary>
+    public int Backlog { get; init; } = 128;
+
+    /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public bool IsListening { get; private set; }
+
+    /// <summary>Called with each connection as its handshake completes, before <see cref="AcceptAsync"/> sees it.</summary>
+    public Action<TcpConnection>? Accepted { get; set; }
+
+    /// <summary>Starts listening.</summary>
+    /// <exception cref="InvalidOperationException">Another listener has the port.</exception>
+    public void Start()
+    {
+        Node.Tcp.Listen(this);
+        IsListening = true;
+    }
+
+    /// <summary>Stops listening; connections already made go on. Waiting accepts are cancelled.</summary>
+    public void Stop()
+    {
+        Node.Tcp.StopListening(this);
+        IsListening = false;
+        while (waiting.TryDequeue(out TaskCompletionSource<TcpConnection>? promise))
+        {
+            promise.TrySetCanceled();
+        }
+    }
+
+    /// <summary>Waits, in simulated time, for the next established connection.</summary>
+    public Task<TcpConnection> AcceptAsync()
+    {
+        if (ready.TryDequeue(out TcpConnection? connection))
+        {
+            return Task.FromResult(connection);
+        }
+
+        var promise = new TaskCompletionSource<TcpConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiting.Enqueue(promise);
+        return promise.Task;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"TCP listener {Node.Name}:{Port}";
+
+    internal void OnSyn(Ipv4Address local, Ipv4Address remote, in TcpHeader syn)
+    {
+        if (!IsListening || halfOpen + ready.Count >= Backlog)
+        {
+            return; // RFC 9293 leaves a full queue to the implementation: the SYN is dropped and the client retries
+        }
+
+        halfOpen++;
+        TcpConnection.Accept(this, local, remote, syn);
+    }
+
+    internal void OnEstablished(TcpConnection connection)
+    {
+        halfOpen--;
+        Accepted?.Invoke(connection);
+        if (waiting.TryDequeue(out TaskCompletionSource<TcpConnection>? promise))
+        {
+            promise.SetResult(connection);
+        }
+        else
+        {
+            ready.Enqueue(connection);
+        }
+    }
+
+    internal void OnHalfOpenFailed() => halfOpen--;
+}
