@@ -271,4 +271,106 @@ public class TcpTests
             sender.FastRetransmits.Should().BeGreaterThan(0);
         }
     }
+
+    [Fact]
+    public void The_congestion_window_grows_by_slow_start_then_linearly_and_halves_on_three_duplicate_acks()
+    {
+        var net = new IpTestNetwork(seed: 3);
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        pc1.Port.Cable!.FromA.Impairments.DropFrameNumbers.Add(30); // one data segment in slow start (1: ARP, 2: SYN, 3: ACK)
+        var listener = new TcpListener(pc2, 5000);
+        listener.Start();
+        var trace = new List<(int Cwnd, int Ssthresh)>();
+        TcpConnection? sender = null;
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection s = await listener.AcceptAsync();
+            byte[] buffer = new byte[65536];
+            while (await s.ReadAsync(buffer) > 0)
+            {
+            }
+        });
+        net.Simulation.Start(async () =>
+        {
+            sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+            sender.CongestionWindowChanged = c => trace.Add((c.CongestionWindow, c.SlowStartThreshold));
+            await sender.WriteAsync(new byte[2_000_000]);
+            await sender.CloseAsync();
+        });
+        net.Simulation.Run();
+
+        const int Mss = 1460;
+        sender!.MaximumSegmentSize.Should().Be(Mss);
+        sender.FastRetransmits.Should().Be(1);
+        sender.RetransmissionTimeouts.Should().Be(0);
+        int loss = trace.FindIndex(t => t.Ssthresh != int.MaxValue);
+        loss.Should().BeGreaterThan(5, "slow start ran for a while before the loss");
+
+        // Slow start: from the initial window of 3 segments (RFC 3390: 4380 bytes), one MSS per ACK.
+        (int firstCwnd, _) = trace[0];
+        firstCwnd.Should().BeInRange(4380, 4380 + Mss);
+        for (int i = 1; i < loss; i++)
+        {
+            (trace[i].Cwnd - trace[i - 1].Cwnd).Should().Be(Mss, "slow start adds one MSS per ACK");
+        }
+
+        // Fast retransmit: ssthresh is half the flight, cwnd ssthresh + 3 MSS; then inflation by one MSS per duplicate ACK.
+        (int cwndAtLoss, int ssthresh) = trace[loss];
+        ssthresh.Should().BeLessThan(trace[loss - 1].Cwnd);
+        ssthresh.Should().BeGreaterThanOrEqualTo(trace[loss - 1].Cwnd / 2 - Mss);
+        cwndAtLoss.Should().Be(ssthresh + (3 * Mss));
+        int end = trace.FindIndex(loss, t => t.Cwnd == t.Ssthresh);
+        end.Should().BeGreaterThan(loss, "recovery ends with the window deflated to ssthresh");
+
+        // Congestion avoidance: one MSS at a time, each after about a window of ACKs.
+        var after = trace.Skip(end).ToList();
+        after.Should().HaveCountGreaterThan(5);
+        after.Zip(after.Skip(1)).Should().OnlyContain(p => p.Second.Cwnd - p.First.Cwnd == Mss && p.Second.Ssthresh == ssthresh);
+    }
+
+    [Fact]
+    public void A_slow_reader_closes_the_window_the_sender_probes_and_resumes_on_the_window_update()
+    {
+        var net = new IpTestNetwork(seed: 4);
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        FrameLog log = IpTestNetwork.Tap(pc1.Port);
+        var listener = new TcpListener(pc2, 5000, new TcpSettings { ReceiveBufferSize = 8000 });
+        listener.Start();
+        byte[] data = new byte[50_000];
+        new Random(9).NextBytes(data);
+        var received = new MemoryStream();
+        TcpConnection? sender = null;
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection s = await listener.AcceptAsync();
+            await net.Simulation.Delay(SimDuration.FromSeconds(5)); // the application does not read at first
+            byte[] buffer = new byte[1000];
+            int n;
+            while ((n = await s.ReadAsync(buffer)) > 0)
+            {
+                received.Write(buffer, 0, n);
+                await net.Simulation.Delay(SimDuration.FromMilliseconds(10));
+            }
+
+            await s.CloseAsync();
+        });
+        net.Simulation.Start(async () =>
+        {
+            sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+            await sender.WriteAsync(data);
+            await sender.CloseAsync();
+        });
+        net.Simulation.RunUntil(SimTime.FromSeconds(4));
+
+        sender!.SendWindow.Should().Be(0, "the receiver's buffer is full and nothing reads it");
+        sender.BytesAcknowledged.Should().Be(8000);
+        sender.ZeroWindowProbes.Should().BeGreaterThanOrEqualTo(1);
+        long segmentsBefore = sender.SegmentsSent;
+        net.Simulation.RunUntil(SimTime.FromSeconds(4) + SimDuration.FromMilliseconds(900));
+        (sender.SegmentsSent - segmentsBefore).Should().BeLessThanOrEqualTo(1, "a stopped sender only probes, and backs off");
+
+        net.Simulation.Run();
+        received.ToArray().Should().Equal(data);
+        sender.State.Should().Be(TcpState.Closed);
+    }
 }
