@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Stack;
+using NetSim.Tracing;
+
+// One megabyte over TCP across two routers, on a path that loses packets. The sender
+// and receiver are ordinary async code running on simulated time; TCP repairs the
+// losses (fast retransmit, timeouts) and its congestion window shows how.
+//
+//   sender 10.0.1.10 -- r1 -- 10.0.2.0/24 (lossy) -- r2 -- receiver 10.0.3.10
+string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
+double loss = double.Parse(args.SkipWhile(a => a != "--loss").Skip(1).FirstOrDefault() ?? "0.01", CultureInfo.InvariantCulture);
+
+var sim = new Simulation(seed: 1);
+var network = new Network(sim);
+var rate = DataRate.Parse("100Mbps");
+var delay = SimDuration.FromMilliseconds(5);
+
+var sender = new Host(network, "sender", "10.0.1.10/24", defaultGateway: "10.0.1.1");
+var receiver = new Host(network, "receiver", "10.0.3.10/24", defaultGateway: "10.0.3.1");
+var r1 = new Router(network, "r1");
+var r2 = new Router(network, "r2");
+r1.AddInterface("10.0.1.1/24");
+r1.AddInterface("10.0.2.1/24");
+r2.AddInterface("10.0.2.2/24");
+r2.AddInterface("10.0.3.1/24");
+r1.AddRoute("10.0.3.0/24", "10.0.2.2");
+r2.AddRoute("10.0.1.0/24", "10.0.2.1");
+_ = new Cable(sender.Port, r1.Interfaces[0].Port, rate, delay);
+var lossy = new Cable(r1.Interfaces[1].Port, r2.Interfaces[0].Port, rate, delay);
+_ = new Cable(r2.Interfaces[1].Port, receiver.Port, rate, delay);
+lossy.FromA.Impairments.LossProbability = loss;
+lossy.FromB.Impairments.LossProbability = loss;
+
+using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
+pcap?.Capture(sender.Interfaces[0].Nic);
+
+byte[] file = new byte[1_000_000];
+new Random(1).NextBytes(file);
+var received = new MemoryStream();
+var listener = new TcpListener(receiver, 5001);
+listener.Start();
+var window = new List<(SimTime Time, int Cwnd, int Ssthresh)>();
+TcpConnection? connection = null;
+SimTime start = default, done = default;
+
+_ = sim.Start(async () =>
+{
+    TcpConnection incoming = await listener.AcceptAsync();
+    byte[] buffer = new byte[16384];
+    int n;
+    while ((n = await incoming.ReadAsync(buffer)) > 0)
+    {
+        received.Write(buffer, 0, n);
+    }
+
+    done = sim.Now;
+    await incoming.CloseAsync();
+});
+_ = sim.Start(async () =>
+{
+    start = sim.Now;
+    connection = await TcpConnection.ConnectAsync(sender, receiver.Address, 5001);
+    connection.CongestionWindowChanged = c => window.Add((sim.Now, c.CongestionWindow, c.SlowStartThreshold));
+    await connection.WriteAsync(file);
+    await connection.CloseAsync();
+});
+sim.Run();
+
+Console.WriteLine($"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers.");
+Console.WriteLine($"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s).");
+Console.WriteLine($"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}.");
+Console.WriteLine();
+Console.WriteLine("Congestion window over time (MSS = 1460 bytes):");
+Console.WriteLine("        time   cwnd (bytes)   ssthresh");
+int rows = Math.Min(20, window.Count);
+for (int i = 0; i < rows; i++)
+{
+    (SimTime time, int cwnd, int ssthresh) = window[i * (window.Count - 1) / Math.Max(1, rows - 1)];
+    Console.WriteLine($"{time,12} {cwnd,14:N0} {(ssthresh == int.MaxValue ? "-" : ssthresh.ToString("N0", CultureInfo.InvariantCulture)),10}");
+}
+
+Console.WriteLine();
+bool same = SHA256.HashData(received.ToArray()).AsSpan().SequenceEqual(SHA256.HashData(file));
+Console.WriteLine($"Received {received.Length:N0} bytes; SHA-256 {(same ? "matches" : "DIFFERS from")} the file sent.");
+if (pcapPath is not null)
+{
+    Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
+}
