@@ -14,8 +14,12 @@ public interface ICongestionControl
     /// <summary>The slow start threshold in bytes.</summary>
     int SlowStartThreshold { get; }
 
-    /// <summary>The connection is established and sends segments of <paramref name="maximumSegmentSize"/> bytes.</summary>
-    void Initialize(int maximumSegmentSize);
+    /// <summary>
+    /// The connection is established and sends segments of <paramref name="maximumSegmentSize"/>
+    /// bytes. <paramref name="handshakeRetransmitted"/> says a SYN or SYN-ACK was lost, after
+    /// which RFC 5681 (3.1) allows an initial window of one segment only.
+    /// </summary>
+    void Initialize(int maximumSegmentSize, bool handshakeRetransmitted);
 
     /// <summary>New data was acknowledged outside loss recovery.</summary>
     void OnAcknowledged(int bytesAcknowledged);
@@ -44,6 +48,8 @@ public interface ICongestionControl
 /// </summary>
 public sealed class NewRenoCongestionControl : ICongestionControl
 {
+    private const int MaxWindow = 1 << 30; // a bound, so that no run of ACKs can overflow the window
+
     private int mss = 536;
     private int bytesAckedInAvoidance;
 
@@ -54,10 +60,10 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     public int SlowStartThreshold { get; private set; } = int.MaxValue; // RFC 5681, 3.1: arbitrarily high at first
 
     /// <inheritdoc/>
-    public void Initialize(int maximumSegmentSize)
+    public void Initialize(int maximumSegmentSize, bool handshakeRetransmitted)
     {
         mss = maximumSegmentSize;
-        CongestionWindow = Math.Min(4 * mss, Math.Max(2 * mss, 4380)); // RFC 3390 (RFC 5681, 3.1, equation 1)
+        CongestionWindow = handshakeRetransmitted ? mss : Math.Min(4 * mss, Math.Max(2 * mss, 4380)); // RFC 3390 (RFC 5681, 3.1, equation 1)
     }
 
     /// <inheritdoc/>
@@ -65,7 +71,7 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     {
         if (CongestionWindow < SlowStartThreshold)
         {
-            CongestionWindow += Math.Min(bytesAcknowledged, mss); // RFC 5681, 3.1, equation 2
+            CongestionWindow = Math.Min(MaxWindow, CongestionWindow + Math.Min(bytesAcknowledged, mss)); // RFC 5681, 3.1, equation 2
             return;
         }
 
@@ -74,7 +80,7 @@ public sealed class NewRenoCongestionControl : ICongestionControl
         if (bytesAckedInAvoidance >= CongestionWindow)
         {
             bytesAckedInAvoidance -= CongestionWindow;
-            CongestionWindow += mss;
+            CongestionWindow = Math.Min(MaxWindow, CongestionWindow + mss);
         }
     }
 
@@ -87,7 +93,7 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     }
 
     /// <inheritdoc/>
-    public void OnDuplicateAckInRecovery() => CongestionWindow += mss;
+    public void OnDuplicateAckInRecovery() => CongestionWindow = Math.Min(MaxWindow, CongestionWindow + mss);
 
     /// <inheritdoc/>
     public void OnPartialAck(int bytesAcknowledged)
@@ -97,7 +103,8 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     }
 
     /// <inheritdoc/>
-    public void OnRecoveryEnd(int bytesInFlight) => CongestionWindow = SlowStartThreshold; // RFC 6582, 3.2, step 3, option 1
+    public void OnRecoveryEnd(int bytesInFlight) =>
+        CongestionWindow = Math.Min(SlowStartThreshold, Math.Max(bytesInFlight, mss) + mss); // RFC 6582, 3.2, step 3, option 1: no burst
 
     /// <inheritdoc/>
     public void OnRetransmissionTimeout(int bytesInFlight)

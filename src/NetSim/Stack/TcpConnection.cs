@@ -26,6 +26,7 @@ public sealed class TcpConnection : IEventTarget
     private const int TimeWaitTimer = 3;
     private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
     private const int MaxOutOfOrderRanges = 64;
+    private const int MinimumMss = 64;
 
     private readonly Tcp tcp;
     private readonly Simulation sim;
@@ -89,6 +90,10 @@ public sealed class TcpConnection : IEventTarget
     private Memory<byte> pendingRead;
     private TaskCompletionSource<int>? readWaiter;
     private SocketError error;
+    private SocketError softError; // from ICMP: reported only if the connection then times out (RFC 1122, 4.2.3.9)
+    private bool synRetransmitted;
+    private bool inSegment;
+    private TcpState? closeAfterWrite;
 
     private TcpConnection(Tcp tcp, TcpListener? listener, TcpSettings settings, Ipv4Address localAddress, ushort localPort, Ipv4Address remoteAddress, ushort remotePort, int egressMtu)
     {
@@ -180,10 +185,10 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes { get; private set; }
 
-    /// <summary>Called after every change of state, with the state before.</summary>
+    /// <summary>Called after every change of state, with the state before. It runs inside the stack's processing: read the connection, do not call into it.</summary>
     public Action<TcpConnection, TcpState>? StateChanged { get; set; }
 
-    /// <summary>Called after every change of the congestion window or threshold (to trace it).</summary>
+    /// <summary>Called after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
     public Action<TcpConnection>? CongestionWindowChanged { get; set; }
 
     /// <summary>Completes when the connection is CLOSED (after TIME-WAIT for the side that closed first, or a reset).</summary>
@@ -213,7 +218,15 @@ public sealed class TcpConnection : IEventTarget
 
         Tcp tcp = node.Tcp;
         var connection = new TcpConnection(tcp, null, settings, egress.Address, localPort != 0 ? localPort : tcp.AllocatePort(address, port), address, port, egress.Mtu);
-        tcp.Register(connection);
+        try
+        {
+            tcp.Register(connection);
+        }
+        catch (InvalidOperationException taken)
+        {
+            return Task.FromException<TcpConnection>(taken);
+        }
+
         connection.SetState(TcpState.SynSent);
         connection.SendSyn();
         return connection.connected.Task;
@@ -226,7 +239,7 @@ public sealed class TcpConnection : IEventTarget
     /// <exception cref="InvalidOperationException">The connection is not open for sending, or another write is waiting.</exception>
     public Task WriteAsync(ReadOnlyMemory<byte> data)
     {
-        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested)
+        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null)
         {
             return Task.FromException(error != SocketError.Success
                 ? new SocketException((int)error)
@@ -268,7 +281,12 @@ public sealed class TcpConnection : IEventTarget
             return Task.FromResult(ReadFromReceiveBuffer(buffer.Span));
         }
 
-        if (finReceived || State == TcpState.Closed)
+        if (finReceived)
+        {
+            return Task.FromResult(0);
+        }
+
+        if (State == TcpState.Closed)
         {
             return error is SocketError.Success or SocketError.Shutdown ? Task.FromResult(0) : Task.FromException<int>(new SocketException((int)error));
         }
@@ -285,6 +303,19 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     public Task CloseAsync()
     {
+        if (writeWaiter is not null && closeAfterWrite is null && State is TcpState.Established or TcpState.CloseWait)
+        {
+            // The FIN follows the last byte of the waiting write: close once it is all in the buffer.
+            closeAfterWrite = State == TcpState.Established ? TcpState.FinWait1 : TcpState.LastAck;
+            finAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return finAcknowledged.Task;
+        }
+
+        if (closeAfterWrite is not null)
+        {
+            return finAcknowledged!.Task;
+        }
+
         switch (State)
         {
             case TcpState.Established or TcpState.SynReceived:
@@ -314,7 +345,7 @@ public sealed class TcpConnection : IEventTarget
 
         if (State != TcpState.SynSent)
         {
-            Send(sndNxt, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
+            Send(sndMax, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
         }
 
         EnterClosed(SocketError.ConnectionAborted);
@@ -362,12 +393,25 @@ public sealed class TcpConnection : IEventTarget
         }
         else if (icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded)
         {
-            error = icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable : SocketError.HostUnreachable; // reported if the connection times out
+            softError = icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable : SocketError.HostUnreachable;
         }
     }
 
     /// <summary>A segment for this connection arrived (checksum verified): RFC 9293, 3.10.7.</summary>
     internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
+    {
+        inSegment = true;
+        try
+        {
+            ProcessSegment(segment, data);
+        }
+        finally
+        {
+            inSegment = false;
+        }
+    }
+
+    private void ProcessSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
     {
         SegmentsReceived++;
         if (State == TcpState.SynSent)
@@ -463,16 +507,19 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     private bool IsAcceptable(uint seq, int length, int window)
     {
-        int offset = TcpSequence.Difference(seq, rcvNxt);
+        long offset = TcpSequence.Difference(seq, rcvNxt); // long: offset + length cannot overflow
         if (window == 0)
         {
             return offset == 0;
         }
 
-        int lastOffset = offset + length - 1;
-        return length == 0
-            ? offset >= 0 && offset < window
-            : (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
+        if (length == 0)
+        {
+            return offset >= 0 && offset < window;
+        }
+
+        long lastOffset = offset + length - 1;
+        return (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
     }
 
     private void OnSegmentInSynSent(in TcpHeader segment)
@@ -524,7 +571,8 @@ public sealed class TcpConnection : IEventTarget
     {
         rcvNxt = TcpSequence.Add(syn.SequenceNumber, 1);
         rightEdge = TcpSequence.Add(rcvNxt, receiveBuffer.Length);
-        mss = Math.Min(localMss, syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss);
+        int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
+        mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
         sndWnd = syn.Window;
         sndWl1 = syn.SequenceNumber;
         sndWl2 = syn.AcknowledgmentNumber;
@@ -549,7 +597,11 @@ public sealed class TcpConnection : IEventTarget
         timing = false;
         retries = 0;
         sim.Cancel(retransmitTimer);
-        CongestionControl.Initialize(mss);
+        CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
+        if (synRetransmitted && !haveRtt)
+        {
+            rto = Max(SimDuration.FromSeconds(3), settings.MinimumRetransmissionTimeout); // RFC 6298, 5.7
+        }
         CongestionWindowChanged?.Invoke(this);
     }
 
@@ -591,7 +643,9 @@ public sealed class TcpConnection : IEventTarget
         }
         else if (ack == sndUna)
         {
-            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == sndWnd && sndMax != sndUna;
+            // RFC 5681, 2: no data, no SYN or FIN, the same window, data outstanding. Not while the
+            // window is zero: the answers to zero-window probes look the same and mean no loss.
+            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == sndWnd && sndMax != sndUna && sndWnd != 0;
             if (windowUpdate)
             {
                 UpdateSendWindow(segment);
@@ -627,6 +681,7 @@ public sealed class TcpConnection : IEventTarget
     private void OnNewAck(uint ack)
     {
         int acknowledged = TcpSequence.Difference(ack, sndUna);
+        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661's spirit: no growth while the receiver or the application holds the sender back
         int cwndBefore = CongestionWindow;
         int ssthreshBefore = SlowStartThreshold;
 
@@ -662,7 +717,10 @@ public sealed class TcpConnection : IEventTarget
         }
         else
         {
-            CongestionControl.OnAcknowledged(acknowledged);
+            if (cwndLimited)
+            {
+                CongestionControl.OnAcknowledged(acknowledged);
+            }
         }
 
         dupAcks = 0;
@@ -707,7 +765,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         // RFC 6582, 3.2, step 2: a new recovery only when the ACK is past the previous one's end.
-        if (dupAcks == 3 && (!recoverSet || TcpSequence.LessThan(recover, sndUna)))
+        if (dupAcks == 3 && (!recoverSet || TcpSequence.LessOrEqual(recover, sndUna)))
         {
             FastRetransmits++;
             inRecovery = true;
@@ -731,7 +789,7 @@ public sealed class TcpConnection : IEventTarget
         RetransmissionTimeouts++;
         if (++retries > settings.MaxRetransmissions)
         {
-            EnterClosed(error != SocketError.Success ? error : SocketError.TimedOut);
+            EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
             return;
         }
 
@@ -739,6 +797,7 @@ public sealed class TcpConnection : IEventTarget
         timing = false; // Karn's rule
         if (State is TcpState.SynSent or TcpState.SynReceived)
         {
+            synRetransmitted = true;
             SendSyn();
             return;
         }
@@ -757,12 +816,14 @@ public sealed class TcpConnection : IEventTarget
     private void OnPersistTimeout()
     {
         int unsent = sendCount - SentData();
-        if (sndWnd != 0 || unsent <= 0 || State == TcpState.Closed)
+        bool outstanding = sndMax != sndUna;
+        if (sndWnd != 0 || State == TcpState.Closed || sendCount == 0 || (unsent <= 0 && !outstanding))
         {
             return;
         }
 
-        // RFC 9293, 3.8.6.1: probe the zero window with one byte, backing off like the retransmission timer.
+        // RFC 9293, 3.8.6.1: probe the zero window with one byte (again, if the last probe was
+        // refused), backing off like the retransmission timer; it runs until the window opens.
         ZeroWindowProbes++;
         SendData(sndUna, 1);
         if (sndNxt == sndUna)
@@ -852,7 +913,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         int available = sendCount - Math.Max(0, TcpSequence.Difference(sndUna, sendBufferSeq));
-        int length = Math.Min(mss, available);
+        int length = Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)); // never past what was sent
         if (length > 0)
         {
             SendData(sndUna, length);
@@ -881,7 +942,8 @@ public sealed class TcpConnection : IEventTarget
         AdvanceSndNxt(1);
     }
 
-    private void SendAck() => Send(sndNxt, TcpFlags.Ack, 0, 0);
+    // At SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.
+    private void SendAck() => Send(sndMax, TcpFlags.Ack, 0, 0);
 
     /// <summary>Builds and sends one segment; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
     private void Send(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
@@ -1068,7 +1130,7 @@ public sealed class TcpConnection : IEventTarget
     {
         closeRequested = true;
         finSeq = TcpSequence.Add(sendBufferSeq, sendCount);
-        finAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        finAcknowledged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         SetState(next);
         Output();
     }
@@ -1080,6 +1142,8 @@ public sealed class TcpConnection : IEventTarget
         {
             case TcpState.FinWait1:
                 SetState(TcpState.FinWait2);
+                sim.Cancel(timeWaitTimer);
+                timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer); // as Linux's tcp_fin_timeout: a peer that never closes does not hold us forever
                 break;
             case TcpState.Closing:
                 StartTimeWait();
@@ -1128,7 +1192,14 @@ public sealed class TcpConnection : IEventTarget
 
         Exception failure = new SocketException((int)(reason == SocketError.Success ? SocketError.Shutdown : reason));
         connected.TrySetException(failure);
-        finAcknowledged?.TrySetResult();
+        if (reason == SocketError.Success)
+        {
+            finAcknowledged?.TrySetResult();
+        }
+        else
+        {
+            finAcknowledged?.TrySetException(failure); // the FIN was never acknowledged
+        }
         if (writeWaiter is { } writer)
         {
             writeWaiter = null;
@@ -1202,7 +1273,7 @@ public sealed class TcpConnection : IEventTarget
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
         int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
         int free = receiveBuffer.Length - receiveCount;
-        if (count > 0 && free - offered >= Math.Min(receiveBuffer.Length / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        if (count > 0 && !inSegment && free - offered >= Math.Min(receiveBuffer.Length / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             SendAck();
         }
@@ -1224,6 +1295,11 @@ public sealed class TcpConnection : IEventTarget
             TaskCompletionSource writer = writeWaiter;
             writeWaiter = null;
             writer.SetResult();
+            if (closeAfterWrite is TcpState next)
+            {
+                closeAfterWrite = null;
+                RequestClose(next);
+            }
         }
     }
 

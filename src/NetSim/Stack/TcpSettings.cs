@@ -41,7 +41,7 @@ public sealed class TcpSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(ReceiveBufferSize, 1, nameof(ReceiveBufferSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ReceiveBufferSize, ushort.MaxValue, nameof(ReceiveBufferSize));
         ArgumentOutOfRangeException.ThrowIfNegative(MaximumSegmentSize, nameof(MaximumSegmentSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaximumSegmentSize, ushort.MaxValue, nameof(MaximumSegmentSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaximumSegmentSize, ushort.MaxValue - 40, nameof(MaximumSegmentSize)); // a segment and its headers fit in an IPv4 packet
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinimumRetransmissionTimeout, SimDuration.Zero, nameof(MinimumRetransmissionTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialRetransmissionTimeout, MinimumRetransmissionTimeout, nameof(InitialRetransmissionTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaximumRetransmissionTimeout, InitialRetransmissionTimeout, nameof(MaximumRetransmissionTimeout));

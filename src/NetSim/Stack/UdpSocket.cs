@@ -70,8 +70,11 @@ public sealed class UdpSocket : IDisposable
     /// <summary>Called with each ICMP error reported about a datagram this socket sent.</summary>
     public Action<UdpSocket, UdpError>? ErrorReceived { get; set; }
 
-    /// <summary>The ICMP errors reported to this socket, oldest first.</summary>
+    /// <summary>The last 100 ICMP errors reported to this socket, oldest first (<see cref="ErrorCount"/> counts them all).</summary>
     public IReadOnlyList<UdpError> Errors => errors;
+
+    /// <summary>ICMP errors reported to this socket.</summary>
+    public long ErrorCount { get; private set; }
 
     /// <summary>Datagrams sent.</summary>
     public long DatagramsSent { get; private set; }
@@ -194,6 +197,12 @@ public sealed class UdpSocket : IDisposable
 
     internal void ReportError(in UdpError error)
     {
+        ErrorCount++;
+        if (errors.Count == 100)
+        {
+            errors.RemoveAt(0); // bounded: a source sending to a closed port gets an error per datagram
+        }
+
         errors.Add(error);
         ErrorReceived?.Invoke(this, error);
     }

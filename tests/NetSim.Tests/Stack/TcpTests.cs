@@ -319,8 +319,8 @@ public class TcpTests
         ssthresh.Should().BeLessThan(trace[loss - 1].Cwnd);
         ssthresh.Should().BeGreaterThanOrEqualTo(trace[loss - 1].Cwnd / 2 - Mss);
         cwndAtLoss.Should().Be(ssthresh + (3 * Mss));
-        int end = trace.FindIndex(loss, t => t.Cwnd == t.Ssthresh);
-        end.Should().BeGreaterThan(loss, "recovery ends with the window deflated to ssthresh");
+        int end = trace.FindIndex(loss, t => t.Cwnd <= t.Ssthresh);
+        end.Should().BeGreaterThan(loss, "recovery ends with the window deflated to at most ssthresh (RFC 6582, option 1)");
 
         // Congestion avoidance: one MSS at a time, each after about a window of ACKs.
         var after = trace.Skip(end).ToList();
@@ -372,5 +372,119 @@ public class TcpTests
         net.Simulation.Run();
         received.ToArray().Should().Equal(data);
         sender.State.Should().Be(TcpState.Closed);
+    }
+
+    [Fact]
+    public void Closing_while_a_write_waits_sends_every_byte_then_the_fin()
+    {
+        (IpTestNetwork net, Host client, Host server, _) = Pair();
+        var listener = new TcpListener(server, 80);
+        listener.Start();
+        byte[] data = new byte[200_000];
+        new Random(2).NextBytes(data);
+        var received = new MemoryStream();
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection s = await listener.AcceptAsync();
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = await s.ReadAsync(buffer)) > 0)
+            {
+                received.Write(buffer, 0, n);
+            }
+
+            await s.CloseAsync();
+        });
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection c = await TcpConnection.ConnectAsync(client, server.Address, 80);
+            Task write = c.WriteAsync(data); // more than the send buffer holds: it waits
+            write.IsCompleted.Should().BeFalse();
+            await c.CloseAsync();
+            write.IsCompletedSuccessfully.Should().BeTrue();
+        });
+        net.Simulation.Run();
+
+        received.ToArray().Should().Equal(data);
+    }
+
+    [Fact]
+    public void A_long_zero_window_brings_probes_but_no_false_fast_retransmit()
+    {
+        var net = new IpTestNetwork(seed: 4);
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var listener = new TcpListener(pc2, 5000, new TcpSettings { ReceiveBufferSize = 8000 });
+        listener.Start();
+        TcpConnection? sender = null;
+        long received = 0;
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection s = await listener.AcceptAsync();
+            await net.Simulation.Delay(SimDuration.FromSeconds(40));
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = await s.ReadAsync(buffer)) > 0)
+            {
+                received += n;
+            }
+        });
+        net.Simulation.Start(async () =>
+        {
+            sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+            await sender.WriteAsync(new byte[30_000]);
+            await sender.CloseAsync();
+        });
+        net.Simulation.RunUntil(SimTime.FromSeconds(120));
+
+        received.Should().Be(30_000);
+        sender!.ZeroWindowProbes.Should().BeGreaterThanOrEqualTo(4);
+        sender.FastRetransmits.Should().Be(0, "answers to zero-window probes are not duplicate ACKs");
+        sender.RetransmissionTimeouts.Should().Be(0);
+    }
+
+    [Fact]
+    public void Hostile_segments_never_throw()
+    {
+        // A raw NIC on the server's link forges segments of the client's connection: any sequence, ack, flags, window.
+        var net = new IpTestNetwork(seed: 6);
+        var hub = new Hub(net.Network, "hub", 3);
+        var client = new Host(net.Network, "client", "10.0.0.1/24");
+        var server = new Host(net.Network, "server", "10.0.0.2/24");
+        var raw = new Nic(net.Network, "raw");
+        net.Connect(client.Port, hub.Ports[0]);
+        net.Connect(server.Port, hub.Ports[1]);
+        net.Connect(raw.Port, hub.Ports[2]);
+        var listener = new TcpListener(server, 80);
+        listener.Start();
+        TcpConnection? c = null;
+        net.Simulation.Start(async () => _ = await listener.AcceptAsync());
+        net.Simulation.Start(async () => c = await TcpConnection.ConnectAsync(client, server.Address, 80));
+        net.Simulation.RunFor(SimDuration.FromMilliseconds(10));
+        c!.State.Should().Be(TcpState.Established);
+
+        var random = new Random(11);
+        for (int i = 0; i < 3000; i++)
+        {
+            int dataLength = random.Next(0, 40);
+            byte[] segment = new byte[24 + dataLength];
+            random.NextBytes(segment.AsSpan(24));
+            var header = new TcpHeader(c.LocalPort, 80, (uint)random.NextInt64(0, 1L << 32), (uint)random.NextInt64(0, 1L << 32),
+                (TcpFlags)random.Next(0, 64), (ushort)random.Next(0, 65536), MaximumSegmentSize: (ushort)random.Next(0, 3));
+            int length = header.Emit(segment.AsSpan(0, header.EmittedLength + dataLength), client.Address, server.Address);
+            byte[] packet = new byte[20 + length + dataLength];
+            new Ipv4Header(client.Address, server.Address, IpProtocol.Tcp, 64, packet.Length).Emit(packet);
+            segment.AsSpan(0, length + dataLength).CopyTo(packet.AsSpan(20));
+            NetSim.Links.FrameHandle frame = raw.CreateFrame(server.Interfaces[0].Mac, EtherType.IPv4, packet.Length);
+            packet.CopyTo(net.Network.Frames.GetSpan(frame)[14..]);
+            raw.Send(frame);
+            if (i % 50 == 0)
+            {
+                net.Simulation.RunFor(SimDuration.FromMilliseconds(1));
+            }
+        }
+
+        Action run = () => net.Simulation.RunFor(SimDuration.FromSeconds(300));
+        run.Should().NotThrow();
+        server.Counters.PacketsDelivered.Should().BeGreaterThan(1000);
     }
 }
