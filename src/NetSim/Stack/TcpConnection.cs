@@ -65,6 +65,8 @@ public sealed class TcpConnection : IEventTarget
 
     // Timers (RFC 6298).
     private EventHandle retransmitTimer;
+    private SimTime retransmitScheduledAt; // when the pending timer event runs
+    private SimTime? retransmitDeadline; // when the timer really expires; null when stopped
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
     private SimDuration rto;
@@ -86,9 +88,11 @@ public sealed class TcpConnection : IEventTarget
 
     // The application's waits.
     private ReadOnlyMemory<byte> pendingWrite;
-    private TaskCompletionSource? writeWaiter;
+    private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
+    private bool writeWaiting;
     private Memory<byte> pendingRead;
-    private TaskCompletionSource<int>? readWaiter;
+    private SimulationValueTaskSource<int>? readSource;
+    private bool readWaiting;
     private SocketError error;
     private SocketError softError; // from ICMP: reported only if the connection then times out (RFC 1122, 4.2.3.9)
     private bool synRetransmitted;
@@ -237,16 +241,16 @@ public sealed class TcpConnection : IEventTarget
     /// it is full; completes when the last byte is in the buffer (not when it is acknowledged).
     /// </summary>
     /// <exception cref="InvalidOperationException">The connection is not open for sending, or another write is waiting.</exception>
-    public Task WriteAsync(ReadOnlyMemory<byte> data)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data)
     {
         if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null)
         {
-            return Task.FromException(error != SocketError.Success
+            return ValueTask.FromException(error != SocketError.Success
                 ? new SocketException((int)error)
                 : new InvalidOperationException($"{this} is {State}{(closeRequested ? " and closing" : "")}: it cannot send."));
         }
 
-        if (writeWaiter is not null)
+        if (writeWaiting)
         {
             throw new InvalidOperationException($"{this} already has a write waiting for buffer space.");
         }
@@ -255,12 +259,12 @@ public sealed class TcpConnection : IEventTarget
         Output();
         if (copied == data.Length)
         {
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
 
         pendingWrite = data[copied..];
-        writeWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return writeWaiter.Task;
+        writeWaiting = true;
+        return (writeSource ??= new SimulationValueTaskSource<bool>(sim)).NextWithoutResult();
     }
 
     /// <summary>
@@ -269,31 +273,31 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     /// <exception cref="SocketException">(From the task.) The connection was reset.</exception>
     /// <exception cref="InvalidOperationException">Another read is waiting.</exception>
-    public Task<int> ReadAsync(Memory<byte> buffer)
+    public ValueTask<int> ReadAsync(Memory<byte> buffer)
     {
-        if (readWaiter is not null)
+        if (readWaiting)
         {
             throw new InvalidOperationException($"{this} already has a read waiting.");
         }
 
         if (receiveCount > 0 || buffer.IsEmpty)
         {
-            return Task.FromResult(ReadFromReceiveBuffer(buffer.Span));
+            return new ValueTask<int>(ReadFromReceiveBuffer(buffer.Span));
         }
 
         if (finReceived)
         {
-            return Task.FromResult(0);
+            return new ValueTask<int>(0);
         }
 
         if (State == TcpState.Closed)
         {
-            return error is SocketError.Success or SocketError.Shutdown ? Task.FromResult(0) : Task.FromException<int>(new SocketException((int)error));
+            return error is SocketError.Success or SocketError.Shutdown ? new ValueTask<int>(0) : ValueTask.FromException<int>(new SocketException((int)error));
         }
 
         pendingRead = buffer;
-        readWaiter = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return readWaiter.Task;
+        readWaiting = true;
+        return (readSource ??= new SimulationValueTaskSource<int>(sim)).Next();
     }
 
     /// <summary>
@@ -303,7 +307,7 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     public Task CloseAsync()
     {
-        if (writeWaiter is not null && closeAfterWrite is null && State is TcpState.Established or TcpState.CloseWait)
+        if (writeWaiting && closeAfterWrite is null && State is TcpState.Established or TcpState.CloseWait)
         {
             // The FIN follows the last byte of the waiting write: close once it is all in the buffer.
             closeAfterWrite = State == TcpState.Established ? TcpState.FinWait1 : TcpState.LastAck;
@@ -360,7 +364,11 @@ public sealed class TcpConnection : IEventTarget
         switch (kind)
         {
             case RetransmitTimer:
-                OnRetransmitTimeout();
+                if (RetransmitTimerExpired())
+                {
+                    OnRetransmitTimeout();
+                }
+
                 break;
             case PersistTimer:
                 OnPersistTimeout();
@@ -596,7 +604,7 @@ public sealed class TcpConnection : IEventTarget
 
         timing = false;
         retries = 0;
-        sim.Cancel(retransmitTimer);
+        StopRetransmitTimer();
         CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
         if (synRetransmitted && !haveRtt)
         {
@@ -732,7 +740,7 @@ public sealed class TcpConnection : IEventTarget
 
         if (sndUna == sndMax)
         {
-            sim.Cancel(retransmitTimer); // RFC 6298, 5.2
+            StopRetransmitTimer(); // RFC 6298, 5.2
         }
         else
         {
@@ -898,7 +906,7 @@ public sealed class TcpConnection : IEventTarget
             sndMax = sndNxt;
         }
 
-        if (!sim.IsPending(retransmitTimer))
+        if (retransmitDeadline is null)
         {
             RestartRetransmitTimer(); // RFC 6298, 5.1
         }
@@ -1161,7 +1169,7 @@ public sealed class TcpConnection : IEventTarget
             SetState(TcpState.TimeWait);
         }
 
-        sim.Cancel(retransmitTimer);
+        StopRetransmitTimer();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
         timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
@@ -1180,7 +1188,7 @@ public sealed class TcpConnection : IEventTarget
             error = reason;
         }
 
-        sim.Cancel(retransmitTimer);
+        StopRetransmitTimer();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
         SetState(TcpState.Closed);
@@ -1200,10 +1208,10 @@ public sealed class TcpConnection : IEventTarget
         {
             finAcknowledged?.TrySetException(failure); // the FIN was never acknowledged
         }
-        if (writeWaiter is { } writer)
+        if (writeWaiting)
         {
-            writeWaiter = null;
-            writer.TrySetException(failure);
+            writeWaiting = false;
+            writeSource!.SetException(failure);
         }
 
         ContinueRead();
@@ -1238,8 +1246,40 @@ public sealed class TcpConnection : IEventTarget
 
     private void RestartRetransmitTimer()
     {
+        // The timer restarts on most ACKs: move its deadline, and touch the event queue only
+        // when the deadline comes before the pending event (RTO shrank) or none is pending.
+        SimTime deadline = sim.Now + rto;
+        retransmitDeadline = deadline;
+        if (!sim.IsPending(retransmitTimer) || deadline < retransmitScheduledAt)
+        {
+            sim.Cancel(retransmitTimer);
+            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer);
+            retransmitScheduledAt = deadline;
+        }
+    }
+
+    private void StopRetransmitTimer()
+    {
+        retransmitDeadline = null;
         sim.Cancel(retransmitTimer);
-        retransmitTimer = sim.Schedule(rto, this, RetransmitTimer);
+    }
+
+    private bool RetransmitTimerExpired()
+    {
+        if (retransmitDeadline is not SimTime deadline)
+        {
+            return false;
+        }
+
+        if (sim.Now < deadline)
+        {
+            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer); // moved later by ACKs since: wait on
+            retransmitScheduledAt = deadline;
+            return false;
+        }
+
+        retransmitDeadline = null;
+        return true;
     }
 
     private int CopyIntoSendBuffer(ReadOnlySpan<byte> data)
@@ -1283,7 +1323,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueWrite()
     {
-        if (writeWaiter is null)
+        if (!writeWaiting)
         {
             return;
         }
@@ -1292,9 +1332,8 @@ public sealed class TcpConnection : IEventTarget
         pendingWrite = pendingWrite[copied..];
         if (pendingWrite.IsEmpty)
         {
-            TaskCompletionSource writer = writeWaiter;
-            writeWaiter = null;
-            writer.SetResult();
+            writeWaiting = false;
+            writeSource!.SetResult(true);
             if (closeAfterWrite is TcpState next)
             {
                 closeAfterWrite = null;
@@ -1305,12 +1344,13 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueRead()
     {
-        if (readWaiter is not { } reader || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
+        if (!readWaiting || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
         {
             return;
         }
 
-        readWaiter = null;
+        readWaiting = false;
+        SimulationValueTaskSource<int> reader = readSource!;
         Memory<byte> destination = pendingRead;
         pendingRead = default;
         if (receiveCount > 0)

@@ -398,7 +398,7 @@ public class TcpTests
         net.Simulation.Start(async () =>
         {
             TcpConnection c = await TcpConnection.ConnectAsync(client, server.Address, 80);
-            Task write = c.WriteAsync(data); // more than the send buffer holds: it waits
+            Task write = c.WriteAsync(data).AsTask(); // more than the send buffer holds: it waits
             write.IsCompleted.Should().BeFalse();
             await c.CloseAsync();
             write.IsCompletedSuccessfully.Should().BeTrue();
