@@ -41,4 +41,23 @@ public enum WireError
     /// runs past the header, or a maximum segment size option whose length is not 4.
     /// </summary>
     BadTcpOption,
+
+    /// <summary>
+    /// A DNS name that cannot be read (RFC 1035, 2.3.4 and 4.1.4): a label type other than a
+    /// length or a compression pointer (0x40 and 0x80 are reserved), or a name longer than
+    /// 255 bytes once its compression pointers are followed.
+    /// </summary>
+    BadDnsName,
+
+    /// <summary>
+    /// DNS compression pointers that would be followed forever (RFC 1035, 4.1.4): a pointer
+    /// to itself, back into the labels that led to it, or pointers that point at each other.
+    /// </summary>
+    DnsCompressionLoop,
+
+    /// <summary>
+    /// A DNS compression pointer past the end of the message, or ahead of the name it ends
+    /// where it must point to a prior occurrence (RFC 1035, 4.1.4).
+    /// </summary>
+    BadDnsPointer,
 }
