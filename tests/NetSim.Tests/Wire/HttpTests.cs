@@ -91,7 +91,7 @@ public class HttpTests
         "\r\n" +
         "field1=value1&field2=value2";
 
-    // The chunked example of RFC 9112's predecessors' readers (Wikipedia's), with an extension and a trailer.
+    // Wikipedia's example of the chunked coding, with a chunk extension and a trailer field.
     private const string ChunkedPost =
         "POST /chunked HTTP/1.1\r\n" +
         "Host: example.com\r\n" +
