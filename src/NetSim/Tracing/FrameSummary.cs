@@ -73,10 +73,19 @@ public static class FrameSummary
         }
 
         ReadOnlySpan<byte> data = payload[ip.HeaderLength..ip.TotalLength];
-        if (ip.Protocol != IpProtocol.Icmp)
+        switch (ip.Protocol)
         {
-            text.Append(CultureInfo.InvariantCulture, $", protocol {(byte)ip.Protocol}");
-            return;
+            case IpProtocol.Udp:
+                DescribeUdp(text, data);
+                return;
+            case IpProtocol.Tcp:
+                DescribeTcp(text, data);
+                return;
+            case IpProtocol.Icmp:
+                break;
+            default:
+                text.Append(CultureInfo.InvariantCulture, $", protocol {(byte)ip.Protocol}");
+                return;
         }
 
         if (ip.MoreFragments)
@@ -99,5 +108,102 @@ public static class FrameSummary
             IcmpType.DestinationUnreachable => string.Create(CultureInfo.InvariantCulture, $", ICMP destination unreachable ({(UnreachableCode)icmp.Code})"),
             _ => string.Create(CultureInfo.InvariantCulture, $", ICMP type {(byte)icmp.Type} code {icmp.Code}"),
         });
+    }
+
+    private static void DescribeUdp(StringBuilder text, ReadOnlySpan<byte> datagram)
+    {
+        if (UdpHeader.TryParse(datagram, out UdpHeader udp) is var error && error != WireError.None)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", UDP malformed ({error})");
+            return;
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", UDP {udp.SourcePort} > {udp.DestinationPort}");
+        if (udp.SourcePort != 53 && udp.DestinationPort != 53)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {udp.PayloadLength} bytes");
+            return;
+        }
+
+        if (DnsMessage.TryParse(datagram[UdpHeader.HeaderLength..udp.Length], out DnsMessage? dns) is var dnsError && dnsError != WireError.None)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", DNS malformed ({dnsError})");
+            return;
+        }
+
+        string question = dns!.Questions.Count > 0 ? $"{dns.Questions[0].Type} {dns.Questions[0].Name}" : "";
+        if (!dns.IsResponse)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", DNS query 0x{dns.Id:x4} {question}");
+            return;
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", DNS response 0x{dns.Id:x4} {question}");
+        if (dns.ResponseCode != DnsResponseCode.NoError)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {dns.ResponseCode}");
+        }
+
+        foreach (DnsRecord answer in dns.Answers)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {answer.Type} {(answer.Type == DnsType.A ? answer.Address.ToString() : answer.Target)}");
+        }
+    }
+
+    private static void DescribeTcp(StringBuilder text, ReadOnlySpan<byte> segment)
+    {
+        if (TcpHeader.TryParse(segment, out TcpHeader tcp) is var error && error != WireError.None)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", TCP malformed ({error})");
+            return;
+        }
+
+        ReadOnlySpan<byte> data = segment[tcp.HeaderLength..];
+        text.Append(CultureInfo.InvariantCulture, $", TCP {tcp.SourcePort} > {tcp.DestinationPort} [{FlagsText(tcp.Flags)}] seq {tcp.SequenceNumber}");
+        if ((tcp.Flags & TcpFlags.Ack) != 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" ack {tcp.AcknowledgmentNumber}");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $" win {tcp.Window} len {data.Length}");
+        if (!data.IsEmpty && (tcp.SourcePort == 80 || tcp.DestinationPort == 80))
+        {
+            int end = data.IndexOf((byte)'\r');
+            if (end > 0 && (data.StartsWith("HTTP/"u8) || data.IndexOf(" HTTP/"u8) > 0))
+            {
+                text.Append(", HTTP ").Append(Encoding.ASCII.GetString(data[..end]));
+            }
+        }
+    }
+
+    private static string FlagsText(TcpFlags flags)
+    {
+        var names = new List<string>(4);
+        if ((flags & TcpFlags.Syn) != 0)
+        {
+            names.Add("SYN");
+        }
+
+        if ((flags & TcpFlags.Fin) != 0)
+        {
+            names.Add("FIN");
+        }
+
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            names.Add("RST");
+        }
+
+        if ((flags & TcpFlags.Psh) != 0)
+        {
+            names.Add("PSH");
+        }
+
+        if ((flags & TcpFlags.Ack) != 0)
+        {
+            names.Add("ACK");
+        }
+
+        return string.Join(", ", names);
     }
 }

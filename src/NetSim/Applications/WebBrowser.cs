@@ -1,0 +1,171 @@
+using NetSim.Engine;
+using NetSim.Stack;
+using NetSim.Wire;
+
+namespace NetSim.Applications;
+
+/// <summary>One step of a web visit, with when it started and ended in simulated time.</summary>
+/// <param name="Name">"DNS lookup", "TCP connect", "HTTP request and response", "TCP close".</param>
+/// <param name="Started">When the step began.</param>
+/// <param name="Ended">When it was over.</param>
+/// <param name="Outcome">What happened, in words.</param>
+public sealed record WebVisitStep(string Name, SimTime Started, SimTime Ended, string Outcome)
+{
+    /// <summary>How long the step took.</summary>
+    public SimDuration Duration => Ended - Started;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name,-26} {Duration,12}  {Outcome}";
+}
+
+/// <summary>What a <see cref="WebBrowser"/> visit did: its steps, and the response when there was one.</summary>
+/// <param name="Url">The address visited.</param>
+/// <param name="Steps">The steps, in order (fewer when one failed).</param>
+/// <param name="Response">The server's response, or null when the visit failed before it.</param>
+/// <param name="Error">Why the visit failed, or null.</param>
+public sealed record WebVisit(Uri Url, IReadOnlyList<WebVisitStep> Steps, HttpResponse? Response, string? Error)
+{
+    /// <summary>True when every step succeeded.</summary>
+    public bool Succeeded => Error is null;
+
+    /// <summary>From the first step's start to the last step's end.</summary>
+    public SimDuration Duration => Steps.Count == 0 ? SimDuration.Zero : Steps[^1].Ended - Steps[0].Started;
+}
+
+/// <summary>
+/// A browser on a host: visiting a URL is exactly the four steps of the lesson. Resolve the
+/// name with DNS; open TCP with the three-way handshake; send the HTTP GET and read the
+/// response; close TCP with the four-way wave (the browser closes first). Each step is
+/// reported with its simulated times.
+/// </summary>
+public sealed class WebBrowser
+{
+    /// <summary>Creates a browser on <paramref name="host"/> that resolves names with <paramref name="resolver"/>.</summary>
+    public WebBrowser(IpNode host, DnsResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(resolver);
+        Host = host;
+        Resolver = resolver;
+    }
+
+    /// <summary>The host it runs on.</summary>
+    public IpNode Host { get; }
+
+    /// <summary>Its DNS resolver.</summary>
+    public DnsResolver Resolver { get; }
+
+    /// <summary>The User-Agent header sent.</summary>
+    public string UserAgent { get; set; } = "NetSim-Browser/0.1";
+
+    /// <summary>Visits <paramref name="url"/> (http only) on simulated time.</summary>
+    /// <exception cref="ArgumentException">The URL is not an absolute http URL.</exception>
+    public async Task<WebVisit> VisitAsync(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException($"'{url}' is not an http URL such as http://www.example.com/.", nameof(url));
+        }
+
+        Simulation sim = Host.Simulation;
+        var steps = new List<WebVisitStep>();
+
+        // 1. DNS: the name to an address.
+        SimTime started = sim.Now;
+        DnsResolution resolution = await Resolver.ResolveAsync(uri.IdnHost);
+        if (resolution.Status != DnsResolutionStatus.Success)
+        {
+            steps.Add(new WebVisitStep("DNS lookup", started, sim.Now, $"{uri.IdnHost}: {resolution.Status}"));
+            return new WebVisit(uri, steps, null, $"DNS lookup of {uri.IdnHost} failed: {resolution.Status}");
+        }
+
+        string chain = resolution.CanonicalName.Equals(uri.IdnHost, StringComparison.OrdinalIgnoreCase) ? "" : $" (via CNAME {resolution.CanonicalName})";
+        steps.Add(new WebVisitStep("DNS lookup", started, sim.Now, $"{uri.IdnHost} is {resolution.Address}{chain}{(resolution.FromCache ? ", from the cache" : "")}"));
+
+        // 2. TCP: the three-way handshake.
+        started = sim.Now;
+        TcpConnection connection;
+        try
+        {
+            connection = await TcpConnection.ConnectAsync(Host, resolution.Address, checked((ushort)uri.Port));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            steps.Add(new WebVisitStep("TCP connect", started, sim.Now, e.SocketErrorCode.ToString()));
+            return new WebVisit(uri, steps, null, $"TCP connect to {resolution.Address}:{uri.Port} failed: {e.SocketErrorCode}");
+        }
+
+        steps.Add(new WebVisitStep("TCP connect", started, sim.Now, $"SYN, SYN-ACK, ACK with {resolution.Address}:{uri.Port} from port {connection.LocalPort}"));
+
+        // 3. HTTP: the request, and the response read to its end.
+        started = sim.Now;
+        var request = new HttpRequest("GET", uri.PathAndQuery);
+        request.Headers.Add("Host", uri.Authority);
+        request.Headers.Add("User-Agent", UserAgent);
+        request.Headers.Add("Accept", "*/*");
+        HttpResponse? response;
+        try
+        {
+            await connection.WriteAsync(request.ToBytes());
+            response = await ReadResponseAsync(connection);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, e.SocketErrorCode.ToString()));
+            return new WebVisit(uri, steps, null, $"the connection failed during the request: {e.SocketErrorCode}");
+        }
+
+        if (response is null)
+        {
+            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, "no valid response"));
+            connection.Abort();
+            return new WebVisit(uri, steps, null, "the server's response could not be read");
+        }
+
+        steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, $"GET {uri.PathAndQuery} -> {response.StatusCode} {response.ReasonPhrase}, {response.Body.Length} bytes"));
+
+        // 4. TCP: the four-way wave, the browser first.
+        started = sim.Now;
+        try
+        {
+            await connection.CloseAsync(); // our FIN, and its ACK
+            byte[] rest = new byte[1];
+            while (await connection.ReadAsync(rest) > 0)
+            {
+            }
+
+            steps.Add(new WebVisitStep("TCP close", started, sim.Now, $"FIN, ACK, FIN, ACK; the connection waits in {connection.State}"));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            steps.Add(new WebVisitStep("TCP close", started, sim.Now, e.SocketErrorCode.ToString()));
+        }
+
+        return new WebVisit(uri, steps, response, null);
+    }
+
+    private static async Task<HttpResponse?> ReadResponseAsync(TcpConnection connection)
+    {
+        var parser = new HttpResponseParser();
+        byte[] buffer = new byte[8192];
+        while (true)
+        {
+            int read = await connection.ReadAsync(buffer);
+            HttpParseStatus status = read == 0 ? parser.Finish() : parser.Feed(buffer.AsSpan(0, read), out _);
+            switch (status)
+            {
+                case HttpParseStatus.Complete:
+                    return parser.Response;
+                case HttpParseStatus.Error:
+                    return null;
+                default:
+                    if (read == 0)
+                    {
+                        return null;
+                    }
+
+                    break;
+            }
+        }
+    }
+}

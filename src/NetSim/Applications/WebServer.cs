@@ -1,0 +1,160 @@
+using System.Text;
+using NetSim.Stack;
+using NetSim.Wire;
+
+namespace NetSim.Applications;
+
+/// <summary>
+/// A web server (HTTP/1.1, RFC 9112) on TCP port 80 of a node: configured routes from a
+/// path to a status, headers and body; 404 for other paths; 400 (or the status the parser
+/// names) for a malformed request, after which it closes. Connections persist between
+/// requests unless the request says "Connection: close" (or is HTTP/1.0 without
+/// keep-alive); the server closes its side when the client closes.
+/// </summary>
+public sealed class WebServer
+{
+    private readonly Dictionary<string, HttpResponse> routes = new(StringComparer.Ordinal);
+    private TcpListener? listener;
+
+    /// <summary>Creates a server on <paramref name="node"/> (it serves once <see cref="Start"/> is called).</summary>
+    public WebServer(IpNode node, ushort port = 80)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        Node = node;
+        Port = port;
+    }
+
+    /// <summary>The node it runs on.</summary>
+    public IpNode Node { get; }
+
+    /// <summary>Its TCP port (80).</summary>
+    public ushort Port { get; }
+
+    /// <summary>Connections accepted.</summary>
+    public long Connections { get; private set; }
+
+    /// <summary>Requests answered (any status).</summary>
+    public long RequestsServed { get; private set; }
+
+    /// <summary>Requests for a path with no route (answered 404).</summary>
+    public long NotFound { get; private set; }
+
+    /// <summary>Malformed requests (answered 400 or the like, then the connection closed).</summary>
+    public long BadRequests { get; private set; }
+
+    /// <summary>Connections that ended by an error (a reset, a timeout).</summary>
+    public long ConnectionErrors { get; private set; }
+
+    /// <summary>Serves <paramref name="body"/> with <paramref name="status"/> at <paramref name="path"/>.</summary>
+    public void AddRoute(string path, int status, string contentType, ReadOnlyMemory<byte> body)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        routes[path] = HttpResponse.Create(status, contentType, body);
+    }
+
+    /// <summary>Serves the text <paramref name="body"/> (UTF-8) with status 200 at <paramref name="path"/>.</summary>
+    public void AddPage(string path, string body, string contentType = "text/html; charset=utf-8") =>
+        AddRoute(path, 200, contentType, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Starts listening and serving.</summary>
+    public void Start()
+    {
+        listener = new TcpListener(Node, Port);
+        listener.Start();
+        listener.Accepted = connection =>
+        {
+            Connections++;
+            _ = ServeAsync(connection);
+        };
+    }
+
+    /// <summary>The response for <paramref name="request"/>: its route's, or 404.</summary>
+    public HttpResponse Respond(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string path = request.Target.Split('?', 2)[0];
+        if ((request.Method is "GET" or "HEAD") && routes.TryGetValue(path, out HttpResponse? page))
+        {
+            return request.Method == "GET" ? page : WithoutBody(page); // HEAD: the same headers, no body (RFC 9110, 9.3.2)
+        }
+
+        NotFound++;
+        return request.Method is "GET" or "HEAD"
+            ? HttpResponse.Create(404, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"404 Not Found: {path}\n"))
+            : HttpResponse.Create(405, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"405 Method Not Allowed: {request.Method}\n"));
+    }
+
+    private static HttpResponse WithoutBody(HttpResponse response)
+    {
+        var head = new HttpResponse(response.StatusCode, response.ReasonPhrase);
+        foreach (KeyValuePair<string, string> header in response.Headers)
+        {
+            head.Headers.Add(header.Key, header.Value);
+        }
+
+        return head;
+    }
+
+    private async Task ServeAsync(TcpConnection connection)
+    {
+        var parser = new HttpRequestParser();
+        byte[] buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                int read = await connection.ReadAsync(buffer);
+                if (read == 0)
+                {
+                    break; // the client closed: so do we
+                }
+
+                int offset = 0;
+                while (offset < read)
+                {
+                    HttpParseStatus status = parser.Feed(buffer.AsSpan(offset, read - offset), out int consumed);
+                    offset += consumed;
+                    if (status == HttpParseStatus.Error)
+                    {
+                        BadRequests++;
+                        HttpResponse error = HttpResponse.Create(HttpRequestParser.StatusCodeFor(parser.Error), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"{parser.Error}\n"));
+                        error.Headers.Set("Connection", "close");
+                        RequestsServed++;
+                        await connection.WriteAsync(error.ToBytes());
+                        await connection.CloseAsync();
+                        return;
+                    }
+
+                    if (status == HttpParseStatus.NeedMoreData)
+                    {
+                        break;
+                    }
+
+                    HttpRequest request = parser.Request!;
+                    HttpResponse response = Respond(request);
+                    RequestsServed++;
+                    if (!request.KeepAlive)
+                    {
+                        HttpResponse closing = HttpResponse.Create(response.StatusCode, response.Headers.TryGetValue("Content-Type", out string? type) ? type : "text/plain", response.Body);
+                        closing.Headers.Set("Connection", "close");
+                        await connection.WriteAsync(closing.ToBytes());
+                        await connection.CloseAsync();
+                        return;
+                    }
+
+                    await connection.WriteAsync(response.ToBytes());
+                }
+            }
+
+            await connection.CloseAsync();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            ConnectionErrors++; // reset or timed out: nothing left to answer
+        }
+        catch (InvalidOperationException)
+        {
+            ConnectionErrors++; // the peer went away while we wrote
+        }
+    }
+}

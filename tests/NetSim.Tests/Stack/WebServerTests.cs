@@ -1,0 +1,109 @@
+using System.Text;
+using NetSim.Applications;
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Stack;
+
+namespace NetSim.Tests.Stack;
+
+public class WebServerTests
+{
+    private static (IpTestNetwork Net, Host Client, WebServer Server) Setup()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var server = new WebServer(pc2);
+        server.AddPage("/", "<h1>hello</h1>");
+        server.AddPage("/about", "about us");
+        server.Start();
+        return (net, pc1, server);
+    }
+
+    /// <summary>Sends <paramref name="pieces"/> one after another (a delay apart), then reads everything until the server closes.</summary>
+    private static string Exchange(IpTestNetwork net, Host client, WebServer server, params string[] pieces)
+    {
+        var received = new StringBuilder();
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection c = await TcpConnection.ConnectAsync(client, server.Node.Interfaces[0].Address, 80);
+            foreach (string piece in pieces)
+            {
+                await c.WriteAsync(Encoding.ASCII.GetBytes(piece));
+                await net.Simulation.Delay(SimDuration.FromMilliseconds(1));
+            }
+
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = await c.ReadAsync(buffer)) > 0)
+            {
+                received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            await c.CloseAsync();
+        });
+        net.Simulation.Run();
+        return received.ToString();
+    }
+
+    [Fact]
+    public void Two_requests_on_one_kept_alive_connection_then_connection_close()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string responses = Exchange(net, client, server,
+            "GET / HTTP/1.1\r\nHost: www\r\n\r\n",
+            "GET /about HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n");
+
+        responses.Should().StartWith("HTTP/1.1 200 OK\r\n").And.Contain("<h1>hello</h1>HTTP/1.1 200 OK\r\n");
+        responses.Should().Contain("Connection: close").And.EndWith("about us");
+        server.Connections.Should().Be(1);
+        server.RequestsServed.Should().Be(2);
+    }
+
+    [Fact]
+    public void An_unknown_path_is_404()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string response = Exchange(net, client, server, "GET /missing HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n");
+        response.Should().StartWith("HTTP/1.1 404 Not Found\r\n");
+        server.NotFound.Should().Be(1);
+    }
+
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost www\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\r\n\r\n")]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n")]
+    [InlineData("GARBAGE\r\n\r\n")]
+    public void A_malformed_request_gets_400_and_the_connection_closes(string request)
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string response = Exchange(net, client, server, request);
+        response.Should().StartWith("HTTP/1.1 400 Bad Request\r\n").And.Contain("Connection: close");
+        server.BadRequests.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_request_split_across_many_segments_is_answered_once_whole()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string request = "GET /about HTTP/1.1\r\nHost: www\r\nUser-Agent: test\r\nConnection: close\r\n\r\n";
+        string response = Exchange(net, client, server, [.. request.Select(c => c.ToString())]);
+        response.Should().StartWith("HTTP/1.1 200 OK\r\n").And.EndWith("about us");
+        server.RequestsServed.Should().Be(1);
+    }
+
+    [Fact]
+    public void Random_bytes_never_crash_the_server_and_it_keeps_serving()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        var random = new Random(80);
+        for (int i = 0; i < 30; i++)
+        {
+            byte[] junk = new byte[random.Next(1, 300)];
+            random.NextBytes(junk);
+            Exchange(net, client, server, Encoding.Latin1.GetString(junk));
+        }
+
+        Exchange(net, client, server, "GET / HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n").Should().StartWith("HTTP/1.1 200 OK");
+        server.BadRequests.Should().BeGreaterThan(5, "most junk is refused; the rest waits for the end of a header that never comes");
+    }
+}
