@@ -89,6 +89,7 @@ public sealed class Ping : IEventTarget, IEchoListener
 
     private readonly IpNode source;
     private readonly List<PingResult> results = [];
+    private readonly TaskCompletionSource<PingSummary> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SimTime[] sentAt = [];
     private bool[] done = [];
     private EventHandle[] timeouts = [];
@@ -148,6 +149,16 @@ public sealed class Ping : IEventTarget, IEchoListener
                 rtts.Count == 0 ? SimDuration.Zero : SimDuration.FromPicoseconds(rtts.Sum() / rtts.Count),
                 rtts.Count == 0 ? SimDuration.Zero : SimDuration.FromPicoseconds(rtts.Max()));
         }
+    }
+
+    /// <summary>Completes, in simulated time, with the summary when every request has been answered or has failed.</summary>
+    public Task<PingSummary> Completion => completion.Task;
+
+    /// <summary>Starts the ping and returns <see cref="Completion"/>: <c>PingSummary summary = await ping.RunAsync();</c> in application code.</summary>
+    public Task<PingSummary> RunAsync()
+    {
+        Start();
+        return Completion;
     }
 
     /// <summary>The line ping prints first: "PING 192.168.1.2 56(84) bytes of data."</summary>
@@ -275,6 +286,7 @@ public sealed class Ping : IEventTarget, IEchoListener
         if (IsComplete)
         {
             source.RemoveEchoListener(identifier);
+            completion.TrySetResult(Summary);
         }
     }
 }

@@ -37,6 +37,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     private readonly IpNode source;
     private readonly List<TracerouteHop> hops = [];
     private readonly List<SimDuration?> currentTimes = [];
+    private readonly TaskCompletionSource<IReadOnlyList<TracerouteHop>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Ipv4Address? currentAddress;
     private ushort identifier;
     private ushort sequence;
@@ -83,6 +84,16 @@ public sealed class Traceroute : IEventTarget, IEchoListener
 
     /// <summary>Why no probe could be sent, when that happened.</summary>
     public string? Failure { get; private set; }
+
+    /// <summary>Completes, in simulated time, with the hops when the trace is over.</summary>
+    public Task<IReadOnlyList<TracerouteHop>> Completion => completion.Task;
+
+    /// <summary>Starts the trace and returns <see cref="Completion"/>, for application code.</summary>
+    public Task<IReadOnlyList<TracerouteHop>> RunAsync()
+    {
+        Start();
+        return Completion;
+    }
 
     /// <summary>The first line traceroute prints.</summary>
     public string Banner => string.Create(CultureInfo.InvariantCulture, $"traceroute to {Destination}, {MaxHops} hops max, {PayloadSize + IcmpHeader.Length + Ipv4Header.MinLength} byte packets");
@@ -184,5 +195,6 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     {
         IsComplete = true;
         source.RemoveEchoListener(identifier);
+        completion.TrySetResult(hops);
     }
 }

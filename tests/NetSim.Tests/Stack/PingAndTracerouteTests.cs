@@ -94,4 +94,20 @@ public class PingAndTracerouteTests
         trace.Hops[1].Address.Should().BeNull();
         trace.Hops[1].ToString().Should().Be(" 2  *  *  *  *");
     }
+
+    [Fact]
+    public void Ping_and_traceroute_can_be_awaited_from_application_code()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(2);
+        string? report = null;
+        net.Simulation.Start(async () =>
+        {
+            PingSummary summary = await new Ping(pc1, pc2.Address) { Count = 2, Interval = SimDuration.FromMilliseconds(100) }.RunAsync();
+            IReadOnlyList<TracerouteHop> hops = await new Traceroute(pc1, pc2.Address).RunAsync();
+            report = $"{summary.Received}/{summary.Sent} then {hops.Count} hops at {net.Simulation.Now}";
+        });
+        net.Simulation.Run();
+        report.Should().StartWith("2/2 then 3 hops at ");
+    }
 }
