@@ -49,10 +49,11 @@ public sealed record DnsResolution(string Name, DnsResolutionStatus Status, stri
 public sealed class DnsResolver
 {
     private const int MaxChain = 8;
+    private const uint MaxTimeToLive = 604_800; // one week: RFC 1035, 7.3, suggests bounding what is cached
 
     private readonly IpNode node;
     private readonly Dictionary<string, (DnsResolution Answer, SimTime Expires)> cache = new(StringComparer.OrdinalIgnoreCase);
-    private RandomSource? random;
+    private readonly RandomSource random;
 
     /// <summary>Creates a resolver on <paramref name="node"/> that asks <paramref name="server"/>.</summary>
     public DnsResolver(IpNode node, Ipv4Address server, ushort serverPort = 53)
@@ -61,6 +62,7 @@ public sealed class DnsResolver
         this.node = node;
         Server = server;
         ServerPort = serverPort;
+        random = CreateRandomSource(node);
     }
 
     /// <summary>The DNS server asked.</summary>
@@ -99,6 +101,7 @@ public sealed class DnsResolver
         }
 
         string current = name;
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { name.TrimEnd('.') };
         var addresses = new List<Ipv4Address>();
         uint ttl = uint.MaxValue;
         int queries = 0;
@@ -121,7 +124,8 @@ public sealed class DnsResolver
                 return Finish(name, DnsResolutionStatus.ServerFailure, current, addresses, 0, queries, start);
             }
 
-            // Walk the answer: CNAMEs from the current name on, then its A records.
+            // Walk the answer: CNAMEs from the current name on (never twice through a name: RFC
+            // 1034, 3.6.2, warns of loops), then its A records.
             bool moved = true;
             while (moved)
             {
@@ -130,8 +134,13 @@ public sealed class DnsResolver
                 {
                     if (record.Type == DnsType.CNAME && DnsMessage.NamesEqual(record.Name, current) && record.Target is { } target)
                     {
+                        if (!visited.Add(target) || visited.Count > MaxChain + 1)
+                        {
+                            return Finish(name, DnsResolutionStatus.ServerFailure, current, addresses, 0, queries, start); // a CNAME loop
+                        }
+
                         current = target;
-                        ttl = Math.Min(ttl, record.TimeToLive);
+                        ttl = Math.Min(ttl, Ttl(record.TimeToLive));
                         moved = true;
                         break;
                     }
@@ -143,7 +152,7 @@ public sealed class DnsResolver
                 if (record.Type == DnsType.A && record.Class == DnsClass.IN && DnsMessage.NamesEqual(record.Name, current))
                 {
                     addresses.Add(record.Address);
-                    ttl = Math.Min(ttl, record.TimeToLive);
+                    ttl = Math.Min(ttl, Ttl(record.TimeToLive));
                 }
             }
 
@@ -165,30 +174,72 @@ public sealed class DnsResolver
 
     private DnsResolution Finish(string name, DnsResolutionStatus status, string canonical, List<Ipv4Address> addresses, uint ttl, int queries, SimTime start)
     {
-        var answer = new DnsResolution(name, status, canonical, addresses, ttl == uint.MaxValue ? 0 : ttl, false, queries, node.Simulation.Now - start);
-        if (status == DnsResolutionStatus.Success && ttl > 0)
+        ttl = status == DnsResolutionStatus.Success ? Math.Min(ttl, MaxTimeToLive) : 0;
+        var answer = new DnsResolution(name, status, canonical, addresses, ttl, false, queries, node.Simulation.Now - start);
+        SimDuration lifetime = SimDuration.FromSeconds(ttl);
+        if (ttl > 0 && SimTime.MaxValue - node.Simulation.Now > lifetime)
         {
-            cache[name] = (answer, node.Simulation.Now + SimDuration.FromSeconds(ttl));
+            cache[name] = (answer, node.Simulation.Now + lifetime);
         }
 
         return answer;
     }
 
+    // RFC 2181, 8: a TTL with the top bit set is taken as 0.
+    private static uint Ttl(uint timeToLive) => timeToLive > int.MaxValue ? 0 : timeToLive;
+
+    // Each resolver draws from a stream of its own; a node may have several resolvers.
+    private static RandomSource CreateRandomSource(IpNode node)
+    {
+        for (int instance = 0; ; instance++)
+        {
+            try
+            {
+                return node.Simulation.CreateRandomSource(instance == 0 ? $"{node.Name}/dns-resolver" : $"{node.Name}/dns-resolver/{instance}");
+            }
+            catch (ArgumentException) when (instance < 1000)
+            {
+                // taken by another resolver of this node: try the next name
+            }
+        }
+    }
+
+    private void BindRandomPort(UdpSocket socket)
+    {
+        for (int tries = 0; tries < 64; tries++)
+        {
+            ushort port = (ushort)(49152 + random.NextInt64(16384));
+            try
+            {
+                socket.Bind(port);
+                return;
+            }
+            catch (InvalidOperationException)
+            {
+                // taken: draw again
+            }
+        }
+
+        socket.Bind(); // a crowded node: the next free one
+    }
+
     /// <summary>Sends a query for <paramref name="name"/> until an answer with its id comes from the server, or the attempts run out.</summary>
     private async Task<(DnsMessage? Response, int Sent)> QueryAsync(string name)
     {
-        random ??= node.Simulation.CreateRandomSource($"{node.Name}/dns-resolver");
         using var socket = new UdpSocket(node);
-        socket.Bind(); // a fresh ephemeral port per query, as resolvers randomize ports against spoofing
+        BindRandomPort(socket); // a random port and a random id per query, against spoofed answers (RFC 5452)
         ushort id = unchecked((ushort)random.NextUInt32());
         byte[] query = DnsMessage.Query(id, name, DnsType.A).ToArray();
         var answered = new TaskCompletionSource<DnsMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
         socket.Received = (_, from, port, data) =>
         {
+            // RFC 1035, 7.3: the id first, then the question must be the one asked.
             if (from == Server && port == ServerPort && DnsMessage.TryParse(data, out DnsMessage? message) == WireError.None
-                && message!.IsResponse && message.Id == id)
+                && message!.IsResponse && message.Id == id && message.Opcode == 0 && message.Questions.Count == 1
+                && DnsMessage.NamesEqual(message.Questions[0].Name, name) && message.Questions[0].Type == DnsType.A)
             {
-                answered.TrySetResult(message);
+                // No TCP fallback here: a truncated answer is as good as none.
+                answered.TrySetResult(message.IsTruncated ? message.CreateResponse(DnsResponseCode.ServerFailure) : message);
             }
         };
 

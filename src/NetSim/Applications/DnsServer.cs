@@ -13,6 +13,7 @@ namespace NetSim.Applications;
 public sealed class DnsServer : IDisposable
 {
     private const int MaxChain = 8; // CNAME hops followed within the zone
+    private const int MaxUdpMessage = 512;
 
     private readonly Dictionary<string, List<DnsRecord>> zone = new(StringComparer.OrdinalIgnoreCase);
     private readonly UdpSocket socket;
@@ -57,7 +58,12 @@ public sealed class DnsServer : IDisposable
     /// <exception cref="ArgumentException">A name is not valid, or the name already has other records (RFC 1034, 3.6.2).</exception>
     public void AddCname(string name, string target, uint timeToLive = 3600)
     {
-        if (zone.TryGetValue(name, out List<DnsRecord>? existing) && existing.Count > 0)
+        if (DnsMessage.NamesEqual(name, target))
+        {
+            throw new ArgumentException($"{name} cannot be a CNAME for itself.", nameof(target));
+        }
+
+        if (zone.TryGetValue(name.TrimEnd('.'), out List<DnsRecord>? existing) && existing.Count > 0)
         {
             throw new ArgumentException($"{name} already has records; a CNAME must be the only record of its name (RFC 1034, 3.6.2).", nameof(name));
         }
@@ -90,8 +96,14 @@ public sealed class DnsServer : IDisposable
         }
 
         DnsQuestion question = query.Questions[0];
-        string name = question.Name;
+        if (question.Class != DnsClass.IN)
+        {
+            return query.CreateResponse(DnsResponseCode.Refused); // this zone is Internet class only
+        }
+
+        string name = question.Name.TrimEnd('.');
         var answers = new List<DnsRecord>();
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { name };
         for (int hop = 0; hop <= MaxChain; hop++)
         {
             if (!zone.TryGetValue(name, out List<DnsRecord>? records))
@@ -110,6 +122,11 @@ public sealed class DnsServer : IDisposable
             {
                 answers.Add(records[0] with { Name = name });
                 name = records[0].Target!;
+                if (!visited.Add(name))
+                {
+                    break; // a loop in the zone: answer what was found once
+                }
+
                 continue;
             }
 
@@ -129,6 +146,12 @@ public sealed class DnsServer : IDisposable
 
     private void Add(DnsRecord record)
     {
+        record = record with { Name = record.Name.TrimEnd('.') }; // queries name "a.b" for "a.b."
+        if (record.Target is { } target)
+        {
+            record = record with { Target = target.TrimEnd('.') };
+        }
+
         if (!zone.TryGetValue(record.Name, out List<DnsRecord>? records))
         {
             records = [];
@@ -177,6 +200,16 @@ public sealed class DnsServer : IDisposable
         }
 
         int length = response.Length;
+        if (length > MaxUdpMessage)
+        {
+            // RFC 1035, 4.2.1: over UDP, at most 512 bytes; the rest is cut, with TC set.
+            DnsMessage truncated = query?.CreateResponse(response.ResponseCode) ?? response;
+            truncated.IsTruncated = true;
+            truncated.IsAuthoritative = response.IsAuthoritative;
+            response = truncated;
+            length = response.Length;
+        }
+
         if (buffer.Length < length)
         {
             buffer = new byte[length];

@@ -70,8 +70,19 @@ public sealed class WebBrowser
         Simulation sim = Host.Simulation;
         var steps = new List<WebVisitStep>();
 
-        // 1. DNS: the name to an address.
+        if (uri.Port is <= 0 or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"'{url}' has no usable port.", nameof(url));
+        }
+
+        // 1. DNS: the name to an address (an address in the URL needs none).
         SimTime started = sim.Now;
+        if (Ipv4Address.TryParse(uri.IdnHost, out Ipv4Address literal))
+        {
+            steps.Add(new WebVisitStep("DNS lookup", started, sim.Now, $"{literal} is an address: nothing to look up"));
+            return await VisitAddressAsync(uri, literal, steps);
+        }
+
         DnsResolution resolution = await Resolver.ResolveAsync(uri.IdnHost);
         if (resolution.Status != DnsResolutionStatus.Success)
         {
@@ -81,67 +92,71 @@ public sealed class WebBrowser
 
         string chain = resolution.CanonicalName.Equals(uri.IdnHost, StringComparison.OrdinalIgnoreCase) ? "" : $" (via CNAME {resolution.CanonicalName})";
         steps.Add(new WebVisitStep("DNS lookup", started, sim.Now, $"{uri.IdnHost} is {resolution.Address}{chain}{(resolution.FromCache ? ", from the cache" : "")}"));
+        return await VisitAddressAsync(uri, resolution.Address, steps);
+    }
+
+    private async Task<WebVisit> VisitAddressAsync(Uri uri, Ipv4Address address, List<WebVisitStep> steps)
+    {
+        Simulation sim = Host.Simulation;
 
         // 2. TCP: the three-way handshake.
-        started = sim.Now;
+        SimTime started = sim.Now;
         TcpConnection connection;
         try
         {
-            connection = await TcpConnection.ConnectAsync(Host, resolution.Address, checked((ushort)uri.Port));
+            connection = await TcpConnection.ConnectAsync(Host, address, (ushort)uri.Port);
         }
         catch (System.Net.Sockets.SocketException e)
         {
             steps.Add(new WebVisitStep("TCP connect", started, sim.Now, e.SocketErrorCode.ToString()));
-            return new WebVisit(uri, steps, null, $"TCP connect to {resolution.Address}:{uri.Port} failed: {e.SocketErrorCode}");
+            return new WebVisit(uri, steps, null, $"TCP connect to {address}:{uri.Port} failed: {e.SocketErrorCode}");
         }
 
-        steps.Add(new WebVisitStep("TCP connect", started, sim.Now, $"SYN, SYN-ACK, ACK with {resolution.Address}:{uri.Port} from port {connection.LocalPort}"));
-
-        // 3. HTTP: the request, and the response read to its end.
-        started = sim.Now;
-        var request = new HttpRequest("GET", uri.PathAndQuery);
-        request.Headers.Add("Host", uri.Authority);
-        request.Headers.Add("User-Agent", UserAgent);
-        request.Headers.Add("Accept", "*/*");
-        HttpResponse? response;
+        steps.Add(new WebVisitStep("TCP connect", started, sim.Now, $"SYN, SYN-ACK, ACK with {address}:{uri.Port} from port {connection.LocalPort}"));
         try
         {
+            // 3. HTTP: the request, and the response read to its end.
+            started = sim.Now;
+            var request = new HttpRequest("GET", uri.PathAndQuery);
+            request.Headers.Add("Host", uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}");
+            request.Headers.Add("User-Agent", UserAgent);
+            request.Headers.Add("Accept", "*/*");
             await connection.WriteAsync(request.ToBytes());
-            response = await ReadResponseAsync(connection);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, e.SocketErrorCode.ToString()));
-            return new WebVisit(uri, steps, null, $"the connection failed during the request: {e.SocketErrorCode}");
-        }
+            HttpResponse? response = await ReadResponseAsync(connection);
+            if (response is null)
+            {
+                steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, "no valid response"));
+                return new WebVisit(uri, steps, null, "the server's response could not be read");
+            }
 
-        if (response is null)
-        {
-            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, "no valid response"));
-            connection.Abort();
-            return new WebVisit(uri, steps, null, "the server's response could not be read");
-        }
+            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, $"GET {uri.PathAndQuery} -> {response.StatusCode} {response.ReasonPhrase}, {response.Body.Length} bytes"));
 
-        steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, $"GET {uri.PathAndQuery} -> {response.StatusCode} {response.ReasonPhrase}, {response.Body.Length} bytes"));
-
-        // 4. TCP: the four-way wave, the browser first.
-        started = sim.Now;
-        try
-        {
+            // 4. TCP: the four-way wave, the browser first (unless the server already closed).
+            started = sim.Now;
+            bool serverFirst = connection.State == TcpState.CloseWait;
             await connection.CloseAsync(); // our FIN, and its ACK
             byte[] rest = new byte[1];
             while (await connection.ReadAsync(rest) > 0)
             {
             }
 
-            steps.Add(new WebVisitStep("TCP close", started, sim.Now, $"FIN, ACK, FIN, ACK; the connection waits in {connection.State}"));
+            steps.Add(new WebVisitStep("TCP close", started, sim.Now, serverFirst
+                ? $"the server closed first (FIN, ACK), then we did (FIN, ACK); the connection is {connection.State}"
+                : $"FIN, ACK, FIN, ACK; the connection waits in {connection.State}"));
+            return new WebVisit(uri, steps, response, null);
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            steps.Add(new WebVisitStep("TCP close", started, sim.Now, e.SocketErrorCode.ToString()));
+            steps.Add(new WebVisitStep(steps.Count == 2 ? "HTTP request and response" : "TCP close", started, sim.Now, e.SocketErrorCode.ToString()));
+            return new WebVisit(uri, steps, null, $"the connection failed: {e.SocketErrorCode}");
         }
-
-        return new WebVisit(uri, steps, response, null);
+        finally
+        {
+            if (connection.State is not (TcpState.Closed or TcpState.TimeWait))
+            {
+                connection.Abort(); // whatever went wrong, nothing is left half open
+            }
+        }
     }
 
     private static async Task<HttpResponse?> ReadResponseAsync(TcpConnection connection)
@@ -151,20 +166,31 @@ public sealed class WebBrowser
         while (true)
         {
             int read = await connection.ReadAsync(buffer);
-            HttpParseStatus status = read == 0 ? parser.Finish() : parser.Feed(buffer.AsSpan(0, read), out _);
-            switch (status)
+            if (read == 0)
             {
-                case HttpParseStatus.Complete:
-                    return parser.Response;
-                case HttpParseStatus.Error:
-                    return null;
-                default:
-                    if (read == 0)
-                    {
-                        return null;
-                    }
+                return parser.Finish() == HttpParseStatus.Complete ? parser.Response : null;
+            }
 
+            for (int offset = 0; offset < read;)
+            {
+                HttpParseStatus status = parser.Feed(buffer.AsSpan(offset, read - offset), out int consumed);
+                offset += consumed;
+                if (status == HttpParseStatus.Error)
+                {
+                    return null;
+                }
+
+                if (status == HttpParseStatus.NeedMoreData)
+                {
                     break;
+                }
+
+                if (parser.Response!.StatusCode is < 100 or > 199 or 101)
+                {
+                    return parser.Response;
+                }
+
+                // An interim 1xx response (RFC 9110, 15.2): the final one follows.
             }
         }
     }

@@ -11,7 +11,7 @@ namespace NetSim.Applications;
 /// requests unless the request says "Connection: close" (or is HTTP/1.0 without
 /// keep-alive); the server closes its side when the client closes.
 /// </summary>
-public sealed class WebServer
+public sealed class WebServer : IDisposable
 {
     private readonly Dictionary<string, HttpResponse> routes = new(StringComparer.Ordinal);
     private TcpListener? listener;
@@ -39,6 +39,9 @@ public sealed class WebServer
     /// <summary>Requests for a path with no route (answered 404).</summary>
     public long NotFound { get; private set; }
 
+    /// <summary>Requests with a method other than GET and HEAD (answered 405).</summary>
+    public long MethodNotAllowed { get; private set; }
+
     /// <summary>Malformed requests (answered 400 or the like, then the connection closed).</summary>
     public long BadRequests { get; private set; }
 
@@ -64,35 +67,62 @@ public sealed class WebServer
         listener.Accepted = connection =>
         {
             Connections++;
-            _ = ServeAsync(connection);
+            Node.Simulation.Start(() => ServeAsync(connection)); // an application of its own: a bug in it stops the run, loudly
         };
     }
+
+    /// <summary>Stops accepting connections and frees the port; connections already open go on.</summary>
+    public void Dispose() => listener?.Stop();
 
     /// <summary>The response for <paramref name="request"/>: its route's, or 404.</summary>
     public HttpResponse Respond(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string path = request.Target.Split('?', 2)[0];
-        if ((request.Method is "GET" or "HEAD") && routes.TryGetValue(path, out HttpResponse? page))
+        string path = PathOf(request.Target);
+        HttpResponse response;
+        if (request.Method is not ("GET" or "HEAD"))
         {
-            return request.Method == "GET" ? page : WithoutBody(page); // HEAD: the same headers, no body (RFC 9110, 9.3.2)
+            MethodNotAllowed++;
+            response = HttpResponse.Create(405, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"405 Method Not Allowed: {request.Method}\n"));
+            response.Headers.Add("Allow", "GET, HEAD"); // RFC 9110, 15.5.6
+            return response;
         }
 
-        NotFound++;
-        return request.Method is "GET" or "HEAD"
-            ? HttpResponse.Create(404, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"404 Not Found: {path}\n"))
-            : HttpResponse.Create(405, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"405 Method Not Allowed: {request.Method}\n"));
+        if (!routes.TryGetValue(path, out HttpResponse? page))
+        {
+            NotFound++;
+            page = HttpResponse.Create(404, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"404 Not Found: {path}\n"));
+        }
+
+        return request.Method == "GET" ? page : Copy(page, withBody: false); // HEAD: the same headers, no body (RFC 9110, 9.3.2)
     }
 
-    private static HttpResponse WithoutBody(HttpResponse response)
+    // The path of an origin-form ("/a?b") or absolute-form ("http://host/a?b", RFC 9112, 3.2.2) target.
+    private static string PathOf(string target)
     {
-        var head = new HttpResponse(response.StatusCode, response.ReasonPhrase);
-        foreach (KeyValuePair<string, string> header in response.Headers)
+        if (!target.StartsWith('/') && Uri.TryCreate(target, UriKind.Absolute, out Uri? absolute))
         {
-            head.Headers.Add(header.Key, header.Value);
+            return absolute.AbsolutePath;
         }
 
-        return head;
+        return target.Split('?', 2)[0];
+    }
+
+    // A copy to change (the routes' responses are shared between requests): with or without the body, headers kept.
+    private static HttpResponse Copy(HttpResponse response, bool withBody)
+    {
+        var copy = new HttpResponse(response.StatusCode, response.ReasonPhrase);
+        foreach (KeyValuePair<string, string> header in response.Headers)
+        {
+            copy.Headers.Add(header.Key, header.Value);
+        }
+
+        if (withBody)
+        {
+            copy.Body = response.Body;
+        }
+
+        return copy;
     }
 
     private async Task ServeAsync(TcpConnection connection)
@@ -135,7 +165,7 @@ public sealed class WebServer
                     RequestsServed++;
                     if (!request.KeepAlive)
                     {
-                        HttpResponse closing = HttpResponse.Create(response.StatusCode, response.Headers.TryGetValue("Content-Type", out string? type) ? type : "text/plain", response.Body);
+                        HttpResponse closing = Copy(response, withBody: request.Method != "HEAD");
                         closing.Headers.Set("Connection", "close");
                         await connection.WriteAsync(closing.ToBytes());
                         await connection.CloseAsync();

@@ -41,7 +41,7 @@ public sealed class TcpListener
     /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public bool IsListening { get; private set; }
 
-    /// <summary>Called with each connection as its handshake completes, before <see cref="AcceptAsync"/> sees it.</summary>
+    /// <summary>When set, called with each connection as its handshake completes, instead of handing it to <see cref="AcceptAsync"/>.</summary>
     public Action<TcpConnection>? Accepted { get; set; }
 
     /// <summary>Starts listening.</summary>
@@ -93,7 +93,12 @@ public sealed class TcpListener
     internal void OnEstablished(TcpConnection connection)
     {
         halfOpen--;
-        Accepted?.Invoke(connection);
+        if (Accepted is { } accepted)
+        {
+            accepted(connection); // the callback takes the connection: it does not also wait for AcceptAsync
+            return;
+        }
+
         if (waiting.TryDequeue(out TaskCompletionSource<TcpConnection>? promise))
         {
             promise.SetResult(connection);

@@ -142,4 +142,31 @@ public class DnsTests
         DnsMessage.TryParse(bytes, out DnsMessage? again).Should().Be(WireError.None);
         again!.Answers.Should().Equal(response.Answers);
     }
+
+    [Fact]
+    public void A_cname_loop_ends_as_a_server_failure_and_does_not_hang()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var server = new DnsServer(pc2);
+        server.AddCname("a.example", "b.example");
+        server.AddCname("b.example", "a.example");
+        server.Start();
+        Resolve(net, new DnsResolver(pc1, pc2.Address), "a.example").Status.Should().Be(DnsResolutionStatus.ServerFailure);
+    }
+
+    [Fact]
+    public void Huge_ttls_are_bounded_and_two_resolvers_share_a_node()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var server = new DnsServer(pc2);
+        server.AddA("forever.example", Ipv4Address.Parse("10.9.9.9"), uint.MaxValue);
+        server.AddA("long.example", Ipv4Address.Parse("10.9.9.8"), 2_000_000_000);
+        server.Start();
+        var first = new DnsResolver(pc1, pc2.Address);
+        var second = new DnsResolver(pc1, pc2.Address);
+        Resolve(net, first, "forever.example").TimeToLive.Should().Be(0, "a TTL with the top bit set counts as 0 (RFC 2181, 8)");
+        Resolve(net, second, "long.example").TimeToLive.Should().Be(604_800, "cached for a week at most");
+    }
 }

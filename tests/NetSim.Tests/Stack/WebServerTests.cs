@@ -106,4 +106,39 @@ public class WebServerTests
         Exchange(net, client, server, "GET / HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n").Should().StartWith("HTTP/1.1 200 OK");
         server.BadRequests.Should().BeGreaterThan(5, "most junk is refused; the rest waits for the end of a header that never comes");
     }
+
+    [Fact]
+    public void The_server_keeps_accepting_beyond_its_backlog_over_time()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        for (int i = 0; i < 150; i++)
+        {
+            Exchange(net, client, server, "GET / HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n").Should().StartWith("HTTP/1.1 200 OK");
+        }
+
+        server.Connections.Should().Be(150, "connections handed to the server are not also queued for AcceptAsync, so the backlog of 128 never fills");
+    }
+
+    [Fact]
+    public void Head_has_the_headers_of_get_and_no_body_and_other_methods_get_405_with_allow()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string responses = Exchange(net, client, server,
+            "HEAD / HTTP/1.1\r\nHost: www\r\n\r\n",
+            "HEAD /missing HTTP/1.1\r\nHost: www\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: www\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        string[] parts = responses.Split("HTTP/1.1 ", StringSplitOptions.RemoveEmptyEntries);
+        parts.Should().HaveCount(3);
+        parts[0].Should().StartWith("200 OK").And.Contain("Content-Length: 14").And.EndWith("\r\n\r\n");
+        parts[1].Should().StartWith("404 Not Found").And.EndWith("\r\n\r\n");
+        parts[2].Should().StartWith("405 Method Not Allowed").And.Contain("Allow: GET, HEAD");
+    }
+
+    [Fact]
+    public void An_absolute_form_target_is_served_by_its_path()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        Exchange(net, client, server, "GET http://www/about HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\n").Should().EndWith("about us");
+    }
 }
