@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace NetSim.Tests;
@@ -21,20 +20,7 @@ public class ReadmeTests
     public void The_sample_prints_what_the_README_shows()
     {
         string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
-        MethodInfo main = Assembly.Load("HelloSimulation").EntryPoint!;
-        var output = new StringWriter { NewLine = "\n" };
-        TextWriter original = Console.Out;
-        try
-        {
-            Console.SetOut(output);
-            main.Invoke(null, main.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        output.ToString().Should().Be(Block(readme, "text"));
+        SampleRunner.Run("HelloSimulation").Should().Be(Block(readme, "text"));
     }
 
     private static string Block(string markdown, string language)

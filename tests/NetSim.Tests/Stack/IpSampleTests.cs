@@ -1,4 +1,3 @@
-using System.Reflection;
 using NetSim.Tests.Tracing;
 using PacketDotNet;
 
@@ -12,23 +11,7 @@ public sealed class IpSampleTests : IDisposable
 
     public void Dispose() => File.Delete(pcap);
 
-    private static string Run(string sample, params string[] args)
-    {
-        MethodInfo main = Assembly.Load(sample).EntryPoint!;
-        var output = new StringWriter { NewLine = "\n" };
-        TextWriter original = Console.Out;
-        try
-        {
-            Console.SetOut(output);
-            main.Invoke(null, [args]);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return output.ToString();
-    }
+    private static string Run(string sample, params string[] args) => SampleRunner.Run(sample, args);
 
     private List<byte[]> ReadCapture() => [.. PcapWriterTests.ReadPcap(File.ReadAllBytes(pcap)).Select(r => r.Bytes)];
 

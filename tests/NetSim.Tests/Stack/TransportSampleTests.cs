@@ -1,4 +1,3 @@
-using System.Reflection;
 using NetSim.Tests.Tracing;
 using PacketDotNet;
 
@@ -12,23 +11,7 @@ public sealed class TransportSampleTests : IDisposable
 
     public void Dispose() => File.Delete(pcap);
 
-    private static string Run(params string[] args)
-    {
-        MethodInfo main = Assembly.Load("FileTransfer").EntryPoint!;
-        var output = new StringWriter { NewLine = "\n" };
-        TextWriter original = Console.Out;
-        try
-        {
-            Console.SetOut(output);
-            main.Invoke(null, [args]);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return output.ToString();
-    }
+    private static string Run(params string[] args) => SampleRunner.Run("FileTransfer", args);
 
     [Fact]
     public void FileTransfer_repairs_the_losses_and_the_hash_matches()

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using NetSim.Applications;
 using NetSim.Devices;
@@ -15,23 +14,7 @@ public sealed class WebVisitTests : IDisposable
 
     public void Dispose() => File.Delete(pcap);
 
-    private static string RunSample(params string[] args)
-    {
-        MethodInfo main = Assembly.Load("WebVisit").EntryPoint!;
-        var output = new StringWriter { NewLine = "\n" };
-        TextWriter original = Console.Out;
-        try
-        {
-            Console.SetOut(output);
-            main.Invoke(null, [args]);
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return output.ToString();
-    }
+    private static string RunSample(params string[] args) => SampleRunner.Run("WebVisit", args);
 
     /// <summary>What a frame is, in the lesson's words.</summary>
     private static string Label(byte[] frame)
