@@ -1,0 +1,145 @@
+using NetSim.Devices;
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Stack;
+
+namespace NetSim.Benchmarks.Transport;
+
+/// <summary>What one bulk transfer did.</summary>
+/// <param name="Bytes">Data bytes the reader got (checked equal to those written).</param>
+/// <param name="DataSegments">Segments the sender sent (retransmissions included; there must be none).</param>
+/// <param name="AckSegments">Segments the receiver sent (pure ACKs and window updates).</param>
+/// <param name="Reads">Reads that returned data.</param>
+/// <param name="Events">Events the simulation ran.</param>
+/// <param name="SimulatedTime">From the write to the last byte read.</param>
+internal readonly record struct TransferResult(long Bytes, long DataSegments, long AckSegments, long Reads, long Events, SimDuration SimulatedTime)
+{
+    /// <summary>Goodput in simulated time, bits per second.</summary>
+    public double SimulatedBitsPerSecond => Bytes * 8 / SimulatedTime.TotalSeconds;
+
+    public double EventsPerMegabyte => Events / (Bytes / 1e6);
+}
+
+/// <summary>
+/// A bulk TCP transfer over a 10 Gb/s path with a 100 us round trip: host A - router - host
+/// B, two 10 Gb/s cables with 25 us of delay each (50 us one way), ARP preset on both links.
+/// One connection from A to B is opened once; each <see cref="Transfer"/> writes the same
+/// block of bytes into it and runs the simulation until B's reader has read them all. The
+/// reader is an async loop on simulated time (<see cref="TcpConnection.ReadAsync"/> into a
+/// 64 KiB buffer) that counts bytes and, when asked, checks them against what was written.
+/// </summary>
+/// <remarks>
+/// Buffers: the receive buffer is 65,535 bytes, the most without window scaling (which NetSim
+/// does not implement), so the window, not the link, limits throughput: 65,535 bytes per
+/// round trip of about 103 us (100 us of propagation and the serialization of a segment and
+/// its ACK on two hops) is about 5.1 Gb/s. The send buffer (1 MiB) is larger than the window,
+/// so the sender never waits for the application.
+/// </remarks>
+internal sealed class TcpBulkPath
+{
+    public const ushort ServerPort = 5001;
+    public const int SendBufferSize = 1 << 20;
+    public const int ReceiveBufferSize = ushort.MaxValue;
+
+    public static readonly DataRate Rate = DataRate.FromGigabitsPerSecond(10);
+    public static readonly SimDuration CableDelay = SimDuration.FromMicroseconds(25);
+
+    private readonly Simulation simulation;
+    private readonly byte[] data;
+    private readonly TcpConnection sender;
+    private readonly TcpConnection receiver;
+    private long bytesRead;
+    private long reads;
+    private long transferStart; // bytesRead when the current transfer began
+    private bool verify;
+    private long mismatches;
+    private SimTime lastRead;
+
+    public TcpBulkPath(int transferBytes)
+    {
+        simulation = new Simulation(seed: 1);
+        var network = new Network(simulation);
+        var a = new Host(network, "a", "10.0.1.10/24", "10.0.1.1");
+        var r = new Router(network, "r");
+        r.AddInterface("10.0.1.1/24");
+        r.AddInterface("10.0.2.1/24");
+        var b = new Host(network, "b", "10.0.2.10/24", "10.0.2.1");
+        _ = new Cable(a.Port, r.Interfaces[0].Port, Rate, CableDelay);
+        _ = new Cable(r.Interfaces[1].Port, b.Port, Rate, CableDelay);
+        a.Interfaces[0].Arp.AddStatic(r.Interfaces[0].Address, r.Interfaces[0].Mac);
+        r.Interfaces[0].Arp.AddStatic(a.Address, a.Interfaces[0].Mac);
+        r.Interfaces[1].Arp.AddStatic(b.Address, b.Interfaces[0].Mac);
+        b.Interfaces[0].Arp.AddStatic(r.Interfaces[1].Address, r.Interfaces[1].Mac);
+
+        var settings = new TcpSettings { SendBufferSize = SendBufferSize, ReceiveBufferSize = ReceiveBufferSize };
+        var listener = new TcpListener(b, ServerPort, settings);
+        listener.Start();
+        Task<TcpConnection> accepted = listener.AcceptAsync();
+        Task<TcpConnection> connected = TcpConnection.ConnectAsync(a, b.Address, ServerPort, settings);
+        simulation.Run();
+        if (!connected.IsCompletedSuccessfully || !accepted.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException($"The connection did not open: {connected.Status}, {accepted.Status}.");
+        }
+
+        sender = connected.Result;
+        receiver = accepted.Result;
+        data = new byte[transferBytes];
+        new Random(7).NextBytes(data);
+        _ = simulation.Start(ReadLoop); // runs from the first transfer on, for good
+    }
+
+    /// <summary>The segment size the connection uses (1,460: the 1,500-byte MTU less 40).</summary>
+    public int MaximumSegmentSize => sender.MaximumSegmentSize;
+
+    /// <summary>Writes the block once and runs until it has all been read; throws when anything is missing, wrong, or was sent twice.</summary>
+    public TransferResult Transfer(bool verifyBytes)
+    {
+        verify = verifyBytes;
+        transferStart = bytesRead;
+        long readsBefore = reads;
+        long eventsBefore = simulation.EventsExecuted;
+        long dataSegmentsBefore = sender.SegmentsSent;
+        long ackSegmentsBefore = receiver.SegmentsSent;
+        long retransmissionsBefore = sender.Retransmissions;
+        SimTime start = simulation.Now;
+        Task write = simulation.Start(() => sender.WriteAsync(data));
+        simulation.Run();
+        var result = new TransferResult(
+            bytesRead - transferStart,
+            sender.SegmentsSent - dataSegmentsBefore,
+            receiver.SegmentsSent - ackSegmentsBefore,
+            reads - readsBefore,
+            simulation.EventsExecuted - eventsBefore,
+            lastRead - start);
+        if (!write.IsCompletedSuccessfully || result.Bytes != data.Length || mismatches != 0 || sender.Retransmissions != retransmissionsBefore)
+        {
+            throw new InvalidOperationException(
+                $"Transfer of {data.Length:N0} bytes: write {write.Status}, {result.Bytes:N0} bytes read, {mismatches} reads with wrong bytes, {sender.Retransmissions - retransmissionsBefore} retransmissions; {sender}, {receiver}.");
+        }
+
+        return result;
+    }
+
+    private async Task ReadLoop()
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            int count = await receiver.ReadAsync(buffer);
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (verify && !buffer.AsSpan(0, count).SequenceEqual(data.AsSpan((int)(bytesRead - transferStart), count)))
+            {
+                mismatches++;
+            }
+
+            bytesRead += count;
+            reads++;
+            lastRead = simulation.Now;
+        }
+    }
+}
