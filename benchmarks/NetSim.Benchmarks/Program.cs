@@ -1,13 +1,31 @@
 using BenchmarkDotNet.Running;
 using NetSim.Benchmarks.Routing;
+using NetSim.Benchmarks.Scenarios;
+using NetSim.Benchmarks.Transport;
 
 // Pick benchmarks with --filter, for example:
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- --filter '*Scheduler*'
 // Where the bytes of a host go (a plain measurement, not BenchmarkDotNet):
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- host-memory [hosts]
+// Bulk TCP transfers of 20.44 MB, each timed and checked, with their counters (segments, events per MB):
+//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- transport [transfers]
+// The ns-3 scenarios S2, S3 and S4 once each, with their counters (delivered, events, collisions):
+//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- scenarios [S2] [S3] [S4]
 if (args is ["host-memory", ..])
 {
     HostMemoryBreakdown.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
+
+if (args is ["transport", ..])
+{
+    TcpBulkTransferBenchmarks.RunOnce(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
+if (args is ["scenarios", ..])
+{
+    ScenarioRunner.Run(args[1..]);
     return;
 }
 

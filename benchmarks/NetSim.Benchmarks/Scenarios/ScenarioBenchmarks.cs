@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+
+namespace NetSim.Benchmarks.Scenarios;
+
+/// <summary>
+/// The scenarios ns-3 was timed on, one whole run per operation: build the network, run
+/// it to 11.1 s of simulated time, check what was delivered (see <see cref="Scenario"/>).
+/// Each run takes about a second or more, so a few iterations are enough.
+/// <c>dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- scenarios</c> runs
+/// each once and prints the counters (delivered, events, collisions).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class ScenarioBenchmarks
+{
+    private ScenarioResult last;
+
+    /// <summary>S2: 16 hosts on a learning switch, 800,000 datagrams.</summary>
+    [Benchmark]
+    public long S2SwitchStar() => Keep(Scenario.SwitchStar().Run());
+
+    /// <summary>S3: one flow through four routers, 625,000 datagrams, 2.5 million router hops.</summary>
+    [Benchmark]
+    public long S3RouterChain() => Keep(Scenario.RouterChain().Run());
+
+    /// <summary>S4: 16 hosts on a hub (CSMA/CD), 100,000 datagrams offered.</summary>
+    [Benchmark]
+    public long S4Hub() => Keep(Scenario.HubShared().Run());
+
+    /// <summary>Prints the counters of the last run into the log.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => Console.WriteLine($"// {last}");
+
+    private long Keep(ScenarioResult result)
+    {
+        last = result;
+        return result.Delivered;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace NetSim.Benchmarks.Scenarios;
+
+/// <summary>
+/// The <c>scenarios</c> mode: runs S2, S3 and S4 once each and prints wall time, datagrams
+/// delivered, events and (for the hub) collisions. Not BenchmarkDotNet: one cold run each,
+/// JIT included. Collisions are counted in a second run of S4 with a trace listener (the
+/// timed run traces nothing), which must deliver exactly as many datagrams: runs are
+/// deterministic. Name scenarios (S2, S3, S4) to run only those.
+/// </summary>
+internal static class ScenarioRunner
+{
+    public static void Run(string[] only)
+    {
+        bool Wanted(string name) => only.Length == 0 || only.Contains(name, StringComparer.OrdinalIgnoreCase);
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{"scenario",-16} {"build",9} {"run",9} {"offered",9} {"delivered",9} {"per s wall",12} {"events",11} {"ev/pkt",7} {"router hops",11} {"hops/s wall",12} {"alloc in run",12}");
+        if (Wanted("S2"))
+        {
+            Print(Scenario.SwitchStar);
+        }
+
+        if (Wanted("S3"))
+        {
+            Print(Scenario.RouterChain);
+        }
+
+        if (!Wanted("S4"))
+        {
+            return;
+        }
+
+        ScenarioResult hub = Print(Scenario.HubShared);
+
+        var collisions = new CollisionCounter();
+        ScenarioResult traced = Scenario.HubShared(collisions).Run();
+        if (traced != hub)
+        {
+            throw new InvalidOperationException($"S4 with a trace listener did something else: {traced} against {hub}.");
+        }
+
+        Console.WriteLine(
+            $"S4 hub: {collisions.Collided:N0} station collisions (stations that jammed, counted once per collision each), {collisions.BackedOff:N0} backoffs, "
+            + $"{hub.CollisionDrops:N0} frames dropped after 16 attempts; {hub.Delivered * 100.0 / hub.Offered:F2}% of the offered datagrams delivered.");
+    }
+
+    private static ScenarioResult Print(Func<NetSim.Links.ITraceListener?, Scenario> make)
+    {
+        var watch = Stopwatch.StartNew();
+        Scenario scenario = make(null);
+        TimeSpan build = watch.Elapsed;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        watch.Restart();
+        ScenarioResult result = scenario.Run();
+        TimeSpan run = watch.Elapsed;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        double seconds = run.TotalSeconds;
+        Console.WriteLine(
+            $"{result.Name,-16} {build.TotalMilliseconds,7:F1}ms {seconds,8:F3}s {result.Offered,9:N0} {result.Delivered,9:N0} {result.Delivered / seconds,12:N0} {result.Events,11:N0} {(double)result.Events / result.Delivered,7:F2} {result.RouterHops,11:N0} {result.RouterHops / seconds,12:N0} {allocated,12:N0}");
+        return result;
+    }
+}
