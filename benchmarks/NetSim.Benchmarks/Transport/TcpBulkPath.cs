@@ -44,6 +44,8 @@ internal sealed class TcpBulkPath
     public static readonly DataRate Rate = DataRate.FromGigabitsPerSecond(10);
     public static readonly SimDuration CableDelay = SimDuration.FromMicroseconds(25);
 
+    private static byte[]? block;
+
     private readonly Simulation simulation;
     private readonly byte[] data;
     private readonly TcpConnection sender;
@@ -84,10 +86,12 @@ internal sealed class TcpBulkPath
 
         sender = connected.Result;
         receiver = accepted.Result;
-        data = new byte[transferBytes];
-        new Random(7).NextBytes(data);
+        data = Block(transferBytes);
         _ = simulation.Start(ReadLoop); // runs from the first transfer on, for good
     }
+
+    /// <summary>The sender's congestion window in bytes. Without loss it grows by one segment per ACK and never stops (see the remarks of the benchmark).</summary>
+    public int CongestionWindow => sender.CongestionWindow;
 
     /// <summary>The segment size the connection uses (1,460: the 1,500-byte MTU less 40).</summary>
     public int MaximumSegmentSize => sender.MaximumSegmentSize;
@@ -119,6 +123,18 @@ internal sealed class TcpBulkPath
         }
 
         return result;
+    }
+
+    // The bytes to transfer: the same block for every path of that size, made once (20 MB, so that iterations do not allocate and fill it again).
+    private static byte[] Block(int length)
+    {
+        if (block?.Length != length)
+        {
+            block = new byte[length];
+            new Random(7).NextBytes(block);
+        }
+
+        return block;
     }
 
     private async Task ReadLoop()
