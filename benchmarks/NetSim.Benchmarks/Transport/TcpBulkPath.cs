@@ -107,7 +107,7 @@ internal sealed class TcpBulkPath
         long ackSegmentsBefore = receiver.SegmentsSent;
         long retransmissionsBefore = sender.Retransmissions;
         SimTime start = simulation.Now;
-        Task write = simulation.Start(() => sender.WriteAsync(data));
+        Task write = simulation.Start(() => sender.WriteAsync(data).AsTask());
         simulation.Run();
         var result = new TransferResult(
             bytesRead - transferStart,

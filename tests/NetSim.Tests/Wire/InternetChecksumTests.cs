@@ -98,4 +98,33 @@ public class InternetChecksumTests
             updated.Should().Be(recomputed, $"for the header {Convert.ToHexString(header)}");
         }
     }
+
+    [Fact]
+    public void The_eight_bytes_a_step_sum_equals_the_sum_of_16_bit_words_for_any_length()
+    {
+        var random = new Random(1071);
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] data = new byte[random.Next(0, 3000)];
+            random.NextBytes(data);
+            uint start = (uint)random.Next(0, 0x20000);
+            ulong naive = start;
+            for (int j = 0; j + 1 < data.Length; j += 2)
+            {
+                naive += (uint)((data[j] << 8) | data[j + 1]);
+            }
+
+            if (data.Length % 2 == 1)
+            {
+                naive += (uint)data[^1] << 8;
+            }
+
+            while (naive > 0xffff)
+            {
+                naive = (naive & 0xffff) + (naive >> 16);
+            }
+
+            InternetChecksum.Sum(data, start).Should().Be((uint)naive, $"for {data.Length} bytes");
+        }
+    }
 }
