@@ -44,7 +44,8 @@ public sealed class CableDirection : IEventTarget
     private int[] queueLengths = [];
     private int head;
     private long queuedBytes;
-    private bool transmitting;
+    private bool transmitting; // half duplex: a frame is being attempted
+    private SimTime wireFreeAt; // full duplex: when the wire, and the gap after the last frame, are free
     private EventHandle transmitDone;
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
@@ -115,7 +116,7 @@ public sealed class CableDirection : IEventTarget
     }
 
     /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
-    public bool IsTransmitting => transmitting;
+    public bool IsTransmitting => Medium is null ? simulation.Now < wireFreeAt : transmitting;
 
     /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
     internal SharedMedium? Medium { get; set; }
@@ -144,7 +145,7 @@ public sealed class CableDirection : IEventTarget
         switch (kind)
         {
             case TransmitDone:
-                transmitting = false;
+                transmitting = false; // half duplex; full duplex goes by wireFreeAt
                 if (QueuedFrames > 0)
                 {
                     StartNext();
@@ -198,9 +199,25 @@ public sealed class CableDirection : IEventTarget
             From.Counters.QueuePeak = QueuedFrames;
         }
 
-        if (!transmitting)
+        if (Medium is not null)
         {
-            StartNext();
+            if (!transmitting)
+            {
+                StartNext();
+            }
+        }
+        else if (!simulation.IsPending(transmitDone))
+        {
+            // Full duplex: start at once on a free wire; otherwise one event when it frees.
+            // No event at all for a frame that finds the wire free and no queue behind it.
+            if (simulation.Now >= wireFreeAt)
+            {
+                StartNext();
+            }
+            else
+            {
+                transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
+            }
         }
 
         return true;
@@ -221,6 +238,10 @@ public sealed class CableDirection : IEventTarget
         simulation.Cancel(endOfTransmission);
         simulation.Cancel(retry);
         transmitting = false;
+        if (wireFreeAt > simulation.Now)
+        {
+            wireFreeAt = simulation.Now; // the signal stops here
+        }
         lostInFlight = inFlight;
         if (hasCurrent)
         {
@@ -287,8 +308,12 @@ public sealed class CableDirection : IEventTarget
 
         FrameHandle frame = Dequeue(out int length);
         SimDuration onWire = OnWire(length);
-        transmitting = true;
-        transmitDone = simulation.Schedule(onWire + gap, this, TransmitDone);
+        wireFreeAt = simulation.Now + onWire + gap;
+        if (QueuedFrames > 0)
+        {
+            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
+        }
+
         From.OnTransmitStart(frame, length);
         ScheduleArrival(frame, onWire + Cable.Delay, Arrival);
     }
