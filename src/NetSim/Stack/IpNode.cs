@@ -239,7 +239,7 @@ public abstract class IpNode
                 MoreFragments = header.MoreFragments || !last,
                 HeaderLength = Ipv4Header.MinLength, // options are not copied (see docs/architecture.md)
             };
-            FrameHandle fragment = pool.Rent(fragmentHeader.TotalLength);
+            FrameHandle fragment = pool.RentForOverwrite(fragmentHeader.TotalLength); // every byte is written just below
             Span<byte> bytes = pool.GetSpan(fragment);
             fragmentHeader.Emit(bytes);
             payload.Slice(offset, length).CopyTo(bytes[Ipv4Header.MinLength..]);
