@@ -90,7 +90,7 @@ internal sealed class TcpBulkPath
         _ = simulation.Start(ReadLoop); // runs from the first transfer on, for good
     }
 
-    /// <summary>The sender's congestion window in bytes. Without loss it grows by one segment per ACK and never stops (see the remarks of the benchmark).</summary>
+    /// <summary>The sender's congestion window in bytes (without loss it grows in slow start up to the congestion control's bound).</summary>
     public int CongestionWindow => sender.CongestionWindow;
 
     /// <summary>The segment size the connection uses (1,460: the 1,500-byte MTU less 40).</summary>
