@@ -199,6 +199,13 @@ public abstract class IpNode
             return SendResult.NoRoute;
         }
 
+        return Send(egress, nextHop, destination, protocol, payload, timeToLive, dontFragment, source);
+    }
+
+    /// <summary>Sends through a route already found (<see cref="TryRoute"/>): for a transport that needed the egress address first, for its checksum.</summary>
+    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
+    {
+        int totalLength = Ipv4Header.MinLength + payload.Length;
         if (dontFragment && totalLength > egress.Mtu)
         {
             Counters.CountDrop(IpDropReason.FragmentationNeeded);
@@ -388,19 +395,7 @@ public abstract class IpNode
             return false;
         }
 
-        ushort flagsAndOffset = BinaryPrimitives.ReadUInt16BigEndian(bytes[6..]);
-        header = new Ipv4Header(
-            Ipv4Address.Read(bytes[12..]),
-            Ipv4Address.Read(bytes[16..]),
-            (IpProtocol)bytes[9],
-            bytes[8],
-            BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]),
-            BinaryPrimitives.ReadUInt16BigEndian(bytes[4..]),
-            (flagsAndOffset & 0x4000) != 0,
-            (flagsAndOffset & 0x2000) != 0,
-            (flagsAndOffset & 0x1fff) * 8,
-            bytes[1],
-            headerLength);
+        header = Ipv4Header.Read(bytes); // the structure is checked above; length and checksum are not: only the start is quoted
         start = bytes[headerLength..Math.Min(bytes.Length, headerLength + IcmpHeader.ErrorDataLength)];
         return true;
     }

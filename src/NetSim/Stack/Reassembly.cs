@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using NetSim.Engine;
 using NetSim.Wire;
 
@@ -131,10 +130,10 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
 
         // The first fragment's header, made the whole datagram's: no MF, offset 0, the full length.
         Span<byte> headerBytes = datagram.FirstHeader.AsSpan(0, datagram.HeaderLength);
-        BinaryPrimitives.WriteUInt16BigEndian(headerBytes[Ipv4Header.TotalLengthOffset..], checked((ushort)(datagram.HeaderLength + datagram.End)));
-        ushort flags = BinaryPrimitives.ReadUInt16BigEndian(headerBytes[Ipv4Header.FlagsAndOffsetOffset..]);
-        BinaryPrimitives.WriteUInt16BigEndian(headerBytes[Ipv4Header.FlagsAndOffsetOffset..], (ushort)(flags & Ipv4Header.DontFragmentBit));
-        var whole = new Ipv4Packet(headerBytes, headerBytes.Length);
+        var whole = new Ipv4Packet(headerBytes, headerBytes.Length); // a view of the header alone: writes only what is set
+        whole.TotalLength = datagram.HeaderLength + datagram.End;
+        whole.MoreFragments = false;
+        whole.FragmentOffset = 0;
         whole.UpdateChecksum();
         node.Counters.DatagramsReassembled++;
         node.DeliverDatagram(datagram.Ingress, headerBytes, whole.ToHeader(), datagram.Buffer.AsSpan(0, datagram.End));

@@ -35,7 +35,7 @@ internal sealed class Udp(IpNode node)
 
     public SendResult Send(ushort sourcePort, Ipv4Address destination, ushort destinationPort, ReadOnlySpan<byte> data)
     {
-        if (!node.TryRoute(destination, out IpInterface egress, out _))
+        if (!node.TryRoute(destination, out IpInterface egress, out Ipv4Address nextHop))
         {
             node.Counters.CountDrop(IpDropReason.NoRoute);
             return SendResult.NoRoute;
@@ -50,7 +50,7 @@ internal sealed class Udp(IpNode node)
         Span<byte> datagram = scratch.AsSpan(0, length);
         data.CopyTo(datagram[UdpHeader.HeaderLength..]);
         new UdpHeader(sourcePort, destinationPort, length).Emit(datagram, egress.Address, destination);
-        return node.Send(destination, IpProtocol.Udp, datagram, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
+        return node.Send(egress, nextHop, destination, IpProtocol.Udp, datagram, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
     }
 
     public void OnDatagram(in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload)
