@@ -54,13 +54,13 @@ internal sealed class Tcp(IpNode node)
         }
     }
 
-    public ushort AllocatePort(Ipv4Address remote, ushort remotePort)
+    public ushort AllocatePort(Ipv4Address local, Ipv4Address remote, ushort remotePort)
     {
         for (int tries = 0; tries <= ushort.MaxValue - FirstEphemeralPort; tries++)
         {
             ushort candidate = nextEphemeral;
             nextEphemeral = candidate == ushort.MaxValue ? FirstEphemeralPort : (ushort)(candidate + 1);
-            if (!listeners.ContainsKey(candidate) && !IsInUse(candidate, remote, remotePort))
+            if (!listeners.ContainsKey(candidate) && !connections.ContainsKey(new ConnectionKey(local, candidate, remote, remotePort)))
             {
                 return candidate;
             }
@@ -163,19 +163,6 @@ internal sealed class Tcp(IpNode node)
         data.CopyTo(segment[headerLength..]);
         header.Emit(segment, local, remote);
         return node.Send(remote, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, local);
-    }
-
-    private bool IsInUse(ushort port, Ipv4Address remote, ushort remotePort)
-    {
-        foreach (ConnectionKey key in connections.Keys)
-        {
-            if (key.LocalPort == port && key.RemoteAddress == remote && key.RemotePort == remotePort)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private readonly record struct ConnectionKey(Ipv4Address LocalAddress, ushort LocalPort, Ipv4Address RemoteAddress, ushort RemotePort);

@@ -89,10 +89,8 @@ public sealed class TcpConnection : IEventTarget
     // The application's waits.
     private ReadOnlyMemory<byte> pendingWrite;
     private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
-    private bool writeWaiting;
     private Memory<byte> pendingRead;
     private SimulationValueTaskSource<int>? readSource;
-    private bool readWaiting;
     private SocketError error;
     private SocketError softError; // from ICMP: reported only if the connection then times out (RFC 1122, 4.2.3.9)
     private bool synRetransmitted;
@@ -221,7 +219,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         Tcp tcp = node.Tcp;
-        var connection = new TcpConnection(tcp, null, settings, egress.Address, localPort != 0 ? localPort : tcp.AllocatePort(address, port), address, port, egress.Mtu);
+        var connection = new TcpConnection(tcp, null, settings, egress.Address, localPort != 0 ? localPort : tcp.AllocatePort(egress.Address, address, port), address, port, egress.Mtu);
         try
         {
             tcp.Register(connection);
@@ -250,7 +248,7 @@ public sealed class TcpConnection : IEventTarget
                 : new InvalidOperationException($"{this} is {State}{(closeRequested ? " and closing" : "")}: it cannot send."));
         }
 
-        if (writeWaiting)
+        if (WriteWaiting)
         {
             throw new InvalidOperationException($"{this} already has a write waiting for buffer space.");
         }
@@ -263,7 +261,6 @@ public sealed class TcpConnection : IEventTarget
         }
 
         pendingWrite = data[copied..];
-        writeWaiting = true;
         return (writeSource ??= new SimulationValueTaskSource<bool>(sim)).NextWithoutResult();
     }
 
@@ -275,7 +272,7 @@ public sealed class TcpConnection : IEventTarget
     /// <exception cref="InvalidOperationException">Another read is waiting.</exception>
     public ValueTask<int> ReadAsync(Memory<byte> buffer)
     {
-        if (readWaiting)
+        if (ReadWaiting)
         {
             throw new InvalidOperationException($"{this} already has a read waiting.");
         }
@@ -296,7 +293,6 @@ public sealed class TcpConnection : IEventTarget
         }
 
         pendingRead = buffer;
-        readWaiting = true;
         return (readSource ??= new SimulationValueTaskSource<int>(sim)).Next();
     }
 
@@ -307,7 +303,7 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     public Task CloseAsync()
     {
-        if (writeWaiting && closeAfterWrite is null && State is TcpState.Established or TcpState.CloseWait)
+        if (WriteWaiting && closeAfterWrite is null && State is TcpState.Established or TcpState.CloseWait)
         {
             // The FIN follows the last byte of the waiting write: close once it is all in the buffer.
             closeAfterWrite = State == TcpState.Established ? TcpState.FinWait1 : TcpState.LastAck;
@@ -1208,9 +1204,8 @@ public sealed class TcpConnection : IEventTarget
         {
             finAcknowledged?.TrySetException(failure); // the FIN was never acknowledged
         }
-        if (writeWaiting)
+        if (WriteWaiting)
         {
-            writeWaiting = false;
             writeSource!.SetException(failure);
         }
 
@@ -1323,7 +1318,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueWrite()
     {
-        if (!writeWaiting)
+        if (!WriteWaiting)
         {
             return;
         }
@@ -1332,7 +1327,6 @@ public sealed class TcpConnection : IEventTarget
         pendingWrite = pendingWrite[copied..];
         if (pendingWrite.IsEmpty)
         {
-            writeWaiting = false;
             writeSource!.SetResult(true);
             if (closeAfterWrite is TcpState next)
             {
@@ -1344,12 +1338,11 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueRead()
     {
-        if (!readWaiting || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
+        if (!ReadWaiting || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
         {
             return;
         }
 
-        readWaiting = false;
         SimulationValueTaskSource<int> reader = readSource!;
         Memory<byte> destination = pendingRead;
         pendingRead = default;
@@ -1366,6 +1359,10 @@ public sealed class TcpConnection : IEventTarget
             reader.SetException(new SocketException((int)error));
         }
     }
+
+    private bool WriteWaiting => writeSource is { IsWaiting: true };
+
+    private bool ReadWaiting => readSource is { IsWaiting: true };
 
     private static SimDuration Min(SimDuration a, SimDuration b) => a < b ? a : b;
 
