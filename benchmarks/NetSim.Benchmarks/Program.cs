@@ -10,7 +10,8 @@ using NetSim.Benchmarks.Transport;
 // Bulk TCP transfers of 20.44 MB, each timed and checked, with their counters (segments, events per MB):
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- transport [transfers]
 // The ns-3 scenarios S2, S3 and S4 once each, with their counters (delivered, events, collisions):
-//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- scenarios [S2] [S3] [S4]
+//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- scenarios [S2] [S3] [S4] [xN]
+// (xN: each scenario N times in one process, for warm timings and profiles)
 if (args is ["host-memory", ..])
 {
     HostMemoryBreakdown.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);

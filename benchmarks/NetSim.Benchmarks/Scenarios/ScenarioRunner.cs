@@ -8,23 +8,35 @@ namespace NetSim.Benchmarks.Scenarios;
 /// delivered, events and (for the hub) collisions. Not BenchmarkDotNet: one cold run each,
 /// JIT included. Collisions are counted in a second run of S4 with a trace listener (the
 /// timed run traces nothing), which must deliver exactly as many datagrams: runs are
-/// deterministic. Name scenarios (S2, S3, S4) to run only those.
+/// deterministic. Name scenarios (S2, S3, S4) to run only those; "xN" runs each N times (the
+/// first run is cold, the others warm).
 /// </summary>
 internal static class ScenarioRunner
 {
     public static void Run(string[] only)
     {
+        // "xN" runs each named scenario N times (warm runs for profiles and steadier timings).
+        int times = only.Where(a => a.StartsWith('x')).Select(a => int.Parse(a[1..], CultureInfo.InvariantCulture)).DefaultIfEmpty(1).Last();
+        only = [.. only.Where(a => !a.StartsWith('x'))];
         bool Wanted(string name) => only.Length == 0 || only.Contains(name, StringComparer.OrdinalIgnoreCase);
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         Console.WriteLine($"{"scenario",-16} {"build",9} {"run",9} {"offered",9} {"delivered",9} {"per s wall",12} {"events",11} {"ev/pkt",7} {"router hops",11} {"hops/s wall",12} {"alloc in run",12}");
-        if (Wanted("S2"))
+        for (int i = 0; i < times; i++)
         {
-            Print(Scenario.SwitchStar);
-        }
+            if (Wanted("S2"))
+            {
+                Print(Scenario.SwitchStar);
+            }
 
-        if (Wanted("S3"))
-        {
-            Print(Scenario.RouterChain);
+            if (Wanted("S3"))
+            {
+                Print(Scenario.RouterChain);
+            }
+
+            if (Wanted("S4") && i < times - 1)
+            {
+                Print(Scenario.HubShared);
+            }
         }
 
         if (!Wanted("S4"))
