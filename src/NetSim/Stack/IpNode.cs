@@ -38,6 +38,7 @@ public abstract class IpNode
     private Tcp? tcp;
     private Reassembly? reassembly;
     private ushort nextIdentification;
+    private byte[] joined = []; // a transport header and data joined, for a datagram over the MTU
 
     /// <summary>Creates a node named <paramref name="name"/> with no interfaces yet.</summary>
     /// <exception cref="ArgumentException">The name is empty or taken.</exception>
@@ -203,9 +204,17 @@ public abstract class IpNode
     }
 
     /// <summary>Sends through a route already found (<see cref="TryRoute"/>): for a transport that needed the egress address first, for its checksum.</summary>
-    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
+    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source) =>
+        Send(egress, nextHop, destination, protocol, payload, [], timeToLive, dontFragment, source);
+
+    /// <summary>
+    /// Sends a packet whose payload is <paramref name="first"/> then <paramref name="second"/>
+    /// (a transport header and the data after it), copied into the packet once.
+    /// </summary>
+    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, byte timeToLive, bool dontFragment, Ipv4Address source)
     {
-        int totalLength = Ipv4Header.MinLength + payload.Length;
+        int payloadLength = first.Length + second.Length;
+        int totalLength = Ipv4Header.MinLength + payloadLength;
         if (dontFragment && totalLength > egress.Mtu)
         {
             Counters.CountDrop(IpDropReason.FragmentationNeeded);
@@ -221,7 +230,33 @@ public abstract class IpNode
             unchecked(nextIdentification++), // RFC 6864: unique per source, destination and protocol while in flight
             dontFragment);
         Counters.PacketsSent++;
-        SendFragments(egress, nextHop, header, payload);
+        if (totalLength <= egress.Mtu)
+        {
+            FramePool pool = Network.Frames;
+            FrameHandle packet = pool.RentForOverwrite(totalLength); // every byte is written just below
+            Span<byte> bytes = pool.GetSpan(packet);
+            header.Emit(bytes);
+            first.CopyTo(bytes[Ipv4Header.MinLength..]);
+            second.CopyTo(bytes[(Ipv4Header.MinLength + first.Length)..]);
+            egress.Send(packet, nextHop);
+        }
+        else if (second.IsEmpty)
+        {
+            SendFragments(egress, nextHop, header, first);
+        }
+        else
+        {
+            // Fragments cut across the two pieces: join them first, in a buffer kept for it.
+            if (joined.Length < payloadLength)
+            {
+                joined = new byte[payloadLength];
+            }
+
+            first.CopyTo(joined);
+            second.CopyTo(joined.AsSpan(first.Length));
+            SendFragments(egress, nextHop, header, joined.AsSpan(0, payloadLength));
+        }
+
         return SendResult.Sent;
     }
 

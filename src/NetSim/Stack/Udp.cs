@@ -14,7 +14,6 @@ internal sealed class Udp(IpNode node)
 
     private readonly Dictionary<ushort, UdpSocket> sockets = [];
     private ushort nextEphemeral = FirstEphemeralPort;
-    private byte[] scratch = [];
 
     public ushort Bind(UdpSocket socket, ushort port)
     {
@@ -41,16 +40,10 @@ internal sealed class Udp(IpNode node)
             return SendResult.NoRoute;
         }
 
-        int length = UdpHeader.HeaderLength + data.Length;
-        if (scratch.Length < length)
-        {
-            scratch = new byte[Math.Max(length, 2048)]; // per node, grown once: sending allocates nothing after
-        }
-
-        Span<byte> datagram = scratch.AsSpan(0, length);
-        data.CopyTo(datagram[UdpHeader.HeaderLength..]);
-        new UdpHeader(sourcePort, destinationPort, length).Emit(datagram, egress.Address, destination);
-        return node.Send(egress, nextHop, destination, IpProtocol.Udp, datagram, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
+        // The header is made beside the data, and IP copies the two into the packet once.
+        Span<byte> header = stackalloc byte[UdpHeader.HeaderLength];
+        new UdpHeader(sourcePort, destinationPort, UdpHeader.HeaderLength + data.Length).EmitHeader(header, data, egress.Address, destination);
+        return node.Send(egress, nextHop, destination, IpProtocol.Udp, header, data, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
     }
 
     public void OnDatagram(in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload)

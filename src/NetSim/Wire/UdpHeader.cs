@@ -104,6 +104,22 @@ public readonly record struct UdpHeader(ushort SourcePort, ushort DestinationPor
         BinaryPrimitives.WriteUInt16BigEndian(datagram[ChecksumOffset..], ComputeChecksum(datagram[..Length], source, destination));
     }
 
+    /// <summary>
+    /// Writes the 8-byte header into <paramref name="header"/> for a datagram whose payload
+    /// is <paramref name="payload"/>, kept elsewhere (the sender copies the two into the
+    /// packet once), with the checksum over the pseudo-header, the header and the payload.
+    /// </summary>
+    internal void EmitHeader(Span<byte> header, ReadOnlySpan<byte> payload, Ipv4Address source, Ipv4Address destination)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(header[SourcePortOffset..], SourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(header[DestinationPortOffset..], DestinationPort);
+        BinaryPrimitives.WriteUInt16BigEndian(header[LengthOffset..], (ushort)Length);
+        BinaryPrimitives.WriteUInt16BigEndian(header[ChecksumOffset..], 0);
+        uint sum = InternetChecksum.Sum(header[..HeaderLength], InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Udp, Length));
+        ushort checksum = InternetChecksum.Finish(InternetChecksum.Sum(payload, sum));
+        BinaryPrimitives.WriteUInt16BigEndian(header[ChecksumOffset..], checksum == 0 ? ushort.MaxValue : checksum);
+    }
+
     // The checksum to send for a datagram of exactly its length whose checksum field is zero:
     // 0 comes out as 0xFFFF, its other form in one's complement, as 0 means "none" (RFC 768).
     internal static ushort ComputeChecksum(ReadOnlySpan<byte> datagram, Ipv4Address source, Ipv4Address destination)

@@ -37,6 +37,38 @@ public class UdpSocketTests
     }
 
     [Fact]
+    public void Datagrams_longer_than_the_MTU_are_fragmented_and_arrive_whole_with_a_valid_checksum()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, Router[] routers, Host pc2) = net.Chain(1);
+        var server = new UdpSocket(pc2);
+        server.Bind(9);
+        var received = new List<byte[]>();
+        server.Received = (_, _, _, data) => received.Add(data.ToArray());
+        var client = new UdpSocket(pc1);
+        var random = new Random(768);
+        byte[][] sent = [new byte[4000], new byte[3001], new byte[1472], new byte[5]]; // the third fills the 1,500-byte MTU exactly
+        foreach (byte[] data in sent)
+        {
+            random.NextBytes(data);
+            client.SendTo(data, pc2.Address, 9).Should().Be(SendResult.Sent);
+        }
+
+        net.Simulation.Run();
+
+        received.Should().HaveCount(4);
+        for (int i = 0; i < sent.Length; i++)
+        {
+            received[i].Should().Equal(sent[i], $"datagram {i} of {sent[i].Length} bytes arrives as sent");
+        }
+
+        pc1.Counters.FragmentsCreated.Should().Be(3 + 3, "4,008 and 3,009 bytes of UDP take three 1,480-byte fragments each");
+        pc2.Counters.DatagramsReassembled.Should().Be(2);
+        pc2.Counters.Malformed(WireError.BadChecksum).Should().Be(0);
+        routers[0].Counters.PacketsForwarded.Should().Be(3 + 3 + 1 + 1);
+    }
+
+    [Fact]
     public void Nothing_listening_brings_port_unreachable_to_the_sending_socket()
     {
         var net = new IpTestNetwork();

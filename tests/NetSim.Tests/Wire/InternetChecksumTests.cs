@@ -100,13 +100,22 @@ public class InternetChecksumTests
     }
 
     [Fact]
-    public void The_eight_bytes_a_step_sum_equals_the_sum_of_16_bit_words_for_any_length()
+    public void The_vectorized_sum_equals_the_sum_of_16_bit_words_for_any_length_alignment_and_content()
     {
         var random = new Random(1071);
-        for (int i = 0; i < 2000; i++)
+        for (int i = 0; i < 3000; i++)
         {
-            byte[] data = new byte[random.Next(0, 3000)];
-            random.NextBytes(data);
+            // Any start in a buffer (vector loads unaligned), random bytes or all ones (the
+            // largest sums) or all zeros, and lengths up to past the 1 MiB pieces.
+            byte[] buffer = new byte[(i % 500 == 0 ? (1 << 21) + 7 : random.Next(0, 3000)) + 8];
+            switch (i % 3)
+            {
+                case 0: random.NextBytes(buffer); break;
+                case 1: buffer.AsSpan().Fill(0xff); break;
+            }
+
+            int offset = random.Next(0, 8);
+            ReadOnlySpan<byte> data = buffer.AsSpan(offset, random.Next(0, buffer.Length - offset + 1));
             uint start = (uint)random.Next(0, 0x20000);
             ulong naive = start;
             for (int j = 0; j + 1 < data.Length; j += 2)
@@ -124,7 +133,7 @@ public class InternetChecksumTests
                 naive = (naive & 0xffff) + (naive >> 16);
             }
 
-            InternetChecksum.Sum(data, start).Should().Be((uint)naive, $"for {data.Length} bytes");
+            InternetChecksum.Sum(data, start).Should().Be((uint)naive, $"for {data.Length} bytes at offset {offset}");
         }
     }
 }
