@@ -65,7 +65,7 @@ public class SchedulerHoldBenchmarks
     private long quaternaryHeapNow;
 
     /// <summary>How many events are pending at all times.</summary>
-    [Params(1_000, 100_000, 1_000_000)]
+    [Params(32, 1_000, 100_000, 1_000_000)]
     public int Pending { get; set; }
 
     [GlobalSetup(Target = nameof(NetSim))]

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace NetSim.Engine;
 
 /// <summary>
@@ -7,90 +5,61 @@ namespace NetSim.Engine;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, 1990), which fits a discrete-event
-/// simulation because no event is ever scheduled before the last one taken out. An event
-/// with time t waits in bucket b = the position of the highest bit in which t differs from
-/// <c>last</c>, the time of the last event taken out (bucket 0 when t == last). When bucket
-/// 0 is empty, the lowest non-empty bucket is scanned for its earliest time, which becomes
-/// <c>last</c>, and its events are spread into lower buckets. Every access is a sequential
-/// walk through an array, which is why it beats heaps once the events no longer fit in the
-/// cache (benchmarks/README.md has the measurements).
-/// </para>
-/// <para>
-/// Equal times keep their scheduling order without sequence numbers: events with the same
-/// time are always in the same bucket, buckets are appended to in scheduling order, and
-/// spreading a bucket keeps its order. Bucket 0 is a FIFO queue.
-/// </para>
-/// <para>
-/// The buckets hold only (time, slot). Each event's payload (target, kind, argument) sits
-/// in a slot table. Cancelling an event clears its slot's target in O(1); the entry is
-/// discarded when it comes out. Each slot has a generation, bumped when the slot is freed,
+/// Each event's payload (target, kind, argument) sits in a slot table; the ordering structure
+/// holds only (time, slot). Cancelling an event clears its slot's target in O(1); the entry
+/// is discarded when it comes out. Each slot has a generation, bumped when the slot is freed,
 /// so a stale <see cref="EventHandle"/> cancels nothing.
 /// </para>
+/// <para>
+/// The ordering structure takes one of two forms by the number of pending events, as each
+/// is the faster there (benchmarks/README.md, "Scheduler"): a 4-ary heap
+/// (<see cref="EventHeap"/>) while few events wait, as in most network runs (a few per link
+/// and application), and a radix heap (<see cref="RadixEventHeap"/>) once many do, where a
+/// heap's sift-down misses the cache at every level. The queue moves its entries from one to
+/// the other, in order, when the count passes <c>largeAbove</c> upwards or falls under
+/// <c>smallBelow</c>; the gap between the two keeps it from moving back and forth.
+/// </para>
 /// </remarks>
-internal sealed class EventQueue
+internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
 {
-    private const int BucketCount = 64; // times are non-negative longs: t ^ last < 2^63
-    private const int ChunkShift = 8; // buckets are chains of 256-entry chunks from one shared arena
-    private const int ChunkSize = 1 << ChunkShift;
     private const int None = -1;
 
-    // The arena: chunk c is entries [c * ChunkSize, (c + 1) * ChunkSize). Free chunks are
-    // linked through nextChunk, so memory follows the number of pending events, and once it
-    // has reached its peak nothing more is allocated.
-    private Entry[] arena;
-    private int[] nextChunk;
-    private int chunksInUse;
-    private int freeChunk = None;
+    private readonly EventHeap heap = new();
+    private RadixEventHeap? radix; // made the first time the queue grows large
+    private bool large; // the entries are in `radix`, else in `heap`
 
-    // Per bucket: its chain of chunks and its earliest time. Bucket 0 is a FIFO queue read
-    // from frontOffset in its first chunk.
-    private readonly Bucket[] buckets = new Bucket[BucketCount];
-    private int frontOffset;
-    private ulong nonEmptyBuckets; // bit b set when bucket b (b >= 1) holds entries
-    private long last;
-    private int count;
-
-    private Slot[] slots;
+    private Slot[] slots = new Slot[64];
     private int slotsInUse; // slots [0, slotsInUse) have been handed out at least once
     private int freeSlot = None; // head of the free list, linked through Slot.Argument
 
-    public EventQueue(int initialChunks = 128)
-    {
-        arena = new Entry[initialChunks * ChunkSize];
-        nextChunk = new int[initialChunks];
-        slots = new Slot[256];
-        buckets.AsSpan().Fill(new Bucket { Head = None, Tail = None, Min = long.MaxValue });
-    }
-
     /// <summary>Events waiting, cancelled ones included.</summary>
-    public int Count => count;
+    public int Count => large ? radix!.Count : heap.Count;
 
-    /// <summary>
-    /// Adds an event. A time before the last event taken out is accepted too (it happens
-    /// only when cancelled events at the end of a run were taken out past the clock), at the
-    /// cost of re-sorting the pending entries into their buckets.
-    /// </summary>
+    /// <summary>True while the entries are in the radix heap (many pending), false while in the 4-ary heap.</summary>
+    public bool UsesRadixHeap => large;
+
+    /// <summary>Adds an event.</summary>
     public EventHandle Enqueue(long time, IEventTarget target, int kind, long argument)
     {
-        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
-        unchecked
+        int slotIndex = AllocateSlot();
+        ref Slot slot = ref slots[slotIndex];
+        slot.Target = target;
+        slot.Kind = kind;
+        slot.Argument = argument;
+        if (large)
         {
-            if (time < last)
-            {
-                Rebase(time);
-            }
-
-            int slotIndex = AllocateSlot();
-            ref Slot slot = ref slots[slotIndex];
-            slot.Target = target;
-            slot.Kind = kind;
-            slot.Argument = argument;
-
-            Append(BucketOf(time), new Entry(time, slotIndex));
-            count++;
-            return new EventHandle(slotIndex, slot.Generation);
+            radix!.Add(time, slotIndex);
         }
+        else
+        {
+            heap.Add(time, slotIndex);
+            if (heap.Count > largeAbove)
+            {
+                MoveToRadix();
+            }
+        }
+
+        return new EventHandle(slotIndex, slot.Generation);
     }
 
     /// <summary>
@@ -100,47 +69,41 @@ internal sealed class EventQueue
     /// </summary>
     public bool TryDequeue(long limit, out long time, out IEventTarget? target, out int kind, out long argument)
     {
-        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
-        unchecked
+        int slotIndex;
+        if (large)
         {
-            if ((buckets[0].Head == None && (count == 0 || !TryRefillFront(limit))) || last > limit)
+            if (!radix!.TryTake(limit, out time, out slotIndex))
             {
-                time = 0;
                 target = null;
                 kind = 0;
                 argument = 0;
                 return false;
             }
 
-            int front = buckets[0].Head;
-            int slotIndex = arena[(front << ChunkShift) + frontOffset++].Slot;
-            if (front == buckets[0].Tail ? frontOffset == buckets[0].TailCount : frontOffset == ChunkSize)
+            if (radix.Count < smallBelow)
             {
-                buckets[0].Head = nextChunk[front];
-                if (front == buckets[0].Tail)
-                {
-                    buckets[0].Tail = None;
-                    buckets[0].Min = long.MaxValue;
-                }
-
-                FreeChunk(front);
-                frontOffset = 0;
+                MoveToHeap();
             }
-
-            count--;
-            ref Slot slot = ref slots[slotIndex];
-            time = last;
-            target = slot.Target;
-            kind = slot.Kind;
-            argument = slot.Argument;
-
-            // Free the slot before the event runs, so that the event can reuse it.
-            slot.Target = null;
-            slot.Generation = unchecked(slot.Generation + 1);
-            slot.Argument = freeSlot;
-            freeSlot = slotIndex;
-            return true;
         }
+        else if (!heap.TryTake(limit, out time, out slotIndex))
+        {
+            target = null;
+            kind = 0;
+            argument = 0;
+            return false;
+        }
+
+        ref Slot slot = ref slots[slotIndex];
+        target = slot.Target;
+        kind = slot.Kind;
+        argument = slot.Argument;
+
+        // Free the slot before the event runs, so that the event can reuse it.
+        slot.Target = null;
+        slot.Generation = unchecked(slot.Generation + 1);
+        slot.Argument = freeSlot;
+        freeSlot = slotIndex;
+        return true;
     }
 
     /// <summary>Cancels a pending event. False when the handle names no pending event.</summary>
@@ -164,143 +127,27 @@ internal sealed class EventQueue
             && slots[slotIndex].Target is not null;
     }
 
-    // 64 - lzcnt(t ^ last): 0 when t == last, else one more than the highest differing bit.
-    private int BucketOf(long time) => unchecked(BucketCount - BitOperations.LeadingZeroCount((ulong)(time ^ last)));
-
-    private void Append(int bucket, Entry entry)
+    // Both moves take the entries out in order and put them in in that order, so equal
+    // times keep their scheduling order.
+    private void MoveToRadix()
     {
-        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
-        unchecked
+        radix ??= new RadixEventHeap();
+        while (heap.TryTake(long.MaxValue, out long time, out int slot))
         {
-            ref Bucket b = ref buckets[bucket];
-            if (b.Tail == None)
-            {
-                b.Tail = b.Head = AllocateChunk();
-                b.TailCount = 0;
-                nonEmptyBuckets |= 1UL << bucket;
-            }
-            else if (b.TailCount == ChunkSize)
-            {
-                int next = AllocateChunk();
-                nextChunk[b.Tail] = next;
-                b.Tail = next;
-                b.TailCount = 0;
-            }
-
-            arena[(b.Tail << ChunkShift) + b.TailCount++] = entry;
-            if (entry.Time < b.Min)
-            {
-                b.Min = entry.Time;
-            }
+            radix.Add(time, slot);
         }
+
+        large = true;
     }
 
-    // Bucket 0 is empty and count > 0: the lowest non-empty bucket holds the earliest time.
-    // Unless that time is after `limit`, make it `last` and spread the bucket's entries, in
-    // order, into lower buckets; the earliest ones land in bucket 0.
-    private bool TryRefillFront(long limit)
+    private void MoveToHeap()
     {
-        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
-        unchecked
+        while (radix!.TryTake(long.MaxValue, out long time, out int slot))
         {
-            int source = BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL);
-            Bucket taken = buckets[source];
-            if (taken.Min > limit)
-            {
-                return false; // peeking must not move `last` past the clock
-            }
-
-            last = taken.Min;
-            buckets[source] = new Bucket { Head = None, Tail = None, Min = long.MaxValue };
-            nonEmptyBuckets &= ~(1UL << source);
-            for (int chunk = taken.Head; chunk != None;)
-            {
-                // The span keeps reading this chunk even if Append grows the arena meanwhile;
-                // the chunk is only freed, and so reusable, once it has been read.
-                ReadOnlySpan<Entry> entries = arena.AsSpan(chunk << ChunkShift, chunk == taken.Tail ? taken.TailCount : ChunkSize);
-                foreach (Entry entry in entries)
-                {
-                    Append(BucketOf(entry.Time), entry); // always a bucket below `source`
-                }
-
-                int next = nextChunk[chunk];
-                FreeChunk(chunk);
-                chunk = next;
-            }
-
-            return true;
-        }
-    }
-
-    // Makes `time` (before `last`) the new base: every pending entry is put back into the
-    // bucket it belongs to relative to it. Bucket by bucket, in order, so that equal times
-    // (always in one bucket) keep their order. Rare, so it may allocate.
-    private void Rebase(long time)
-    {
-        if (count == 0)
-        {
-            last = time; // nothing to move
-            return;
+            heap.Add(time, slot);
         }
 
-        var pending = new List<Entry>(count);
-        for (int bucket = 0; bucket < BucketCount; bucket++)
-        {
-            int offset = bucket == 0 ? frontOffset : 0;
-            for (int chunk = buckets[bucket].Head; chunk != None;)
-            {
-                int n = chunk == buckets[bucket].Tail ? buckets[bucket].TailCount : ChunkSize;
-                pending.AddRange(arena.AsSpan((chunk << ChunkShift) + offset, n - offset));
-                offset = 0;
-                int next = nextChunk[chunk];
-                FreeChunk(chunk);
-                chunk = next;
-            }
-
-            buckets[bucket].Head = None;
-            buckets[bucket].Tail = None;
-            buckets[bucket].Min = long.MaxValue;
-        }
-
-        frontOffset = 0;
-        nonEmptyBuckets = 0;
-        last = time;
-        foreach (Entry entry in pending)
-        {
-            Append(BucketOf(entry.Time), entry);
-        }
-    }
-
-    private int AllocateChunk()
-    {
-        // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
-        unchecked
-        {
-            int chunk = freeChunk;
-            if (chunk != None)
-            {
-                freeChunk = nextChunk[chunk];
-            }
-            else
-            {
-                if (chunksInUse == nextChunk.Length)
-                {
-                    Array.Resize(ref arena, arena.Length * 2);
-                    Array.Resize(ref nextChunk, nextChunk.Length * 2);
-                }
-
-                chunk = chunksInUse++;
-            }
-
-            nextChunk[chunk] = None;
-            return chunk;
-        }
-    }
-
-    private void FreeChunk(int chunk)
-    {
-        nextChunk[chunk] = freeChunk;
-        freeChunk = chunk;
+        large = false;
     }
 
     private int AllocateSlot()
@@ -322,16 +169,6 @@ internal sealed class EventQueue
 
             return slotsInUse++;
         }
-    }
-
-    private readonly record struct Entry(long Time, int Slot);
-
-    private struct Bucket
-    {
-        public int Head; // first chunk, or None when empty
-        public int Tail; // last chunk, where entries are appended
-        public int TailCount; // entries in the last chunk
-        public long Min; // earliest time in the bucket, kept as entries are appended
     }
 
     private struct Slot

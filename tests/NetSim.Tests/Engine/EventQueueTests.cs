@@ -96,4 +96,77 @@ public class EventQueueTests
         ran.Should().HaveCount(order);
         ran.Should().Equal(ran.OrderBy(e => e.Time).ThenBy(e => e.Order));
     }
+
+    [Theory]
+    [InlineData(50L)] // many equal times
+    [InlineData(1L << 40)]
+    public void Moving_between_the_heap_and_the_radix_heap_keeps_the_order_and_the_cancellations(long spread)
+    {
+        // Small limits, so that the queue changes form dozens of times: it grows past 64
+        // pending events, drains below 16, and grows again.
+        var queue = new EventQueue(largeAbove: 64, smallBelow: 16);
+        var random = new RandomSource(1990);
+        var target = new NothingTarget();
+        var reference = new List<(long Time, int Id)>();
+        var handles = new Dictionary<int, EventHandle>();
+        var ran = new List<int>();
+        long now = 0;
+        int nextId = 0;
+        int formChanges = 0;
+        bool wasLarge = false;
+        void NoteForm()
+        {
+            formChanges += queue.UsesRadixHeap != wasLarge ? 1 : 0;
+            wasLarge = queue.UsesRadixHeap;
+        }
+
+        for (int round = 0; round < 60; round++)
+        {
+            int toAdd = round % 3 == 2 ? 5 : (int)random.NextInt64(150);
+            for (int i = 0; i < toAdd; i++)
+            {
+                int id = nextId++;
+                long time = now + random.NextInt64(spread);
+                handles[id] = queue.Enqueue(time, target, 0, id);
+                reference.Add((time, id));
+                NoteForm();
+            }
+
+            for (int i = 0; i < 5 && nextId > 0; i++)
+            {
+                int victim = (int)random.NextInt64(nextId);
+                if (queue.Cancel(handles[victim]))
+                {
+                    reference.RemoveAll(e => e.Id == victim);
+                }
+            }
+
+            // Take out a random share, up to all of it.
+            int toTake = (int)random.NextInt64(reference.Count + 1);
+            var expected = reference.OrderBy(e => e.Time).ThenBy(e => e.Id).Take(toTake).ToList();
+            ran.Clear();
+            while (ran.Count < toTake && queue.TryDequeue(long.MaxValue, out long time, out IEventTarget? taken, out _, out long argument))
+            {
+                time.Should().BeGreaterThanOrEqualTo(now);
+                now = time;
+                NoteForm();
+                if (taken is not null)
+                {
+                    ran.Add((int)argument);
+                }
+            }
+
+            ran.Should().Equal(expected.Select(e => e.Id), $"in round {round}");
+            reference.RemoveAll(e => expected.Contains(e));
+        }
+
+        formChanges.Should().BeGreaterThan(10, "the test must move the entries both ways, many times");
+    }
+
+    private sealed class NothingTarget : IEventTarget
+    {
+        public void OnEvent(int kind, long argument)
+        {
+        }
+    }
 }
