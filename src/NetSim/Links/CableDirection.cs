@@ -263,6 +263,21 @@ public sealed class CableDirection : IEventTarget
         ScheduleArrival(frame, Cable.Delay, Arrival);
     }
 
+    /// <summary>
+    /// A hub repeats a frame that the station at the far end will drop as not for it: counts
+    /// at once what its arrival would count there, without copying the frame or scheduling
+    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction without impairments.
+    /// </summary>
+    internal void RepeatIgnored(FrameHandle frame, int length)
+    {
+        From.OnTransmitStart(frame, length);
+        framesStarted++; // numbered as if sent, for Impairments.DropFrameNumbers set later
+        To.CountArrivedAndDropped(length, DropReason.NotForMe);
+    }
+
+    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
+    internal bool IsPerfect => impairments is not { Any: true };
+
     /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
     internal void Collide(SimTime detectedAt)
     {
