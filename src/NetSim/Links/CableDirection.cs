@@ -127,12 +127,6 @@ public sealed class CableDirection : IEventTarget
     /// <summary>When the current (or last) half-duplex attempt ends (or ended), jam included.</summary>
     internal SimTime TransmitEnd { get; private set; }
 
-    /// <summary>The attempt before the current one, whose signal may still be crossing the medium.</summary>
-    internal (SimTime Start, SimTime End) PreviousAttempt { get; private set; }
-
-    /// <summary>True once a half-duplex transmission has been attempted.</summary>
-    internal bool HasTransmitted { get; private set; }
-
     /// <summary>True while a half-duplex transmission attempt is on the medium.</summary>
     internal bool IsSending { get; private set; }
 
@@ -248,6 +242,7 @@ public sealed class CableDirection : IEventTarget
             if (IsSending && TransmitEnd > simulation.Now)
             {
                 TransmitEnd = simulation.Now; // the signal stops here
+                Medium!.Cut(this, TransmitEnd);
             }
 
             IsSending = false;
@@ -306,6 +301,7 @@ public sealed class CableDirection : IEventTarget
         collided = true;
         simulation.Cancel(endOfTransmission);
         TransmitEnd = jamEnd;
+        Medium!.Cut(this, jamEnd);
         endOfTransmission = simulation.ScheduleAt(jamEnd, this, CollisionEnd);
     }
 
@@ -382,14 +378,8 @@ public sealed class CableDirection : IEventTarget
         }
 
         SimDuration onWire = OnWire(frames.GetLength(current));
-        if (HasTransmitted)
-        {
-            PreviousAttempt = (TransmitStart, TransmitEnd);
-        }
-
         TransmitStart = now;
         TransmitEnd = now + onWire;
-        HasTransmitted = true;
         IsSending = true;
         collided = false;
         lateCollision = false;

@@ -10,7 +10,10 @@ namespace NetSim.Links;
 /// </summary>
 /// <remarks>
 /// A signal from station j reaches station i after the delay of j's cable plus the delay of
-/// i's cable (the hub repeats bits as they arrive, with no delay of its own).
+/// i's cable (the hub repeats bits as they arrive, with no delay of its own). The medium
+/// keeps each attempt's signal (start and end as it leaves its station) until it has passed
+/// every station, so carrier sense looks at the few signals still on the medium rather than
+/// at every station.
 /// </remarks>
 internal sealed class SharedMedium(string hubName)
 {
@@ -30,6 +33,9 @@ internal sealed class SharedMedium(string hubName)
     public const int BackoffLimit = 10;
 
     private readonly List<CableDirection> stations = [];
+    private Signal[] signals = new Signal[8]; // the attempts whose signal may still be somewhere on the medium, oldest first
+    private int signalCount;
+    private SimDuration longestDelay; // of the stations' cables
 
     public string HubName { get; } = hubName;
 
@@ -50,34 +56,42 @@ internal sealed class SharedMedium(string hubName)
         Rate = station.Cable.Rate;
         SlotTime = station.Cable.Rate.TransmissionTimeOfBits(station.Cable.Rate.BitsPerSecond > 100_000_000 ? GigabitSlotBits : SlotBits);
         stations.Add(station);
+        if (station.Cable.Delay > longestDelay)
+        {
+            longestDelay = station.Cable.Delay;
+        }
     }
 
     /// <summary>Until when <paramref name="listener"/> senses another station's signal at <paramref name="now"/>, or null when the medium is idle there.</summary>
     public SimTime? BusyUntil(CableDirection listener, SimTime now)
     {
         SimTime? busyUntil = null;
-        foreach (CableDirection other in stations)
+        int kept = 0;
+        for (int i = 0; i < signalCount; i++)
         {
-            if (other == listener || !other.HasTransmitted)
+            Signal signal = signals[i];
+            SimDuration fromSender = signal.Station.Cable.Delay;
+            if (signal.End + fromSender + longestDelay <= now)
+            {
+                continue; // gone from every station's cable: forget it
+            }
+
+            signals[kept++] = signal;
+            if (signal.Station == listener)
             {
                 continue;
             }
 
-            // The last two attempts: a station's previous frame may still be crossing the
-            // medium when it starts its next one.
-            SimDuration propagation = other.Cable.Delay + listener.Cable.Delay;
-            foreach ((SimTime start, SimTime end) in (ReadOnlySpan<(SimTime, SimTime)>)[other.PreviousAttempt, (other.TransmitStart, other.TransmitEnd)])
+            // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
+            SimTime arrives = signal.Start + fromSender + listener.Cable.Delay;
+            SimTime leaves = signal.End + fromSender + listener.Cable.Delay;
+            if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
             {
-                // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
-                SimTime arrives = start + propagation;
-                SimTime leaves = end + propagation;
-                if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
-                {
-                    busyUntil = leaves;
-                }
+                busyUntil = leaves;
             }
         }
 
+        signalCount = kept;
         return busyUntil;
     }
 
@@ -87,6 +101,12 @@ internal sealed class SharedMedium(string hubName)
     /// </summary>
     public void Start(CableDirection sender, SimTime now)
     {
+        if (signalCount == signals.Length)
+        {
+            Array.Resize(ref signals, signals.Length * 2);
+        }
+
+        signals[signalCount++] = new Signal(sender, now, sender.TransmitEnd);
         foreach (CableDirection other in stations)
         {
             if (other == sender || !other.IsSending)
@@ -103,5 +123,26 @@ internal sealed class SharedMedium(string hubName)
                 other.Collide(now + propagation);
             }
         }
+    }
+
+    /// <summary><paramref name="station"/>'s current attempt stops early, at <paramref name="end"/> (a jam after a collision, or its link going down).</summary>
+    public void Cut(CableDirection station, SimTime end)
+    {
+        for (int i = signalCount - 1; i >= 0; i--)
+        {
+            if (signals[i].Station == station)
+            {
+                signals[i].End = end;
+                return;
+            }
+        }
+    }
+
+    // One attempt's signal, as it leaves its station: it reaches another station after both cables' delays.
+    private struct Signal(CableDirection station, SimTime start, SimTime end)
+    {
+        public readonly CableDirection Station = station;
+        public readonly SimTime Start = start;
+        public SimTime End = end;
     }
 }
