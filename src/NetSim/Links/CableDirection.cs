@@ -45,7 +45,7 @@ public sealed class CableDirection : IEventTarget
     private int head;
     private long queuedBytes;
     private bool transmitting; // half duplex: a frame is being attempted
-    private SimTime wireFreeAt; // full duplex: when the wire, and the gap after the last frame, are free
+    private SimTime wireFreeAt; // when the wire, and the gap after the last frame, are free
     private EventHandle transmitDone;
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
@@ -116,7 +116,7 @@ public sealed class CableDirection : IEventTarget
     }
 
     /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
-    public bool IsTransmitting => Medium is null ? simulation.Now < wireFreeAt : transmitting;
+    public bool IsTransmitting => transmitting || simulation.Now < wireFreeAt;
 
     /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
     internal SharedMedium? Medium { get; set; }
@@ -139,7 +139,6 @@ public sealed class CableDirection : IEventTarget
         switch (kind)
         {
             case TransmitDone:
-                transmitting = false; // half duplex; full duplex goes by wireFreeAt
                 if (QueuedFrames > 0)
                 {
                     StartNext();
@@ -193,17 +192,10 @@ public sealed class CableDirection : IEventTarget
             From.Counters.QueuePeak = QueuedFrames;
         }
 
-        if (Medium is not null)
+        if (!transmitting && !simulation.IsPending(transmitDone))
         {
-            if (!transmitting)
-            {
-                StartNext();
-            }
-        }
-        else if (!simulation.IsPending(transmitDone))
-        {
-            // Full duplex: start at once on a free wire; otherwise one event when it frees.
-            // No event at all for a frame that finds the wire free and no queue behind it.
+            // Start at once on a free wire; otherwise one event when it frees. No event at
+            // all for a frame that finds the wire free and no queue behind it.
             if (simulation.Now >= wireFreeAt)
             {
                 StartNext();
@@ -394,7 +386,19 @@ public sealed class CableDirection : IEventTarget
         hasCurrent = false;
         From.OnTransmitStart(current, frames.GetLength(current));
         ScheduleArrival(current, Cable.Delay, lateCollision ? CorruptedArrival : Arrival);
-        transmitDone = simulation.Schedule(gap, this, TransmitDone);
+        EndFrame();
+    }
+
+    // Done with the current frame, sent or dropped: the next may start after the
+    // inter-frame gap, by an event only when one is already waiting (Enqueue sees to a later one).
+    private void EndFrame()
+    {
+        transmitting = false;
+        wireFreeAt = simulation.Now + gap;
+        if (QueuedFrames > 0)
+        {
+            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
+        }
     }
 
     // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
@@ -408,7 +412,7 @@ public sealed class CableDirection : IEventTarget
         {
             hasCurrent = false;
             From.Drop(current, DropReason.ExcessiveCollisions);
-            transmitDone = simulation.Schedule(gap, this, TransmitDone);
+            EndFrame();
             return;
         }
 

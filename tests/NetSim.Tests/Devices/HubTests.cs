@@ -175,6 +175,31 @@ public class HubTests
     }
 
     [Fact]
+    public void A_station_leaves_the_inter_frame_gap_after_each_frame_it_sends()
+    {
+        var (net, _, pcs) = Untraced(2);
+        var arrivals = new List<SimTime>();
+        pcs[1].Received = (nic, frame) =>
+        {
+            arrivals.Add(net.Simulation.Now);
+            net.Network.Frames.Return(frame);
+        };
+        SimDuration gap = TestNetwork.Rate.TransmissionTime(12);
+        SimDuration frameTime = TestNetwork.OnWire(60);
+        SimDuration toPc2 = frameTime + TestNetwork.Delay + TestNetwork.Delay;
+
+        TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
+        net.Simulation.Schedule(frameTime + (gap / 2), () => TestNetwork.SendFrame(pcs[0], pcs[1].Mac)); // during the gap: waits for its end
+        net.Simulation.Schedule(SimDuration.FromMicroseconds(30), () => TestNetwork.SendFrame(pcs[0], pcs[1].Mac)); // long after: at once
+        net.Simulation.Run();
+
+        arrivals.Should().Equal(
+            SimTime.Zero + toPc2,
+            SimTime.Zero + frameTime + gap + toPc2,
+            SimTime.Zero + SimDuration.FromMicroseconds(30) + toPc2);
+    }
+
+    [Fact]
     public void A_station_defers_while_it_hears_another()
     {
         var (net, _, pcs, trace) = OnAHub(3);
