@@ -101,27 +101,39 @@ internal sealed class SharedMedium(string hubName)
     /// </summary>
     public void Start(CableDirection sender, SimTime now)
     {
+        // Those stations are sending their latest signal; usually there is none, or one.
+        CableDirection? colliding = null;
+        bool several = false;
+        for (int i = 0; i < signalCount; i++)
+        {
+            CableDirection other = signals[i].Station;
+            if (other != sender && other.IsSending && signals[i].Start == other.TransmitStart && NotYetHeard(other, sender, now))
+            {
+                several |= colliding is not null;
+                colliding = other;
+            }
+        }
+
         if (signalCount == signals.Length)
         {
             Array.Resize(ref signals, signals.Length * 2);
         }
 
         signals[signalCount++] = new Signal(sender, now, sender.TransmitEnd);
-        foreach (CableDirection other in stations)
+        if (several)
         {
-            if (other == sender || !other.IsSending)
+            // In the order of the ports, so that the jams' events are scheduled in a fixed order.
+            foreach (CableDirection other in stations)
             {
-                continue;
+                if (other != sender && other.IsSending && NotYetHeard(other, sender, now))
+                {
+                    Collide(sender, other, now);
+                }
             }
-
-            SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
-            if (other.TransmitStart + propagation >= now)
-            {
-                // The sender hears the other's signal when it arrives; the other hears the
-                // sender's after the same propagation from now.
-                sender.Collide(other.TransmitStart + propagation);
-                other.Collide(now + propagation);
-            }
+        }
+        else if (colliding is not null)
+        {
+            Collide(sender, colliding, now);
         }
     }
 
@@ -136,6 +148,19 @@ internal sealed class SharedMedium(string hubName)
                 return;
             }
         }
+    }
+
+    // True when the signal of the other station's current attempt reaches the sender only now or later.
+    private static bool NotYetHeard(CableDirection other, CableDirection sender, SimTime now) =>
+        other.TransmitStart + other.Cable.Delay + sender.Cable.Delay >= now;
+
+    // The sender hears the other's signal when it arrives; the other hears the sender's
+    // after the same propagation from now.
+    private static void Collide(CableDirection sender, CableDirection other, SimTime now)
+    {
+        SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
+        sender.Collide(other.TransmitStart + propagation);
+        other.Collide(now + propagation);
     }
 
     // One attempt's signal, as it leaves its station: it reaches another station after both cables' delays.
