@@ -11,7 +11,7 @@ namespace NetSim.Links;
 /// <remarks>
 /// A signal from station j reaches station i after the delay of j's cable plus the delay of
 /// i's cable (the hub repeats bits as they arrive, with no delay of its own). The medium
-/// keeps each attempt's signal (start and end as it leaves its station) until it has passed
+/// keeps each attempt's signal (when it starts and ends at the hub) until it has passed
 /// every station, so carrier sense looks at the few signals still on the medium rather than
 /// at every station.
 /// </remarks>
@@ -66,12 +66,12 @@ internal sealed class SharedMedium(string hubName)
     public SimTime? BusyUntil(CableDirection listener, SimTime now)
     {
         SimTime? busyUntil = null;
+        SimDuration toListener = listener.Cable.Delay;
         int kept = 0;
         for (int i = 0; i < signalCount; i++)
         {
             Signal signal = signals[i];
-            SimDuration fromSender = signal.Station.Cable.Delay;
-            if (signal.End + fromSender + longestDelay <= now)
+            if (signal.EndAtHub + longestDelay <= now)
             {
                 continue; // gone from every station's cable: forget it
             }
@@ -83,8 +83,8 @@ internal sealed class SharedMedium(string hubName)
             }
 
             // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
-            SimTime arrives = signal.Start + fromSender + listener.Cable.Delay;
-            SimTime leaves = signal.End + fromSender + listener.Cable.Delay;
+            SimTime arrives = signal.StartAtHub + toListener;
+            SimTime leaves = signal.EndAtHub + toListener;
             if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
             {
                 busyUntil = leaves;
@@ -119,7 +119,7 @@ internal sealed class SharedMedium(string hubName)
             Array.Resize(ref signals, signals.Length * 2);
         }
 
-        signals[signalCount++] = new Signal(sender, now, sender.TransmitEnd);
+        signals[signalCount++] = new Signal(sender, now, now + sender.Cable.Delay, sender.TransmitEnd + sender.Cable.Delay);
         if (several)
         {
             // In the order of the ports, so that the jams' events are scheduled in a fixed order.
@@ -144,7 +144,7 @@ internal sealed class SharedMedium(string hubName)
         {
             if (signals[i].Station == station)
             {
-                signals[i].End = end;
+                signals[i].EndAtHub = end + station.Cable.Delay;
                 return;
             }
         }
@@ -163,11 +163,13 @@ internal sealed class SharedMedium(string hubName)
         other.Collide(now + propagation);
     }
 
-    // One attempt's signal, as it leaves its station: it reaches another station after both cables' delays.
-    private struct Signal(CableDirection station, SimTime start, SimTime end)
+    // One attempt's signal, started by its station at Start: the hub repeats it from
+    // StartAtHub to EndAtHub, and each station hears it one cable delay (its own) later.
+    private struct Signal(CableDirection station, SimTime start, SimTime startAtHub, SimTime endAtHub)
     {
         public readonly CableDirection Station = station;
         public readonly SimTime Start = start;
-        public SimTime End = end;
+        public readonly SimTime StartAtHub = startAtHub;
+        public SimTime EndAtHub = endAtHub;
     }
 }
