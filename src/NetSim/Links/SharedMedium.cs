@@ -122,7 +122,7 @@ internal sealed class SharedMedium(string hubName)
         signals[signalCount++] = new Signal(sender, now, now + sender.Cable.Delay, sender.TransmitEnd + sender.Cable.Delay);
         if (several)
         {
-            // In the order of the ports, so that the jams' events are scheduled in a fixed order.
+            // In the order of the ports: of two jams that end at the same time, the one scheduled first runs first.
             foreach (CableDirection other in stations)
             {
                 if (other != sender && other.IsSending && NotYetHeard(other, sender, now))
