@@ -1,4 +1,5 @@
 using NetSim.Links;
+using NetSim.Wire;
 
 namespace NetSim.Devices;
 
@@ -9,6 +10,26 @@ namespace NetSim.Devices;
 /// half-duplex CSMA/CD, deferring while another station is heard, and jamming and backing
 /// off when two start at once. That is why a hub congests as stations are added.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Most stations drop what they hear as not for them, so the hub does not send them a copy
+/// of the frame. When the station on a port is a <see cref="Nic"/> that would drop the frame
+/// as not for it (not promiscuous, the destination neither its address nor broadcast),
+/// nothing watches the frame (no tracing, no tap at the station) and its cable has no
+/// impairments, the hub counts at once what the frame's arrival would count: sent at the
+/// hub's port, received and dropped as <see cref="DropReason.NotForMe"/> at the station's.
+/// Every other frame (to its station, broadcast, to anything but a NIC, watched, or on an
+/// impaired cable) travels to the station as an event, as sent.
+/// </para>
+/// <para>
+/// The counts are the same at the end of a run; what differs is when they change: the
+/// station's counters change when the hub repeats the frame, one cable delay before its last
+/// bit would have reached the station, and the station's settings at that moment decide.
+/// A cable that goes down in that time would have lost a frame that travels (counted as a
+/// <see cref="DropReason.LinkDown"/> drop); a counted frame stays counted as received and
+/// dropped as not for the station. A port whose link is down gets nothing, either way.
+/// </para>
+/// </remarks>
 public sealed class Hub : IFrameReceiver
 {
     private readonly Network network;
@@ -49,16 +70,28 @@ public sealed class Hub : IFrameReceiver
     {
         FramePool pool = network.Frames;
         FramesRepeated++;
+        ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
         if (network.IsTracing)
         {
-            network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Repeated, pool.GetSpan(frame)));
+            network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Repeated, bytes));
         }
 
+        // Stations that would drop the frame as not for them are counted, not sent a copy (see remarks).
+        bool countIgnored = !network.IsTracing && EthernetFrame.Validate(bytes) == WireError.None;
+        MacAddress destination = countIgnored ? MacAddress.Read(bytes) : default;
+        int length = bytes.Length;
         Port? last = null;
         foreach (Port other in ports)
         {
             if (other == port || !other.IsLinkUp)
             {
+                continue;
+            }
+
+            CableDirection egress = other.Egress!;
+            if (countIgnored && egress.IsPerfect && egress.To is { HasTaps: false, Owner: Nic station } && station.Ignores(destination))
+            {
+                egress.RepeatIgnored(frame, length);
                 continue;
             }
 

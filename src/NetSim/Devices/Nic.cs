@@ -94,6 +94,9 @@ public sealed class Nic : IFrameReceiver
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Mac})";
 
+    /// <summary>True when a valid frame to <paramref name="destination"/> would be dropped as not for this NIC.</summary>
+    internal bool Ignores(MacAddress destination) => !Promiscuous && destination != Mac && !destination.IsBroadcast;
+
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)
     {
@@ -107,7 +110,7 @@ public sealed class Nic : IFrameReceiver
         }
 
         MacAddress destination = MacAddress.Read(bytes);
-        if (!Promiscuous && destination != Mac && !destination.IsBroadcast)
+        if (Ignores(destination))
         {
             port.Drop(frame, DropReason.NotForMe);
             return;

@@ -45,7 +45,7 @@ public sealed class CableDirection : IEventTarget
     private int head;
     private long queuedBytes;
     private bool transmitting; // half duplex: a frame is being attempted
-    private SimTime wireFreeAt; // full duplex: when the wire, and the gap after the last frame, are free
+    private SimTime wireFreeAt; // when the wire, and the gap after the last frame, are free
     private EventHandle transmitDone;
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
@@ -116,7 +116,7 @@ public sealed class CableDirection : IEventTarget
     }
 
     /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
-    public bool IsTransmitting => Medium is null ? simulation.Now < wireFreeAt : transmitting;
+    public bool IsTransmitting => transmitting || simulation.Now < wireFreeAt;
 
     /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
     internal SharedMedium? Medium { get; set; }
@@ -126,12 +126,6 @@ public sealed class CableDirection : IEventTarget
 
     /// <summary>When the current (or last) half-duplex attempt ends (or ended), jam included.</summary>
     internal SimTime TransmitEnd { get; private set; }
-
-    /// <summary>The attempt before the current one, whose signal may still be crossing the medium.</summary>
-    internal (SimTime Start, SimTime End) PreviousAttempt { get; private set; }
-
-    /// <summary>True once a half-duplex transmission has been attempted.</summary>
-    internal bool HasTransmitted { get; private set; }
 
     /// <summary>True while a half-duplex transmission attempt is on the medium.</summary>
     internal bool IsSending { get; private set; }
@@ -145,7 +139,6 @@ public sealed class CableDirection : IEventTarget
         switch (kind)
         {
             case TransmitDone:
-                transmitting = false; // half duplex; full duplex goes by wireFreeAt
                 if (QueuedFrames > 0)
                 {
                     StartNext();
@@ -199,17 +192,10 @@ public sealed class CableDirection : IEventTarget
             From.Counters.QueuePeak = QueuedFrames;
         }
 
-        if (Medium is not null)
+        if (!transmitting && !simulation.IsPending(transmitDone))
         {
-            if (!transmitting)
-            {
-                StartNext();
-            }
-        }
-        else if (!simulation.IsPending(transmitDone))
-        {
-            // Full duplex: start at once on a free wire; otherwise one event when it frees.
-            // No event at all for a frame that finds the wire free and no queue behind it.
+            // Start at once on a free wire; otherwise one event when it frees. No event at
+            // all for a frame that finds the wire free and no queue behind it.
             if (simulation.Now >= wireFreeAt)
             {
                 StartNext();
@@ -248,6 +234,7 @@ public sealed class CableDirection : IEventTarget
             if (IsSending && TransmitEnd > simulation.Now)
             {
                 TransmitEnd = simulation.Now; // the signal stops here
+                Medium!.Cut(this, TransmitEnd);
             }
 
             IsSending = false;
@@ -262,6 +249,21 @@ public sealed class CableDirection : IEventTarget
         From.OnTransmitStart(frame, frames.GetLength(frame));
         ScheduleArrival(frame, Cable.Delay, Arrival);
     }
+
+    /// <summary>
+    /// A hub repeats a frame that the station at the far end will drop as not for it: counts
+    /// at once what its arrival would count there, without copying the frame or scheduling
+    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction without impairments.
+    /// </summary>
+    internal void RepeatIgnored(FrameHandle frame, int length)
+    {
+        From.OnTransmitStart(frame, length);
+        framesStarted++; // numbered as if sent, for Impairments.DropFrameNumbers set later
+        To.CountArrivedAndDropped(length, DropReason.NotForMe);
+    }
+
+    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
+    internal bool IsPerfect => impairments is not { Any: true };
 
     /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
     internal void Collide(SimTime detectedAt)
@@ -291,6 +293,7 @@ public sealed class CableDirection : IEventTarget
         collided = true;
         simulation.Cancel(endOfTransmission);
         TransmitEnd = jamEnd;
+        Medium!.Cut(this, jamEnd);
         endOfTransmission = simulation.ScheduleAt(jamEnd, this, CollisionEnd);
     }
 
@@ -367,14 +370,8 @@ public sealed class CableDirection : IEventTarget
         }
 
         SimDuration onWire = OnWire(frames.GetLength(current));
-        if (HasTransmitted)
-        {
-            PreviousAttempt = (TransmitStart, TransmitEnd);
-        }
-
         TransmitStart = now;
         TransmitEnd = now + onWire;
-        HasTransmitted = true;
         IsSending = true;
         collided = false;
         lateCollision = false;
@@ -389,7 +386,19 @@ public sealed class CableDirection : IEventTarget
         hasCurrent = false;
         From.OnTransmitStart(current, frames.GetLength(current));
         ScheduleArrival(current, Cable.Delay, lateCollision ? CorruptedArrival : Arrival);
-        transmitDone = simulation.Schedule(gap, this, TransmitDone);
+        EndFrame();
+    }
+
+    // Done with the current frame, sent or dropped: the next may start after the
+    // inter-frame gap, by an event only when one is already waiting (Enqueue sees to a later one).
+    private void EndFrame()
+    {
+        transmitting = false;
+        wireFreeAt = simulation.Now + gap;
+        if (QueuedFrames > 0)
+        {
+            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
+        }
     }
 
     // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
@@ -403,7 +412,7 @@ public sealed class CableDirection : IEventTarget
         {
             hasCurrent = false;
             From.Drop(current, DropReason.ExcessiveCollisions);
-            transmitDone = simulation.Schedule(gap, this, TransmitDone);
+            EndFrame();
             return;
         }
 

@@ -45,6 +45,12 @@ public sealed class Port
     /// <summary>The collision domain this port is part of, for the ports of a hub; null otherwise.</summary>
     internal SharedMedium? Medium { get; init; }
 
+    /// <summary>The device frames arriving here are handed to.</summary>
+    internal IFrameReceiver Owner => owner;
+
+    /// <summary>True when a tap watches the frames through this port.</summary>
+    internal bool HasTaps => taps.Length > 0;
+
     /// <summary>Shows every frame through this port to <paramref name="tap"/> (a capture).</summary>
     public void AddTap(IFrameTap tap)
     {
@@ -96,6 +102,18 @@ public sealed class Port
         }
 
         pool.Return(frame);
+    }
+
+    /// <summary>
+    /// Counts a frame of <paramref name="length"/> bytes as arrived whole and then dropped for
+    /// <paramref name="reason"/>, without the frame: what <see cref="Arrive"/> and the owner's
+    /// drop would count, for a hub that knows the owner drops it (see <see cref="Devices.Hub"/>).
+    /// </summary>
+    internal void CountArrivedAndDropped(int length, DropReason reason)
+    {
+        Counters.FramesReceived++;
+        Counters.BytesReceived += length;
+        Counters.CountDrop(reason);
     }
 
     /// <summary>Called by the cable when a frame's transmission starts.</summary>

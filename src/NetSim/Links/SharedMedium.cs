@@ -10,7 +10,10 @@ namespace NetSim.Links;
 /// </summary>
 /// <remarks>
 /// A signal from station j reaches station i after the delay of j's cable plus the delay of
-/// i's cable (the hub repeats bits as they arrive, with no delay of its own).
+/// i's cable (the hub repeats bits as they arrive, with no delay of its own). The medium
+/// keeps each attempt's signal (when it starts and ends at the hub) until it has passed
+/// every station, so carrier sense looks at the few signals still on the medium rather than
+/// at every station.
 /// </remarks>
 internal sealed class SharedMedium(string hubName)
 {
@@ -30,6 +33,9 @@ internal sealed class SharedMedium(string hubName)
     public const int BackoffLimit = 10;
 
     private readonly List<CableDirection> stations = [];
+    private Signal[] signals = new Signal[8]; // the attempts whose signal may still be somewhere on the medium, oldest first
+    private int signalCount;
+    private SimDuration longestDelay; // of the stations' cables
 
     public string HubName { get; } = hubName;
 
@@ -50,34 +56,42 @@ internal sealed class SharedMedium(string hubName)
         Rate = station.Cable.Rate;
         SlotTime = station.Cable.Rate.TransmissionTimeOfBits(station.Cable.Rate.BitsPerSecond > 100_000_000 ? GigabitSlotBits : SlotBits);
         stations.Add(station);
+        if (station.Cable.Delay > longestDelay)
+        {
+            longestDelay = station.Cable.Delay;
+        }
     }
 
     /// <summary>Until when <paramref name="listener"/> senses another station's signal at <paramref name="now"/>, or null when the medium is idle there.</summary>
     public SimTime? BusyUntil(CableDirection listener, SimTime now)
     {
         SimTime? busyUntil = null;
-        foreach (CableDirection other in stations)
+        SimDuration toListener = listener.Cable.Delay;
+        int kept = 0;
+        for (int i = 0; i < signalCount; i++)
         {
-            if (other == listener || !other.HasTransmitted)
+            Signal signal = signals[i];
+            if (signal.EndAtHub + longestDelay <= now)
+            {
+                continue; // gone from every station's cable: forget it
+            }
+
+            signals[kept++] = signal;
+            if (signal.Station == listener)
             {
                 continue;
             }
 
-            // The last two attempts: a station's previous frame may still be crossing the
-            // medium when it starts its next one.
-            SimDuration propagation = other.Cable.Delay + listener.Cable.Delay;
-            foreach ((SimTime start, SimTime end) in (ReadOnlySpan<(SimTime, SimTime)>)[other.PreviousAttempt, (other.TransmitStart, other.TransmitEnd)])
+            // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
+            SimTime arrives = signal.StartAtHub + toListener;
+            SimTime leaves = signal.EndAtHub + toListener;
+            if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
             {
-                // Strictly before now: a signal that arrives just as this station starts is a collision, not a busy medium.
-                SimTime arrives = start + propagation;
-                SimTime leaves = end + propagation;
-                if (arrives < now && now < leaves && (busyUntil is null || leaves > busyUntil))
-                {
-                    busyUntil = leaves;
-                }
+                busyUntil = leaves;
             }
         }
 
+        signalCount = kept;
         return busyUntil;
     }
 
@@ -87,21 +101,75 @@ internal sealed class SharedMedium(string hubName)
     /// </summary>
     public void Start(CableDirection sender, SimTime now)
     {
-        foreach (CableDirection other in stations)
+        // Those stations are sending their latest signal; usually there is none, or one.
+        CableDirection? colliding = null;
+        bool several = false;
+        for (int i = 0; i < signalCount; i++)
         {
-            if (other == sender || !other.IsSending)
+            CableDirection other = signals[i].Station;
+            if (other != sender && other.IsSending && signals[i].Start == other.TransmitStart && NotYetHeard(other, sender, now))
             {
-                continue;
-            }
-
-            SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
-            if (other.TransmitStart + propagation >= now)
-            {
-                // The sender hears the other's signal when it arrives; the other hears the
-                // sender's after the same propagation from now.
-                sender.Collide(other.TransmitStart + propagation);
-                other.Collide(now + propagation);
+                several |= colliding is not null;
+                colliding = other;
             }
         }
+
+        if (signalCount == signals.Length)
+        {
+            Array.Resize(ref signals, signals.Length * 2);
+        }
+
+        signals[signalCount++] = new Signal(sender, now, now + sender.Cable.Delay, sender.TransmitEnd + sender.Cable.Delay);
+        if (several)
+        {
+            // In the order of the ports: of two jams that end at the same time, the one scheduled first runs first.
+            foreach (CableDirection other in stations)
+            {
+                if (other != sender && other.IsSending && NotYetHeard(other, sender, now))
+                {
+                    Collide(sender, other, now);
+                }
+            }
+        }
+        else if (colliding is not null)
+        {
+            Collide(sender, colliding, now);
+        }
+    }
+
+    /// <summary><paramref name="station"/>'s current attempt stops early, at <paramref name="end"/> (a jam after a collision, or its link going down).</summary>
+    public void Cut(CableDirection station, SimTime end)
+    {
+        for (int i = signalCount - 1; i >= 0; i--)
+        {
+            if (signals[i].Station == station)
+            {
+                signals[i].EndAtHub = end + station.Cable.Delay;
+                return;
+            }
+        }
+    }
+
+    // True when the signal of the other station's current attempt reaches the sender only now or later.
+    private static bool NotYetHeard(CableDirection other, CableDirection sender, SimTime now) =>
+        other.TransmitStart + other.Cable.Delay + sender.Cable.Delay >= now;
+
+    // The sender hears the other's signal when it arrives; the other hears the sender's
+    // after the same propagation from now.
+    private static void Collide(CableDirection sender, CableDirection other, SimTime now)
+    {
+        SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
+        sender.Collide(other.TransmitStart + propagation);
+        other.Collide(now + propagation);
+    }
+
+    // One attempt's signal, started by its station at Start: the hub repeats it from
+    // StartAtHub to EndAtHub, and each station hears it one cable delay (its own) later.
+    private struct Signal(CableDirection station, SimTime start, SimTime startAtHub, SimTime endAtHub)
+    {
+        public readonly CableDirection Station = station;
+        public readonly SimTime Start = start;
+        public readonly SimTime StartAtHub = startAtHub;
+        public SimTime EndAtHub = endAtHub;
     }
 }

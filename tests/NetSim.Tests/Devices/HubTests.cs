@@ -9,6 +9,13 @@ public class HubTests
 {
     private static (TestNetwork Net, Hub Hub, Nic[] Pcs, TraceRecorder Trace) OnAHub(int stations, ulong seed = 1)
     {
+        var (net, hub, pcs) = Untraced(stations, seed);
+        return (net, hub, pcs, new TraceRecorder(net.Network));
+    }
+
+    // Nobody listens to the trace: the hub counts the frames a station ignores instead of sending them.
+    private static (TestNetwork Net, Hub Hub, Nic[] Pcs) Untraced(int stations, ulong seed = 1)
+    {
         var net = new TestNetwork(seed);
         var hub = new Hub(net.Network, "h1", stations);
         Nic[] pcs = net.Computers(stations);
@@ -17,13 +24,19 @@ public class HubTests
             net.Connect(pcs[i].Port, hub.Ports[i]);
         }
 
-        return (net, hub, pcs, new TraceRecorder(net.Network));
+        return (net, hub, pcs);
     }
 
-    [Fact]
-    public void Everyone_hears_everything()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Everyone_hears_everything(bool traced)
     {
-        var (net, hub, pcs, _) = OnAHub(4);
+        var (net, hub, pcs) = Untraced(4);
+        if (traced)
+        {
+            _ = new TraceRecorder(net.Network);
+        }
 
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
         net.Simulation.Run();
@@ -36,14 +49,114 @@ public class HubTests
         net.Network.Frames.InUse.Should().Be(0);
     }
 
-    [Fact]
-    public void A_promiscuous_station_keeps_what_it_overhears()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_promiscuous_station_keeps_what_it_overhears(bool traced)
     {
-        var (net, _, pcs, _) = OnAHub(3);
+        var (net, _, pcs) = Untraced(3);
+        if (traced)
+        {
+            _ = new TraceRecorder(net.Network);
+        }
         pcs[2].Promiscuous = true;
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
         net.Simulation.Run();
         pcs[2].FramesDelivered.Should().Be(1);
+        pcs[2].Port.Counters.FramesDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public void Every_counter_ends_the_same_whether_the_network_is_traced_or_not()
+    {
+        static long[] Run(bool traced)
+        {
+            var (net, hub, pcs) = Untraced(5, seed: 7);
+            if (traced)
+            {
+                _ = new TraceRecorder(net.Network);
+            }
+            new FrameSource(pcs[0], pcs[1].Mac, 1000, count: 40).Start();
+            new FrameSource(pcs[1], pcs[2].Mac, 200, count: 40).Start();
+            new FrameSource(pcs[2], NetSim.Wire.MacAddress.Broadcast, 100, count: 40).Start();
+            new FrameSource(pcs[3], NetSim.Wire.MacAddress.Parse("01:00:5e:00:00:01"), 300, count: 40).Start();
+            new FrameSource(pcs[4], pcs[0].Mac, 1514, count: 40).Start();
+            net.Simulation.Run();
+            net.Network.Frames.InUse.Should().Be(0);
+            return
+            [
+                hub.FramesRepeated,
+                .. pcs.Select(p => p.FramesDelivered),
+                .. pcs.Select(p => p.Port).Concat(hub.Ports).SelectMany(p => (long[])
+                [
+                    p.Counters.FramesSent, p.Counters.BytesSent, p.Counters.FramesReceived, p.Counters.BytesReceived,
+                    .. Enum.GetValues<DropReason>().Select(p.Counters.Dropped),
+                ]),
+            ];
+        }
+
+        long[] untraced = Run(traced: false);
+        untraced.Should().Equal(Run(traced: true));
+        untraced.Should().Contain(n => n > 0);
+    }
+
+    [Fact]
+    public void The_trace_shows_each_station_dropping_what_is_not_for_it()
+    {
+        var (net, _, pcs, trace) = OnAHub(4);
+        TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
+        net.Simulation.Run();
+
+        trace.Events.Where(e => e.Kind == TraceKind.Dropped).Select(e => (e.Device, e.Reason))
+            .Should().BeEquivalentTo([("pc3", (DropReason?)DropReason.NotForMe), ("pc4", DropReason.NotForMe)]);
+    }
+
+    [Fact]
+    public void A_tap_at_a_station_sees_every_frame_it_hears()
+    {
+        var (net, _, pcs) = Untraced(3);
+        var tap = new CountingTap();
+        pcs[2].Port.AddTap(tap);
+        new FrameSource(pcs[0], pcs[1].Mac, 500, count: 10).Start();
+        net.Simulation.Run();
+
+        tap.Incoming.Should().Be(10, "a capture at a station sees what it hears before its address filter");
+        pcs[2].Port.Counters.Dropped(DropReason.NotForMe).Should().Be(10);
+    }
+
+    [Fact]
+    public void A_lossy_cable_to_a_station_still_loses_what_it_would_ignore()
+    {
+        var (net, hub, pcs) = Untraced(3);
+        hub.Ports[2].Cable!.FromB.Impairments.LossProbability = 1;
+        new FrameSource(pcs[0], pcs[1].Mac, 500, count: 10).Start();
+        net.Simulation.Run();
+
+        pcs[2].Port.Counters.FramesReceived.Should().Be(0);
+        pcs[2].Port.Counters.Dropped(DropReason.LostOnCable).Should().Be(10);
+        pcs[1].FramesDelivered.Should().Be(10);
+    }
+
+    [Fact]
+    public void Untraced_a_station_counts_a_frame_it_ignores_when_the_hub_repeats_it()
+    {
+        var (net, _, pcs) = Untraced(3);
+        TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
+        // The hub repeats the frame when it has all of it; it reaches the stations one cable later.
+        SimTime repeated = SimTime.Zero + TestNetwork.OnWire(60) + TestNetwork.Delay;
+        net.Simulation.RunUntil(repeated + (TestNetwork.Delay / 2));
+
+        pcs[1].Port.Counters.FramesReceived.Should().Be(0, "the frame for pc2 is still on its cable");
+        pcs[2].Port.Counters.FramesReceived.Should().Be(1, "pc3 ignores it, and counts it as soon as the hub repeats it");
+        pcs[2].Port.Counters.Dropped(DropReason.NotForMe).Should().Be(1);
+
+        // So a cable that goes down now loses the frame to pc2, while pc3 has counted its own.
+        pcs[1].Port.Cable!.IsUp = false;
+        pcs[2].Port.Cable!.IsUp = false;
+        net.Simulation.Run();
+        pcs[1].Port.Counters.Dropped(DropReason.LinkDown).Should().Be(1);
+        pcs[2].Port.Counters.Dropped(DropReason.LinkDown).Should().Be(0);
+        net.Network.Frames.InUse.Should().Be(0);
     }
 
     [Fact]
@@ -59,6 +172,31 @@ public class HubTests
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
         net.Simulation.Run();
         arrived.Should().Be(SimTime.Zero + TestNetwork.OnWire(60) + TestNetwork.Delay + TestNetwork.Delay);
+    }
+
+    [Fact]
+    public void A_station_leaves_the_inter_frame_gap_after_each_frame_it_sends()
+    {
+        var (net, _, pcs) = Untraced(2);
+        var arrivals = new List<SimTime>();
+        pcs[1].Received = (nic, frame) =>
+        {
+            arrivals.Add(net.Simulation.Now);
+            net.Network.Frames.Return(frame);
+        };
+        SimDuration gap = TestNetwork.Rate.TransmissionTime(12);
+        SimDuration frameTime = TestNetwork.OnWire(60);
+        SimDuration toPc2 = frameTime + TestNetwork.Delay + TestNetwork.Delay;
+
+        TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
+        net.Simulation.Schedule(frameTime + (gap / 2), () => TestNetwork.SendFrame(pcs[0], pcs[1].Mac)); // during the gap: waits for its end
+        net.Simulation.Schedule(SimDuration.FromMicroseconds(30), () => TestNetwork.SendFrame(pcs[0], pcs[1].Mac)); // long after: at once
+        net.Simulation.Run();
+
+        arrivals.Should().Equal(
+            SimTime.Zero + toPc2,
+            SimTime.Zero + frameTime + gap + toPc2,
+            SimTime.Zero + SimDuration.FromMicroseconds(30) + toPc2);
     }
 
     [Fact]
@@ -118,5 +256,18 @@ public class HubTests
         ((Action)(() => _ = new Cable(pcs[1].Port, hub.Ports[1], DataRate.FromGigabitsPerSecond(1), TestNetwork.Delay)))
             .Should().Throw<ArgumentException>().WithMessage("h1 port 1: every cable of a hub runs at one rate*1 Gbps*100 Mbps*");
         hub.Ports[1].Cable.Should().BeNull("the failed cable was not plugged in");
+    }
+
+    private sealed class CountingTap : IFrameTap
+    {
+        public int Incoming { get; private set; }
+
+        public void OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+        {
+            if (!outgoing)
+            {
+                Incoming++;
+            }
+        }
     }
 }
