@@ -11,7 +11,7 @@ namespace NetSim.Benchmarks.Scenarios;
 /// each once and prints the counters (delivered, events, collisions).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 7)]
 public class ScenarioBenchmarks
 {
     private ScenarioResult last;

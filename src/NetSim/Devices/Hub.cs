@@ -15,14 +15,15 @@ namespace NetSim.Devices;
 /// Most stations drop what they hear as not for them, so the hub does not send them a copy
 /// of the frame. When the station on a port is a <see cref="Nic"/> that would drop the frame
 /// as not for it (not promiscuous, the destination neither its address nor broadcast),
-/// nothing watches the frame (no tracing, no tap at the station) and its cable has no
-/// impairments, the hub counts at once what the frame's arrival would count: sent at the
+/// nothing watches the frame (no tracing, no tap at the station or at the hub's port) and
+/// its cable has no impairments, the hub counts at once what the frame's arrival would count: sent at the
 /// hub's port, received and dropped as <see cref="DropReason.NotForMe"/> at the station's.
 /// Every other frame (to its station, broadcast, to anything but a NIC, watched, or on an
 /// impaired cable) travels to the station as an event, as sent.
 /// </para>
 /// <para>
-/// The counts are the same at the end of a run; what differs is when they change: the
+/// The counts are the same at the end of a run (unless it ends, or the station's link goes
+/// down, within that cable delay: see below); what differs is when they change: the
 /// station's counters change when the hub repeats the frame, one cable delay before its last
 /// bit would have reached the station, and the station's settings at that moment decide.
 /// A cable that goes down in that time would have lost a frame that travels (counted as a
@@ -89,7 +90,8 @@ public sealed class Hub : IFrameReceiver
             }
 
             CableDirection egress = other.Egress!;
-            if (countIgnored && egress.IsPerfect && egress.To is { HasTaps: false, Owner: Nic station } && station.Ignores(destination))
+            // No tap at the hub's port either: its capture keeps the frames in port order.
+            if (countIgnored && !other.HasTaps && egress.IsPerfect && egress.To is { HasTaps: false, Owner: Nic station } && station.Ignores(destination))
             {
                 egress.RepeatIgnored(frame, length);
                 continue;

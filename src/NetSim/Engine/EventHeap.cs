@@ -1,28 +1,33 @@
+using System.Runtime.CompilerServices;
+
 namespace NetSim.Engine;
 
 /// <summary>
 /// The small form of <see cref="EventQueue"/>: a 4-ary min-heap of 16-byte keys (time, then
-/// order of insertion and slot in one word), so that four sibling keys share a cache line.
+/// order of insertion and slot in one word): a sift-down compares four siblings that lie
+/// side by side, 64 bytes in all.
 /// </summary>
 /// <remarks>
 /// Equal times come out in their order of insertion: the key's second word is a sequence
 /// number above the slot index. Sequence numbers have 32 bits; when they run out, the pending
 /// keys are numbered again in their order (once per 2^32 insertions).
 /// </remarks>
-internal sealed class EventHeap
+internal sealed class EventHeap(ulong firstSequence = 0)
 {
     private const int SlotBits = 32;
     private const ulong SlotMask = (1UL << SlotBits) - 1;
-    private const ulong SequenceLimit = 1UL << (64 - SlotBits);
+    /// <summary>Sequence numbers run below this; on reaching it the pending keys are numbered again.</summary>
+    internal const ulong SequenceLimit = 1UL << (64 - SlotBits);
 
     private Key[] keys = new Key[64];
     private int count;
-    private ulong nextSequence;
+    private ulong nextSequence = firstSequence; // 0, but a test starts near the limit
 
     /// <summary>Entries waiting.</summary>
     public int Count => count;
 
     /// <summary>Adds an entry, after every entry of the same time already in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public void Add(long time, int slot)
     {
         // unchecked: indexes here are bounded by the array size (as in RadixEventHeap).
@@ -60,6 +65,7 @@ internal sealed class EventHeap
     /// Takes out the earliest entry if its time is at or before <paramref name="limit"/>.
     /// Returns false, changing nothing, when there is no such entry.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public bool TryTake(long limit, out long time, out int slot)
     {
         // unchecked: indexes here are bounded by the array size (as in RadixEventHeap).

@@ -142,11 +142,15 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
 
     private void MoveToHeap()
     {
-        while (radix!.TryTake(long.MaxValue, out long time, out int slot))
+        // Emptying the radix heap moves its base to the latest time; put it back, at or
+        // before the clock, so that its next use starts from there without a re-sort.
+        long last = radix!.Last;
+        while (radix.TryTake(long.MaxValue, out long time, out int slot))
         {
             heap.Add(time, slot);
         }
 
+        radix.Reset(last);
         large = false;
     }
 

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Numerics;
+
+using System.Runtime.CompilerServices;
 
 namespace NetSim.Engine;
 
@@ -55,11 +58,22 @@ internal sealed class RadixEventHeap
     /// <summary>Entries waiting.</summary>
     public int Count => count;
 
+    /// <summary>The time of the last entry taken out: entries before it cost a re-sort.</summary>
+    public long Last => last;
+
+    /// <summary>Makes <paramref name="time"/> the base of an empty heap (one emptied past the clock, to be used again from there).</summary>
+    public void Reset(long time)
+    {
+        Debug.Assert(count == 0, "only an empty heap is reset");
+        last = time;
+    }
+
     /// <summary>
     /// Adds an entry. A time before the last entry taken out is accepted too (it happens only
     /// when cancelled events at the end of a run were taken out past the clock), at the cost
     /// of re-sorting the pending entries into their buckets.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public void Add(long time, int slot)
     {
         // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).
@@ -79,6 +93,7 @@ internal sealed class RadixEventHeap
     /// Takes out the earliest entry if its time is at or before <paramref name="limit"/>.
     /// Returns false, changing nothing, when there is no such entry.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public bool TryTake(long limit, out long time, out int slot)
     {
         // unchecked: counts and indexes here are bounded by array sizes, and the Scheduler benchmark showed the checks cost about 10% (benchmarks/README.md).

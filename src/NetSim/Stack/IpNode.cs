@@ -247,14 +247,14 @@ public abstract class IpNode
         else
         {
             // Fragments cut across the two pieces: join them first, in a buffer kept for it.
-            if (joined.Length < payloadLength)
-            {
-                joined = new byte[payloadLength];
-            }
-
-            first.CopyTo(joined);
-            second.CopyTo(joined.AsSpan(first.Length));
-            SendFragments(egress, nextHop, header, joined.AsSpan(0, payloadLength));
+            // It is taken while the fragments go out, so that a send from code called on the
+            // way (a tap, a trace listener) gets a buffer of its own.
+            byte[] buffer = joined.Length >= payloadLength ? joined : new byte[payloadLength];
+            joined = [];
+            first.CopyTo(buffer);
+            second.CopyTo(buffer.AsSpan(first.Length));
+            SendFragments(egress, nextHop, header, buffer.AsSpan(0, payloadLength));
+            joined = buffer;
         }
 
         return SendResult.Sent;

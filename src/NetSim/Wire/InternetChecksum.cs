@@ -71,22 +71,23 @@ public static class InternetChecksum
     }
 
     // The one's complement sum of an even number of bytes as native-order words, not folded.
-    // Each 32-bit word adds its two halves, at most 2 * 0xffff, to a 32-bit lane: a lane of the
-    // vectors takes 2^15 words before it could overflow, so up to 1 MiB needs no folding on
-    // the way; longer data goes in 1 MiB pieces.
-    private static ulong SumNative(ReadOnlySpan<byte> data)
+    // Each 32-bit word adds its two halves, at most 2 * 0xffff, to a 32-bit lane: a lane takes
+    // 2^15 words before it could overflow, so the 4 lanes of a Vector128 take 512 KiB. Longer
+    // data goes in 512 KiB pieces. Without `wide`, the 256-bit loop is skipped (for tests: the
+    // 128-bit loop is the only one on hardware without 256-bit vectors).
+    internal static ulong SumNative(ReadOnlySpan<byte> data, bool wide = true)
     {
-        const int Piece = 1 << 20;
+        const int Piece = 1 << 19;
         ulong total = 0;
         while (data.Length > Piece)
         {
-            total += SumNative(data[..Piece]);
+            total += SumNative(data[..Piece], wide);
             data = data[Piece..];
         }
 
         ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(data);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && words.Length >= Vector256<uint>.Count)
+        if (wide && Vector256.IsHardwareAccelerated && words.Length >= Vector256<uint>.Count)
         {
             Vector256<uint> lanes = Vector256<uint>.Zero;
             for (; i <= words.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)

@@ -125,6 +125,23 @@ public class HubTests
     }
 
     [Fact]
+    public void Taps_on_the_hub_ports_see_each_repeated_frame_in_port_order()
+    {
+        var (net, hub, pcs) = Untraced(4);
+        var order = new List<int>();
+        var tap = new OrderTap(order);
+        foreach (Port port in hub.Ports)
+        {
+            port.AddTap(tap);
+        }
+
+        new FrameSource(pcs[0], pcs[1].Mac, 500, count: 2).Start(); // port 1's station is addressed, 2's and 3's are not
+        net.Simulation.Run();
+
+        order.Should().Equal([1, 2, 3, 1, 2, 3], "a capture of every hub port writes each repeat in port order, as one capture file would");
+    }
+
+    [Fact]
     public void A_lossy_cable_to_a_station_still_loses_what_it_would_ignore()
     {
         var (net, hub, pcs) = Untraced(3);
@@ -267,6 +284,17 @@ public class HubTests
             if (!outgoing)
             {
                 Incoming++;
+            }
+        }
+    }
+
+    private sealed class OrderTap(List<int> order) : IFrameTap
+    {
+        public void OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+        {
+            if (outgoing)
+            {
+                order.Add(port.Number);
             }
         }
     }

@@ -145,7 +145,15 @@ public class EventQueueTests
             int toTake = (int)random.NextInt64(reference.Count + 1);
             var expected = reference.OrderBy(e => e.Time).ThenBy(e => e.Id).Take(toTake).ToList();
             ran.Clear();
-            while (ran.Count < toTake && queue.TryDequeue(long.MaxValue, out long time, out IEventTarget? taken, out _, out long argument))
+            // Up to a limit too, some rounds: a limit before the next event takes out nothing.
+            long limit = round % 4 == 1 ? now + random.NextInt64(spread) : long.MaxValue;
+            if (limit != long.MaxValue)
+            {
+                expected = reference.Where(e => e.Time <= limit).OrderBy(e => e.Time).ThenBy(e => e.Id).ToList();
+                toTake = expected.Count;
+            }
+
+            while (ran.Count < toTake && queue.TryDequeue(limit, out long time, out IEventTarget? taken, out _, out long argument))
             {
                 time.Should().BeGreaterThanOrEqualTo(now);
                 now = time;
@@ -157,10 +165,98 @@ public class EventQueueTests
             }
 
             ran.Should().Equal(expected.Select(e => e.Id), $"in round {round}");
+            if (limit != long.MaxValue)
+            {
+                // Nothing else is due by the limit, but cancelled entries.
+                while (queue.TryDequeue(limit, out long time, out IEventTarget? taken, out _, out _))
+                {
+                    taken.Should().BeNull();
+                    now = time;
+                }
+            }
+
             reference.RemoveAll(e => expected.Contains(e));
         }
 
         formChanges.Should().BeGreaterThan(10, "the test must move the entries both ways, many times");
+    }
+
+    [Fact]
+    public void Moving_between_the_two_forms_allocates_nothing_once_warm()
+    {
+        var queue = new EventQueue(largeAbove: 64, smallBelow: 16);
+        var target = new NothingTarget();
+        long now = 0;
+        bool wentLarge = true;
+        bool cameBack = true;
+        bool inOrder = true;
+        void Cycle()
+        {
+            // Grow past 64 (to the radix heap) and take out until back in the heap, with
+            // events still pending ahead of the clock; grow again at once, schedule at the
+            // clock while in the radix heap (before every pending event), then take
+            // everything out. No assertions inside: they allocate.
+            for (int i = 0; i < 100; i++)
+            {
+                queue.Enqueue(now + 1_000 + (i * 7919 % 1000), target, 0, i);
+            }
+
+            wentLarge &= queue.UsesRadixHeap;
+            while (queue.UsesRadixHeap && queue.TryDequeue(long.MaxValue, out long time, out _, out _, out _))
+            {
+                inOrder &= time >= now;
+                now = time;
+            }
+
+            for (int i = 0; i < 100; i++)
+            {
+                queue.Enqueue(now + 1 + (i * 7919 % 1000), target, 0, i);
+            }
+
+            wentLarge &= queue.UsesRadixHeap;
+            queue.Enqueue(now, target, 0, 0);
+            while (queue.TryDequeue(long.MaxValue, out long time, out _, out _, out _))
+            {
+                inOrder &= time >= now;
+                now = time;
+            }
+
+            cameBack &= !queue.UsesRadixHeap;
+        }
+
+        Cycle();
+        Cycle();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Cycle();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        wentLarge.Should().BeTrue();
+        cameBack.Should().BeTrue();
+        inOrder.Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_heap_numbers_its_keys_again_when_the_sequence_runs_out_and_keeps_their_order()
+    {
+        var heap = new EventHeap(firstSequence: EventHeap.SequenceLimit - 10);
+        var expected = new List<(long Time, int Slot)>();
+        for (int slot = 0; slot < 40; slot++)
+        {
+            long time = slot % 4; // equal times, added across the renumbering
+            heap.Add(time, slot);
+            expected.Add((time, slot));
+        }
+
+        var taken = new List<(long, int)>();
+        while (heap.TryTake(long.MaxValue, out long time, out int slot))
+        {
+            taken.Add((time, slot));
+        }
+
+        taken.Should().Equal(expected.OrderBy(e => e.Time).ThenBy(e => e.Slot));
     }
 
     private sealed class NothingTarget : IEventTarget

@@ -136,4 +136,19 @@ public class InternetChecksumTests
             InternetChecksum.Sum(data, start).Should().Be((uint)naive, $"for {data.Length} bytes at offset {offset}");
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // the 128-bit loop alone, as on hardware without 256-bit vectors
+    public void Long_runs_of_all_ones_sum_without_a_lane_overflowing(bool wide)
+    {
+        // 0xFFFF words give the largest lane sums; 1 MiB + 6 bytes crosses the 512 KiB pieces.
+        byte[] data = new byte[(1 << 20) + 6];
+        data.AsSpan().Fill(0xff);
+        foreach (int length in new[] { 32, 1 << 19, (1 << 19) + 16, 600 * 1024, data.Length })
+        {
+            ulong expected = (ulong)(length / 2) * 0xffff;
+            InternetChecksum.SumNative(data.AsSpan(0, length), wide).Should().Be(expected, $"for {length} bytes");
+        }
+    }
 }
