@@ -375,8 +375,13 @@ public sealed class CableDirection : IEventTarget
         IsSending = true;
         collided = false;
         lateCollision = false;
-        endOfTransmission = simulation.Schedule(onWire, this, HalfDuplexEnd);
         Medium.Start(this, now);
+        if (!collided)
+        {
+            // Scheduled after the medium was checked: a frame that collides at once never
+            // gets an end of its own to cancel (Collide scheduled the end of its jam).
+            endOfTransmission = simulation.Schedule(onWire, this, HalfDuplexEnd);
+        }
     }
 
     // The whole frame went out: it reaches the hub after the cable's delay.
