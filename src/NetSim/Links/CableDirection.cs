@@ -177,6 +177,19 @@ public sealed class CableDirection : IEventTarget
             return false;
         }
 
+        if (QueuedFrames == 0 && Medium is null && simulation.Now >= wireFreeAt)
+        {
+            // Full duplex, a free wire and nothing waiting (so no TransmitDone pending either):
+            // the frame goes straight onto the wire, a queue of one for no time at all.
+            if (From.Counters.QueuePeak == 0)
+            {
+                From.Counters.QueuePeak = 1;
+            }
+
+            Transmit(frame, length);
+            return true;
+        }
+
         if (QueuedFrames == queue.Length)
         {
             GrowQueue();
@@ -310,6 +323,13 @@ public sealed class CableDirection : IEventTarget
         }
 
         FrameHandle frame = Dequeue(out int length);
+        Transmit(frame, length);
+    }
+
+    // Full duplex: the frame occupies the wire from now, and arrives after its last bit has
+    // crossed the cable.
+    private void Transmit(FrameHandle frame, int length)
+    {
         SimDuration onWire = OnWire(length);
         wireFreeAt = simulation.Now + onWire + gap;
         if (QueuedFrames > 0)
