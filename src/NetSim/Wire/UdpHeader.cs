@@ -97,17 +97,14 @@ public readonly record struct UdpHeader(ushort SourcePort, ushort DestinationPor
             throw new ArgumentException($"A UDP datagram of length {Length} does not fit a buffer of {datagram.Length} bytes.", nameof(datagram));
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(datagram[SourcePortOffset..], SourcePort);
-        BinaryPrimitives.WriteUInt16BigEndian(datagram[DestinationPortOffset..], DestinationPort);
-        BinaryPrimitives.WriteUInt16BigEndian(datagram[LengthOffset..], (ushort)Length);
-        BinaryPrimitives.WriteUInt16BigEndian(datagram[ChecksumOffset..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(datagram[ChecksumOffset..], ComputeChecksum(datagram[..Length], source, destination));
+        EmitHeader(datagram, datagram[HeaderLength..Length], source, destination);
     }
 
     /// <summary>
-    /// Writes the 8-byte header into <paramref name="header"/> for a datagram whose payload
-    /// is <paramref name="payload"/>, kept elsewhere (the sender copies the two into the
-    /// packet once), with the checksum over the pseudo-header, the header and the payload.
+    /// Writes the 8-byte header into the start of <paramref name="header"/> for a datagram
+    /// whose payload is <paramref name="payload"/>, which may follow it or be kept elsewhere
+    /// (the sender then copies the two into the packet once), with the checksum over the
+    /// pseudo-header, the header and the payload.
     /// </summary>
     internal void EmitHeader(Span<byte> header, ReadOnlySpan<byte> payload, Ipv4Address source, Ipv4Address destination)
     {
