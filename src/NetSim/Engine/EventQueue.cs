@@ -70,27 +70,17 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
     public bool TryDequeue(long limit, out long time, out IEventTarget? target, out int kind, out long argument)
     {
         int slotIndex;
-        if (large)
-        {
-            if (!radix!.TryTake(limit, out time, out slotIndex))
-            {
-                target = null;
-                kind = 0;
-                argument = 0;
-                return false;
-            }
-
-            if (radix.Count < smallBelow)
-            {
-                MoveToHeap();
-            }
-        }
-        else if (!heap.TryTake(limit, out time, out slotIndex))
+        if (!(large ? radix!.TryTake(limit, out time, out slotIndex) : heap.TryTake(limit, out time, out slotIndex)))
         {
             target = null;
             kind = 0;
             argument = 0;
             return false;
+        }
+
+        if (large && radix!.Count < smallBelow)
+        {
+            MoveToHeap(); // only after a take: a peek past the limit changes nothing
         }
 
         ref Slot slot = ref slots[slotIndex];
