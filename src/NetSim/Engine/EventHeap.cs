@@ -26,6 +26,15 @@ internal sealed class EventHeap(ulong firstSequence = 0)
     /// <summary>Entries waiting.</summary>
     public int Count => count;
 
+    /// <summary>Writes the slot of every entry waiting into <paramref name="destination"/> (at least <see cref="Count"/> long), in no order.</summary>
+    public void CopySlotsTo(Span<int> destination)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            destination[i] = (int)(keys[i].Word & SlotMask);
+        }
+    }
+
     /// <summary>Adds an entry, after every entry of the same time already in.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public void Add(long time, int slot)

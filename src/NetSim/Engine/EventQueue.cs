@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NetSim.Engine;
 
 /// <summary>
@@ -23,6 +25,8 @@ namespace NetSim.Engine;
 internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
 {
     private const int None = -1;
+    private const int TrimAboveSlots = 4096; // a slot table larger than this shrinks once the queue drains
+    private const int TrimAboveChunks = 64; // a radix heap of more chunks (16,384 entries) is dropped once the queue drains
 
     private readonly EventHeap heap = new();
     private RadixEventHeap? radix; // made the first time the queue grows large
@@ -31,9 +35,13 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
     private Slot[] slots = new Slot[64];
     private int slotsInUse; // slots [0, slotsInUse) have been handed out at least once
     private int freeSlot = None; // head of the free list, linked through Slot.Argument
+    private int newSlotGeneration; // the generation of a slot made anew: past every generation of the slots given back
 
     /// <summary>Events waiting, cancelled ones included.</summary>
     public int Count => large ? radix!.Count : heap.Count;
+
+    /// <summary>Slots the table has room for (its memory follows the most events pending at once, until a flood drains).</summary>
+    public int SlotCapacity => slots.Length;
 
     /// <summary>True while the entries are in the radix heap (many pending), false while in the 4-ary heap.</summary>
     public bool UsesRadixHeap => large;
@@ -80,7 +88,7 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
 
         if (large && radix!.Count < smallBelow)
         {
-            MoveToHeap(); // only after a take: a peek past the limit changes nothing
+            MoveToHeap(slotIndex); // only after a take: a peek past the limit changes nothing
         }
 
         ref Slot slot = ref slots[slotIndex];
@@ -93,6 +101,11 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
         slot.Generation = unchecked(slot.Generation + 1);
         slot.Argument = freeSlot;
         freeSlot = slotIndex;
+        if (slotsInUse > TrimAboveSlots && Count == 0)
+        {
+            TrimSlots(None); // a flood has drained completely: every slot is free
+        }
+
         return true;
     }
 
@@ -130,7 +143,7 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
         large = true;
     }
 
-    private void MoveToHeap()
+    private void MoveToHeap(int takenSlot)
     {
         // Emptying the radix heap moves its base to the latest time; put it back, at or
         // before the clock, so that its next use starts from there without a re-sort.
@@ -140,8 +153,56 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
             heap.Add(time, slot);
         }
 
-        radix.Reset(last);
         large = false;
+        if (radix.Chunks > TrimAboveChunks)
+        {
+            radix = new RadixEventHeap(); // a flood made it large: give its memory back
+        }
+
+        radix.Reset(last);
+        TrimSlots(takenSlot);
+    }
+
+    // After a flood of pending events has drained (the queue just went back to its small
+    // form), the slot table shrinks to the highest slot still pending, so that memory
+    // returns to what the run needs. The free list is made anew below that.
+    // The slot of the event being taken out (if any) counts as pending: it is freed after the move.
+    private void TrimSlots(int takenSlot)
+    {
+        if (slotsInUse <= TrimAboveSlots)
+        {
+            return;
+        }
+
+        Span<int> pending = stackalloc int[heap.Count + (takenSlot == None ? 0 : 1)];
+        heap.CopySlotsTo(pending);
+        if (takenSlot != None)
+        {
+            pending[^1] = takenSlot;
+        }
+
+        pending.Sort();
+        int keep = pending.IsEmpty ? 0 : pending[^1] + 1;
+        for (int index = keep; index < slotsInUse; index++)
+        {
+            newSlotGeneration = Math.Max(newSlotGeneration, unchecked(slots[index].Generation + 1)); // a handle kept from before stays dead
+        }
+
+        freeSlot = None;
+        for (int index = keep - 1, next = pending.Length - 1; index >= 0; index--)
+        {
+            if (next >= 0 && pending[next] == index)
+            {
+                next--;
+                continue;
+            }
+
+            slots[index].Argument = freeSlot;
+            freeSlot = index;
+        }
+
+        slotsInUse = keep;
+        Array.Resize(ref slots, Math.Max(64, (int)BitOperations.RoundUpToPowerOf2((uint)keep)));
     }
 
     private int AllocateSlot()
@@ -161,6 +222,7 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
                 Array.Resize(ref slots, slots.Length * 2);
             }
 
+            slots[slotsInUse].Generation = newSlotGeneration;
             return slotsInUse++;
         }
     }

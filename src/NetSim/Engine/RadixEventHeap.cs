@@ -58,6 +58,9 @@ internal sealed class RadixEventHeap
     /// <summary>Entries waiting.</summary>
     public int Count => count;
 
+    /// <summary>Chunks of 256 entries the arena has made (its size).</summary>
+    public int Chunks => nextChunk.Length;
+
     /// <summary>The time of the last entry taken out: entries before it cost a re-sort.</summary>
     public long Last => last;
 

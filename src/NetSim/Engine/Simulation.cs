@@ -28,6 +28,8 @@ public sealed class Simulation
     private readonly HashSet<string> randomSourceNames = new(StringComparer.Ordinal);
     private readonly ILogger logger;
     private int cancelledPending;
+    private int backgroundPending;
+    private const int BackgroundKind = int.MinValue; // the sign bit of an event's kind marks a background event
     private bool stopRequested;
     private SimulationSynchronizationContext? context;
     private ExceptionDispatchInfo? failure;
@@ -56,6 +58,9 @@ public sealed class Simulation
 
     /// <summary>How many events are scheduled and neither run nor cancelled.</summary>
     public int PendingEvents => queue.Count - cancelledPending;
+
+    /// <summary>How many of the <see cref="PendingEvents"/> are background events (see <see cref="ScheduleBackground"/>).</summary>
+    public int PendingBackgroundEvents => backgroundPending;
 
     /// <summary>True while <see cref="Run"/>, <see cref="RunUntil"/> or <see cref="RunFor"/> is running events.</summary>
     public bool IsRunning { get; private set; }
@@ -92,12 +97,38 @@ public sealed class Simulation
     public EventHandle ScheduleAt(SimTime time, IEventTarget target, int kind = 0, long argument = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfNegative(kind);
         if (time < Now)
         {
             ThrowInPast(time);
         }
 
         return queue.Enqueue(time.Picoseconds, target, kind, argument);
+    }
+
+    /// <summary>
+    /// Schedules a background event: housekeeping such as removing expired table entries.
+    /// It runs in time order like any other event when the run reaches its time, but it does
+    /// not keep <see cref="Run"/> going: <see cref="Run"/> returns when only background events
+    /// are left. It cannot be cancelled (the target checks at run time whether it is still
+    /// needed). Allocates nothing.
+    /// </summary>
+    /// <param name="time">When to run it; not before <see cref="Now"/>.</param>
+    /// <param name="target">Who runs the event.</param>
+    /// <param name="kind">Passed to the target: what happened (not negative).</param>
+    /// <param name="argument">Passed to the target: to what.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before <see cref="Now"/>, or <paramref name="kind"/> is negative.</exception>
+    public void ScheduleBackground(SimTime time, IEventTarget target, int kind = 0, long argument = 0)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfNegative(kind);
+        if (time < Now)
+        {
+            ThrowInPast(time);
+        }
+
+        _ = queue.Enqueue(time.Picoseconds, target, kind | BackgroundKind, argument);
+        backgroundPending++;
     }
 
     /// <summary>Schedules <paramref name="action"/> to run <paramref name="delay"/> from now.</summary>
@@ -139,8 +170,8 @@ public sealed class Simulation
     public bool IsPending(EventHandle handle) => queue.IsPending(handle);
 
     /// <summary>
-    /// Runs events until none are left or <see cref="Stop"/> is called. <see cref="Now"/>
-    /// is then the time of the last event run.
+    /// Runs events until none are left but background ones (<see cref="ScheduleBackground"/>)
+    /// or <see cref="Stop"/> is called. <see cref="Now"/> is then the time of the last event run.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
     public void Run() => RunCore(SimTime.MaxValue, advanceClockToLimit: false);
@@ -229,12 +260,19 @@ public sealed class Simulation
             try
             {
                 long limitPicoseconds = limit.Picoseconds;
-                while (queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
+                bool onlyBackgroundLeft = !advanceClockToLimit && backgroundPending != 0 && queue.Count - cancelledPending == backgroundPending;
+                while (!onlyBackgroundLeft && queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
                 {
                     if (target is null)
                     {
                         cancelledPending--;
                         continue;
+                    }
+
+                    if (kind < 0)
+                    {
+                        backgroundPending--;
+                        kind &= ~BackgroundKind;
                     }
 
                     Now = SimTime.FromPicoseconds(time);
@@ -245,9 +283,9 @@ public sealed class Simulation
                     }
 
                     target.OnEvent(kind, argument);
-                    if (stopRequested)
+                    if (stopRequested || (backgroundPending != 0 && !advanceClockToLimit && queue.Count - cancelledPending == backgroundPending))
                     {
-                        break;
+                        break; // stopped, or Run with only background events left
                     }
                 }
 
@@ -266,7 +304,7 @@ public sealed class Simulation
             {
                 SynchronizationContext.SetSynchronizationContext(previousContext);
                 IsRunning = false;
-                SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : "limit reached");
+                SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : PendingEvents == backgroundPending && !advanceClockToLimit ? "only background events left" : "limit reached");
             }
         }
     }

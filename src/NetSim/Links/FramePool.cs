@@ -1,3 +1,5 @@
+using NetSim.Engine;
+
 namespace NetSim.Links;
 
 /// <summary>
@@ -17,8 +19,15 @@ namespace NetSim.Links;
 /// after it was returned (or returning it twice) throws instead of reading another frame's
 /// bytes.
 /// </para>
+/// <para>
+/// The pool grows by 128 KiB segments when it runs out. After a backlog drains (fewer than
+/// a quarter of its buffers in use, and more than <see cref="RetainedBuffers"/> made), a
+/// pool that belongs to a <see cref="Network"/> gives the free segments back one simulated
+/// second later (<see cref="TrimExcess"/>), outside the hot path: memory returns to what the
+/// run needs, not what a flood once needed.
+/// </para>
 /// </remarks>
-public sealed class FramePool
+public sealed class FramePool : IEventTarget
 {
     /// <summary>The bytes of one buffer: room for the largest tagged frame and its headroom.</summary>
     public const int BufferSize = 2048;
@@ -26,12 +35,26 @@ public sealed class FramePool
     /// <summary>The bytes kept free in front of a new frame for headers to be prepended.</summary>
     public const int Headroom = 256;
 
+    /// <summary>How many buffers a pool always keeps once made (1,024: 2 MiB), however few are in use.</summary>
+    public const int RetainedBuffers = 1024;
+
     private const int BuffersPerSegment = 64; // 128 KiB segments: spans stay valid while the pool grows
 
+    private readonly Simulation? simulation; // set: the pool trims itself after a backlog drains
     private byte[][] segments = [];
     private Buffer[] buffers = [];
     private int[] free = [];
     private int freeCount;
+    private int trimBelow = -1; // a return that leaves fewer in use than this asks for a trim
+    private int newGeneration = 1; // the generation of a buffer made anew: past every generation of the buffers given back
+
+    /// <summary>Creates an empty pool that keeps every buffer it makes until <see cref="TrimExcess"/> is called.</summary>
+    public FramePool()
+    {
+    }
+
+    /// <summary>Creates an empty pool that trims itself, on <paramref name="simulation"/>'s time, after a backlog drains.</summary>
+    internal FramePool(Simulation simulation) => this.simulation = simulation;
 
     /// <summary>Buffers handed out and not yet returned.</summary>
     public int InUse { get; private set; }
@@ -149,6 +172,84 @@ public sealed class FramePool
         buffer.Generation = buffer.Generation == int.MaxValue ? 1 : buffer.Generation + 1; // never 0: default(FrameHandle) stays dead
         free[freeCount++] = frame.Index;
         InUse--;
+        if (InUse < trimBelow)
+        {
+            RequestTrim();
+        }
+    }
+
+    /// <summary>
+    /// Gives back the segments at the end of the pool whose buffers are all free, keeping at
+    /// least <see cref="RetainedBuffers"/> buffers, and from then on hands out the lowest free
+    /// buffers first so that a later trim finds more to give back. Not for the hot path: it
+    /// sorts the free list. Returns how many buffers were given back.
+    /// </summary>
+    public int TrimExcess()
+    {
+        // Hand out the lowest indexes first: the free list is a stack, so sort it high to low.
+        Array.Sort(free, 0, freeCount);
+        Array.Reverse(free, 0, freeCount);
+
+        int count = buffers.Length;
+        int keep = Math.Max(RetainedBuffers, InUse);
+        while (count - BuffersPerSegment >= keep && SegmentIsFree((count / BuffersPerSegment) - 1))
+        {
+            count -= BuffersPerSegment;
+        }
+
+        int released = buffers.Length - count;
+        if (released > 0)
+        {
+            for (int index = count; index < buffers.Length; index++)
+            {
+                newGeneration = Math.Max(newGeneration, buffers[index].Generation == int.MaxValue ? 1 : buffers[index].Generation + 1); // a handle kept from before stays dead
+            }
+
+            // The released indexes are the highest, so the first `released` entries of the sorted free list.
+            Array.Copy(free, released, free, 0, freeCount - released);
+            freeCount -= released;
+            Array.Resize(ref segments, count / BuffersPerSegment);
+            Array.Resize(ref buffers, count);
+            Array.Resize(ref free, count);
+        }
+
+        UpdateTrimThreshold();
+        return released;
+    }
+
+    /// <inheritdoc/>
+    void IEventTarget.OnEvent(int kind, long argument)
+    {
+        if (InUse < buffers.Length / 4)
+        {
+            TrimExcess();
+        }
+        else
+        {
+            UpdateTrimThreshold(); // a new backlog came: wait for it to drain
+        }
+    }
+
+    private void RequestTrim()
+    {
+        trimBelow = -1; // one request at a time
+        simulation!.ScheduleBackground(simulation.Now + SimDuration.FromSeconds(1), this);
+    }
+
+    private void UpdateTrimThreshold() =>
+        trimBelow = simulation is not null && buffers.Length > RetainedBuffers ? buffers.Length / 4 : -1;
+
+    private bool SegmentIsFree(int segment)
+    {
+        for (int index = segment * BuffersPerSegment; index < (segment + 1) * BuffersPerSegment; index++)
+        {
+            if (buffers[index].InUse)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when <paramref name="frame"/> names a buffer that has not been returned since.</summary>
@@ -178,9 +279,11 @@ public sealed class FramePool
         Array.Resize(ref free, newCount);
         for (int index = newCount - 1; index >= oldCount; index--)
         {
-            buffers[index].Generation = 1; // so that default(FrameHandle) names no frame
+            buffers[index].Generation = newGeneration; // never 0, so that default(FrameHandle) names no frame
             free[freeCount++] = index; // lowest index handed out first
         }
+
+        UpdateTrimThreshold();
     }
 
     private static void ThrowDead(FrameHandle frame) =>

@@ -23,13 +23,14 @@ public sealed class Network
     {
         ArgumentNullException.ThrowIfNull(simulation);
         Simulation = simulation;
+        Frames = new FramePool(simulation);
     }
 
     /// <summary>The simulation the network runs on.</summary>
     public Simulation Simulation { get; }
 
     /// <summary>The frame buffers every device of this network uses.</summary>
-    public FramePool Frames { get; } = new();
+    public FramePool Frames { get; }
 
     /// <summary>True when someone listens to trace events; devices skip building them otherwise.</summary>
     public bool IsTracing { get; private set; }

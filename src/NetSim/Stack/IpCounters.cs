@@ -34,6 +34,9 @@ public enum IpDropReason
     /// <summary>Too many packets were already waiting for ARP to resolve the next hop; the oldest went.</summary>
     ArpQueueFull,
 
+    /// <summary>The ARP cache was full and the entry these packets waited on was evicted for a newer one.</summary>
+    ArpCacheFull,
+
     /// <summary>The packet was larger than the next hop's MTU with DF set (ICMP fragmentation needed sent).</summary>
     FragmentationNeeded,
 

@@ -259,6 +259,69 @@ public class EventQueueTests
         taken.Should().Equal(expected.OrderBy(e => e.Time).ThenBy(e => e.Slot));
     }
 
+    [Fact]
+    public void After_a_flood_drains_the_queue_gives_its_memory_back_and_old_handles_stay_dead()
+    {
+        var queue = new EventQueue();
+        var target = new NothingTarget();
+        var handles = new EventHandle[100_000];
+        for (int i = 0; i < handles.Length; i++)
+        {
+            handles[i] = queue.Enqueue(1_000 + i, target, 0, i);
+        }
+
+        queue.SlotCapacity.Should().BeGreaterThanOrEqualTo(100_000);
+        while (queue.TryDequeue(long.MaxValue, out _, out _, out _, out _))
+        {
+        }
+
+        queue.SlotCapacity.Should().Be(64, "the slot table shrinks once nothing is pending");
+        var fresh = new List<EventHandle>();
+        for (int i = 0; i < 50; i++)
+        {
+            fresh.Add(queue.Enqueue(200_000 + i, target, 0, i));
+        }
+
+        handles.Should().OnlyContain(h => !queue.IsPending(h), "a handle from before the trim names no new event");
+        foreach (EventHandle old in handles.Take(64))
+        {
+            queue.Cancel(old).Should().BeFalse();
+        }
+
+        fresh.Should().OnlyContain(h => queue.IsPending(h));
+        queue.Count.Should().Be(50);
+    }
+
+    [Fact]
+    public void Background_events_run_as_time_passes_but_do_not_keep_run_going()
+    {
+        var sim = new Simulation();
+        var ran = new List<string>();
+        var background = new RecordingTarget(ran, "background");
+        sim.ScheduleBackground(SimTime.FromSeconds(10), background);
+        sim.ScheduleAt(SimTime.FromSeconds(1), () => ran.Add("first"));
+        sim.Run();
+        ran.Should().Equal("first");
+        sim.Now.Should().Be(SimTime.FromSeconds(1));
+        sim.PendingEvents.Should().Be(1);
+        sim.PendingBackgroundEvents.Should().Be(1);
+
+        sim.ScheduleAt(SimTime.FromSeconds(20), () => ran.Add("second"));
+        sim.Run();
+        ran.Should().Equal("first", "background", "second");
+        sim.PendingBackgroundEvents.Should().Be(0);
+
+        sim.ScheduleBackground(SimTime.FromSeconds(30), background, kind: 5);
+        sim.RunUntil(SimTime.FromSeconds(40));
+        ran.Should().Equal("first", "background", "second", "background 5");
+        sim.PendingEvents.Should().Be(0);
+    }
+
+    private sealed class RecordingTarget(List<string> ran, string name) : IEventTarget
+    {
+        public void OnEvent(int kind, long argument) => ran.Add(kind == 0 ? name : $"{name} {kind}");
+    }
+
     private sealed class NothingTarget : IEventTarget
     {
         public void OnEvent(int kind, long argument)

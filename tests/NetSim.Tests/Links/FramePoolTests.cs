@@ -76,4 +76,34 @@ public class FramePoolTests
         span[0] = 7;
         pool.GetSpan(first)[0].Should().Be(7);
     }
+
+    [Fact]
+    public void Trimming_gives_back_free_segments_and_keeps_old_handles_dead()
+    {
+        var pool = new FramePool();
+        var frames = new List<FrameHandle>();
+        for (int i = 0; i < 5000; i++)
+        {
+            frames.Add(pool.Rent(100));
+        }
+
+        FrameHandle kept = frames[10];
+        foreach (FrameHandle frame in frames.Where(f => f != kept))
+        {
+            pool.Return(frame);
+        }
+
+        pool.TrimExcess().Should().Be(pool.Capacity == FramePool.RetainedBuffers ? 5056 - FramePool.RetainedBuffers : -1);
+        pool.Capacity.Should().Be(FramePool.RetainedBuffers);
+        pool.IsLive(kept).Should().BeTrue();
+        pool.GetSpan(kept).Length.Should().Be(100);
+        for (int i = 0; i < 5000; i++)
+        {
+            FrameHandle again = pool.Rent(10);
+            again.Should().NotBe(frames[^1], "a buffer made anew gets a generation past the one given back");
+        }
+
+        pool.IsLive(frames[^1]).Should().BeFalse();
+        pool.InUse.Should().Be(5001);
+    }
 }
