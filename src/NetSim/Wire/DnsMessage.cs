@@ -10,7 +10,8 @@ namespace NetSim.Wire;
 /// object initializer; the sections are lists to add to. Names are text, dot-separated
 /// without the trailing dot ("www.example.com"; the root is ""), in the case they were
 /// written in; bytes other than printable ASCII in a label are escaped as in master files
-/// ("\." for a dot in a label, "\DDD" in decimal). The Z, AD and CD bits are not kept.
+/// ("\." for a dot in a label, "\DDD" in decimal). The Z bit, which must be zero, is not
+/// kept (RFC 1035, 4.1.1); the AD and CD bits of DNSSEC are (RFC 4035, 3.2; RFC 6840, 5.7).
 /// </summary>
 public sealed class DnsMessage
 {
@@ -32,17 +33,13 @@ public sealed class DnsMessage
     internal const ushort TruncatedBit = 0x0200;
     internal const ushort RecursionDesiredBit = 0x0100;
     internal const ushort RecursionAvailableBit = 0x0080;
+    internal const ushort AuthenticDataBit = 0x0020;
+    internal const ushort CheckingDisabledBit = 0x0010;
     internal const int FourBits = 0xf;
 
     // A question's type and class; a record's type, class, TTL and RDLENGTH (RFC 1035, 4.1.2 and 4.1.3).
     internal const int QuestionFixedLength = 4;
     internal const int RecordFixedLength = 10;
-
-    // An SOA record's data after its two names: serial, refresh, retry, expire, minimum (RFC 1035, 3.3.13).
-    private const int SoaTimersLength = 20;
-
-    // An MX record's preference, before its name (RFC 1035, 3.3.9).
-    private const int MxPreferenceLength = 2;
 
     private byte opcode;
     private DnsResponseCode responseCode;
@@ -76,6 +73,16 @@ public sealed class DnsMessage
 
     /// <summary>RA: the server offers recursive resolution.</summary>
     public bool RecursionAvailable { get; set; }
+
+    /// <summary>
+    /// AD, authentic data (RFC 4035, 3.2.3; RFC 6840, 5.7 and 5.8): in a response, the server
+    /// validated every record of the answer and authority sections with DNSSEC; in a query,
+    /// the querier understands the bit and wants it set if so.
+    /// </summary>
+    public bool AuthenticData { get; set; }
+
+    /// <summary>CD, checking disabled (RFC 4035, 3.2.2): the querier does its own DNSSEC validation; a response copies it.</summary>
+    public bool CheckingDisabled { get; set; }
 
     /// <summary>The response code, 0 to 15.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set above 15.</exception>
@@ -134,8 +141,9 @@ public sealed class DnsMessage
 
     /// <summary>
     /// A response to this message with the response code <paramref name="code"/>: the same
-    /// identifier, opcode and questions, QR set and RD copied, and empty record sections for
-    /// the responder to fill (and AA and RA to set, as it is).
+    /// identifier, opcode and questions, QR set, RD and CD copied (RFC 1035, 4.1.1; RFC 4035,
+    /// 3.1.6), and empty record sections for the responder to fill (and AA, RA and AD to
+    /// set, as it is).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is above 15.</exception>
     public DnsMessage CreateResponse(DnsResponseCode code)
@@ -146,6 +154,7 @@ public sealed class DnsMessage
             IsResponse = true,
             Opcode = Opcode,
             RecursionDesired = RecursionDesired,
+            CheckingDisabled = CheckingDisabled,
             ResponseCode = code,
         };
         foreach (DnsQuestion question in Questions)
@@ -189,8 +198,13 @@ public sealed class DnsMessage
     /// cannot. Never throws. The reasons: <see cref="WireError.Truncated"/> for bytes that
     /// end inside the header, a name or a record's fixed fields;
     /// <see cref="WireError.BadLength"/> for a count that claims more entries than follow,
-    /// a record's data length that runs past the message or disagrees with its data (an A
-    /// record's is not 4, a name in the data does not end where the data does);
+    /// a record's data length that runs past the message or disagrees with its data (the
+    /// data of a known type does not hold its fields exactly: an A record's is not 4 bytes,
+    /// an AAAA record's not 16, a name or a character-string runs past the data, bytes are
+    /// left over after the last field, TXT data holds no string);
+    /// <see cref="WireError.BadDnsOptRecord"/> for an OPT record outside the additional
+    /// section, a second one, one not owned by the root (RFC 6891, 6.1.1), or its options
+    /// not filling its data;
     /// <see cref="WireError.BadDnsName"/> for a label type other than a length or a pointer,
     /// or a name longer than 255 bytes once its pointers are followed;
     /// <see cref="WireError.BadDnsPointer"/> for a compression pointer past the end of the
@@ -217,6 +231,8 @@ public sealed class DnsMessage
             IsTruncated = (flags & TruncatedBit) != 0,
             RecursionDesired = (flags & RecursionDesiredBit) != 0,
             RecursionAvailable = (flags & RecursionAvailableBit) != 0,
+            AuthenticData = (flags & AuthenticDataBit) != 0,
+            CheckingDisabled = (flags & CheckingDisabledBit) != 0,
             ResponseCode = (DnsResponseCode)(flags & FourBits),
         };
 
@@ -258,6 +274,11 @@ public sealed class DnsMessage
             sectionError = ReadRecords(bytes, ref position, AdditionalCountOffset, parsed.Additionals);
         }
 
+        if (sectionError == WireError.None && parsed.Additionals.Count(r => r.Type == DnsType.OPT) > 1)
+        {
+            sectionError = WireError.BadDnsOptRecord; // RFC 6891, 6.1.1: at most one
+        }
+
         if (sectionError != WireError.None)
         {
             return sectionError;
@@ -294,6 +315,11 @@ public sealed class DnsMessage
                 (DnsType)BinaryPrimitives.ReadUInt16BigEndian(bytes[position..]),
                 (DnsClass)BinaryPrimitives.ReadUInt16BigEndian(bytes[(position + 2)..]),
                 BinaryPrimitives.ReadUInt32BigEndian(bytes[(position + 4)..]));
+            if (record.Type == DnsType.OPT && (countOffset != AdditionalCountOffset || name.Length != 0))
+            {
+                return WireError.BadDnsOptRecord; // RFC 6891, 6.1.1: in the additional section, owned by the root
+            }
+
             int dataLength = BinaryPrimitives.ReadUInt16BigEndian(bytes[(position + 8)..]);
             position += RecordFixedLength;
             if (dataLength > bytes.Length - position)
@@ -331,11 +357,11 @@ public sealed class DnsMessage
             return WireError.None;
         }
 
-        int at = start;
         if (record.HasTarget)
         {
-            WireError error = ReadNameInData(upToData, ref at, out string target);
-            if (error == WireError.None && at != upToData.Length)
+            int at = start;
+            WireError error = DnsName.TryRead(upToData, ref at, out string target);
+            if (error == WireError.Truncated || (error == WireError.None && at != upToData.Length))
             {
                 error = WireError.BadLength;
             }
@@ -348,85 +374,38 @@ public sealed class DnsMessage
             return error;
         }
 
-        if (record.Type == DnsType.SOA)
+        ReadOnlySpan<byte> layout = DnsRecordData.Layout(record.Type);
+        if (layout.IsEmpty)
         {
-            WireError error = ReadNameInData(upToData, ref at, out string primary);
-            if (error == WireError.None)
-            {
-                error = ReadNameInData(upToData, ref at, out string mailbox);
-                if (error == WireError.None)
-                {
-                    error = upToData.Length - at != SoaTimersLength ? WireError.BadLength : Expand(ref record, [], [primary, mailbox], upToData[at..]);
-                }
-            }
-
-            return error;
+            record = record with { Data = upToData[start..].ToArray() }; // opaque: as it is (RFC 3597, 4)
+            return WireError.None;
         }
 
-        if (record.Type == DnsType.MX)
+        WireError fieldsError = DnsRecordData.TryRead(upToData, start, layout, out byte[] data);
+        if (fieldsError == WireError.None)
         {
-            if (length < MxPreferenceLength)
-            {
-                return WireError.BadLength;
-            }
-
-            at += MxPreferenceLength;
-            WireError error = ReadNameInData(upToData, ref at, out string exchange);
-            if (error == WireError.None)
-            {
-                error = at != upToData.Length ? WireError.BadLength : Expand(ref record, upToData.Slice(start, MxPreferenceLength), [exchange], []);
-            }
-
-            return error;
+            record = record with { Data = data };
         }
 
-        record = record with { Data = upToData[start..].ToArray() };
-        return WireError.None;
-    }
-
-    // A name in a record's data: running out of the data is a data length that is too short.
-    private static WireError ReadNameInData(ReadOnlySpan<byte> upToData, ref int at, out string name)
-    {
-        WireError error = DnsName.TryRead(upToData, ref at, out name);
-        return error == WireError.Truncated ? WireError.BadLength : error;
-    }
-
-    // Sets the record's data to the bytes before, the names written out in full, and the
-    // bytes after: the data of an SOA or MX record without compression.
-    private static WireError Expand(ref DnsRecord record, ReadOnlySpan<byte> before, ReadOnlySpan<string> names, ReadOnlySpan<byte> after)
-    {
-        Span<byte> data = stackalloc byte[before.Length + (names.Length * DnsName.MaxLength) + after.Length];
-        before.CopyTo(data);
-        int length = before.Length;
-        foreach (string name in names)
-        {
-            if (DnsName.TryEncode(name, data[length..], out int nameLength) is not null)
-            {
-                return WireError.BadDnsName; // not reached: a name that was read writes back
-            }
-
-            length += nameLength;
-        }
-
-        after.CopyTo(data[length..]);
-        length += after.Length;
-        record = record with { Data = data[..length].ToArray() };
-        return WireError.None;
+        return fieldsError;
     }
 
     /// <summary>
     /// Writes the message into the start of <paramref name="buffer"/> and returns its length
     /// (<see cref="Length"/>). Names are compressed: a name, or the end of one, that has
     /// been written before is written as a pointer to it (RFC 1035, 4.1.4; letters compare
-    /// without case), in the question and record names and in the names of CNAME, NS and
-    /// PTR records. The data of other types is written as it is in <see cref="DnsRecord.Data"/>.
-    /// Nothing is written when the message cannot be.
+    /// without case), in the question and record names and in the data of the RFC 1035
+    /// types that hold names (NS, MD, MF, CNAME, SOA, MB, MG, MR, PTR, MINFO, MX). The names
+    /// in the data of later types (SRV, NAPTR, RP, AFSDB, RT, PX) are written out in full,
+    /// and the data of types NetSim does not know as it is in <see cref="DnsRecord.Data"/>
+    /// (RFC 3597, 4). Nothing is written when the message cannot be.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// <paramref name="buffer"/> is shorter than the message; or a name cannot be written
     /// (null, a label over 63 bytes, over 255 bytes in all, an empty label, not ASCII); or a
-    /// CNAME, NS or PTR record has no target; or a record's data is over 65,535 bytes; or a
-    /// section has over 65,535 entries.
+    /// CNAME, NS or PTR record has no target; or the data of a record of a type NetSim knows
+    /// does not hold that type's fields (see <see cref="TryParse"/>; its names uncompressed);
+    /// or a record's data is over 65,535 bytes; or a section has over 65,535 entries.
     /// </exception>
     public int Emit(Span<byte> buffer)
     {
@@ -474,6 +453,8 @@ public sealed class DnsMessage
             (IsTruncated ? TruncatedBit : 0) |
             (RecursionDesired ? RecursionDesiredBit : 0) |
             (RecursionAvailable ? RecursionAvailableBit : 0) |
+            (AuthenticData ? AuthenticDataBit : 0) |
+            (CheckingDisabled ? CheckingDisabledBit : 0) |
             (int)ResponseCode);
         writer.WriteUInt16(Id);
         writer.WriteUInt16(flags);
@@ -514,9 +495,16 @@ public sealed class DnsMessage
             {
                 writer.WriteName(record.Target ?? throw new ArgumentException($"The {record.Type} record of \"{record.Name}\" has no target."));
             }
+            else if (DnsRecordData.Layout(record.Type) is { IsEmpty: false } layout)
+            {
+                if (!writer.WriteFields(record.Data.Span, layout, DnsRecordData.CompressesNames(record.Type)))
+                {
+                    throw new ArgumentException($"The data of the {record.Type} record of \"{record.Name}\" does not hold a {record.Type} record's fields, with its names uncompressed.");
+                }
+            }
             else
             {
-                writer.WriteBytes(record.Data.Span);
+                writer.WriteBytes(record.Data.Span); // opaque (RFC 3597, 4)
             }
 
             int dataLength = writer.Position - lengthAt - 2;
@@ -593,19 +581,58 @@ public sealed class DnsMessage
                 throw new ArgumentException(problem);
             }
 
+            WriteName(wire[..length], compress: true);
+        }
+
+        // Writes the data of a record with the layout `layout`, its names compressed when
+        // `compress` says; false when the data does not hold the fields.
+        public bool WriteFields(ReadOnlySpan<byte> data, ReadOnlySpan<byte> layout, bool compress)
+        {
+            int at = 0;
+            foreach (byte field in layout)
+            {
+                int length = field == DnsRecordData.Name ? DnsName.MeasureUncompressed(data[at..]) : DnsRecordData.FieldLength(field, data[at..]);
+                if (length < 0)
+                {
+                    return false;
+                }
+
+                if (field == DnsRecordData.Name)
+                {
+                    WriteName(data.Slice(at, length), compress);
+                }
+                else
+                {
+                    WriteBytes(data.Slice(at, length));
+                }
+
+                at += length;
+            }
+
+            return at == data.Length;
+        }
+
+        // Writes the uncompressed name `wire`; compressed, it ends in a pointer to a suffix
+        // written before, and its own suffixes are kept for the names after it. Uncompressed,
+        // it neither points nor is pointed to.
+        private void WriteName(scoped ReadOnlySpan<byte> wire, bool compress)
+        {
             int at = 0;
             while (wire[at] != 0)
             {
-                string key = DnsName.SuffixKey(wire[at..length]);
-                if (suffixes.TryGetValue(key, out int offset))
+                if (compress)
                 {
-                    WriteUInt16((ushort)((DnsName.PointerBits << 8) | offset));
-                    return;
-                }
+                    string key = DnsName.SuffixKey(wire[at..]);
+                    if (suffixes.TryGetValue(key, out int offset))
+                    {
+                        WriteUInt16((ushort)((DnsName.PointerBits << 8) | offset));
+                        return;
+                    }
 
-                if (Position <= DnsName.MaxPointerOffset)
-                {
-                    suffixes.Add(key, Position);
+                    if (Position <= DnsName.MaxPointerOffset)
+                    {
+                        suffixes.Add(key, Position);
+                    }
                 }
 
                 int labelLength = 1 + wire[at];

@@ -123,10 +123,21 @@ internal static class DnsName
     /// </summary>
     internal static WireError TryRead(ReadOnlySpan<byte> message, ref int position, out string name)
     {
-        name = "";
-        Span<char> text = stackalloc char[MaxTextLength];
-        int chars = 0;
-        int wireLength = 1; // the root's zero byte
+        Span<byte> wire = stackalloc byte[MaxLength];
+        WireError error = TryRead(message, ref position, wire, out int length);
+        name = error == WireError.None ? ToText(wire[..length]) : "";
+        return error;
+    }
+
+    /// <summary>
+    /// Reads the name at <paramref name="position"/> as <see cref="TryRead(ReadOnlySpan{byte}, ref int, out string)"/>
+    /// does, into <paramref name="wire"/> (room for <see cref="MaxLength"/> bytes) uncompressed:
+    /// its labels and the root's zero byte, <paramref name="length"/> bytes in all.
+    /// </summary>
+    internal static WireError TryRead(ReadOnlySpan<byte> message, ref int position, Span<byte> wire, out int length)
+    {
+        length = 0;
+        int written = 0;
         int at = position;
         int runStart = position;
         int end = -1; // where the name ends in the message, once a pointer is followed
@@ -137,15 +148,15 @@ internal static class DnsName
                 return WireError.Truncated;
             }
 
-            byte length = message[at];
-            if ((length & PointerBits) == PointerBits)
+            byte labelLength = message[at];
+            if ((labelLength & PointerBits) == PointerBits)
             {
                 if (at + 1 >= message.Length)
                 {
                     return WireError.Truncated;
                 }
 
-                int target = ((length & ~PointerBits) << 8) | message[at + 1];
+                int target = ((labelLength & ~PointerBits) << 8) | message[at + 1];
                 if (target >= message.Length)
                 {
                     return WireError.BadDnsPointer;
@@ -167,41 +178,144 @@ internal static class DnsName
                 continue;
             }
 
-            if ((length & PointerBits) != 0)
+            if ((labelLength & PointerBits) != 0)
             {
                 return WireError.BadDnsName; // a reserved label type (RFC 1035, 4.1.4; RFC 6891)
             }
 
-            if (length == 0)
+            if (labelLength == 0)
             {
+                wire[written++] = 0;
                 position = end < 0 ? at + 1 : end;
-                name = new string(text[..chars]);
+                length = written;
                 return WireError.None;
             }
 
-            wireLength += 1 + length;
-            if (wireLength > MaxLength)
+            if (written + 1 + labelLength + 1 > MaxLength)
             {
-                return WireError.BadDnsName;
+                return WireError.BadDnsName; // with the root's zero byte, over 255 bytes
             }
 
-            if (at + 1 + length > message.Length)
+            if (at + 1 + labelLength > message.Length)
             {
                 return WireError.Truncated;
             }
 
+            message.Slice(at, 1 + labelLength).CopyTo(wire[written..]);
+            written += 1 + labelLength;
+            at += 1 + labelLength;
+        }
+    }
+
+    /// <summary>
+    /// The length of the uncompressed name at the start of <paramref name="data"/> (labels
+    /// and the root's zero byte, no pointers, at most <see cref="MaxLength"/> bytes), or -1
+    /// when no such name starts there.
+    /// </summary>
+    internal static int MeasureUncompressed(ReadOnlySpan<byte> data)
+    {
+        int at = 0;
+        while (at < data.Length && at < MaxLength)
+        {
+            byte labelLength = data[at];
+            if (labelLength == 0)
+            {
+                return at + 1;
+            }
+
+            if (labelLength > MaxLabelLength)
+            {
+                return -1; // a pointer or a reserved label type
+            }
+
+            at += 1 + labelLength;
+        }
+
+        return -1;
+    }
+
+    /// <summary>The text of the uncompressed name <paramref name="wire"/> (labels and the root's zero byte).</summary>
+    internal static string ToText(ReadOnlySpan<byte> wire)
+    {
+        Span<char> text = stackalloc char[MaxTextLength];
+        int chars = 0;
+        int at = 0;
+        while (wire[at] != 0)
+        {
             if (chars > 0)
             {
                 text[chars++] = '.';
             }
 
-            foreach (byte b in message.Slice(at + 1, length))
+            foreach (byte b in wire.Slice(at + 1, wire[at]))
             {
                 chars += AppendEscaped(b, text[chars..]);
             }
 
-            at += 1 + length;
+            at += 1 + wire[at];
         }
+
+        return new string(text[..chars]);
+    }
+
+    /// <summary>
+    /// The names from <paramref name="name"/> up to the root, as text: the name itself, its
+    /// parent, and so on, the root ("") last. The name must be one that can be written.
+    /// </summary>
+    internal static List<string> SelfAndAncestors(string name)
+    {
+        Span<byte> wire = stackalloc byte[MaxLength];
+        if (TryEncode(name, wire, out _) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(name));
+        }
+
+        var names = new List<string>();
+        int at = 0;
+        while (true)
+        {
+            names.Add(ToText(wire[at..]));
+            if (wire[at] == 0)
+            {
+                return names;
+            }
+
+            at += 1 + wire[at];
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="name"/> in its one text form: as read back from its wire form
+    /// (no trailing dot, escapes only where needed). False when it cannot be written.
+    /// </summary>
+    internal static bool TryNormalize(string? name, out string text)
+    {
+        Span<byte> wire = stackalloc byte[MaxLength];
+        if (TryEncode(name, wire, out int length) is not null)
+        {
+            text = "";
+            return false;
+        }
+
+        text = ToText(wire[..length]);
+        return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> is <paramref name="ancestor"/> or lies under it
+    /// (ends in its labels), letters compared without case. Both must be names that can be written.
+    /// </summary>
+    internal static bool IsAtOrUnder(string name, string ancestor)
+    {
+        foreach (string suffix in SelfAndAncestors(name))
+        {
+            if (Equal(suffix, ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A pointer ahead of its run breaks RFC 1035, 4.1.4. Says whether following it would

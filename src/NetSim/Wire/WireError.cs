@@ -60,4 +60,11 @@ public enum WireError
     /// where it must point to a prior occurrence (RFC 1035, 4.1.4).
     /// </summary>
     BadDnsPointer,
+
+    /// <summary>
+    /// A DNS OPT record that cannot be read (RFC 6891, 6.1.1 and 7): one outside the
+    /// additional section, a second one, one whose owner is not the root, or options that
+    /// do not fill its data as code, length and value.
+    /// </summary>
+    BadDnsOptRecord,
 }

@@ -169,4 +169,248 @@ public class DnsTests
         Resolve(net, first, "forever.example").TimeToLive.Should().Be(0, "a TTL with the top bit set counts as 0 (RFC 2181, 8)");
         Resolve(net, second, "long.example").TimeToLive.Should().Be(604_800, "cached for a week at most");
     }
+
+    // Sends `query` from the client to the server's port 53 and returns the bytes of each answer.
+    private static List<byte[]> Exchange(IpTestNetwork net, Host client, Host serverHost, params byte[][] queries)
+    {
+        var socket = new UdpSocket(client);
+        var answers = new List<byte[]>();
+        socket.Received = (_, _, _, data) => answers.Add(data.ToArray());
+        foreach (byte[] query in queries)
+        {
+            socket.SendTo(query, serverHost.Address, 53);
+        }
+
+        net.Simulation.Run();
+        socket.Dispose();
+        return answers;
+    }
+
+    private static readonly byte[] ExampleCom = [0x07, .. "example"u8, 0x03, .. "com"u8, 0x00];
+
+    // The default SOA's data: the root as primary server and mailbox (no contact), serial 1,
+    // refresh 86400, retry 7200, expire 3600000, minimum 3600.
+    private static readonly byte[] DefaultSoaData =
+    [
+        0x00, 0x00,
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x51, 0x80, 0x00, 0x00, 0x1c, 0x20, 0x00, 0x36, 0xee, 0x80, 0x00, 0x00, 0x0e, 0x10,
+    ];
+
+    [Fact]
+    public void An_nxdomain_carries_the_zone_s_soa()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, _) = Setup();
+        byte[] query = DnsMessage.Query(7, "nope.example.com", DnsType.A).ToArray();
+        byte[] response = Exchange(net, client, serverHost, query).Single();
+
+        // RFC 2308, 3: the SOA in the authority section, its TTL the lesser of its own and its minimum.
+        response.Should().Equal(
+        [
+            0x00, 0x07, 0x85, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, // QR, AA, RD, NXDOMAIN; one authority record
+            0x04, .. "nope"u8, .. ExampleCom, 0x00, 0x01, 0x00, 0x01,
+            0x00, 0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x16, .. DefaultSoaData, // ". SOA", TTL 3600, 22 bytes
+        ]);
+    }
+
+    [Fact]
+    public void A_name_without_records_of_the_type_asked_is_nodata_with_the_soa()
+    {
+        (_, _, _, DnsServer server) = Setup();
+        DnsMessage response = server.Answer(DnsMessage.Query(7, "mail.example.com", DnsType.TXT));
+        response.ResponseCode.Should().Be(DnsResponseCode.NoError);
+        response.IsAuthoritative.Should().BeTrue();
+        response.Answers.Should().BeEmpty();
+        response.Authorities.Should().Equal([new DnsRecord("", DnsType.SOA, DnsClass.IN, 3600, Data: DefaultSoaData)], "RFC 2308, 2.2: NODATA carries the SOA");
+        server.NameErrors.Should().Be(0);
+
+        DnsMessage found = server.Answer(DnsMessage.Query(7, "mail.example.com", DnsType.A));
+        found.Answers.Should().ContainSingle();
+        found.Authorities.Should().BeEmpty("an answer needs no SOA");
+    }
+
+    [Fact]
+    public void An_empty_non_terminal_exists()
+    {
+        (_, _, _, DnsServer server) = Setup();
+        server.AddA("a.b.example.com", Ipv4Address.Parse("10.0.0.1"));
+
+        // RFC 8020, 2; RFC 4592, 2.2.2: b.example.com has no records but a name below it, so it exists.
+        foreach (string name in new[] { "b.example.com", "B.Example.Com", "example.com", "com" })
+        {
+            DnsMessage response = server.Answer(DnsMessage.Query(7, name, DnsType.A));
+            response.ResponseCode.Should().Be(DnsResponseCode.NoError, name);
+            response.Answers.Should().BeEmpty();
+            response.Authorities.Should().ContainSingle().Which.Type.Should().Be(DnsType.SOA);
+        }
+
+        server.Answer(DnsMessage.Query(7, "c.b.example.com", DnsType.A)).ResponseCode.Should().Be(DnsResponseCode.NameError);
+        server.Answer(DnsMessage.Query(7, "xb.example.com", DnsType.A)).ResponseCode.Should().Be(DnsResponseCode.NameError);
+    }
+
+    [Fact]
+    public void The_server_copies_cd_and_never_sets_ad()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, DnsServer server) = Setup();
+        byte[] query = DnsMessage.Query(7, "mail.example.com", DnsType.A).ToArray();
+        query[3] |= 0x30; // AD and CD
+        byte[] response = Exchange(net, client, serverHost, query).Single();
+        (response[3] & 0x10).Should().Be(0x10, "RFC 4035, 3.1.6: CD is copied from the query");
+        (response[3] & 0x20).Should().Be(0, "RFC 4035, 3.1.6: AD only from a server that validated the data");
+
+        DnsMessage parsed = DnsMessage.Query(8, "mail.example.com", DnsType.A);
+        parsed.CheckingDisabled = true;
+        parsed.AuthenticData = true;
+        DnsMessage answer = server.Answer(parsed);
+        answer.CheckingDisabled.Should().BeTrue();
+        answer.AuthenticData.Should().BeFalse();
+    }
+
+    // "mail.example.com A", id 0x1234, RD, with an OPT record of the given class (payload size) and TTL (extended RCODE, version, DO).
+    private static byte[] EdnsQuery(ushort payload, uint ttl, int optCount = 1)
+    {
+        byte[] query = [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, (byte)optCount, 0x04, .. "mail"u8, .. ExampleCom, 0x00, 0x01, 0x00, 0x01];
+        for (int i = 0; i < optCount; i++)
+        {
+            query = [.. query, 0x00, 0x00, 0x29, .. BigEndian(payload, 2), .. BigEndian(ttl, 4), 0x00, 0x00];
+        }
+
+        return query;
+    }
+
+    private static byte[] BigEndian(uint value, int length) => [.. Enumerable.Range(0, length).Select(i => (byte)((value >> (8 * (length - 1 - i))) & 0xff))];
+
+    [Fact]
+    public void An_edns_query_gets_an_opt_record_with_the_server_s_payload_size()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, _) = Setup();
+        byte[] response = Exchange(net, client, serverHost, EdnsQuery(4096, 0x0000_8000)).Single(); // DO set
+
+        // RFC 6891, 6.1.1 and 7: an OPT in the response, class 1232 (the server's payload size), version 0; DO copied (RFC 3225, 3).
+        response.Should().Equal(
+        [
+            0x12, 0x34, 0x85, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+            0x04, .. "mail"u8, .. ExampleCom, 0x00, 0x01, 0x00, 0x01,
+            0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x04, 93, 184, 216, 40,
+            0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,
+        ]);
+    }
+
+    [Fact]
+    public void An_edns_version_above_0_gets_badvers()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, _) = Setup();
+        byte[] response = Exchange(net, client, serverHost, EdnsQuery(4096, 0x0001_0000)).Single(); // version 1
+
+        // RFC 6891, 6.1.3: BADVERS (16): 0 in the header's four bits, 1 in the OPT's extended RCODE; version 0, the highest it speaks.
+        // Not authoritative: the zone was not looked at.
+        response.Should().Equal(
+        [
+            0x12, 0x34, 0x81, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+            0x04, .. "mail"u8, .. ExampleCom, 0x00, 0x01, 0x00, 0x01,
+            0x00, 0x00, 0x29, 0x04, 0xd0, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ]);
+    }
+
+    [Fact]
+    public void A_query_with_two_opt_records_gets_formerr()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, DnsServer server) = Setup();
+        byte[] response = Exchange(net, client, serverHost, EdnsQuery(4096, 0, optCount: 2)).Single();
+        DnsMessage.TryParse(response, out DnsMessage? message).Should().Be(WireError.None);
+        message!.Id.Should().Be(0x1234);
+        message.ResponseCode.Should().Be(DnsResponseCode.FormatError, "RFC 6891, 6.1.1");
+        message.Additionals.Should().Equal([new DnsRecord("", DnsType.OPT, (DnsClass)DnsServer.EdnsUdpPayloadSize, 0)], "RFC 6891, 7: a FORMERR for the OPT record carries one");
+        server.FormatErrors.Should().Be(1);
+        server.Malformed(WireError.BadDnsOptRecord).Should().Be(1);
+
+        // Built by hand and handed to Answer, the same.
+        DnsMessage twoOpts = DnsMessage.Query(7, "mail.example.com", DnsType.A);
+        twoOpts.Additionals.Add(new DnsRecord("", DnsType.OPT, (DnsClass)4096, 0));
+        twoOpts.Answers.Add(new DnsRecord("", DnsType.OPT, (DnsClass)4096, 0));
+        server.Answer(twoOpts).ResponseCode.Should().Be(DnsResponseCode.FormatError);
+    }
+
+    [Fact]
+    public void An_edns_client_gets_answers_up_to_its_payload_size_and_a_truncated_answer_keeps_its_opt()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, DnsServer server) = Setup();
+        for (int i = 1; i <= 60; i++)
+        {
+            server.AddA("mail.example.com", Ipv4Address.FromUInt32(0x0a000000u + (uint)i));
+        }
+
+        // 61 A records: 12 + 22 + 61 * 16 = 1010 bytes, and 11 for the OPT.
+        byte[][] responses = [.. Exchange(net, client, serverHost, EdnsQuery(4096, 0), EdnsQuery(512, 0), EdnsQuery(100, 0), DnsMessage.Query(7, "mail.example.com", DnsType.A).ToArray())];
+        responses[0].Length.Should().Be(1021, "4096 offered, 1232 the server's own limit (RFC 6891, 6.2.5)");
+        (responses[0][2] & 0x02).Should().Be(0, "not truncated");
+        foreach (byte[] cut in responses[1..3])
+        {
+            (cut[2] & 0x02).Should().Be(0x02, "TC: over 512 bytes");
+            cut.Length.Should().Be(12 + 22 + 11, "the header, the question and the OPT (RFC 6891, 7); below 512 counts as 512 (RFC 6891, 6.2.5)");
+            cut[^11..].Should().Equal(0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00);
+        }
+
+        (responses[3][2] & 0x02).Should().Be(0x02, "without EDNS, 512 bytes at most (RFC 1035, 4.2.1)");
+        responses[3].Length.Should().Be(12 + 22);
+    }
+
+    [Fact]
+    public void A_zone_with_its_own_soa_answers_for_names_under_it_and_refuses_the_rest()
+    {
+        (IpTestNetwork net, Host client, Host serverHost, DnsServer server) = Setup();
+        server.Soa = DnsRecord.Soa("Example.COM.", "ns.example.com", "hostmaster.example.com", 2024081400, 7200, 3600, 1209600, 300, 3600);
+        server.Soa.Name.Should().Be("Example.COM", "the name as given, without the trailing dot");
+
+        byte[] response = Exchange(net, client, serverHost, DnsMessage.Query(0x7e57, "nope.example.com", DnsType.A).ToArray()).Single();
+
+        // The SOA's TTL is its minimum, 300, the lesser (RFC 2308, 3); its names compress against the question's.
+        response.Should().Equal(
+        [
+            0x7e, 0x57, 0x85, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+            0x04, .. "nope"u8, .. ExampleCom, 0x00, 0x01, 0x00, 0x01,
+            0xc0, 0x11, 0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x26,
+            0x02, .. "ns"u8, 0xc0, 0x11, 0x0a, .. "hostmaster"u8, 0xc0, 0x11,
+            0x78, 0xa5, 0x07, 0xf8, 0x00, 0x00, 0x1c, 0x20, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x12, 0x75, 0x00, 0x00, 0x00, 0x01, 0x2c,
+        ]);
+
+        DnsMessage apex = server.Answer(DnsMessage.Query(1, "example.com", DnsType.SOA));
+        apex.ResponseCode.Should().Be(DnsResponseCode.NoError);
+        apex.Answers.Should().Equal([server.Soa], "the apex has the SOA");
+        apex.Authorities.Should().BeEmpty();
+
+        DnsMessage outside = server.Answer(DnsMessage.Query(1, "www.example.org", DnsType.A));
+        outside.ResponseCode.Should().Be(DnsResponseCode.Refused, "not this zone's");
+        outside.IsAuthoritative.Should().BeFalse();
+
+        Action addOutside = () => server.AddA("www.example.org", Ipv4Address.Parse("10.0.0.1"));
+        addOutside.Should().Throw<ArgumentException>().WithMessage("*outside the zone*");
+        Action cnameAtApex = () => server.AddCname("example.com", "www.example.com");
+        cnameAtApex.Should().Throw<ArgumentException>().WithMessage("*apex*");
+        Action narrower = () => server.Soa = DnsRecord.Soa("mail.example.com", "ns", "hostmaster", 1, 1, 1, 1, 1, 1);
+        narrower.Should().Throw<ArgumentException>().WithMessage("*outside the zone*");
+        Action notSoa = () => server.Soa = DnsRecord.A("example.com", Ipv4Address.Parse("10.0.0.1"), 1);
+        notSoa.Should().Throw<ArgumentException>();
+        Action badData = () => server.Soa = new DnsRecord("example.com", DnsType.SOA, DnsClass.IN, 1, Data: new byte[19]);
+        badData.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void A_cname_to_a_missing_name_in_the_zone_is_nxdomain_with_the_chain_and_one_leaving_the_zone_is_not()
+    {
+        (_, _, _, DnsServer server) = Setup();
+        server.Soa = DnsRecord.Soa("example.com", "ns.example.com", "hostmaster.example.com", 1, 7200, 3600, 1209600, 300, 3600);
+        server.AddCname("old.example.com", "gone.example.com");
+        server.AddCname("away.example.com", "www.example.org");
+
+        // RFC 6604, 2.1 and RFC 2308, 2.1: the response code is the last name's, with the SOA.
+        DnsMessage gone = server.Answer(DnsMessage.Query(1, "old.example.com", DnsType.A));
+        gone.ResponseCode.Should().Be(DnsResponseCode.NameError);
+        gone.Answers.Select(r => r.Type).Should().Equal(DnsType.CNAME);
+        gone.Authorities.Should().ContainSingle().Which.Type.Should().Be(DnsType.SOA);
+
+        DnsMessage away = server.Answer(DnsMessage.Query(1, "away.example.com", DnsType.A));
+        away.ResponseCode.Should().Be(DnsResponseCode.NoError, "the resolver asks on for www.example.org");
+        away.Answers.Select(r => r.Type).Should().Equal(DnsType.CNAME);
+        away.Authorities.Should().BeEmpty();
+    }
 }

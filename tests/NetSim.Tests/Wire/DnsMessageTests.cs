@@ -207,7 +207,7 @@ public class DnsMessageTests
         response.Additionals.Should().BeEmpty();
 
         byte[] again = response.ToArray();
-        again.Length.Should().Be(NxDomainResponse.Length - 38 + SoaData.Length, "the SOA's data goes out as it is kept, uncompressed");
+        again.Should().Equal(NxDomainResponse, "SOA is an RFC 1035 type: its names compress again, against the question's (RFC 3597, 4)");
         ShouldBeTheSame(Parse(again), response);
     }
 
@@ -667,6 +667,172 @@ public class DnsMessageTests
         }
     }
 
+    // "example.com" on the wire, 13 bytes.
+    private static readonly byte[] ExampleCom = [0x07, .. "example"u8, 0x03, .. "com"u8, 0x00];
+
+    // A response (id 2, QR and AA) to "example.com <type>" with one answer of that type, its
+    // owner a pointer to the question's name at 12, holding `data` (at 41).
+    private static byte[] OneRecord(DnsType type, params byte[] data) =>
+    [
+        0x00, 0x02, 0x84, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+        .. ExampleCom, (byte)((int)type >> 8), (byte)((int)type & 0xff), 0x00, 0x01, // 12: the question
+        0xc0, 0x0c, (byte)((int)type >> 8), (byte)((int)type & 0xff), 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, (byte)(data.Length >> 8), (byte)(data.Length & 0xff), // 29: the answer
+        .. data, // 41
+    ];
+
+    [Fact]
+    public void The_ad_and_cd_bits_are_kept()
+    {
+        // "example.com A" as dig +adflag +cdflag sends it: RD, AD and CD, flags 0x0130 (RFC 4035, 3.2; RFC 6840, 5.7).
+        byte[] bytes = [0xbe, 0xef, 0x01, 0x30, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, .. ExampleCom, 0x00, 0x01, 0x00, 0x01];
+        DnsMessage query = Parse(bytes);
+        query.AuthenticData.Should().BeTrue();
+        query.CheckingDisabled.Should().BeTrue();
+        query.RecursionDesired.Should().BeTrue();
+        query.ToArray().Should().Equal(bytes);
+
+        DnsMessage response = query.CreateResponse(DnsResponseCode.NoError);
+        response.CheckingDisabled.Should().BeTrue("a response copies CD (RFC 4035, 3.1.6)");
+        response.AuthenticData.Should().BeFalse("AD is the responder's to set (RFC 4035, 3.2.3)");
+        response.AuthenticData = true;
+        BinaryPrimitives.ReadUInt16BigEndian(response.ToArray().AsSpan(2)).Should().Be(0x8130);
+        Parse(new DnsMessage { AuthenticData = true }.ToArray()).CheckingDisabled.Should().BeFalse("AD and CD are separate bits");
+    }
+
+    [Fact]
+    public void Names_in_minfo_data_are_read_out_of_their_compression_and_written_with_the_message_s_own()
+    {
+        // MINFO (RFC 1035, 3.3.7) as dnspython writes it: "mbox" and "errors", each then a pointer to "example.com" at 12.
+        DnsRecord minfo = Parse(OneRecord(DnsType.MINFO, [0x04, .. "mbox"u8, 0xc0, 0x0c, 0x06, .. "errors"u8, 0xc0, 0x0c])).Answers[0];
+        minfo.Data.ToArray().Should().Equal([0x04, .. "mbox"u8, .. ExampleCom, 0x06, .. "errors"u8, .. ExampleCom]);
+
+        // Moved into a message where 12 holds another name, it keeps its names, compressed against its owner's.
+        var moved = new DnsMessage { Questions = { new DnsQuestion("a.test", DnsType.TXT) }, Answers = { minfo } };
+        byte[] written = moved.ToArray();
+        written.Should().Equal(
+        [
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+            0x01, (byte)'a', 0x04, .. "test"u8, 0x00, 0x00, 0x10, 0x00, 0x01, // 12: "a.test" TXT
+            .. ExampleCom, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x10, // 24: "example.com" MINFO, 16 bytes of data
+            0x04, .. "mbox"u8, 0xc0, 24, 0x06, .. "errors"u8, 0xc0, 24, // 47: both names end in a pointer to the owner's
+        ]);
+        Parse(written).Answers.Should().Equal(minfo);
+    }
+
+    [Fact]
+    public void Names_in_record_data_are_decompressed_and_only_rfc_1035_types_compress_them_again()
+    {
+        byte[] mbox = [0x04, .. "mbox"u8];
+        byte[] pointer = [0xc0, 0x0c];
+        (DnsType Type, byte[] Compressed, byte[] Expanded, bool Rfc1035)[] cases =
+        [
+            (DnsType.MD, [.. mbox, .. pointer], [.. mbox, .. ExampleCom], true),
+            (DnsType.MF, [.. mbox, .. pointer], [.. mbox, .. ExampleCom], true),
+            (DnsType.MB, [.. mbox, .. pointer], [.. mbox, .. ExampleCom], true),
+            (DnsType.MG, [.. mbox, .. pointer], [.. mbox, .. ExampleCom], true),
+            (DnsType.MR, [.. mbox, .. pointer], [.. mbox, .. ExampleCom], true),
+            (DnsType.MX, [0x00, 0x0a, .. mbox, .. pointer], [0x00, 0x0a, .. mbox, .. ExampleCom], true),
+            (DnsType.SOA, [.. pointer, .. mbox, .. pointer, .. new byte[20]], [.. ExampleCom, .. mbox, .. ExampleCom, .. new byte[20]], true),
+            (DnsType.RP, [.. mbox, .. pointer, 0x03, .. "txt"u8, .. pointer], [.. mbox, .. ExampleCom, 0x03, .. "txt"u8, .. ExampleCom], false), // RFC 1183
+            (DnsType.AFSDB, [0x00, 0x01, 0x03, .. "afs"u8, .. pointer], [0x00, 0x01, 0x03, .. "afs"u8, .. ExampleCom], false), // RFC 1183
+            (DnsType.RT, [0x00, 0x0a, .. pointer], [0x00, 0x0a, .. ExampleCom], false), // RFC 1183
+            (DnsType.PX, [0x00, 0x0a, .. pointer, 0x04, .. "x400"u8, .. pointer], [0x00, 0x0a, .. ExampleCom, 0x04, .. "x400"u8, .. ExampleCom], false), // RFC 2163
+            (DnsType.SRV, [0x00, 0x0a, 0x00, 0x05, 0x13, 0xc4, 0x03, .. "sip"u8, .. pointer], [0x00, 0x0a, 0x00, 0x05, 0x13, 0xc4, 0x03, .. "sip"u8, .. ExampleCom], false), // SRV as RFC 2052 wrote it
+            (DnsType.NAPTR, [0x00, 0x64, 0x00, 0x0a, 0x01, (byte)'u', 0x07, .. "E2U+sip"u8, 0x00, 0x03, .. "sip"u8, .. pointer], [0x00, 0x64, 0x00, 0x0a, 0x01, (byte)'u', 0x07, .. "E2U+sip"u8, 0x00, 0x03, .. "sip"u8, .. ExampleCom], false), // RFC 3403
+        ];
+
+        foreach ((DnsType type, byte[] compressed, byte[] expanded, bool rfc1035) in cases)
+        {
+            byte[] bytes = OneRecord(type, compressed);
+            DnsMessage message = Parse(bytes);
+            message.Answers[0].Data.ToArray().Should().Equal(expanded, $"{type}'s names are written out");
+            message.ToArray().Should().Equal(rfc1035 ? bytes : OneRecord(type, expanded), rfc1035 ? $"{type} is an RFC 1035 type: its names compress (RFC 3597, 4)" : $"{type} is not: its names go out in full");
+        }
+    }
+
+    [Fact]
+    public void The_data_of_types_netsim_does_not_know_is_never_rewritten()
+    {
+        // A private type (RFC 6895) whose data happens to look like a compressed name: opaque (RFC 3597, 4).
+        byte[] data = [0x04, .. "mbox"u8, 0xc0, 0x0c];
+        byte[] bytes = OneRecord((DnsType)0xff00, data);
+        DnsMessage message = Parse(bytes);
+        message.Answers[0].Data.ToArray().Should().Equal(data);
+        message.ToArray().Should().Equal(bytes);
+    }
+
+    [Fact]
+    public void Fixed_size_and_structured_data_of_the_wrong_length_is_a_bad_length()
+    {
+        ParseError(OneRecord(DnsType.AAAA, 192, 0, 2, 1)).Should().Be(WireError.BadLength, "an AAAA record's data is 16 bytes (RFC 3596, 2.2)");
+        ParseError(OneRecord(DnsType.AAAA, new byte[17])).Should().Be(WireError.BadLength);
+        Parse(OneRecord(DnsType.AAAA, new byte[16])).Answers[0].Data.Length.Should().Be(16);
+        ParseError(OneRecord(DnsType.A, 192, 0, 2, 1, 0, 0)).Should().Be(WireError.BadLength, "an A record's data is 4 bytes (RFC 1035, 3.4.1)");
+        ParseError(OneRecord(DnsType.MX, 0x00)).Should().Be(WireError.BadLength, "an MX record is a 16-bit preference and a name");
+        ParseError(OneRecord(DnsType.MX, 0x00, 0x0a)).Should().Be(WireError.BadLength);
+        ParseError(OneRecord(DnsType.SRV, 0x00, 0x0a, 0x00, 0x05, 0x13)).Should().Be(WireError.BadLength, "an SRV record has 6 bytes before its name");
+        ParseError(OneRecord(DnsType.HINFO, [0x03, .. "x86"u8])).Should().Be(WireError.BadLength, "HINFO is two character-strings (RFC 1035, 3.3.2)");
+        ParseError(OneRecord(DnsType.MINFO, [0x04, .. "mbox"u8, 0xc0, 0x0c])).Should().Be(WireError.BadLength, "MINFO is two names");
+        ParseError(OneRecord(DnsType.NAPTR, [0x00, 0x64, 0x00, 0x0a, 0x01, (byte)'u', 0x09, .. "E2U+sip"u8])).Should().Be(WireError.BadLength, "a NAPTR string past its record");
+    }
+
+    [Fact]
+    public void Data_of_a_known_type_that_does_not_hold_its_fields_is_refused_when_written()
+    {
+        // Emit never writes what TryParse would refuse.
+        foreach (DnsRecord record in new[]
+        {
+            new DnsRecord("a", DnsType.AAAA, DnsClass.IN, 1, Data: new byte[4]),
+            new DnsRecord("a", DnsType.MX, DnsClass.IN, 1, Data: new byte[] { 0x00 }),
+            new DnsRecord("a", DnsType.MX, DnsClass.IN, 1, Data: new byte[] { 0x00, 0x0a, 0xc0, 0x0c }), // a pointer: Data holds names uncompressed
+            new DnsRecord("a", DnsType.TXT, DnsClass.IN, 1, Data: new byte[] { 0x05, 0x68, 0x69 }),
+            new DnsRecord("a", DnsType.SOA, DnsClass.IN, 1, Data: new byte[21]), // two root names and 19 bytes of timers
+        })
+        {
+            Action write = () => new DnsMessage { Answers = { record } }.ToArray();
+            write.Should().Throw<ArgumentException>().WithMessage($"*{record.Type} record of \"a\"*fields*");
+        }
+
+        new DnsMessage { Answers = { new DnsRecord("a", (DnsType)0xff00, DnsClass.IN, 1, Data: new byte[] { 0xc0, 0x0c }) } }.ToArray().Length.Should().Be(DnsMessage.HeaderLength + 3 + 10 + 2, "an unknown type's data is opaque");
+    }
+
+    [Fact]
+    public void A_txt_string_longer_than_its_record_is_a_bad_length()
+    {
+        ParseError(OneRecord(DnsType.TXT, [0x05, .. "hi"u8])).Should().Be(WireError.BadLength, "a character-string longer than the record (RFC 1035, 3.3)");
+        ParseError(OneRecord(DnsType.TXT, [0x02, .. "hi"u8, 0x03, .. "ok"u8])).Should().Be(WireError.BadLength, "the second string runs past the record");
+        ParseError(OneRecord(DnsType.TXT)).Should().Be(WireError.BadLength, "TXT data is one or more character-strings (RFC 1035, 3.3.14)");
+        Parse(OneRecord(DnsType.TXT, [0x02, .. "hi"u8, 0x00, 0x02, .. "ok"u8])).Answers[0].Data.Length.Should().Be(7, "three strings, one empty, fill the record");
+    }
+
+    // The OPT pseudo-record of a client offering 4096 bytes (RFC 6891, 6.1.2): root owner, type 41, class 4096, TTL 0, no options.
+    private static readonly byte[] Opt4096 = [0x00, 0x00, 0x29, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+
+    // "example.com A" (id 0x1234, RD) with the given counts of answer, authority and additional records, and the records.
+    private static byte[] QueryWith(int answers, int authorities, int additionals, params byte[] records) =>
+        [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, (byte)answers, 0x00, (byte)authorities, 0x00, (byte)additionals, .. ExampleCom, 0x00, 0x01, 0x00, 0x01, .. records];
+
+    [Fact]
+    public void Opt_records_out_of_place_are_refused()
+    {
+        DnsMessage edns = Parse(QueryWith(0, 0, 1, Opt4096));
+        edns.Additionals.Should().Equal(new DnsRecord("", DnsType.OPT, (DnsClass)4096, 0));
+        edns.ToArray().Should().Equal(QueryWith(0, 0, 1, Opt4096));
+
+        // RFC 6891, 6.1.1: only in the additional section, at most one, owned by the root.
+        ParseError(QueryWith(1, 0, 0, Opt4096)).Should().Be(WireError.BadDnsOptRecord, "an OPT in the answer section");
+        ParseError(QueryWith(0, 1, 0, Opt4096)).Should().Be(WireError.BadDnsOptRecord, "an OPT in the authority section");
+        ParseError(QueryWith(0, 0, 2, [.. Opt4096, .. Opt4096])).Should().Be(WireError.BadDnsOptRecord, "two OPT records");
+        ParseError(QueryWith(0, 0, 1, [0xc0, 0x0c, .. Opt4096[1..]])).Should().Be(WireError.BadDnsOptRecord, "an OPT owned by example.com");
+
+        // Its options are code, length, value (RFC 6891, 6.1.2): one that runs past the record is a format error (RFC 6891, 7).
+        byte[] cookie = [0x00, 0x0a, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8];
+        Parse(QueryWith(0, 0, 1, [.. Opt4096[..^2], 0x00, (byte)cookie.Length, .. cookie])).Additionals[0].Data.ToArray().Should().Equal(cookie);
+        byte[] longCookie = [0x00, 0x0a, 0x00, 0x09, 1, 2, 3, 4, 5, 6, 7, 8];
+        ParseError(QueryWith(0, 0, 1, [.. Opt4096[..^2], 0x00, (byte)longCookie.Length, .. longCookie])).Should().Be(WireError.BadDnsOptRecord);
+        ParseError(QueryWith(0, 0, 1, [.. Opt4096[..^2], 0x00, 0x03, 0x00, 0x0a, 0x00])).Should().Be(WireError.BadDnsOptRecord, "three bytes are not an option's code and length");
+    }
+
     [RequiresTsharkFact]
     public void Tshark_reads_what_we_write()
     {
@@ -690,6 +856,58 @@ public class DnsMessageTests
                 "0x1a2b|1|0|www.example.com|1|web.example.com|93.184.216.34|||",
                 "0x7e57|1|3|nope.example.com|1|||ns.example.com|hostmaster.example.com|2024081400",
                 "0x0009|0||x.research.qq.com|15|||||"); // tshark shows no response code for a query
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [RequiresTsharkFact]
+    public void Tshark_reads_the_record_data_and_edns_we_write()
+    {
+        byte[] pointer = [0xc0, 0x0c];
+        byte[][] data =
+        [
+            [0x04, .. "mbox"u8, .. pointer, 0x06, .. "errors"u8, .. pointer], // MINFO
+            [0x00, 0x0a, 0x00, 0x05, 0x13, 0xc4, 0x03, .. "sip"u8, .. pointer], // SRV
+            [0x00, 0x64, 0x00, 0x0a, 0x01, (byte)'u', 0x07, .. "E2U+sip"u8, 0x00, 0x03, .. "sip"u8, .. pointer], // NAPTR
+            [0x04, .. "mbox"u8, .. pointer, 0x03, .. "txt"u8, .. pointer], // RP
+        ];
+        DnsType[] types = [DnsType.MINFO, DnsType.SRV, DnsType.NAPTR, DnsType.RP];
+        var messages = new List<byte[]>();
+        for (int i = 0; i < types.Length; i++)
+        {
+            DnsRecord record = Parse(OneRecord(types[i], data[i])).Answers[0];
+            messages.Add(new DnsMessage { Id = (ushort)i, IsResponse = true, Questions = { new DnsQuestion("a.test", DnsType.TXT) }, Answers = { record } }.ToArray());
+        }
+
+        byte[] cookie = [0x00, 0x0a, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8];
+        messages.Add(QueryWith(0, 0, 1, [.. Opt4096[..^2], 0x00, (byte)cookie.Length, .. cookie]));
+        DnsMessage badvers = Parse(QueryWith(0, 0, 1, Opt4096)).CreateResponse(DnsResponseCode.NoError);
+        badvers.CheckingDisabled = true;
+        badvers.Additionals.Add(new DnsRecord("", DnsType.OPT, (DnsClass)1232, 0x0100_0000));
+        messages.Add(badvers.ToArray());
+
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"netsim-dns-{Guid.NewGuid():N}.pcap");
+        try
+        {
+            WriteRawIpCapture(path, [.. messages]);
+            (int exit, string expert) = Tshark.Run("-r", path, "-q", "-z", "expert");
+            exit.Should().Be(0, expert);
+            expert.Should().NotContainAny("Malformed", "Warning", "Error");
+
+            (exit, string fields) = Tshark.Run(
+                "-r", path, "-T", "fields", "-E", "separator=|", "-E", "aggregator=,",
+                "-e", "dns.minfo.r", "-e", "dns.srv.target", "-e", "dns.naptr.replacement", "-e", "dns.rp.mailbox", "-e", "dns.rr.udp_payload_size", "-e", "dns.resp.ext_rcode", "-e", "dns.flags.checkdisable");
+            exit.Should().Be(0, fields);
+            fields.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains('|', StringComparison.Ordinal)).Should().Equal(
+                "mbox.example.com||||||0",
+                "|sip.example.com|||||0",
+                "||sip.example.com||||0",
+                "|||mbox.example.com|||0",
+                "||||4096|0x00|0",
+                "||||1232|0x01|1");
         }
         finally
         {
