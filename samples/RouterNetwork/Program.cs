@@ -44,6 +44,7 @@ ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  pc1: {result}"
 ping.Start();
 sim.Run();
 
+Console.WriteLine(); // ping leaves an empty line before its statistics
 Console.WriteLine(ping.Summary);
 Console.WriteLine();
 Console.Write(router.FormatRoutes());

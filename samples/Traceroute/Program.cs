@@ -3,10 +3,13 @@ using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
+using NetSim.Wire;
 
 // traceroute across a chain of three routers: probes with TTL 1, 2, 3, ... Each router
 // where a probe's TTL runs out answers with ICMP time exceeded and so names itself; the
-// destination answers the last probe with an echo reply.
+// destination answers the last probe with an echo reply. Then a trace to a host that is not
+// there: the last router asks ARP three times, one second apart, then answers "host
+// unreachable", which traceroute marks !H, and the trace stops.
 //
 //   pc1 10.0.1.10 -- r1 -- 10.0.2.0/24 -- r2 -- 10.0.3.0/24 -- r3 -- pc2 10.0.4.10
 string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
@@ -40,13 +43,10 @@ _ = new Cable(r3.Interfaces[1].Port, pc2.Port, rate, delay);
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(pc1.Interfaces[0].Nic);
 
-var trace = new Traceroute(pc1, pc2.Address);
-Console.WriteLine(trace.Banner);
-trace.HopCompleted = hop => Console.WriteLine(hop);
-trace.Start();
-sim.Run();
-Console.WriteLine(trace.ReachedDestination ? $"Reached {pc2.Address} in {trace.Hops.Count} hops." : $"Did not reach {pc2.Address}.");
-Console.WriteLine();
+Console.WriteLine("1. traceroute to pc2:");
+Trace(pc2.Address);
+Console.WriteLine("2. traceroute to 10.0.4.99, where no one is:");
+Trace(Ipv4Address.Parse("10.0.4.99"));
 foreach (Router router in new[] { r1, r2, r3 })
 {
     Console.Write(router.FormatRoutes());
@@ -55,4 +55,15 @@ foreach (Router router in new[] { r1, r2, r3 })
 if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
+}
+
+void Trace(Ipv4Address destination)
+{
+    var trace = new Traceroute(pc1, destination);
+    Console.WriteLine(trace.Banner);
+    trace.HopCompleted = hop => Console.WriteLine(hop);
+    trace.Start();
+    sim.Run();
+    Console.WriteLine(trace.ReachedDestination ? $"Reached {destination} in {trace.Hops.Count} hops." : $"Did not reach {destination}.");
+    Console.WriteLine();
 }

@@ -31,6 +31,7 @@ static void RunPing(string bobAddress, string? pcapPath)
     ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  alice: {result}");
     ping.Start();
     sim.Run();
+    Console.WriteLine(); // ping leaves an empty line before its statistics
     Console.WriteLine(ping.Summary);
     Console.Write(alice.Interfaces[0].Arp);
     if (pcapPath is not null)

@@ -110,17 +110,19 @@ public sealed class Router : IpNode
     /// <summary>The forwarding path: RFC 1812, 5.2.1 and 5.3.1. Allocates nothing.</summary>
     private protected override void OnTransitPacket(IpInterface ingress, FrameHandle frame, Ipv4Packet packet)
     {
-        if (packet.TimeToLive <= 1)
-        {
-            SendIcmpError(packet.Bytes, IcmpType.TimeExceeded, 0);
-            DropPacket(frame, IpDropReason.TimeToLiveExceeded);
-            return;
-        }
-
+        // RFC 1812, 5.2.1.2: the next hop is found (step 5) before the TTL is checked (step 7),
+        // so a packet with nowhere to go gets net unreachable whatever its TTL, as on Linux.
         if (!TryRoute(packet.Destination, out IpInterface egress, out Ipv4Address nextHop))
         {
             SendIcmpError(packet.Bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Network);
             DropPacket(frame, IpDropReason.NoRoute);
+            return;
+        }
+
+        if (packet.TimeToLive <= 1)
+        {
+            SendIcmpError(packet.Bytes, IcmpType.TimeExceeded, 0);
+            DropPacket(frame, IpDropReason.TimeToLiveExceeded);
             return;
         }
 

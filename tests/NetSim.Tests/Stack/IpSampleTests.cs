@@ -19,9 +19,10 @@ public sealed class IpSampleTests : IDisposable
     public void TwoComputers_pings_within_the_subnet_and_explains_the_failure_across_subnets()
     {
         string output = Run("TwoComputers", "--pcap", pcap);
-        output.Should().Contain("3 packets transmitted, 3 received, 0% packet loss");
+        output.Should().Contain("\n\n--- 192.168.1.2 ping statistics ---\n").And.Contain("3 packets transmitted, 3 received, 0% packet loss, time 2000ms\nrtt min/avg/max/mdev = ");
+        output.Should().Contain("alice: 64 bytes from 192.168.1.2: icmp_seq=2 ttl=64 time=0.027 ms");
         output.Should().Contain("192.168.2.2 is not on alice's network 192.168.1.0/24 (netmask 255.255.255.0), and alice has no default gateway");
-        output.Should().Contain("0 packets transmitted, 0 received, +3 errors, 100% packet loss");
+        output.Should().Contain("\n0 packets transmitted, 0 received, +3 errors\n", "nothing left alice, so iputils' line has no loss or time");
         List<byte[]> frames = ReadCapture();
         frames.Should().HaveCount(8, "ARP request and reply, three requests and three replies");
         frames.Select(f => ((EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, f)).Extract<IPv4Packet>()).Where(ip => ip is not null)
@@ -42,13 +43,16 @@ public sealed class IpSampleTests : IDisposable
     }
 
     [Fact]
-    public void Traceroute_names_each_router_then_the_destination()
+    public void Traceroute_names_each_router_then_the_destination_and_marks_a_missing_host_H()
     {
         string output = Run("Traceroute", "--pcap", pcap);
         string[] hops = [.. output.Split('\n').Where(l => l.Length > 3 && l[2] == ' ' && char.IsDigit(l[1]))];
-        hops.Select(l => l.Split("  ")[1]).Should().Equal("10.0.1.1", "10.0.2.2", "10.0.3.2", "10.0.4.10");
+        hops.Select(l => l.Split("  ")[1]).Should().Equal("10.0.1.1", "10.0.2.2", "10.0.3.2", "10.0.4.10", "10.0.1.1", "10.0.2.2", "10.0.3.2", "10.0.3.2");
+        output.Should().Contain("traceroute to 10.0.4.10 (10.0.4.10), 30 hops max, 60 byte packets\n");
         output.Should().Contain("Reached 10.0.4.10 in 4 hops.");
-        ReadCapture().Should().HaveCount(2 + (4 * 3 * 2), "ARP, then a probe and its answer three times per hop");
+        hops[^1].Should().MatchRegex(@"^ 4  10\.0\.3\.2  3000\.\d{3} ms !H  3000\.\d{3} ms !H  3000\.\d{3} ms !H$", "r3 gives up on ARP after 3 s");
+        output.Should().Contain("Did not reach 10.0.4.99.");
+        ReadCapture().Should().HaveCount(2 + (2 * 4 * 3 * 2), "ARP, then for each trace a probe and its answer three times per hop");
     }
 
     [RequiresTsharkFact]

@@ -248,8 +248,9 @@ public class RouterTests
         net.Simulation.Run();
         trace.IsComplete.Should().BeTrue();
         trace.ReachedDestination.Should().BeFalse();
-        trace.Hops.Select(h => h.Address).Should().Equal([Ipv4Address.Parse("10.0.1.1"), Ipv4Address.Parse("10.0.1.1")],
-            "r1 answers TTL 1 with time exceeded and TTL 2 with net unreachable, which ends the trace");
+        trace.Hops.Select(h => h.Address).Should().Equal([Ipv4Address.Parse("10.0.1.1")],
+            "r1 has no route, which it finds before it looks at the TTL (RFC 1812, 5.2.1.2): net unreachable ends the trace at hop 1");
+        trace.Hops[0].ToString().Should().EndWith(" ms !N");
     }
 
     [Fact]
