@@ -70,9 +70,11 @@ _ = sim.Start(async () =>
 });
 sim.Run();
 
-Console.WriteLine($"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers.");
-Console.WriteLine($"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s).");
-Console.WriteLine($"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}.");
+// Numbers print in the invariant culture ("1.0 %", "1,000,000"), the same on every machine.
+CultureInfo invariant = CultureInfo.InvariantCulture;
+Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers."));
+Console.WriteLine(string.Create(invariant, $"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s)."));
+Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}."));
 Console.WriteLine();
 Console.WriteLine("Congestion window over time (MSS = 1460 bytes):");
 Console.WriteLine("        time   cwnd (bytes)   ssthresh");
@@ -80,12 +82,12 @@ int rows = Math.Min(20, window.Count);
 for (int i = 0; i < rows; i++)
 {
     (SimTime time, int cwnd, int ssthresh) = window[i * (window.Count - 1) / Math.Max(1, rows - 1)];
-    Console.WriteLine($"{time,12} {cwnd,14:N0} {(ssthresh == int.MaxValue ? "-" : ssthresh.ToString("N0", CultureInfo.InvariantCulture)),10}");
+    Console.WriteLine(string.Create(invariant, $"{time,12} {cwnd,14:N0} {(ssthresh == int.MaxValue ? "-" : ssthresh.ToString("N0", invariant)),10}"));
 }
 
 Console.WriteLine();
 bool same = SHA256.HashData(received.ToArray()).AsSpan().SequenceEqual(SHA256.HashData(file));
-Console.WriteLine($"Received {received.Length:N0} bytes; SHA-256 {(same ? "matches" : "DIFFERS from")} the file sent.");
+Console.WriteLine(string.Create(invariant, $"Received {received.Length:N0} bytes; SHA-256 {(same ? "matches" : "DIFFERS from")} the file sent."));
 if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
