@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using NetSim.Devices;
@@ -6,14 +7,38 @@ using NetSim.Links;
 using NetSim.Stack;
 using NetSim.Tracing;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
+Option<double> lossOption = new("--loss")
+{
+    HelpName = "P",
+    Description = "The probability that the link between the routers loses a frame, from 0 up to 1 (not 1 itself).",
+    DefaultValueFactory = _ => 0.01,
+    CustomParser = result =>
+    {
+        string text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p is >= 0 and < 1)
+        {
+            return p;
+        }
+
+        result.AddError($"--loss takes a probability from 0 up to 1 (not 1 itself), such as 0.01 for 1 %; '{text}' is not one.");
+        return 0;
+    },
+};
+ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, lossOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+double loss = options.GetValue(lossOption);
+
 // One megabyte over TCP across two routers, on a path that loses packets. The sender
 // and receiver are ordinary async code running on simulated time; TCP repairs the
 // losses (fast retransmit, timeouts) and its congestion window shows how.
 //
 //   sender 10.0.1.10 -- r1 -- 10.0.2.0/24 (lossy) -- r2 -- receiver 10.0.3.10
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-double loss = double.Parse(args.SkipWhile(a => a != "--loss").Skip(1).FirstOrDefault() ?? "0.01", CultureInfo.InvariantCulture);
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var rate = DataRate.Parse("100Mbps");
@@ -92,3 +117,5 @@ if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
 }
+
+return 0;
