@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using NetSim.Devices;
@@ -6,14 +7,38 @@ using NetSim.Links;
 using NetSim.Stack;
 using NetSim.Tracing;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
+Option<double> lossOption = new("--loss")
+{
+    HelpName = "P",
+    Description = "The probability that the link between the routers loses a frame, from 0 up to 1 (not 1 itself).",
+    DefaultValueFactory = _ => 0.01,
+    CustomParser = result =>
+    {
+        string text = result.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p is >= 0 and < 1)
+        {
+            return p;
+        }
+
+        result.AddError($"--loss takes a probability from 0 up to 1 (not 1 itself), such as 0.01 for 1 %; '{text}' is not one.");
+        return 0;
+    },
+};
+ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, lossOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+double loss = options.GetValue(lossOption);
+
 // One megabyte over TCP across two routers, on a path that loses packets. The sender
 // and receiver are ordinary async code running on simulated time; TCP repairs the
 // losses (fast retransmit, timeouts) and its congestion window shows how.
 //
 //   sender 10.0.1.10 -- r1 -- 10.0.2.0/24 (lossy) -- r2 -- receiver 10.0.3.10
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-double loss = double.Parse(args.SkipWhile(a => a != "--loss").Skip(1).FirstOrDefault() ?? "0.01", CultureInfo.InvariantCulture);
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var rate = DataRate.Parse("100Mbps");
@@ -70,9 +95,11 @@ _ = sim.Start(async () =>
 });
 sim.Run();
 
-Console.WriteLine($"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers.");
-Console.WriteLine($"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s).");
-Console.WriteLine($"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}.");
+// Numbers print in the invariant culture ("1.0 %", "1,000,000"), the same on every machine.
+CultureInfo invariant = CultureInfo.InvariantCulture;
+Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers."));
+Console.WriteLine(string.Create(invariant, $"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s)."));
+Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}."));
 Console.WriteLine();
 Console.WriteLine("Congestion window over time (MSS = 1460 bytes):");
 Console.WriteLine("        time   cwnd (bytes)   ssthresh");
@@ -80,13 +107,15 @@ int rows = Math.Min(20, window.Count);
 for (int i = 0; i < rows; i++)
 {
     (SimTime time, int cwnd, int ssthresh) = window[i * (window.Count - 1) / Math.Max(1, rows - 1)];
-    Console.WriteLine($"{time,12} {cwnd,14:N0} {(ssthresh == int.MaxValue ? "-" : ssthresh.ToString("N0", CultureInfo.InvariantCulture)),10}");
+    Console.WriteLine(string.Create(invariant, $"{time,12} {cwnd,14:N0} {(ssthresh == int.MaxValue ? "-" : ssthresh.ToString("N0", invariant)),10}"));
 }
 
 Console.WriteLine();
 bool same = SHA256.HashData(received.ToArray()).AsSpan().SequenceEqual(SHA256.HashData(file));
-Console.WriteLine($"Received {received.Length:N0} bytes; SHA-256 {(same ? "matches" : "DIFFERS from")} the file sent.");
+Console.WriteLine(string.Create(invariant, $"Received {received.Length:N0} bytes; SHA-256 {(same ? "matches" : "DIFFERS from")} the file sent."));
 if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
 }
+
+return 0;

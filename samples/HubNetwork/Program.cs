@@ -1,12 +1,20 @@
+using System.CommandLine;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
+ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+
 // Four computers on a hub: A sends to B, and C and D receive it too, because a hub
 // repeats every frame out of every other port. C and D throw it away: it is not for them.
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var hub = new Hub(network, "hub", 4);
@@ -45,3 +53,4 @@ sim.Run();
 long collisions = trace.Events.Count(e => e.Kind == TraceKind.Collided);
 long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
 Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");
+return 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Devices;
 using NetSim.Engine;
@@ -5,12 +6,19 @@ using NetSim.Links;
 using NetSim.Tracing;
 using Switch = NetSim.Devices.Switch;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
+ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+
 // Two LANs joined by a router. pc1 sends what is not on its own network to its default
 // gateway; the router keeps the IP addresses of each packet and rewrites the MAC
 // addresses: the frame on the left has pc1's and the router's MACs, the same packet on
 // the right has the router's and pc2's.
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var rate = DataRate.Parse("100Mbps");
@@ -56,6 +64,8 @@ if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
+
+return 0;
 
 /// <summary>Prints each frame as it enters or leaves the router on one LAN.</summary>
 internal sealed class Printer(Simulation sim, string lan) : IFrameTap

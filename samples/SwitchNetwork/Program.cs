@@ -1,13 +1,21 @@
+using System.CommandLine;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
+ParseResult options = new RootCommand("Four computers on a switch: it floods, learns, then sends out of one port only.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+
 // Four computers on a switch. The first frame from A to B is flooded (the switch does
 // not know B yet) but teaches it where A is; B's reply goes out of A's port only, and
 // from then on frames between them go out of one port only.
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var sw = new Switch(network, "switch", 4);
@@ -46,3 +54,5 @@ foreach (var entry in sw.MacTable.GetEntries(sim.Now))
 {
     Console.WriteLine($"  {entry.Address}  port {entry.Port}  age {entry.Age}");
 }
+
+return 0;

@@ -1,9 +1,19 @@
+using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
 using NetSim.Wire;
+
+Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
+ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
 
 // traceroute across a chain of three routers: probes with TTL 1, 2, 3, ... Each router
 // where a probe's TTL runs out answers with ICMP time exceeded and so names itself; the
@@ -12,8 +22,6 @@ using NetSim.Wire;
 // unreachable", which traceroute marks !H, and the trace stops.
 //
 //   pc1 10.0.1.10 -- r1 -- 10.0.2.0/24 -- r2 -- 10.0.3.0/24 -- r3 -- pc2 10.0.4.10
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var rate = DataRate.Parse("1Gbps");
@@ -56,6 +64,8 @@ if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
+
+return 0;
 
 void Trace(Ipv4Address destination)
 {

@@ -1,19 +1,28 @@
+using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
 
+Option<string> pcapOption = SampleCommandLine.PcapOption("alice's link (the first ping)");
+ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
+
 // Two computers on one cable talk when their addresses share a subnet: the same network
 // part under the netmask. Move one into another subnet and the ping fails, and the
 // sender says why.
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 Console.WriteLine("1. alice 192.168.1.1/24 and bob 192.168.1.2/24: both in 192.168.1.0/24.");
 RunPing("192.168.1.2/24", pcapPath);
 Console.WriteLine();
 Console.WriteLine("2. bob moves to 192.168.2.2/24: his network part is now 192.168.2, not alice's 192.168.1.");
 RunPing("192.168.2.2/24", pcapPath: null);
+return 0;
 
 static void RunPing(string bobAddress, string? pcapPath)
 {

@@ -1,9 +1,19 @@
+using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
 using Switch = NetSim.Devices.Switch;
+
+Option<string> pcapOption = SampleCommandLine.PcapOption("the pc's link");
+ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption }.Parse(args);
+if (options.PrintHelpOrError() is int exitCode)
+{
+    return exitCode;
+}
+
+string? pcapPath = options.GetValue(pcapOption);
 
 // A browser visits www.example.com. Four steps, and every frame on the way:
 //   1. DNS turns the name into an address (like a phone book);
@@ -16,8 +26,6 @@ using Switch = NetSim.Devices.Switch;
 //   pc 192.168.1.10 -- sw -- r1 (gateway) -- 203.0.113.0/24 -- r2 ("the internet")
 //                                                   r2 -- 198.51.100.0/24 -- dns 198.51.100.53
 //                                                   r2 -- 93.184.216.0/24 -- www 93.184.216.34
-string? pcapPath = args.SkipWhile(a => a != "--pcap").Skip(1).FirstOrDefault();
-
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 var lan = DataRate.Parse("1Gbps");
@@ -76,6 +84,8 @@ if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of the pc's link written to {pcapPath}.");
 }
+
+return 0;
 
 /// <summary>Prints each frame that crosses a port, with its addresses.</summary>
 internal sealed class Printer(Simulation sim, string where) : IFrameTap

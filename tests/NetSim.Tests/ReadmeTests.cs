@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 namespace NetSim.Tests;
 
 /// <summary>The README's example is a sample that compiles, and it prints what the README says.</summary>
+[Collection(ConsoleUsers.Name)] // running the sample takes over Console.Out
 public class ReadmeTests
 {
     private static readonly string Root = FindRoot();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Engine;
 using NetSim.Stack;
 using NetSim.Wire;
@@ -195,7 +196,7 @@ public sealed class DnsResolver
         {
             try
             {
-                return node.Simulation.CreateRandomSource(instance == 0 ? $"{node.Name}/dns-resolver" : $"{node.Name}/dns-resolver/{instance}");
+                return node.Simulation.CreateRandomSource(instance == 0 ? $"{node.Name}/dns-resolver" : string.Create(CultureInfo.InvariantCulture, $"{node.Name}/dns-resolver/{instance}"));
             }
             catch (ArgumentException) when (instance < 1000)
             {

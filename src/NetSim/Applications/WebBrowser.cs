@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Engine;
 using NetSim.Stack;
 using NetSim.Wire;
@@ -15,7 +16,7 @@ public sealed record WebVisitStep(string Name, SimTime Started, SimTime Ended, s
     public SimDuration Duration => Ended - Started;
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name,-26} {Duration,12}  {Outcome}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name,-26} {Duration,12}  {Outcome}");
 }
 
 /// <summary>What a <see cref="WebBrowser"/> visit did: its steps, and the response when there was one.</summary>
@@ -109,16 +110,16 @@ public sealed class WebBrowser
         catch (System.Net.Sockets.SocketException e)
         {
             steps.Add(new WebVisitStep("TCP connect", started, sim.Now, e.SocketErrorCode.ToString()));
-            return new WebVisit(uri, steps, null, $"TCP connect to {address}:{uri.Port} failed: {e.SocketErrorCode}");
+            return new WebVisit(uri, steps, null, string.Create(CultureInfo.InvariantCulture, $"TCP connect to {address}:{uri.Port} failed: {e.SocketErrorCode}"));
         }
 
-        steps.Add(new WebVisitStep("TCP connect", started, sim.Now, $"SYN, SYN-ACK, ACK with {address}:{uri.Port} from port {connection.LocalPort}"));
+        steps.Add(new WebVisitStep("TCP connect", started, sim.Now, string.Create(CultureInfo.InvariantCulture, $"SYN, SYN-ACK, ACK with {address}:{uri.Port} from port {connection.LocalPort}")));
         try
         {
             // 3. HTTP: the request, and the response read to its end.
             started = sim.Now;
             var request = new HttpRequest("GET", uri.PathAndQuery);
-            request.Headers.Add("Host", uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}");
+            request.Headers.Add("Host", uri.IsDefaultPort ? uri.IdnHost : string.Create(CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}"));
             request.Headers.Add("User-Agent", UserAgent);
             request.Headers.Add("Accept", "*/*");
             await connection.WriteAsync(request.ToBytes());
@@ -129,7 +130,7 @@ public sealed class WebBrowser
                 return new WebVisit(uri, steps, null, "the server's response could not be read");
             }
 
-            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, $"GET {uri.PathAndQuery} -> {response.StatusCode} {response.ReasonPhrase}, {response.Body.Length} bytes"));
+            steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, string.Create(CultureInfo.InvariantCulture, $"GET {uri.PathAndQuery} -> {response.StatusCode} {response.ReasonPhrase}, {response.Body.Length} bytes")));
 
             // 4. TCP: the four-way wave, the browser first (unless the server already closed).
             started = sim.Now;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Links;
 using NetSim.Stack;
 using NetSim.Wire;
@@ -116,7 +117,7 @@ public sealed class Host : IpNode
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Name} {string.Join(", ", Interfaces.Select(i => $"{i.Address}/{i.Subnet.PrefixLength}"))}{(DefaultGateway is { } gateway ? $" via {gateway}" : "")}";
+        $"{Name} {string.Join(", ", Interfaces.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Address}/{i.Subnet.PrefixLength}")))}{(DefaultGateway is { } gateway ? $" via {gateway}" : "")}";
 
     private IpInterface? FindOnLinkInterface(Ipv4Address address)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace NetSim.Engine;
 
@@ -44,5 +45,5 @@ public readonly struct EventHandle : IEquatable<EventHandle>
     public override int GetHashCode() => HashCode.Combine(slotPlusOne, Generation);
 
     /// <inheritdoc/>
-    public override string ToString() => IsNone ? "event none" : $"event {Slot}.{Generation}";
+    public override string ToString() => IsNone ? "event none" : string.Create(CultureInfo.InvariantCulture, $"event {Slot}.{Generation}");
 }

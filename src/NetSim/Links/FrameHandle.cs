@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace NetSim.Links;
 
@@ -41,5 +42,5 @@ public readonly struct FrameHandle : IEquatable<FrameHandle>
     public override int GetHashCode() => HashCode.Combine(Index, Generation);
 
     /// <inheritdoc/>
-    public override string ToString() => $"frame {Index}.{Generation}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"frame {Index}.{Generation}");
 }

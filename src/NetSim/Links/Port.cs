@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NetSim.Links;
 
 /// <summary>
@@ -75,7 +77,7 @@ public sealed class Port
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{DeviceName} port {Number}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{DeviceName} port {Number}");
 
     internal void Attach(Cable cable, CableDirection egress)
     {

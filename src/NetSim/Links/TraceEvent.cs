@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Engine;
 using NetSim.Wire;
 
@@ -65,10 +66,10 @@ public readonly record struct TraceEvent(
     /// <summary>One line a learner reads: "12.345 us s1 port 3: forwarded 02:00:00:00:00:01 -> 02:00:00:00:00:02 (64 bytes)".</summary>
     public override string ToString()
     {
-        string port = Port >= 0 ? $" port {Port}" : "";
+        string port = Port >= 0 ? string.Create(CultureInfo.InvariantCulture, $" port {Port}") : "";
         string reason = Reason is DropReason r ? $" ({r})" : "";
-        string frame = Length > 0 ? $" {Source} -> {Destination} ({Length} bytes)" : $" {Source}";
-        return $"{Time} {Device}{port}: {Kind.ToString().ToLowerInvariant()}{frame}{reason}";
+        string frame = Length > 0 ? string.Create(CultureInfo.InvariantCulture, $" {Source} -> {Destination} ({Length} bytes)") : $" {Source}";
+        return string.Create(CultureInfo.InvariantCulture, $"{Time} {Device}{port}: {Kind.ToString().ToLowerInvariant()}{frame}{reason}");
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Wire;
 
 namespace NetSim.Stack;
@@ -97,7 +98,7 @@ public sealed class IpCounters
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"received {PacketsReceived}, delivered {PacketsDelivered}, forwarded {PacketsForwarded}, sent {PacketsSent}, dropped {PacketsDropped}";
+        string.Create(CultureInfo.InvariantCulture, $"received {PacketsReceived}, delivered {PacketsDelivered}, forwarded {PacketsForwarded}, sent {PacketsSent}, dropped {PacketsDropped}");
 
     internal void CountDrop(IpDropReason reason)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
@@ -24,7 +25,7 @@ public sealed class IpInterface
             throw new ArgumentException($"{address}/{prefixLength} cannot be an interface address: it is the {(address == Subnet.BaseAddress ? "network" : "broadcast")} address of {Subnet}.", nameof(address));
         }
 
-        Nic = new Nic(node.Network, $"{node.Name}/eth{index}", mac) { Received = OnFrame };
+        Nic = new Nic(node.Network, string.Create(CultureInfo.InvariantCulture, $"{node.Name}/eth{index}"), mac) { Received = OnFrame };
         Arp = new ArpCache(this);
     }
 
@@ -78,7 +79,7 @@ public sealed class IpInterface
     public bool IsOnLink(Ipv4Address address) => Subnet.Contains(address);
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} {Address}/{Subnet.PrefixLength}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {Address}/{Subnet.PrefixLength}");
 
     /// <summary>
     /// True when <paramref name="address"/> is this network's directed broadcast address. A

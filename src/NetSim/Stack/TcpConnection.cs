@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using NetSim.Engine;
 using NetSim.Wire;
@@ -352,7 +353,7 @@ public sealed class TcpConnection : IEventTarget
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"TCP {LocalAddress}:{LocalPort} -> {RemoteAddress}:{RemotePort} ({State})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TCP {LocalAddress}:{LocalPort} -> {RemoteAddress}:{RemotePort} ({State})");
 
     /// <inheritdoc/>
     void IEventTarget.OnEvent(int kind, long argument)

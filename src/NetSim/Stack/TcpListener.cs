@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Wire;
 
 namespace NetSim.Stack;
@@ -77,7 +78,7 @@ public sealed class TcpListener
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"TCP listener {Node.Name}:{Port}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TCP listener {Node.Name}:{Port}");
 
     internal void OnSyn(Ipv4Address local, Ipv4Address remote, in TcpHeader syn)
     {

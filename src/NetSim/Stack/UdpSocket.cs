@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Wire;
 
 namespace NetSim.Stack;
@@ -166,7 +167,7 @@ public sealed class UdpSocket : IDisposable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"UDP {Node.Name}:{LocalPort}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"UDP {Node.Name}:{LocalPort}");
 
     internal void Deliver(Ipv4Address from, ushort fromPort, ReadOnlySpan<byte> data)
     {

@@ -17,7 +17,7 @@ public static class FrameSummary
         var text = new StringBuilder();
         if (EthernetHeader.TryParse(frame, out EthernetHeader ethernet) != WireError.None)
         {
-            return $"malformed Ethernet frame ({frame.Length} bytes)";
+            return string.Create(CultureInfo.InvariantCulture, $"malformed Ethernet frame ({frame.Length} bytes)");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"{ethernet.Source} > {ethernet.Destination}, ");

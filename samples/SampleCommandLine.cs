@@ -1,0 +1,54 @@
+using System.CommandLine;
+
+/// <summary>
+/// What every sample does with its command line, in one file that each sample project links. <c>--help</c> prints the
+/// usage and exits 0. A bad command line prints one line that names the problem, then the usage, on standard error,
+/// and exits 2 (System.CommandLine's own error handling prints every error and exits 1).
+/// </summary>
+internal static class SampleCommandLine
+{
+    /// <summary><c>--pcap PATH</c>: write a capture of <paramref name="link"/> to a new file at PATH.</summary>
+    public static Option<string> PcapOption(string link)
+    {
+        var option = new Option<string>("--pcap")
+        {
+            HelpName = "PATH",
+            Description = $"Write a capture of {link} to PATH, a pcap file that Wireshark opens.",
+        };
+        option.Validators.Add(result =>
+        {
+            string path = result.GetValueOrDefault<string>() ?? "";
+            string? folder = Path.GetDirectoryName(path);
+            if (path.Length == 0)
+            {
+                result.AddError("--pcap needs the path of a file to write, such as capture.pcap.");
+            }
+            else if (Directory.Exists(path))
+            {
+                result.AddError($"--pcap needs the path of a file to write; '{path}' is a folder.");
+            }
+            else if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            {
+                result.AddError($"--pcap cannot write '{path}': the folder '{folder}' does not exist.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// Answers a command line that does not run the sample: prints the usage for <c>--help</c> (exit code 0), or one line
+    /// naming the first error and then the usage on standard error (exit code 2). Returns null when the sample should run.
+    /// </summary>
+    public static int? PrintHelpOrError(this ParseResult options)
+    {
+        if (options.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"{typeof(SampleCommandLine).Assembly.GetName().Name}: {options.Errors[0].Message}");
+            Console.Error.WriteLine();
+            options.RootCommandResult.Command.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = Console.Error });
+            return 2;
+        }
+
+        return options.Action is null ? null : options.Invoke(); // --help (or --version)
+    }
+}
