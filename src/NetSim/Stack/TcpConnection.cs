@@ -25,6 +25,7 @@ public sealed class TcpConnection : IEventTarget
     private const int RetransmitTimer = 1;
     private const int PersistTimer = 2;
     private const int TimeWaitTimer = 3;
+    private const int KeepAliveTimer = 4;
     private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
     private const int MaxOutOfOrderRanges = 64;
     private const int MinimumMss = 64;
@@ -33,8 +34,10 @@ public sealed class TcpConnection : IEventTarget
     private readonly Simulation sim;
     private readonly TcpListener? listener;
     private readonly TcpSettings settings;
-    private readonly byte[] sendBuffer;
-    private readonly byte[] receiveBuffer;
+    private readonly int sendCapacity;
+    private readonly int receiveCapacity;
+    private byte[]? sendBuffer; // made at the first write, dropped when the connection closes
+    private byte[]? receiveBuffer; // made when the first data arrives, dropped once closed and read
     private readonly List<(uint Start, uint End)> outOfOrder = [];
     private readonly int localMss;
     private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,6 +73,10 @@ public sealed class TcpConnection : IEventTarget
     private SimTime? retransmitDeadline; // when the timer really expires; null when stopped
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
+    private EventHandle keepAliveTimer;
+    private SimTime lastReceivedAt; // for keepalive: when the peer last sent anything
+    private SimTime keepAliveSentAt;
+    private int keepAliveProbesSent;
     private SimDuration rto;
     private SimDuration srtt;
     private SimDuration rttvar;
@@ -108,8 +115,8 @@ public sealed class TcpConnection : IEventTarget
         LocalPort = localPort;
         RemoteAddress = remoteAddress;
         RemotePort = remotePort;
-        sendBuffer = new byte[settings.SendBufferSize];
-        receiveBuffer = new byte[settings.ReceiveBufferSize];
+        sendCapacity = settings.SendBufferSize;
+        receiveCapacity = settings.ReceiveBufferSize;
         localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
         mss = Math.Min(localMss, DefaultPeerMss);
         CongestionControl = settings.CongestionControl();
@@ -184,6 +191,9 @@ public sealed class TcpConnection : IEventTarget
 
     /// <summary>Retransmission timer expirations.</summary>
     public long RetransmissionTimeouts { get; private set; }
+
+    /// <summary>Keep-alive probes sent (RFC 1122, 4.2.3.6; only with <see cref="TcpSettings.KeepAlive"/>).</summary>
+    public long KeepAliveProbes { get; private set; }
 
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes { get; private set; }
@@ -373,6 +383,9 @@ public sealed class TcpConnection : IEventTarget
             case TimeWaitTimer:
                 EnterClosed(SocketError.Success);
                 break;
+            case KeepAliveTimer:
+                OnKeepAliveTimeout();
+                break;
         }
     }
 
@@ -391,14 +404,24 @@ public sealed class TcpConnection : IEventTarget
     internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter)
     {
         // RFC 1122, 4.2.3.9: port and protocol unreachable are hard errors; the others are soft.
-        bool hard = icmp.Type == IcmpType.DestinationUnreachable && icmp.Code is (byte)UnreachableCode.Port or (byte)UnreachableCode.Protocol;
-        if (hard && State is TcpState.SynSent or TcpState.SynReceived)
+        bool unreachable = icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded;
+        bool hard = unreachable && icmp.Code is (byte)UnreachableCode.Port or (byte)UnreachableCode.Protocol;
+        SocketError reported = hard ? SocketError.ConnectionRefused
+            : unreachable && icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable
+            : SocketError.HostUnreachable;
+        if (State == TcpState.SynSent && (unreachable || icmp.Type == IcmpType.TimeExceeded))
+        {
+            // As Linux's tcp_v4_err: a connect in SYN-SENT fails at the first unreachable or
+            // time exceeded, rather than retrying for minutes toward a host known not to answer.
+            EnterClosed(reported);
+        }
+        else if (hard && State == TcpState.SynReceived)
         {
             EnterClosed(SocketError.ConnectionRefused);
         }
-        else if (icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded)
+        else if (unreachable)
         {
-            softError = icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable : SocketError.HostUnreachable;
+            softError = reported;
         }
     }
 
@@ -419,6 +442,7 @@ public sealed class TcpConnection : IEventTarget
     private void ProcessSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
     {
         SegmentsReceived++;
+        lastReceivedAt = sim.Now;
         if (State == TcpState.SynSent)
         {
             OnSegmentInSynSent(segment);
@@ -432,7 +456,7 @@ public sealed class TcpConnection : IEventTarget
 
         TcpFlags flags = segment.Flags;
         uint seq = segment.SequenceNumber;
-        int window = receiveBuffer.Length - receiveCount;
+        int window = receiveCapacity - receiveCount;
         int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
         if (!IsAcceptable(seq, length, window))
         {
@@ -561,6 +585,7 @@ public sealed class TcpConnection : IEventTarget
         {
             OnSynAcknowledged(segment);
             SetState(TcpState.Established);
+            StartKeepAlive();
             SendAck();
             connected.TrySetResult(this);
             Output();
@@ -575,7 +600,7 @@ public sealed class TcpConnection : IEventTarget
     private void TakeSyn(in TcpHeader syn)
     {
         rcvNxt = TcpSequence.Add(syn.SequenceNumber, 1);
-        rightEdge = TcpSequence.Add(rcvNxt, receiveBuffer.Length);
+        rightEdge = TcpSequence.Add(rcvNxt, receiveCapacity);
         int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
         mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
         sndWnd = syn.Window;
@@ -620,6 +645,7 @@ public sealed class TcpConnection : IEventTarget
             {
                 OnSynAcknowledged(segment);
                 SetState(TcpState.Established);
+                StartKeepAlive();
                 listener?.OnEstablished(this);
                 connected.TrySetResult(this);
             }
@@ -694,7 +720,7 @@ public sealed class TcpConnection : IEventTarget
         uint dataEnd = TcpSequence.Add(sendBufferSeq, sendCount);
         uint ackedData = TcpSequence.LessThan(dataEnd, ack) ? dataEnd : ack;
         int freed = Math.Max(0, TcpSequence.Difference(ackedData, sendBufferSeq));
-        sendStart = (sendStart + freed) % sendBuffer.Length;
+        sendStart = (sendStart + freed) % sendCapacity;
         sendCount -= freed;
         sendBufferSeq = TcpSequence.Add(sendBufferSeq, freed);
         BytesAcknowledged += freed;
@@ -792,7 +818,13 @@ public sealed class TcpConnection : IEventTarget
         }
 
         RetransmissionTimeouts++;
-        if (++retries > settings.MaxRetransmissions)
+        int limit = State switch
+        {
+            TcpState.SynSent => settings.SynRetries,
+            TcpState.SynReceived => settings.SynAckRetries,
+            _ => settings.MaxRetransmissions,
+        };
+        if (++retries > limit)
         {
             EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
             return;
@@ -982,8 +1014,8 @@ public sealed class TcpConnection : IEventTarget
     private int AdvertisedWindow()
     {
         int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveBuffer.Length - receiveCount;
-        if (free - offered >= Math.Min(receiveBuffer.Length / 2, mss))
+        int free = receiveCapacity - receiveCount;
+        if (free - offered >= Math.Min(receiveCapacity / 2, mss))
         {
             offered = free;
         }
@@ -994,7 +1026,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void TakeData(uint seq, ReadOnlySpan<byte> data)
     {
-        int free = receiveBuffer.Length - receiveCount;
+        int free = receiveCapacity - receiveCount;
         int position = TcpSequence.Difference(seq, rcvNxt);
         if (position < 0)
         {
@@ -1018,8 +1050,9 @@ public sealed class TcpConnection : IEventTarget
             return; // too many holes: the sender will send it again
         }
 
-        int index = (receiveStart + receiveCount + position) % receiveBuffer.Length;
-        int first = Math.Min(data.Length, receiveBuffer.Length - index);
+        receiveBuffer ??= new byte[receiveCapacity];
+        int index = (receiveStart + receiveCount + position) % receiveCapacity;
+        int first = Math.Min(data.Length, receiveCapacity - index);
         data[..first].CopyTo(receiveBuffer.AsSpan(index));
         data[first..].CopyTo(receiveBuffer);
         if (position == 0)
@@ -1188,11 +1221,27 @@ public sealed class TcpConnection : IEventTarget
         StopRetransmitTimer();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
+        sim.Cancel(keepAliveTimer);
+        bool wasEstablished = connected.Task.IsCompletedSuccessfully;
         SetState(TcpState.Closed);
         tcp.Unregister(this);
         if (halfOpen && listener is not null && !connected.Task.IsCompleted)
         {
             listener.OnHalfOpenFailed();
+        }
+        else if (wasEstablished && listener is not null)
+        {
+            listener.OnConnectionClosed();
+        }
+
+        // Every buffer goes when the connection ends; received bytes stay until they are read.
+        sendBuffer = null;
+        sendCount = 0;
+        outOfOrder.Clear();
+        outOfOrder.TrimExcess();
+        if (receiveCount == 0)
+        {
+            receiveBuffer = null;
         }
 
         Exception failure = new SocketException((int)(reason == SocketError.Success ? SocketError.Shutdown : reason));
@@ -1212,6 +1261,53 @@ public sealed class TcpConnection : IEventTarget
 
         ContinueRead();
         closed.TrySetResult();
+    }
+
+    // RFC 9293 3.8.4 and RFC 1122 4.2.3.6: when on, an idle connection is probed after
+    // KeepAliveTime, then every KeepAliveInterval; after KeepAliveProbes unanswered probes it
+    // is given up. The timer is not moved by every segment: it checks when it runs how long
+    // the connection has really been idle and waits on for the rest.
+    private void StartKeepAlive()
+    {
+        if (settings.KeepAlive)
+        {
+            keepAliveTimer = sim.Schedule(settings.KeepAliveTime, this, KeepAliveTimer);
+        }
+    }
+
+    private void OnKeepAliveTimeout()
+    {
+        if (State is TcpState.Closed or TcpState.TimeWait or TcpState.SynSent or TcpState.SynReceived)
+        {
+            return;
+        }
+
+        SimTime idleUntil = lastReceivedAt + (keepAliveProbesSent == 0 ? settings.KeepAliveTime : settings.KeepAliveInterval);
+        if (keepAliveProbesSent > 0 && lastReceivedAt > keepAliveSentAt)
+        {
+            keepAliveProbesSent = 0; // answered
+            idleUntil = lastReceivedAt + settings.KeepAliveTime;
+        }
+
+        if (sim.Now < idleUntil || BytesInFlight > 0)
+        {
+            // Not idle long enough, or data is outstanding (the retransmission timer watches that).
+            keepAliveTimer = sim.ScheduleAt(sim.Now < idleUntil ? idleUntil : sim.Now + settings.KeepAliveInterval, this, KeepAliveTimer);
+            return;
+        }
+
+        if (keepAliveProbesSent >= settings.KeepAliveProbes)
+        {
+            EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+            return;
+        }
+
+        // The probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
+        keepAliveProbesSent++;
+        KeepAliveProbes++;
+        keepAliveSentAt = sim.Now;
+        Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
+        keepAliveTimer = sim.Schedule(settings.KeepAliveInterval, this, KeepAliveTimer);
     }
 
     private void SetState(TcpState next)
@@ -1280,9 +1376,10 @@ public sealed class TcpConnection : IEventTarget
 
     private int CopyIntoSendBuffer(ReadOnlySpan<byte> data)
     {
-        int count = Math.Min(data.Length, sendBuffer.Length - sendCount);
-        int index = (sendStart + sendCount) % sendBuffer.Length;
-        int first = Math.Min(count, sendBuffer.Length - index);
+        byte[] sendBuffer = this.sendBuffer ??= new byte[sendCapacity];
+        int count = Math.Min(data.Length, sendCapacity - sendCount);
+        int index = (sendStart + sendCount) % sendCapacity;
+        int first = Math.Min(count, sendCapacity - index);
         data[..first].CopyTo(sendBuffer.AsSpan(index));
         data[first..count].CopyTo(sendBuffer);
         sendCount += count;
@@ -1291,8 +1388,14 @@ public sealed class TcpConnection : IEventTarget
 
     private void CopyFromSendBuffer(int offset, Span<byte> destination)
     {
-        int index = (sendStart + offset) % sendBuffer.Length;
-        int first = Math.Min(destination.Length, sendBuffer.Length - index);
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        byte[] sendBuffer = this.sendBuffer!; // only bytes that were written are sent
+        int index = (sendStart + offset) % sendCapacity;
+        int first = Math.Min(destination.Length, sendCapacity - index);
         sendBuffer.AsSpan(index, first).CopyTo(destination);
         sendBuffer.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
     }
@@ -1300,16 +1403,25 @@ public sealed class TcpConnection : IEventTarget
     private int ReadFromReceiveBuffer(Span<byte> destination)
     {
         int count = Math.Min(destination.Length, receiveCount);
-        int first = Math.Min(count, receiveBuffer.Length - receiveStart);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        int first = Math.Min(count, receiveCapacity - receiveStart);
         receiveBuffer.AsSpan(receiveStart, first).CopyTo(destination);
         receiveBuffer.AsSpan(0, count - first).CopyTo(destination[first..]);
-        receiveStart = (receiveStart + count) % receiveBuffer.Length;
+        receiveStart = (receiveStart + count) % receiveCapacity;
         receiveCount -= count;
+        if (receiveCount == 0 && State == TcpState.Closed)
+        {
+            receiveBuffer = null; // all read after the end: nothing will arrive any more
+        }
 
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
         int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveBuffer.Length - receiveCount;
-        if (count > 0 && !inSegment && free - offered >= Math.Min(receiveBuffer.Length / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        int free = receiveCapacity - receiveCount;
+        if (count > 0 && !inSegment && free - offered >= Math.Min(receiveCapacity / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             SendAck();
         }

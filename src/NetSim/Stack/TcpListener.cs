@@ -7,7 +7,9 @@ namespace NetSim.Stack;
 /// Waits for TCP connections on a port of a node (a passive open, RFC 9293 3.5): each SYN
 /// starts a connection in SYN-RECEIVED, and once the handshake completes it is handed to
 /// <see cref="AcceptAsync"/>. At most <see cref="Backlog"/> connections wait to be
-/// accepted or are half open; SYNs beyond are ignored (the client retries).
+/// accepted or are half open, and at most <see cref="MaxConnections"/> of its connections
+/// are open at once; SYNs beyond either are ignored (the client retries), as Linux drops a
+/// SYN when the accept queue is full.
 /// </summary>
 public sealed class TcpListener
 {
@@ -36,8 +38,21 @@ public sealed class TcpListener
     /// <summary>The settings of the connections it accepts.</summary>
     public TcpSettings Settings { get; }
 
-    /// <summary>How many connections may wait (half open or not yet accepted); default 128.</summary>
-    public int Backlog { get; init; } = 128;
+    /// <summary>How many connections may wait (half open or not yet accepted); default 4,096 (Linux's net.core.somaxconn since 5.4).</summary>
+    public int Backlog { get; init; } = 4096;
+
+    /// <summary>
+    /// How many connections accepted through this listener may be open at once (default
+    /// 10,000; NetSim's own bound, as Kestrel's MaxConcurrentConnections or nginx's
+    /// worker_connections). A connection counts from its handshake until it is closed.
+    /// </summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Connections accepted through this listener that are open now.</summary>
+    public int OpenConnections { get; private set; }
+
+    /// <summary>SYNs ignored because the backlog or <see cref="MaxConnections"/> was full.</summary>
+    public long SynsDropped { get; private set; }
 
     /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public bool IsListening { get; private set; }
@@ -82,8 +97,14 @@ public sealed class TcpListener
 
     internal void OnSyn(Ipv4Address local, Ipv4Address remote, in TcpHeader syn)
     {
-        if (!IsListening || halfOpen + ready.Count >= Backlog)
+        if (!IsListening)
         {
+            return;
+        }
+
+        if (halfOpen + ready.Count >= Backlog || halfOpen + OpenConnections >= MaxConnections)
+        {
+            SynsDropped++;
             return; // RFC 9293 leaves a full queue to the implementation: the SYN is dropped and the client retries
         }
 
@@ -94,6 +115,7 @@ public sealed class TcpListener
     internal void OnEstablished(TcpConnection connection)
     {
         halfOpen--;
+        OpenConnections++;
         if (Accepted is { } accepted)
         {
             accepted(connection); // the callback takes the connection: it does not also wait for AcceptAsync
@@ -111,4 +133,6 @@ public sealed class TcpListener
     }
 
     internal void OnHalfOpenFailed() => halfOpen--;
+
+    internal void OnConnectionClosed() => OpenConnections--;
 }
