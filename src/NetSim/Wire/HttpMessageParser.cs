@@ -66,8 +66,11 @@ public enum HttpParseError
     UnsupportedTransferEncoding,
 
     /// <summary>
-    /// A chunked body whose chunk size is not hexadecimal, whose chunk extension is not
-    /// ";..." text, or whose chunk data is not followed by CRLF (RFC 9112, 7.1).
+    /// A chunked body whose chunk size is not hexadecimal; whose size is followed by anything
+    /// but chunk extensions, whitespace included; whose chunk extensions are not
+    /// ";name" or ";name=value" with a token for a name and a token or quoted string for a
+    /// value, without whitespace around ';' or '=' (RFC 9112, 7.1.1, as llhttp's strict mode
+    /// reads it); or whose chunk data is not followed by CRLF (RFC 9112, 7.1).
     /// </summary>
     MalformedChunkedBody,
 
@@ -630,8 +633,9 @@ public abstract class HttpMessageParser
         return true;
     }
 
-    // chunk-size [ chunk-ext ] (RFC 9112, 7.1): hexadecimal digits, then optional whitespace
-    // and extensions, which are checked to be text after a ';' and not kept.
+    // chunk-size [ chunk-ext ] (RFC 9112, 7.1): hexadecimal digits, then nothing but
+    // extensions, which are checked (HttpSyntax.IsChunkExtensions) and not kept. Whitespace
+    // after the size is refused, as llhttp's strict mode refuses it.
     private HttpParseError ReadChunkSize(ReadOnlySpan<byte> text)
     {
         int digits = 0;
@@ -647,8 +651,7 @@ public abstract class HttpMessageParser
             }
         }
 
-        ReadOnlySpan<byte> extensions = HttpSyntax.TrimWhitespace(text[digits..]);
-        if (digits == 0 || (!extensions.IsEmpty && (extensions[0] != ';' || !HttpSyntax.IsFieldText(extensions))))
+        if (digits == 0 || !HttpSyntax.IsChunkExtensions(text[digits..]))
         {
             return HttpParseError.MalformedChunkedBody;
         }

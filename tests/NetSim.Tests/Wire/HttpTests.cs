@@ -74,13 +74,13 @@ public class HttpTests
         "Content-Type: text/plain\r\n" +
         "Transfer-Encoding: chunked\r\n" +
         "\r\n" +
-        "25  \r\n" +
+        "25\r\n" +
         "This is the data in the first chunk\r\n" +
         "\r\n" +
         "1C\r\n" +
         "and this is the second one\r\n" +
         "\r\n" +
-        "0  \r\n" +
+        "0\r\n" +
         "\r\n";
 
     private const string PostWithBody =
@@ -483,6 +483,70 @@ public class HttpTests
         HttpParseStatus status = parser.Feed(Bytes("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body), out _);
         status.Should().Be(expected == HttpParseError.None ? HttpParseStatus.NeedMoreData : HttpParseStatus.Error);
         parser.Error.Should().Be(expected);
+    }
+
+    // A chunk line is chunk-size [ chunk-ext ] CRLF (RFC 9112, 7.1 and 7.1.1), with neither the
+    // BWS of chunk-ext nor any other whitespace, as llhttp's strict mode has it; a name and a
+    // token value have one character or more. Cases marked llhttp are from its test/request/
+    // transfer-encoding.md ("Space after chunk header", "No semicolon before chunk extensions",
+    // "No extension after semicolon", "Unbalanced chunk extensions quoting", "Validate chunk
+    // parameters", "Chunk header not terminated by CRLF", "Chunk data not terminated by CRLF").
+    [Theory]
+    [InlineData("5 \r\nhello\r\n0\r\n\r\n")] // spaces after the size
+    [InlineData("a \r\n0123456789\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5\t\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5\r\nhello\r\n0 \r\n\r\n")] // the last chunk too
+    [InlineData("2 erfrferferf\r\naa\r\n0 rrrr\r\n\r\n")] // llhttp
+    [InlineData("3 \n  \r\nfoo\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5 ;a=b\r\nhello\r\n0\r\n\r\n")] // BWS before ';'
+    [InlineData("5; a=b\r\nhello\r\n0\r\n\r\n")] // BWS after ';'
+    [InlineData("5;a =b\r\nhello\r\n0\r\n\r\n")] // BWS before '='
+    [InlineData("5;a= b\r\nhello\r\n0\r\n\r\n")] // BWS after '='
+    [InlineData("5;a=b \r\nhello\r\n0\r\n\r\n")] // whitespace at the end
+    [InlineData("5;\r\nhello\r\n0\r\n\r\n")] // an empty extension
+    [InlineData("2;\r\naa\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5;a;\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;;a\r\nhello\r\n0\r\n\r\n")] // an empty name (llhttp takes it)
+    [InlineData("5;=b\r\nhello\r\n0\r\n\r\n")] // an empty name (llhttp takes it)
+    [InlineData("5;a=\r\nhello\r\n0\r\n\r\n")] // an empty value (llhttp takes it)
+    [InlineData("5;a=\"unclosed\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;ilovew3=\"abc\";somuchlove=\"def; ghi\r\nhello\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5;a=\"b\"c\r\nhello\r\n0\r\n\r\n")] // text after the closing quote
+    [InlineData("5;a=\"b\u0001\"\r\nhello\r\n0\r\n\r\n")] // a control character in a quoted value
+    [InlineData("5;a=\"b\\\u0001\"\r\nhello\r\n0\r\n\r\n")] // a quoted-pair of a control character
+    [InlineData("5;a=\"b\\\"\r\nhello\r\n0\r\n\r\n")] // the closing quote escaped: unclosed
+    [InlineData("5;a(b\r\nhello\r\n0\r\n\r\n")] // not a token
+    [InlineData("5;a=b@c\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;a=b,c\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;a\u00ff\r\nhello\r\n0\r\n\r\n")] // obs-text is no token character
+    [InlineData("5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n")] // llhttp: a CR that does not end the line
+    [InlineData("5\r\nABCDE0\r\n\r\n")] // llhttp: chunk data not followed by CRLF
+    public void A_chunk_line_with_whitespace_or_a_malformed_extension_is_refused(string body)
+    {
+        RequestError("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body).Should().Be(HttpParseError.MalformedChunkedBody);
+        ResponseError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body).Should().Be(HttpParseError.MalformedChunkedBody, "a response's chunk lines are held to the same grammar");
+    }
+
+    [Fact]
+    public void Chunk_extensions_that_follow_the_grammar_are_read_and_dropped()
+    {
+        // llhttp's "Chunk extensions" and "Chunk extensions quoting" (test/request/transfer-encoding.md).
+        const string Head = "POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+        HttpRequest plain = ParseRequest(Head + "5;ilovew3;somuchlove=aretheseparametersfor;another=withvalue\r\nhello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n");
+        Text(plain.Body.Span).Should().Be("hello world");
+        HttpRequest quoted = ParseRequest(Head + "5;ilovew3=\"I \\\"love\\\"; \\\\extensions\\\\\";somuchlove=\"aretheseparametersfor\";blah;foo=bar\r\nhello\r\n"
+            + "6;blahblah;blah\r\n world\r\n0;last=\"\t\u00e9\"\r\n\r\n");
+        Text(quoted.Body.Span).Should().Be("hello world");
+        Text(ParseRequest(Head + "000a\r\n0123456789\r\n000\r\n\r\n").Body.Span).Should().Be("0123456789", "a size may have leading zeros");
+    }
+
+    [Fact]
+    public void A_response_chunk_size_with_trailing_spaces_is_refused()
+    {
+        // llhttp's "Trailing space on chunked body" (test/response/transfer-encoding.md): the real
+        // response of http-parser's suite that this file once read as valid.
+        ResponseError("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n25  \r\nThis is the data in the first chunk\r\n\r\n"
+            + "1C\r\nand this is the second one\r\n\r\n0  \r\n\r\n").Should().Be(HttpParseError.MalformedChunkedBody);
     }
 
     [Theory]
