@@ -31,7 +31,8 @@ public enum HttpParseError
     /// A request line that is not "method SP target SP version" with single spaces, a token
     /// for a method and a target of visible ASCII; a status line that is not "version SP
     /// three-digit status [SP reason]" with a status of 100 to 599; or a version that is not
-    /// "HTTP/" DIGIT "." DIGIT (such as "HTTX/1.1" or "http/1.1").
+    /// "HTTP/" DIGIT "." DIGIT (such as "HTTX/1.1" or "http/1.1"); in a request, also a
+    /// request line, or an empty line before it, that ends in LF without CR.
     /// </summary>
     MalformedStartLine,
 
@@ -41,7 +42,9 @@ public enum HttpParseError
     /// <summary>
     /// A field line without a colon, with a name that is not a token (whitespace before the
     /// colon is rejected, RFC 9112, 5.1), starting with whitespace (obs-fold, or whitespace
-    /// after the start line, RFC 9112, 5.2 and 2.2), or with a control character in its value.
+    /// after the start line, RFC 9112, 5.2 and 2.2), or with a control character in its value;
+    /// in a request, also a field line, trailer line or the empty line ending either section
+    /// that ends in LF without CR.
     /// </summary>
     MalformedHeader,
 
@@ -70,7 +73,8 @@ public enum HttpParseError
     /// but chunk extensions, whitespace included; whose chunk extensions are not
     /// ";name" or ";name=value" with a token for a name and a token or quoted string for a
     /// value, without whitespace around ';' or '=' (RFC 9112, 7.1.1, as llhttp's strict mode
-    /// reads it); or whose chunk data is not followed by CRLF (RFC 9112, 7.1).
+    /// reads it); or whose chunk data is not followed by CRLF (RFC 9112, 7.1). A response's
+    /// chunk lines may end in LF alone, a request's may not.
     /// </summary>
     MalformedChunkedBody,
 
@@ -90,7 +94,10 @@ public enum HttpParseError
 /// result is the same. <see cref="Feed"/> consumes bytes until a message is complete, and
 /// leaves the bytes after it, the start of the next message on a persistent connection,
 /// unconsumed: the caller feeds them again, and that feed starts the next message. Lines
-/// end in CRLF, or in LF alone (RFC 9112, 2.2); empty lines before a start line are skipped.
+/// end in CRLF; a response's may also end in LF alone, which RFC 9112, 2.2 lets a recipient
+/// take, but a request's may not (a bare LF in a request is how a header or a chunk line is
+/// hidden from a server that reads it differently; llhttp's strict mode refuses it too).
+/// Empty lines before a start line are skipped.
 /// The body is framed by Content-Length or the chunked coding, which is taken off: the
 /// message then has the decoded body, a Content-Length and no Transfer-Encoding (RFC 9112,
 /// 7.1.3); trailer fields are checked and dropped. Never throws on any input; an error is
@@ -272,6 +279,10 @@ public abstract class HttpMessageParser
     // Checks the header section as a whole, once it is read.
     private protected abstract HttpParseError CheckHeaderSection(HttpHeaders fields);
 
+    // True when a line may end in LF alone, not only in CRLF (RFC 9112, 2.2: a recipient MAY
+    // take it): for a response, not for a request.
+    private protected abstract bool LineMayEndInLf { get; }
+
     // False when the message ends at its header section whatever its fields say.
     private protected abstract bool MessageHasBody { get; }
 
@@ -406,6 +417,15 @@ public abstract class HttpMessageParser
         if (!text.IsEmpty && text[^1] == HttpSyntax.Cr)
         {
             text = text[..^1];
+        }
+        else if (!LineMayEndInLf)
+        {
+            return state switch
+            {
+                State.StartLine => HttpParseError.MalformedStartLine,
+                State.ChunkSize or State.ChunkDataEnd => HttpParseError.MalformedChunkedBody,
+                _ => HttpParseError.MalformedHeader,
+            };
         }
 
         switch (state)

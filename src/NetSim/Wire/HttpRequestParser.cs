@@ -4,7 +4,8 @@ namespace NetSim.Wire;
 /// Reads HTTP/1.1 requests incrementally from a byte stream: a server's side of a
 /// connection (see <see cref="HttpMessageParser"/>). A request's body is framed by
 /// Content-Length or the chunked coding; without either it has none (RFC 9112, 6.3). An
-/// HTTP/1.1 request must have exactly one Host field.
+/// HTTP/1.1 request must have exactly one Host field, and every line of a request ends in
+/// CRLF (a bare LF is refused).
 /// </summary>
 public sealed class HttpRequestParser : HttpMessageParser
 {
@@ -80,6 +81,8 @@ public sealed class HttpRequestParser : HttpMessageParser
         version != HttpSyntax.Http10 && fields.GetValues("Host").Count != 1 ? HttpParseError.MissingHost : HttpParseError.None;
 
     private protected override bool MessageHasBody => true;
+
+    private protected override bool LineMayEndInLf => false;
 
     private protected override bool BodyRunsUntilClose => false;
 

@@ -78,6 +78,8 @@ public sealed class HttpResponseParser : HttpMessageParser
         && RequestMethod != "HEAD"
         && !(RequestMethod == "CONNECT" && statusCode is >= 200 and < 300);
 
+    private protected override bool LineMayEndInLf => true;
+
     private protected override bool BodyRunsUntilClose => true;
 
     private protected override void OnComplete(HttpHeaders fields, ReadOnlyMemory<byte> body) =>

@@ -624,6 +624,32 @@ public class HttpTests
         HttpRequestParser.StatusCodeFor(expected).Should().BeOneOf(400, 413, 501, 505);
     }
 
+    // A request's lines end in CRLF: a bare LF is refused wherever it would end a line (RFC
+    // 9112, 2.2 lets a recipient take it; llhttp's strict mode does not). Cases marked llhttp
+    // are from its test/request/invalid.md ("Headers separated by LF", "Empty headers separated
+    // by LF", "Missing CR between headers", "Only LFs present").
+    [Theory]
+    [InlineData("GET / HTTP/1.1\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)] // the request line
+    [InlineData("\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)] // an empty line before it (llhttp skips it)
+    [InlineData("\r\n\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\nAccept: */*\r\n\r\n", HttpParseError.MalformedHeader)] // a header line
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\n\n", HttpParseError.MalformedHeader)] // the end of the header section
+    [InlineData("POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:x\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\nDummy: GET /admin HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("POST / HTTP/1.1\nTransfer-Encoding: chunked\nTrailer: Baz\nFoo: abc\nBar: def\n\n1\nA\n1;abc\nB\n0\n\nBaz: ghi\n\n", HttpParseError.MalformedStartLine)] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)] // a chunk size line
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\nhello\r\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)]
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)] // after chunk data
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\n\r\n", HttpParseError.MalformedChunkedBody)] // the last chunk
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nExpires: never\n\r\n", HttpParseError.MalformedHeader)] // a trailer line
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\n", HttpParseError.MalformedHeader)] // the end of the trailer section
+    public void A_bare_lf_ending_a_request_line_is_refused(string text, HttpParseError expected)
+    {
+        RequestError(text).Should().Be(expected);
+        Outcome(new HttpRequestParser(), Bytes(text), OneByteAtATime(Bytes(text))).Should().Be($"error {expected}", "a byte at a time reads the same");
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 20 OK\r\n")]
     [InlineData("HTTP/1.1 2000 OK\r\n")]
@@ -656,7 +682,7 @@ public class HttpTests
     {
         Text(ParseRequest("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc").Body.Span).Should().Be("abc");
         Text(ParseRequest("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 03\r\n\r\nabc").Body.Span).Should().Be("abc");
-        ParseRequest("\r\n\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").Target.Should().Be("/");
+        ParseRequest("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").Target.Should().Be("/");
         ParseRequest("GET / HTTP/1.0\r\n\r\n").Version.Should().Be("HTTP/1.0");
         HttpRequest future = ParseRequest("OPTIONS * HTTP/1.2\r\nHost: h\r\n\r\n");
         future.Version.Should().Be("HTTP/1.2", "a later minor version of 1 is read as 1.1 (RFC 9110, 2.5)");
