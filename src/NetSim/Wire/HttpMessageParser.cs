@@ -15,6 +15,14 @@ public enum HttpParseStatus
 
     /// <summary>The bytes are not a message NetSim reads; <see cref="HttpMessageParser.Error"/> says why. The stream cannot be read further.</summary>
     Error,
+
+    /// <summary>
+    /// The message completed last was the connection's last HTTP message
+    /// (<see cref="HttpMessageParser.IsConnectionEnded"/>), so the bytes fed are none: they are
+    /// data after the close, which a recipient discards (RFC 9112, 9.6), or the start of a
+    /// tunnel. None was consumed. Returned by every feed until <see cref="HttpMessageParser.Reset"/>.
+    /// </summary>
+    ConnectionEnded,
 }
 
 /// <summary>
@@ -198,13 +206,27 @@ public abstract class HttpMessageParser
     public HttpParseError Error { get; private set; }
 
     /// <summary>
+    /// True when the message completed last was the connection's last HTTP message: it did
+    /// not persist (<see cref="HttpMessage.KeepAlive"/> is false, or it was a response read
+    /// until the close; RFC 9112, 9.3 and 9.6), or the connection became a tunnel after its
+    /// header section (a CONNECT request, a 2xx response to CONNECT, or a 101 Switching
+    /// Protocols response; RFC 9110, 9.3.6 and 15.2.2). The bytes after it are not read:
+    /// <see cref="Feed"/> returns <see cref="HttpParseStatus.ConnectionEnded"/>. A 1xx interim
+    /// response other than 101 never ends the connection, as the final response follows it.
+    /// False until then, and again after <see cref="Reset"/>.
+    /// </summary>
+    public bool IsConnectionEnded { get; private set; }
+
+    /// <summary>
     /// Reads bytes of the stream. Returns <see cref="HttpParseStatus.NeedMoreData"/> when all of
     /// <paramref name="data"/> was consumed and the message is not over;
     /// <see cref="HttpParseStatus.Complete"/> when a message is over, its last byte consumed
     /// and the bytes after it not (the message is then the parser's message property until
     /// the next feed); <see cref="HttpParseStatus.Error"/> when the bytes cannot be read
     /// (see <see cref="Error"/>), and for every call after that until <see cref="Reset"/>.
-    /// A call after <see cref="HttpParseStatus.Complete"/> starts the next message. Never throws.
+    /// A call after <see cref="HttpParseStatus.Complete"/> starts the next message, unless that
+    /// message ended the connection (<see cref="IsConnectionEnded"/>): then it and every later
+    /// call return <see cref="HttpParseStatus.ConnectionEnded"/> and consume nothing. Never throws.
     /// </summary>
     /// <param name="data">The next bytes of the stream; may be empty.</param>
     /// <param name="consumed">How many bytes from the start of <paramref name="data"/> were read.</param>
@@ -218,6 +240,11 @@ public abstract class HttpMessageParser
 
         if (state == State.Complete)
         {
+            if (IsConnectionEnded)
+            {
+                return HttpParseStatus.ConnectionEnded;
+            }
+
             StartMessage();
         }
 
@@ -257,6 +284,7 @@ public abstract class HttpMessageParser
                 return HttpParseStatus.NeedMoreData;
             case State.UntilClose:
                 Publish(growingBody!.WrittenSpan.ToArray());
+                IsConnectionEnded = true; // the close ended the body, and the connection with it
                 return HttpParseStatus.Complete;
             case State.StartLine when line.WrittenCount == 0:
                 return HttpParseStatus.NeedMoreData;
@@ -265,7 +293,7 @@ public abstract class HttpMessageParser
         }
     }
 
-    /// <summary>Forgets the message under way, or the error, and any message completed: the next byte fed starts a message.</summary>
+    /// <summary>Forgets the message under way, or the error, and any message completed, and that the connection ended: the next byte fed starts a message.</summary>
     public void Reset()
     {
         StartMessage();
@@ -293,12 +321,16 @@ public abstract class HttpMessageParser
     // Makes the message of the parts read.
     private protected abstract void OnComplete(HttpHeaders fields, ReadOnlyMemory<byte> body);
 
+    // True when the message just made is the connection's last (see IsConnectionEnded).
+    private protected abstract bool EndsConnection { get; }
+
     // Forgets the last message.
     private protected abstract void OnStart();
 
     private void StartMessage()
     {
         state = State.StartLine;
+        IsConnectionEnded = false;
         minorVersion = 0;
         sectionBytes = 0;
         headers = new HttpHeaders();
@@ -321,6 +353,7 @@ public abstract class HttpMessageParser
     {
         state = State.Complete;
         OnComplete(headers, body);
+        IsConnectionEnded = EndsConnection;
     }
 
     // Each reader below takes the bytes left of a feed in its state and returns the feed's

@@ -370,6 +370,121 @@ public class HttpTests
         parser.Request!.Target.Should().Be("/last");
     }
 
+    // After a message that closes the connection (RFC 9112, 9.6), the bytes that follow are no
+    // message: the parser says the connection has ended and consumes none of them. Cases marked
+    // llhttp are from its test/request/connection.md ("CRLF between requests, explicit close",
+    // its "followed by tab" variant, "No restart when keep-alive is off (1.0)").
+    [Theory]
+    [InlineData("POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nConnection: close\r\n\r\nq=42", "\r\nGET / HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nConnection: close\t\r\n\r\nq=42", "\r\nGET / HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("PUT /url HTTP/1.0\r\n\r\n", "PUT /url HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Close\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: h\r\n\r\n")] // a pipelined request after the close
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: h\r\n\r\n")]
+    public void Bytes_after_a_request_that_closes_the_connection_are_not_a_request(string request, string after)
+    {
+        var parser = new HttpRequestParser();
+        byte[] stream = Bytes(request + after);
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(request.Length);
+        HttpRequest closing = parser.Request!;
+        closing.KeepAlive.Should().BeFalse();
+        parser.IsConnectionEnded.Should().BeTrue("the request closes the connection");
+
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded, "what follows is not a new request");
+        consumed.Should().Be(0);
+        parser.Feed(stream.AsSpan(stream.Length - 1), out consumed).Should().Be(HttpParseStatus.ConnectionEnded, "and stays so");
+        consumed.Should().Be(0);
+        parser.Request.Should().BeSameAs(closing, "the last request is kept");
+        parser.Error.Should().Be(HttpParseError.None);
+        parser.Finish().Should().Be(HttpParseStatus.NeedMoreData, "no message was under way");
+
+        // A byte at a time reads the same.
+        var slow = new HttpRequestParser();
+        Outcome(slow, stream, OneByteAtATime(stream)).Should().StartWith($"complete at {request.Length}: ");
+        slow.Feed(stream.AsSpan(request.Length, 1), out _).Should().Be(HttpParseStatus.ConnectionEnded);
+
+        parser.Reset();
+        parser.IsConnectionEnded.Should().BeFalse();
+        parser.Feed(Bytes(FirefoxGet), out _).Should().Be(HttpParseStatus.Complete, "Reset starts a new connection");
+        parser.IsConnectionEnded.Should().BeFalse("the Firefox request keeps the connection alive");
+    }
+
+    // A CONNECT request's bytes after its header section are the tunnel's (RFC 9110, 9.3.6): never
+    // a body, whatever its fields say, nor a next request. llhttp's test/request/method.md
+    // ("CONNECT request", "CONNECT with body") stops at the head the same way.
+    [Theory]
+    [InlineData("CONNECT 0-home0.netscape.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\nProxy-authorization: basic aGVsbG86d29ybGQ=\r\n\r\n", "some data\r\nand yet even more data")] // llhttp
+    [InlineData("CONNECT foo.bar.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\nProxy-authorization: basic aGVsbG86d29ybGQ=\r\nContent-Length: 10\r\n\r\n", "blarfcicle\"")] // llhttp
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: www.example.com\r\n\r\n")]
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n", "\u0016\u0003\u0001\u0002\u0000\u0001")] // a TLS ClientHello's first bytes
+    public void A_connect_request_ends_at_its_head_and_hands_the_rest_to_the_tunnel(string head, string tunnel)
+    {
+        var parser = new HttpRequestParser();
+        byte[] stream = Bytes(head + tunnel);
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(head.Length, "the tunnel's bytes are left to the caller");
+        parser.Request!.Method.Should().Be("CONNECT");
+        parser.Request.Body.Length.Should().Be(0);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        for (int split = 0; split <= stream.Length; split++)
+        {
+            Outcome(new HttpRequestParser(), stream, [split]).Should().StartWith($"complete at {head.Length}: CONNECT ", $"split at {split}");
+        }
+    }
+
+    [Fact]
+    public void Bytes_after_a_response_that_closes_the_connection_or_opens_a_tunnel_are_not_a_response()
+    {
+        // llhttp's "HTTP/1.1 with keep-alive disabled, content-length" (test/response/connection.md).
+        var parser = new HttpResponseParser();
+        byte[] stream = Bytes("HTTP/1.1 200 No content\r\nContent-Length: 5\r\nConnection: close\r\n\r\n2ad731e3-4dcd-4f70-b871-0ad284b29ffc");
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        Text(parser.Response!.Body.Span).Should().Be("2ad73");
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        // llhttp's "HTTP 101 response with Upgrade and Content-Length header": the protocol switches after the head.
+        parser = new HttpResponseParser();
+        string switching = "HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\nContent-Length: 4\r\n\r\n";
+        stream = Bytes(switching + "bodyproto");
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(switching.Length);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out _).Should().Be(HttpParseStatus.ConnectionEnded);
+
+        // A 2xx response to CONNECT: the tunnel follows, even bytes that look like a response.
+        parser = new HttpResponseParser { RequestMethod = "CONNECT" };
+        string established = "HTTP/1.1 200 Connection Established\r\n\r\n";
+        stream = Bytes(established + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(established.Length);
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        // A refusal of CONNECT is an ordinary response, and an interim response ends nothing.
+        parser = new HttpResponseParser { RequestMethod = "CONNECT" };
+        string refused = "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+        parser.Feed(Bytes(refused + Ok200), out consumed).Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeFalse();
+        parser = new HttpResponseParser();
+        string interim = "HTTP/1.1 100 Continue\r\nConnection: close\r\n\r\n";
+        stream = Bytes(interim + ApacheHead + ApacheBody);
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeFalse("the final response follows a 1xx (RFC 9110, 15.2)");
+
+        // A body read until the close ends the connection with it.
+        parser.Feed(stream.AsSpan(consumed), out _).Should().Be(HttpParseStatus.NeedMoreData);
+        parser.Finish().Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(Bytes("HTTP/1.1 200 OK\r\n"), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+    }
+
     [Fact]
     public void A_body_framed_by_content_length_spans_several_feeds()
     {
