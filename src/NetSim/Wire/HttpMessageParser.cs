@@ -579,6 +579,13 @@ public abstract class HttpMessageParser
         return HttpParseError.None;
     }
 
+    // For a message that has no body but whose framing fields are still checked (a CONNECT
+    // request): refuses what InvalidContentLength covers, Content-Length with
+    // Transfer-Encoding and a malformed or conflicting Content-Length, as llhttp does while it
+    // reads the fields; ignores the rest of what the fields say.
+    private protected HttpParseError CheckFramingFields() =>
+        ReadFraming(out _, out _) == HttpParseError.InvalidContentLength ? HttpParseError.InvalidContentLength : HttpParseError.None;
+
     // Reads Transfer-Encoding and Content-Length, from every field and every list element.
     private HttpParseError ReadFraming(out Framing framing, out int length)
     {

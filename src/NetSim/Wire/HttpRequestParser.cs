@@ -82,7 +82,9 @@ public sealed class HttpRequestParser : HttpMessageParser
     }
 
     private protected override HttpParseError CheckHeaderSection(HttpHeaders fields) =>
-        version != HttpSyntax.Http10 && fields.GetValues("Host").Count != 1 ? HttpParseError.MissingHost : HttpParseError.None;
+        version != HttpSyntax.Http10 && fields.GetValues("Host").Count != 1 ? HttpParseError.MissingHost
+        : IsConnect ? CheckFramingFields() // no body is read (MessageHasBody), but smuggling's signs are still refused
+        : HttpParseError.None;
 
     // A CONNECT request has no content (RFC 9110, 9.3.6): the bytes after its header section
     // are the tunnel's, whatever its framing fields say (llhttp reads it the same way).

@@ -712,6 +712,9 @@ public class HttpTests
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", HttpParseError.InvalidContentLength)]
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", HttpParseError.InvalidContentLength)] // a CONNECT has no body, but its framing fields are checked (llhttp too)
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", HttpParseError.InvalidContentLength)]
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: -1\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 16777217\r\n\r\n", HttpParseError.BodyTooLarge)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)]
