@@ -742,6 +742,28 @@ public class HttpTests
         HttpRequestParser.StatusCodeFor(expected).Should().BeOneOf(400, 413, 501, 505);
     }
 
+    // What was already strict, held to llhttp's vectors (test/request/content-length.md,
+    // transfer-encoding.md and invalid.md; a Host field added where the vector has none, so
+    // that the case it tests is the one refused).
+    [Theory]
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", HttpParseError.InvalidContentLength)] // "Error on duplicate Content-Length"
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: identity\r\n\r\n\r\n", HttpParseError.InvalidContentLength)] // "Error on simultaneous Content-Length and Transfer-Encoding: identity"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nWorld", HttpParseError.InvalidContentLength)] // "POST with Transfer-Encoding and Content-Length"
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4 2\r\n\r\n", HttpParseError.InvalidContentLength)] // "Spaces in Content-Length #2"
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 13 37\r\n\r\n", HttpParseError.InvalidContentLength)] // "Spaces in Content-Length #3"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunked, deflate\r\n\r\nWorld", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunked before other transfer coding names"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\nWorld", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunked and duplicate transfer-encoding"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunkedchunked as transfer-encoding"
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n  abc\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // "Invalid OBS fold after chunked value"
+    [InlineData("POST /hello HTTP/1.1\r\nHost: localhost\r\nFoo: bar\r\n Content-Length: 38\r\n\r\nGET /bye HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpParseError.MalformedHeader)] // "Spaces before headers"
+    [InlineData("GET / HTTP/1.1\r\n Host: foo\r\n\r\n", HttpParseError.MalformedHeader)] // "Invalid space after start line"
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nFoo: 1\rBar: 2\r\n\r\n", HttpParseError.MalformedHeader)] // "Headers separated by CR"
+    [InlineData("GET / HTTP/1.1\r\nHost : h\r\n\r\n", HttpParseError.MalformedHeader)] // whitespace before the colon (RFC 9112, 5.1)
+    public void Requests_already_refused_stay_refused(string text, HttpParseError expected)
+    {
+        RequestError(text).Should().Be(expected);
+    }
+
     // A request's lines end in CRLF: a bare LF is refused wherever it would end a line (RFC
     // 9112, 2.2 lets a recipient take it; llhttp's strict mode does not). Cases marked llhttp
     // are from its test/request/invalid.md ("Headers separated by LF", "Empty headers separated
