@@ -222,7 +222,7 @@ public abstract class HttpMessageParser
     /// <paramref name="data"/> was consumed and the message is not over;
     /// <see cref="HttpParseStatus.Complete"/> when a message is over, its last byte consumed
     /// and the bytes after it not (the message is then the parser's message property until
-    /// the next feed); <see cref="HttpParseStatus.Error"/> when the bytes cannot be read
+    /// a feed starts the next message); <see cref="HttpParseStatus.Error"/> when the bytes cannot be read
     /// (see <see cref="Error"/>), and for every call after that until <see cref="Reset"/>.
     /// A call after <see cref="HttpParseStatus.Complete"/> starts the next message, unless that
     /// message ended the connection (<see cref="IsConnectionEnded"/>): then it and every later
@@ -453,6 +453,8 @@ public abstract class HttpMessageParser
         }
         else if (!LineMayEndInLf)
         {
+            // Every line of a request, even an empty one before the request line (which llhttp
+            // skips, deliberately more lenient there), needs its CR: one rule, no exceptions.
             return state switch
             {
                 State.StartLine => HttpParseError.MalformedStartLine,

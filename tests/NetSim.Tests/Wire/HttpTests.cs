@@ -69,6 +69,8 @@ public class HttpTests
         "  </SOAP-ENV:Body>\n" +
         "</SOAP-ENV:Envelope>";
 
+    // http-parser's chunked response had "25  " and "0  " as sizes: spaces after a chunk size
+    // are refused now (see A_response_chunk_size_with_trailing_spaces_is_refused), so not here.
     private const string ChunkedResponse =
         "HTTP/1.1 200 OK\r\n" +
         "Content-Type: text/plain\r\n" +
