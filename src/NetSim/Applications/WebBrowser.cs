@@ -176,9 +176,9 @@ public sealed class WebBrowser
             {
                 HttpParseStatus status = parser.Feed(buffer.AsSpan(offset, read - offset), out int consumed);
                 offset += consumed;
-                if (status == HttpParseStatus.Error)
+                if (status is HttpParseStatus.Error or HttpParseStatus.ConnectionEnded)
                 {
-                    return null;
+                    return null; // ConnectionEnded cannot follow an interim response; nothing more is read
                 }
 
                 if (status == HttpParseStatus.NeedMoreData)

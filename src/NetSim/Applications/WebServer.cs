@@ -9,7 +9,9 @@ namespace NetSim.Applications;
 /// path to a status, headers and body; 404 for other paths; 400 (or the status the parser
 /// names) for a malformed request, after which it closes. Connections persist between
 /// requests unless the request says "Connection: close" (or is HTTP/1.0 without
-/// keep-alive); the server closes its side when the client closes.
+/// keep-alive): then requests pipelined after it are not answered. The server does not
+/// tunnel: CONNECT gets 405 like other methods but GET and HEAD, and the connection closes.
+/// The server closes its side when the client closes.
 /// </summary>
 public sealed class WebServer : IDisposable
 {
@@ -39,7 +41,7 @@ public sealed class WebServer : IDisposable
     /// <summary>Requests for a path with no route (answered 404).</summary>
     public long NotFound { get; private set; }
 
-    /// <summary>Requests with a method other than GET and HEAD (answered 405).</summary>
+    /// <summary>Requests with a method other than GET and HEAD (answered 405; after CONNECT the connection closes).</summary>
     public long MethodNotAllowed { get; private set; }
 
     /// <summary>Malformed requests (answered 400 or the like, then the connection closed).</summary>
@@ -163,8 +165,11 @@ public sealed class WebServer : IDisposable
                     HttpRequest request = parser.Request!;
                     HttpResponse response = Respond(request);
                     RequestsServed++;
-                    if (!request.KeepAlive)
+                    if (parser.IsConnectionEnded)
                     {
+                        // The request closes the connection, and no later request on it is served
+                        // (RFC 9112, 9.6); or it is a CONNECT, refused (405), whose next bytes would
+                        // be a tunnel's, not a request (RFC 9110, 9.3.6). Either way: answer, close.
                         HttpResponse closing = Copy(response, withBody: request.Method != "HEAD");
                         closing.Headers.Set("Connection", "close");
                         await connection.WriteAsync(closing.ToBytes());

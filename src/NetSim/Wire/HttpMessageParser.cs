@@ -15,6 +15,14 @@ public enum HttpParseStatus
 
     /// <summary>The bytes are not a message NetSim reads; <see cref="HttpMessageParser.Error"/> says why. The stream cannot be read further.</summary>
     Error,
+
+    /// <summary>
+    /// The message completed last was the connection's last HTTP message
+    /// (<see cref="HttpMessageParser.IsConnectionEnded"/>), so the bytes fed are none: they are
+    /// data after the close, which a recipient discards (RFC 9112, 9.6), or the start of a
+    /// tunnel. None was consumed. Returned by every feed until <see cref="HttpMessageParser.Reset"/>.
+    /// </summary>
+    ConnectionEnded,
 }
 
 /// <summary>
@@ -31,7 +39,8 @@ public enum HttpParseError
     /// A request line that is not "method SP target SP version" with single spaces, a token
     /// for a method and a target of visible ASCII; a status line that is not "version SP
     /// three-digit status [SP reason]" with a status of 100 to 599; or a version that is not
-    /// "HTTP/" DIGIT "." DIGIT (such as "HTTX/1.1" or "http/1.1").
+    /// "HTTP/" DIGIT "." DIGIT (such as "HTTX/1.1" or "http/1.1"); in a request, also a
+    /// request line, or an empty line before it, that ends in LF without CR.
     /// </summary>
     MalformedStartLine,
 
@@ -41,7 +50,9 @@ public enum HttpParseError
     /// <summary>
     /// A field line without a colon, with a name that is not a token (whitespace before the
     /// colon is rejected, RFC 9112, 5.1), starting with whitespace (obs-fold, or whitespace
-    /// after the start line, RFC 9112, 5.2 and 2.2), or with a control character in its value.
+    /// after the start line, RFC 9112, 5.2 and 2.2), or with a control character in its value;
+    /// in a request, also a field line, trailer line or the empty line ending either section
+    /// that ends in LF without CR.
     /// </summary>
     MalformedHeader,
 
@@ -66,8 +77,12 @@ public enum HttpParseError
     UnsupportedTransferEncoding,
 
     /// <summary>
-    /// A chunked body whose chunk size is not hexadecimal, whose chunk extension is not
-    /// ";..." text, or whose chunk data is not followed by CRLF (RFC 9112, 7.1).
+    /// A chunked body whose chunk size is not hexadecimal; whose size is followed by anything
+    /// but chunk extensions, whitespace included; whose chunk extensions are not
+    /// ";name" or ";name=value" with a token for a name and a token or quoted string for a
+    /// value, without whitespace around ';' or '=' (RFC 9112, 7.1.1, as llhttp's strict mode
+    /// reads it); or whose chunk data is not followed by CRLF (RFC 9112, 7.1). A response's
+    /// chunk lines may end in LF alone, a request's may not.
     /// </summary>
     MalformedChunkedBody,
 
@@ -87,7 +102,10 @@ public enum HttpParseError
 /// result is the same. <see cref="Feed"/> consumes bytes until a message is complete, and
 /// leaves the bytes after it, the start of the next message on a persistent connection,
 /// unconsumed: the caller feeds them again, and that feed starts the next message. Lines
-/// end in CRLF, or in LF alone (RFC 9112, 2.2); empty lines before a start line are skipped.
+/// end in CRLF; a response's may also end in LF alone, which RFC 9112, 2.2 lets a recipient
+/// take, but a request's may not (a bare LF in a request is how a header or a chunk line is
+/// hidden from a server that reads it differently; llhttp's strict mode refuses it too).
+/// Empty lines before a start line are skipped.
 /// The body is framed by Content-Length or the chunked coding, which is taken off: the
 /// message then has the decoded body, a Content-Length and no Transfer-Encoding (RFC 9112,
 /// 7.1.3); trailer fields are checked and dropped. Never throws on any input; an error is
@@ -188,13 +206,27 @@ public abstract class HttpMessageParser
     public HttpParseError Error { get; private set; }
 
     /// <summary>
+    /// True when the message completed last was the connection's last HTTP message: it did
+    /// not persist (<see cref="HttpMessage.KeepAlive"/> is false, or it was a response read
+    /// until the close; RFC 9112, 9.3 and 9.6), or the connection became a tunnel after its
+    /// header section (a CONNECT request, a 2xx response to CONNECT, or a 101 Switching
+    /// Protocols response; RFC 9110, 9.3.6 and 15.2.2). The bytes after it are not read:
+    /// <see cref="Feed"/> returns <see cref="HttpParseStatus.ConnectionEnded"/>. A 1xx interim
+    /// response other than 101 never ends the connection, as the final response follows it.
+    /// False until then, and again after <see cref="Reset"/>.
+    /// </summary>
+    public bool IsConnectionEnded { get; private set; }
+
+    /// <summary>
     /// Reads bytes of the stream. Returns <see cref="HttpParseStatus.NeedMoreData"/> when all of
     /// <paramref name="data"/> was consumed and the message is not over;
     /// <see cref="HttpParseStatus.Complete"/> when a message is over, its last byte consumed
     /// and the bytes after it not (the message is then the parser's message property until
-    /// the next feed); <see cref="HttpParseStatus.Error"/> when the bytes cannot be read
+    /// a feed starts the next message); <see cref="HttpParseStatus.Error"/> when the bytes cannot be read
     /// (see <see cref="Error"/>), and for every call after that until <see cref="Reset"/>.
-    /// A call after <see cref="HttpParseStatus.Complete"/> starts the next message. Never throws.
+    /// A call after <see cref="HttpParseStatus.Complete"/> starts the next message, unless that
+    /// message ended the connection (<see cref="IsConnectionEnded"/>): then it and every later
+    /// call return <see cref="HttpParseStatus.ConnectionEnded"/> and consume nothing. Never throws.
     /// </summary>
     /// <param name="data">The next bytes of the stream; may be empty.</param>
     /// <param name="consumed">How many bytes from the start of <paramref name="data"/> were read.</param>
@@ -208,6 +240,11 @@ public abstract class HttpMessageParser
 
         if (state == State.Complete)
         {
+            if (IsConnectionEnded)
+            {
+                return HttpParseStatus.ConnectionEnded;
+            }
+
             StartMessage();
         }
 
@@ -247,6 +284,7 @@ public abstract class HttpMessageParser
                 return HttpParseStatus.NeedMoreData;
             case State.UntilClose:
                 Publish(growingBody!.WrittenSpan.ToArray());
+                IsConnectionEnded = true; // the close ended the body, and the connection with it
                 return HttpParseStatus.Complete;
             case State.StartLine when line.WrittenCount == 0:
                 return HttpParseStatus.NeedMoreData;
@@ -255,7 +293,7 @@ public abstract class HttpMessageParser
         }
     }
 
-    /// <summary>Forgets the message under way, or the error, and any message completed: the next byte fed starts a message.</summary>
+    /// <summary>Forgets the message under way, or the error, and any message completed, and that the connection ended: the next byte fed starts a message.</summary>
     public void Reset()
     {
         StartMessage();
@@ -269,6 +307,10 @@ public abstract class HttpMessageParser
     // Checks the header section as a whole, once it is read.
     private protected abstract HttpParseError CheckHeaderSection(HttpHeaders fields);
 
+    // True when a line may end in LF alone, not only in CRLF (RFC 9112, 2.2: a recipient MAY
+    // take it): for a response, not for a request.
+    private protected abstract bool LineMayEndInLf { get; }
+
     // False when the message ends at its header section whatever its fields say.
     private protected abstract bool MessageHasBody { get; }
 
@@ -279,12 +321,16 @@ public abstract class HttpMessageParser
     // Makes the message of the parts read.
     private protected abstract void OnComplete(HttpHeaders fields, ReadOnlyMemory<byte> body);
 
+    // True when the message just made is the connection's last (see IsConnectionEnded).
+    private protected abstract bool EndsConnection { get; }
+
     // Forgets the last message.
     private protected abstract void OnStart();
 
     private void StartMessage()
     {
         state = State.StartLine;
+        IsConnectionEnded = false;
         minorVersion = 0;
         sectionBytes = 0;
         headers = new HttpHeaders();
@@ -307,6 +353,7 @@ public abstract class HttpMessageParser
     {
         state = State.Complete;
         OnComplete(headers, body);
+        IsConnectionEnded = EndsConnection;
     }
 
     // Each reader below takes the bytes left of a feed in its state and returns the feed's
@@ -403,6 +450,17 @@ public abstract class HttpMessageParser
         if (!text.IsEmpty && text[^1] == HttpSyntax.Cr)
         {
             text = text[..^1];
+        }
+        else if (!LineMayEndInLf)
+        {
+            // Every line of a request, even an empty one before the request line (which llhttp
+            // skips, deliberately more lenient there), needs its CR: one rule, no exceptions.
+            return state switch
+            {
+                State.StartLine => HttpParseError.MalformedStartLine,
+                State.ChunkSize or State.ChunkDataEnd => HttpParseError.MalformedChunkedBody,
+                _ => HttpParseError.MalformedHeader,
+            };
         }
 
         switch (state)
@@ -523,6 +581,13 @@ public abstract class HttpMessageParser
         return HttpParseError.None;
     }
 
+    // For a message that has no body but whose framing fields are still checked (a CONNECT
+    // request): refuses what InvalidContentLength covers, Content-Length with
+    // Transfer-Encoding and a malformed or conflicting Content-Length, as llhttp does while it
+    // reads the fields; ignores the rest of what the fields say.
+    private protected HttpParseError CheckFramingFields() =>
+        ReadFraming(out _, out _) == HttpParseError.InvalidContentLength ? HttpParseError.InvalidContentLength : HttpParseError.None;
+
     // Reads Transfer-Encoding and Content-Length, from every field and every list element.
     private HttpParseError ReadFraming(out Framing framing, out int length)
     {
@@ -630,8 +695,9 @@ public abstract class HttpMessageParser
         return true;
     }
 
-    // chunk-size [ chunk-ext ] (RFC 9112, 7.1): hexadecimal digits, then optional whitespace
-    // and extensions, which are checked to be text after a ';' and not kept.
+    // chunk-size [ chunk-ext ] (RFC 9112, 7.1): hexadecimal digits, then nothing but
+    // extensions, which are checked (HttpSyntax.IsChunkExtensions) and not kept. Whitespace
+    // after the size is refused, as llhttp's strict mode refuses it.
     private HttpParseError ReadChunkSize(ReadOnlySpan<byte> text)
     {
         int digits = 0;
@@ -647,8 +713,7 @@ public abstract class HttpMessageParser
             }
         }
 
-        ReadOnlySpan<byte> extensions = HttpSyntax.TrimWhitespace(text[digits..]);
-        if (digits == 0 || (!extensions.IsEmpty && (extensions[0] != ';' || !HttpSyntax.IsFieldText(extensions))))
+        if (digits == 0 || !HttpSyntax.IsChunkExtensions(text[digits..]))
         {
             return HttpParseError.MalformedChunkedBody;
         }

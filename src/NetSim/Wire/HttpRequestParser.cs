@@ -4,15 +4,20 @@ namespace NetSim.Wire;
 /// Reads HTTP/1.1 requests incrementally from a byte stream: a server's side of a
 /// connection (see <see cref="HttpMessageParser"/>). A request's body is framed by
 /// Content-Length or the chunked coding; without either it has none (RFC 9112, 6.3). An
-/// HTTP/1.1 request must have exactly one Host field.
+/// HTTP/1.1 request must have exactly one Host field, and every line of a request ends in
+/// CRLF (a bare LF is refused). A CONNECT request ends at its header section, and what follows
+/// is the tunnel's; after it, or after a request that closes the connection, the parser reads
+/// no more requests (<see cref="HttpMessageParser.IsConnectionEnded"/>).
 /// </summary>
 public sealed class HttpRequestParser : HttpMessageParser
 {
+    private const string ConnectMethod = "CONNECT";
+
     private string method = "";
     private string target = "";
     private string version = "";
 
-    /// <summary>The request, when the last <see cref="HttpMessageParser.Feed"/> returned <see cref="HttpParseStatus.Complete"/>, until the next call; otherwise null.</summary>
+    /// <summary>The request, once <see cref="HttpMessageParser.Feed"/> has returned <see cref="HttpParseStatus.Complete"/>, until a feed starts the next message (or <see cref="HttpMessageParser.Reset"/>); otherwise null.</summary>
     public HttpRequest? Request { get; private set; }
 
     /// <summary>
@@ -77,16 +82,26 @@ public sealed class HttpRequestParser : HttpMessageParser
     }
 
     private protected override HttpParseError CheckHeaderSection(HttpHeaders fields) =>
-        version != HttpSyntax.Http10 && fields.GetValues("Host").Count != 1 ? HttpParseError.MissingHost : HttpParseError.None;
+        version != HttpSyntax.Http10 && fields.GetValues("Host").Count != 1 ? HttpParseError.MissingHost
+        : IsConnect ? CheckFramingFields() // no body is read (MessageHasBody), but smuggling's signs are still refused
+        : HttpParseError.None;
 
-    private protected override bool MessageHasBody => true;
+    // A CONNECT request has no content (RFC 9110, 9.3.6): the bytes after its header section
+    // are the tunnel's, whatever its framing fields say (llhttp reads it the same way).
+    private protected override bool MessageHasBody => !IsConnect;
+
+    private protected override bool LineMayEndInLf => false;
 
     private protected override bool BodyRunsUntilClose => false;
 
     private protected override void OnComplete(HttpHeaders fields, ReadOnlyMemory<byte> body) =>
         Request = new HttpRequest(method, target, version, fields, body);
 
+    private protected override bool EndsConnection => IsConnect || !Request!.KeepAlive;
+
     private protected override void OnStart() => Request = null;
+
+    private bool IsConnect => method == ConnectMethod;
 
     // The common methods' strings, so that reading them allocates none.
     private static string? KnownMethod(ReadOnlySpan<byte> text) =>
@@ -95,5 +110,6 @@ public sealed class HttpRequestParser : HttpMessageParser
         : text.SequenceEqual("POST"u8) ? "POST"
         : text.SequenceEqual("PUT"u8) ? "PUT"
         : text.SequenceEqual("DELETE"u8) ? "DELETE"
+        : text.SequenceEqual("CONNECT"u8) ? ConnectMethod
         : null;
 }

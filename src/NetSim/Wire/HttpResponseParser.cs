@@ -8,6 +8,8 @@ namespace NetSim.Wire;
 /// fields say; others are framed by Content-Length or the chunked coding, and without either
 /// run until the connection closes, which <see cref="HttpMessageParser.Finish"/> says. A 1xx
 /// response (such as 100 Continue) is a message of its own: the final response follows it.
+/// After a 101 Switching Protocols response, a 2xx response to CONNECT, or a response that
+/// closes the connection, the parser reads no more responses (<see cref="HttpMessageParser.IsConnectionEnded"/>).
 /// </summary>
 public sealed class HttpResponseParser : HttpMessageParser
 {
@@ -31,7 +33,7 @@ public sealed class HttpResponseParser : HttpMessageParser
         }
     } = "GET";
 
-    /// <summary>The response, when the last <see cref="HttpMessageParser.Feed"/> or <see cref="HttpMessageParser.Finish"/> returned <see cref="HttpParseStatus.Complete"/>, until the next feed; otherwise null.</summary>
+    /// <summary>The response, once <see cref="HttpMessageParser.Feed"/> or <see cref="HttpMessageParser.Finish"/> has returned <see cref="HttpParseStatus.Complete"/>, until a feed starts the next message (or <see cref="HttpMessageParser.Reset"/>); otherwise null.</summary>
     public HttpResponse? Response { get; private set; }
 
     // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112, 4). The
@@ -78,10 +80,19 @@ public sealed class HttpResponseParser : HttpMessageParser
         && RequestMethod != "HEAD"
         && !(RequestMethod == "CONNECT" && statusCode is >= 200 and < 300);
 
+    private protected override bool LineMayEndInLf => true;
+
     private protected override bool BodyRunsUntilClose => true;
 
     private protected override void OnComplete(HttpHeaders fields, ReadOnlyMemory<byte> body) =>
         Response = new HttpResponse(statusCode, reasonPhrase, version, fields, body);
+
+    // A tunnel follows a 2xx response to CONNECT (RFC 9112, 6.3) and another protocol a 101
+    // (RFC 9110, 15.2.2); a final response that does not persist is the last (RFC 9112, 9.6).
+    private protected override bool EndsConnection =>
+        statusCode == 101
+        || (RequestMethod == "CONNECT" && statusCode is >= 200 and < 300)
+        || (statusCode >= 200 && !Response!.KeepAlive);
 
     private protected override void OnStart() => Response = null;
 }

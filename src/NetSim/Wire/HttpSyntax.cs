@@ -121,9 +121,93 @@ internal static class HttpSyntax
     public static bool IsFieldValue(ReadOnlySpan<char> text) =>
         IsFieldText(text) && (text.IsEmpty || (!IsWhitespace(text[0]) && !IsWhitespace(text[^1])));
 
+    // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), with
+    // chunk-ext-name = token and chunk-ext-val = token / quoted-string (RFC 9112, 7.1.1).
+    // True when text is such a list (empty included) without any BWS. Refusing the BWS
+    // follows llhttp's strict mode and is stricter than the RFC, whose recipient would take
+    // it off (RFC 9110, 5.6.3): where two parsers in a chain disagree on what a chunk line
+    // holds, one reads body where the other reads a chunk size, which is how chunked bodies
+    // are smuggled, and no sender is allowed to write the whitespace anyway. NetSim is also
+    // deliberately stricter than llhttp, which takes an empty name or value (";;", ";=v",
+    // ";n="): the grammar has a token, one character or more, in each place.
+    public static bool IsChunkExtensions(ReadOnlySpan<byte> text)
+    {
+        int at = 0;
+        while (at < text.Length)
+        {
+            if (text[at] != ';')
+            {
+                return false;
+            }
+
+            at++;
+            int name = TokenLength(text[at..]);
+            if (name == 0)
+            {
+                return false;
+            }
+
+            at += name;
+            if (at < text.Length && text[at] == '=')
+            {
+                at++;
+                ReadOnlySpan<byte> rest = text[at..];
+                int value = !rest.IsEmpty && rest[0] == '"' ? QuotedStringLength(rest) : TokenLength(rest);
+                if (value == 0)
+                {
+                    return false;
+                }
+
+                at += value;
+            }
+        }
+
+        return true;
+    }
+
     public static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> text) => text.Trim(" \t"u8);
 
     public static ReadOnlySpan<char> TrimWhitespace(ReadOnlySpan<char> text) => text.Trim(" \t");
+
+    // The length of the token at the start of text; 0 when it starts with no tchar.
+    private static int TokenLength(ReadOnlySpan<byte> text)
+    {
+        int length = 0;
+        while (length < text.Length && IsTokenChar(text[length]))
+        {
+            length++;
+        }
+
+        return length;
+    }
+
+    // quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110, 5.6.4): the length,
+    // quotes included, of the one that text starts with (at its '"'); 0 when it is not closed
+    // or holds a character that may not be there. qdtext is a field value's characters but
+    // '"' and '\'; a quoted-pair is '\' and any of a field value's characters.
+    private static int QuotedStringLength(ReadOnlySpan<byte> text)
+    {
+        for (int at = 1; at < text.Length; at++)
+        {
+            byte b = text[at];
+            if (b == '"')
+            {
+                return at + 1;
+            }
+
+            if (b == '\\' && ++at == text.Length)
+            {
+                return 0;
+            }
+
+            if (!IsFieldValueChar(text[at]))
+            {
+                return 0;
+            }
+        }
+
+        return 0;
+    }
 
     /// <summary>
     /// Reads an HTTP-version (RFC 9112, 2.3): "HTTP/" DIGIT "." DIGIT, name case-sensitive.

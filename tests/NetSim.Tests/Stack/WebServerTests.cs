@@ -60,6 +60,31 @@ public class WebServerTests
     }
 
     [Fact]
+    public void A_request_pipelined_after_connection_close_is_not_answered()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string responses = Exchange(net, client, server,
+            "GET / HTTP/1.1\r\nHost: www\r\nConnection: close\r\n\r\nGET /about HTTP/1.1\r\nHost: www\r\n\r\n");
+
+        responses.Should().StartWith("HTTP/1.1 200 OK\r\n").And.Contain("Connection: close").And.EndWith("<h1>hello</h1>", "RFC 9112, 9.6: no later request on the connection is served");
+        server.RequestsServed.Should().Be(1);
+    }
+
+    [Fact]
+    public void Connect_is_refused_and_the_connection_closed_without_reading_the_tunnel_as_a_request()
+    {
+        (IpTestNetwork net, Host client, WebServer server) = Setup();
+        string responses = Exchange(net, client, server,
+            "CONNECT www:443 HTTP/1.1\r\nHost: www:443\r\n\r\nGET /about HTTP/1.1\r\nHost: www\r\n\r\n");
+
+        responses.Should().StartWith("HTTP/1.1 405 Method Not Allowed\r\n").And.Contain("Allow: GET, HEAD").And.Contain("Connection: close");
+        responses.Should().NotContain("about us", "the bytes after a CONNECT's head are the tunnel's, not a request");
+        responses.Split("HTTP/1.1 ").Should().HaveCount(2, "one response");
+        server.MethodNotAllowed.Should().Be(1);
+        server.RequestsServed.Should().Be(1);
+    }
+
+    [Fact]
     public void An_unknown_path_is_404()
     {
         (IpTestNetwork net, Host client, WebServer server) = Setup();

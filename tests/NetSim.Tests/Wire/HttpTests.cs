@@ -69,18 +69,20 @@ public class HttpTests
         "  </SOAP-ENV:Body>\n" +
         "</SOAP-ENV:Envelope>";
 
+    // http-parser's chunked response had "25  " and "0  " as sizes: spaces after a chunk size
+    // are refused now (see A_response_chunk_size_with_trailing_spaces_is_refused), so not here.
     private const string ChunkedResponse =
         "HTTP/1.1 200 OK\r\n" +
         "Content-Type: text/plain\r\n" +
         "Transfer-Encoding: chunked\r\n" +
         "\r\n" +
-        "25  \r\n" +
+        "25\r\n" +
         "This is the data in the first chunk\r\n" +
         "\r\n" +
         "1C\r\n" +
         "and this is the second one\r\n" +
         "\r\n" +
-        "0  \r\n" +
+        "0\r\n" +
         "\r\n";
 
     private const string PostWithBody =
@@ -370,6 +372,121 @@ public class HttpTests
         parser.Request!.Target.Should().Be("/last");
     }
 
+    // After a message that closes the connection (RFC 9112, 9.6), the bytes that follow are no
+    // message: the parser says the connection has ended and consumes none of them. Cases marked
+    // llhttp are from its test/request/connection.md ("CRLF between requests, explicit close",
+    // its "followed by tab" variant, "No restart when keep-alive is off (1.0)").
+    [Theory]
+    [InlineData("POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nConnection: close\r\n\r\nq=42", "\r\nGET / HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: www.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nConnection: close\t\r\n\r\nq=42", "\r\nGET / HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("PUT /url HTTP/1.0\r\n\r\n", "PUT /url HTTP/1.1\r\n\r\n")] // llhttp
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Close\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: h\r\n\r\n")] // a pipelined request after the close
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: h\r\n\r\n")]
+    public void Bytes_after_a_request_that_closes_the_connection_are_not_a_request(string request, string after)
+    {
+        var parser = new HttpRequestParser();
+        byte[] stream = Bytes(request + after);
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(request.Length);
+        HttpRequest closing = parser.Request!;
+        closing.KeepAlive.Should().BeFalse();
+        parser.IsConnectionEnded.Should().BeTrue("the request closes the connection");
+
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded, "what follows is not a new request");
+        consumed.Should().Be(0);
+        parser.Feed(stream.AsSpan(stream.Length - 1), out consumed).Should().Be(HttpParseStatus.ConnectionEnded, "and stays so");
+        consumed.Should().Be(0);
+        parser.Request.Should().BeSameAs(closing, "the last request is kept");
+        parser.Error.Should().Be(HttpParseError.None);
+        parser.Finish().Should().Be(HttpParseStatus.NeedMoreData, "no message was under way");
+
+        // A byte at a time reads the same.
+        var slow = new HttpRequestParser();
+        Outcome(slow, stream, OneByteAtATime(stream)).Should().StartWith($"complete at {request.Length}: ");
+        slow.Feed(stream.AsSpan(request.Length, 1), out _).Should().Be(HttpParseStatus.ConnectionEnded);
+
+        parser.Reset();
+        parser.IsConnectionEnded.Should().BeFalse();
+        parser.Feed(Bytes(FirefoxGet), out _).Should().Be(HttpParseStatus.Complete, "Reset starts a new connection");
+        parser.IsConnectionEnded.Should().BeFalse("the Firefox request keeps the connection alive");
+    }
+
+    // A CONNECT request's bytes after its header section are the tunnel's (RFC 9110, 9.3.6): never
+    // a body, whatever its fields say, nor a next request. llhttp's test/request/method.md
+    // ("CONNECT request", "CONNECT with body") stops at the head the same way.
+    [Theory]
+    [InlineData("CONNECT 0-home0.netscape.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\nProxy-authorization: basic aGVsbG86d29ybGQ=\r\n\r\n", "some data\r\nand yet even more data")] // llhttp
+    [InlineData("CONNECT foo.bar.com:443 HTTP/1.0\r\nUser-agent: Mozilla/1.1N\r\nProxy-authorization: basic aGVsbG86d29ybGQ=\r\nContent-Length: 10\r\n\r\n", "blarfcicle\"")] // llhttp
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n", "GET /admin HTTP/1.1\r\nHost: www.example.com\r\n\r\n")]
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n", "\u0016\u0003\u0001\u0002\u0000\u0001")] // a TLS ClientHello's first bytes
+    public void A_connect_request_ends_at_its_head_and_hands_the_rest_to_the_tunnel(string head, string tunnel)
+    {
+        var parser = new HttpRequestParser();
+        byte[] stream = Bytes(head + tunnel);
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(head.Length, "the tunnel's bytes are left to the caller");
+        parser.Request!.Method.Should().Be("CONNECT");
+        parser.Request.Body.Length.Should().Be(0);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        for (int split = 0; split <= stream.Length; split++)
+        {
+            Outcome(new HttpRequestParser(), stream, [split]).Should().StartWith($"complete at {head.Length}: CONNECT ", $"split at {split}");
+        }
+    }
+
+    [Fact]
+    public void Bytes_after_a_response_that_closes_the_connection_or_opens_a_tunnel_are_not_a_response()
+    {
+        // llhttp's "HTTP/1.1 with keep-alive disabled, content-length" (test/response/connection.md).
+        var parser = new HttpResponseParser();
+        byte[] stream = Bytes("HTTP/1.1 200 No content\r\nContent-Length: 5\r\nConnection: close\r\n\r\n2ad731e3-4dcd-4f70-b871-0ad284b29ffc");
+        parser.Feed(stream, out int consumed).Should().Be(HttpParseStatus.Complete);
+        Text(parser.Response!.Body.Span).Should().Be("2ad73");
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        // llhttp's "HTTP 101 response with Upgrade and Content-Length header": the protocol switches after the head.
+        parser = new HttpResponseParser();
+        string switching = "HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\nContent-Length: 4\r\n\r\n";
+        stream = Bytes(switching + "bodyproto");
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(switching.Length);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(stream.AsSpan(consumed), out _).Should().Be(HttpParseStatus.ConnectionEnded);
+
+        // A 2xx response to CONNECT: the tunnel follows, even bytes that look like a response.
+        parser = new HttpResponseParser { RequestMethod = "CONNECT" };
+        string established = "HTTP/1.1 200 Connection Established\r\n\r\n";
+        stream = Bytes(established + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        consumed.Should().Be(established.Length);
+        parser.Feed(stream.AsSpan(consumed), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+
+        // A refusal of CONNECT is an ordinary response, and an interim response ends nothing.
+        parser = new HttpResponseParser { RequestMethod = "CONNECT" };
+        string refused = "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+        parser.Feed(Bytes(refused + Ok200), out consumed).Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeFalse();
+        parser = new HttpResponseParser();
+        string interim = "HTTP/1.1 100 Continue\r\nConnection: close\r\n\r\n";
+        stream = Bytes(interim + ApacheHead + ApacheBody);
+        parser.Feed(stream, out consumed).Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeFalse("the final response follows a 1xx (RFC 9110, 15.2)");
+
+        // A body read until the close ends the connection with it.
+        parser.Feed(stream.AsSpan(consumed), out _).Should().Be(HttpParseStatus.NeedMoreData);
+        parser.Finish().Should().Be(HttpParseStatus.Complete);
+        parser.IsConnectionEnded.Should().BeTrue();
+        parser.Feed(Bytes("HTTP/1.1 200 OK\r\n"), out consumed).Should().Be(HttpParseStatus.ConnectionEnded);
+        consumed.Should().Be(0);
+    }
+
     [Fact]
     public void A_body_framed_by_content_length_spans_several_feeds()
     {
@@ -485,6 +602,70 @@ public class HttpTests
         parser.Error.Should().Be(expected);
     }
 
+    // A chunk line is chunk-size [ chunk-ext ] CRLF (RFC 9112, 7.1 and 7.1.1), with neither the
+    // BWS of chunk-ext nor any other whitespace, as llhttp's strict mode has it; a name and a
+    // token value have one character or more. Cases marked llhttp are from its test/request/
+    // transfer-encoding.md ("Space after chunk header", "No semicolon before chunk extensions",
+    // "No extension after semicolon", "Unbalanced chunk extensions quoting", "Validate chunk
+    // parameters", "Chunk header not terminated by CRLF", "Chunk data not terminated by CRLF").
+    [Theory]
+    [InlineData("5 \r\nhello\r\n0\r\n\r\n")] // spaces after the size
+    [InlineData("a \r\n0123456789\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5\t\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5\r\nhello\r\n0 \r\n\r\n")] // the last chunk too
+    [InlineData("2 erfrferferf\r\naa\r\n0 rrrr\r\n\r\n")] // llhttp
+    [InlineData("3 \n  \r\nfoo\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5 ;a=b\r\nhello\r\n0\r\n\r\n")] // BWS before ';'
+    [InlineData("5; a=b\r\nhello\r\n0\r\n\r\n")] // BWS after ';'
+    [InlineData("5;a =b\r\nhello\r\n0\r\n\r\n")] // BWS before '='
+    [InlineData("5;a= b\r\nhello\r\n0\r\n\r\n")] // BWS after '='
+    [InlineData("5;a=b \r\nhello\r\n0\r\n\r\n")] // whitespace at the end
+    [InlineData("5;\r\nhello\r\n0\r\n\r\n")] // an empty extension
+    [InlineData("2;\r\naa\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5;a;\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;;a\r\nhello\r\n0\r\n\r\n")] // an empty name (llhttp takes it)
+    [InlineData("5;=b\r\nhello\r\n0\r\n\r\n")] // an empty name (llhttp takes it)
+    [InlineData("5;a=\r\nhello\r\n0\r\n\r\n")] // an empty value (llhttp takes it)
+    [InlineData("5;a=\"unclosed\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;ilovew3=\"abc\";somuchlove=\"def; ghi\r\nhello\r\n0\r\n\r\n")] // llhttp
+    [InlineData("5;a=\"b\"c\r\nhello\r\n0\r\n\r\n")] // text after the closing quote
+    [InlineData("5;a=\"b\u0001\"\r\nhello\r\n0\r\n\r\n")] // a control character in a quoted value
+    [InlineData("5;a=\"b\\\u0001\"\r\nhello\r\n0\r\n\r\n")] // a quoted-pair of a control character
+    [InlineData("5;a=\"b\\\"\r\nhello\r\n0\r\n\r\n")] // the closing quote escaped: unclosed
+    [InlineData("5;a(b\r\nhello\r\n0\r\n\r\n")] // not a token
+    [InlineData("5;a=b@c\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;a=b,c\r\nhello\r\n0\r\n\r\n")]
+    [InlineData("5;a\u00ff\r\nhello\r\n0\r\n\r\n")] // obs-text is no token character
+    [InlineData("5\r\r;ABCD\r\n34\r\nE\r\n0\r\n\r\n")] // llhttp: a CR that does not end the line
+    [InlineData("5\r\nABCDE0\r\n\r\n")] // llhttp: chunk data not followed by CRLF
+    public void A_chunk_line_with_whitespace_or_a_malformed_extension_is_refused(string body)
+    {
+        RequestError("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + body).Should().Be(HttpParseError.MalformedChunkedBody);
+        ResponseError("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body).Should().Be(HttpParseError.MalformedChunkedBody, "a response's chunk lines are held to the same grammar");
+    }
+
+    [Fact]
+    public void Chunk_extensions_that_follow_the_grammar_are_read_and_dropped()
+    {
+        // llhttp's "Chunk extensions" and "Chunk extensions quoting" (test/request/transfer-encoding.md).
+        const string Head = "POST /chunked_w_unicorns_after_length HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+        HttpRequest plain = ParseRequest(Head + "5;ilovew3;somuchlove=aretheseparametersfor;another=withvalue\r\nhello\r\n6;blahblah;blah\r\n world\r\n0\r\n\r\n");
+        Text(plain.Body.Span).Should().Be("hello world");
+        HttpRequest quoted = ParseRequest(Head + "5;ilovew3=\"I \\\"love\\\"; \\\\extensions\\\\\";somuchlove=\"aretheseparametersfor\";blah;foo=bar\r\nhello\r\n"
+            + "6;blahblah;blah\r\n world\r\n0;last=\"\t\u00e9\"\r\n\r\n");
+        Text(quoted.Body.Span).Should().Be("hello world");
+        Text(ParseRequest(Head + "000a\r\n0123456789\r\n000\r\n\r\n").Body.Span).Should().Be("0123456789", "a size may have leading zeros");
+    }
+
+    [Fact]
+    public void A_response_chunk_size_with_trailing_spaces_is_refused()
+    {
+        // llhttp's "Trailing space on chunked body" (test/response/transfer-encoding.md): the real
+        // response of http-parser's suite that this file once read as valid.
+        ResponseError("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n25  \r\nThis is the data in the first chunk\r\n\r\n"
+            + "1C\r\nand this is the second one\r\n\r\n0  \r\n\r\n").Should().Be(HttpParseError.MalformedChunkedBody);
+    }
+
     [Theory]
     [InlineData("HTTP/1.1", null, true)]
     [InlineData("HTTP/1.1", "close", false)]
@@ -533,6 +714,9 @@ public class HttpTests
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 6\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", HttpParseError.InvalidContentLength)]
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", HttpParseError.InvalidContentLength)] // a CONNECT has no body, but its framing fields are checked (llhttp too)
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", HttpParseError.InvalidContentLength)]
+    [InlineData("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: -1\r\n\r\n", HttpParseError.InvalidContentLength)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 16777217\r\n\r\n", HttpParseError.BodyTooLarge)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)]
     [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)]
@@ -558,6 +742,54 @@ public class HttpTests
     {
         RequestError(text).Should().Be(expected);
         HttpRequestParser.StatusCodeFor(expected).Should().BeOneOf(400, 413, 501, 505);
+    }
+
+    // What was already strict, held to llhttp's vectors (test/request/content-length.md,
+    // transfer-encoding.md and invalid.md; a Host field added where the vector has none, so
+    // that the case it tests is the one refused).
+    [Theory]
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", HttpParseError.InvalidContentLength)] // "Error on duplicate Content-Length"
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: identity\r\n\r\n\r\n", HttpParseError.InvalidContentLength)] // "Error on simultaneous Content-Length and Transfer-Encoding: identity"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nWorld", HttpParseError.InvalidContentLength)] // "POST with Transfer-Encoding and Content-Length"
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4 2\r\n\r\n", HttpParseError.InvalidContentLength)] // "Spaces in Content-Length #2"
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 13 37\r\n\r\n", HttpParseError.InvalidContentLength)] // "Spaces in Content-Length #3"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunked, deflate\r\n\r\nWorld", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunked before other transfer coding names"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\nWorld", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunked and duplicate transfer-encoding"
+    [InlineData("POST /post_identity_body_world?q=search#hey HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nTransfer-Encoding: chunkedchunked\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", HttpParseError.UnsupportedTransferEncoding)] // "POST with chunkedchunked as transfer-encoding"
+    [InlineData("PUT /url HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n  abc\r\n\r\n5\r\nWorld\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // "Invalid OBS fold after chunked value"
+    [InlineData("POST /hello HTTP/1.1\r\nHost: localhost\r\nFoo: bar\r\n Content-Length: 38\r\n\r\nGET /bye HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpParseError.MalformedHeader)] // "Spaces before headers"
+    [InlineData("GET / HTTP/1.1\r\n Host: foo\r\n\r\n", HttpParseError.MalformedHeader)] // "Invalid space after start line"
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\nFoo: 1\rBar: 2\r\n\r\n", HttpParseError.MalformedHeader)] // "Headers separated by CR"
+    [InlineData("GET / HTTP/1.1\r\nHost : h\r\n\r\n", HttpParseError.MalformedHeader)] // whitespace before the colon (RFC 9112, 5.1)
+    public void Requests_already_refused_stay_refused(string text, HttpParseError expected)
+    {
+        RequestError(text).Should().Be(expected);
+    }
+
+    // A request's lines end in CRLF: a bare LF is refused wherever it would end a line (RFC
+    // 9112, 2.2 lets a recipient take it; llhttp's strict mode does not). Cases marked llhttp
+    // are from its test/request/invalid.md ("Headers separated by LF", "Empty headers separated
+    // by LF", "Missing CR between headers", "Only LFs present").
+    [Theory]
+    [InlineData("GET / HTTP/1.1\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)] // the request line
+    [InlineData("\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)] // an empty line before it (llhttp skips it)
+    [InlineData("\r\n\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", HttpParseError.MalformedStartLine)]
+    [InlineData("GET / HTTP/1.1\r\nHost: h\nAccept: */*\r\n\r\n", HttpParseError.MalformedHeader)] // a header line
+    [InlineData("GET / HTTP/1.1\r\nHost: h\r\n\n", HttpParseError.MalformedHeader)] // the end of the header section
+    [InlineData("POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:x\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: localhost:5000\r\nx:\nTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("GET / HTTP/1.1\r\nHost: localhost\r\nDummy: x\nContent-Length: 23\r\n\r\nGET / HTTP/1.1\r\nDummy: GET /admin HTTP/1.1\r\nHost: localhost\r\n\r\n", HttpParseError.MalformedHeader)] // llhttp
+    [InlineData("POST / HTTP/1.1\nTransfer-Encoding: chunked\nTrailer: Baz\nFoo: abc\nBar: def\n\n1\nA\n1;abc\nB\n0\n\nBaz: ghi\n\n", HttpParseError.MalformedStartLine)] // llhttp
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)] // a chunk size line
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\nhello\r\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)]
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n", HttpParseError.MalformedChunkedBody)] // after chunk data
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\n\r\n", HttpParseError.MalformedChunkedBody)] // the last chunk
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nExpires: never\n\r\n", HttpParseError.MalformedHeader)] // a trailer line
+    [InlineData("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\n", HttpParseError.MalformedHeader)] // the end of the trailer section
+    public void A_bare_lf_ending_a_request_line_is_refused(string text, HttpParseError expected)
+    {
+        RequestError(text).Should().Be(expected);
+        Outcome(new HttpRequestParser(), Bytes(text), OneByteAtATime(Bytes(text))).Should().Be($"error {expected}", "a byte at a time reads the same");
     }
 
     [Theory]
@@ -592,7 +824,7 @@ public class HttpTests
     {
         Text(ParseRequest("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc").Body.Span).Should().Be("abc");
         Text(ParseRequest("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 03\r\n\r\nabc").Body.Span).Should().Be("abc");
-        ParseRequest("\r\n\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").Target.Should().Be("/");
+        ParseRequest("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").Target.Should().Be("/");
         ParseRequest("GET / HTTP/1.0\r\n\r\n").Version.Should().Be("HTTP/1.0");
         HttpRequest future = ParseRequest("OPTIONS * HTTP/1.2\r\nHost: h\r\n\r\n");
         future.Version.Should().Be("HTTP/1.2", "a later minor version of 1 is read as 1.1 (RFC 9110, 2.5)");
