@@ -1,4 +1,5 @@
 using System.Text;
+using NetSim.Engine;
 using NetSim.Stack;
 using NetSim.Wire;
 
@@ -50,6 +51,25 @@ public sealed class WebServer : IDisposable
     /// <summary>Connections that ended by an error (a reset, a timeout).</summary>
     public long ConnectionErrors { get; private set; }
 
+    /// <summary>Connections closed because no request came within <see cref="KeepAliveTimeout"/>.</summary>
+    public long IdleTimeouts { get; private set; }
+
+    /// <summary>Requests answered 408 because they did not arrive whole within <see cref="RequestHeadersTimeout"/>.</summary>
+    public long RequestTimeouts { get; private set; }
+
+    /// <summary>How long a connection may wait for the first byte of a request before the server closes it (default 130 s, Kestrel's KeepAliveTimeout).</summary>
+    public SimDuration KeepAliveTimeout { get; init; } = SimDuration.FromSeconds(130);
+
+    /// <summary>
+    /// How long a request may take to arrive from its first byte (default 30 s, Kestrel's
+    /// RequestHeadersTimeout; here it covers the body too, which Kestrel bounds by a data rate).
+    /// Then the server answers 408 Request Timeout and closes.
+    /// </summary>
+    public SimDuration RequestHeadersTimeout { get; init; } = SimDuration.FromSeconds(30);
+
+    /// <summary>How many connections the server holds open at once (default 10,000); further SYNs are ignored.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
     /// <summary>Serves <paramref name="body"/> with <paramref name="status"/> at <paramref name="path"/>.</summary>
     public void AddRoute(string path, int status, string contentType, ReadOnlyMemory<byte> body)
     {
@@ -64,7 +84,9 @@ public sealed class WebServer : IDisposable
     /// <summary>Starts listening and serving.</summary>
     public void Start()
     {
-        listener = new TcpListener(Node, Port);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, SimDuration.Zero, nameof(KeepAliveTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, SimDuration.Zero, nameof(RequestHeadersTimeout));
+        listener = new TcpListener(Node, Port) { MaxConnections = MaxConnections };
         listener.Start();
         listener.Accepted = connection =>
         {
@@ -131,16 +153,19 @@ public sealed class WebServer : IDisposable
     {
         var parser = new HttpRequestParser();
         byte[] buffer = new byte[4096];
+        var timer = new ConnectionTimer(this, connection);
+        timer.WaitForRequest();
         try
         {
             while (true)
             {
                 int read = await connection.ReadAsync(buffer);
-                if (read == 0)
+                if (read == 0 || timer.Expired)
                 {
-                    break; // the client closed: so do we
+                    break; // the client closed, or the server gave up on it: close
                 }
 
+                timer.RequestStarted();
                 int offset = 0;
                 while (offset < read)
                 {
@@ -165,6 +190,12 @@ public sealed class WebServer : IDisposable
                     HttpRequest request = parser.Request!;
                     HttpResponse response = Respond(request);
                     RequestsServed++;
+                    timer.WaitForRequest();
+                    if (offset < read)
+                    {
+                        timer.RequestStarted(); // the next request's bytes are here already
+                    }
+
                     if (parser.IsConnectionEnded)
                     {
                         // The request closes the connection, and no later request on it is served
@@ -190,6 +221,106 @@ public sealed class WebServer : IDisposable
         catch (InvalidOperationException)
         {
             ConnectionErrors++; // the peer went away while we wrote
+        }
+        finally
+        {
+            timer.Stop();
+        }
+    }
+
+    /// <summary>
+    /// The timeouts of one connection: waiting for a request (keep-alive) and receiving one.
+    /// One event at a time; a deadline that moved later since it was scheduled is waited for
+    /// when the event runs, so the timer costs an event per timeout, not per request.
+    /// </summary>
+    private sealed class ConnectionTimer(WebServer server, TcpConnection connection) : IEventTarget
+    {
+        private SimTime deadline;
+        private bool receivingRequest;
+        private EventHandle pending;
+        private bool scheduled;
+
+        public bool Expired { get; private set; }
+
+        private Simulation Simulation => server.Node.Simulation;
+
+        public void WaitForRequest()
+        {
+            receivingRequest = false;
+            Arm(server.KeepAliveTimeout);
+        }
+
+        public void RequestStarted()
+        {
+            if (!receivingRequest)
+            {
+                receivingRequest = true;
+                Arm(server.RequestHeadersTimeout);
+            }
+        }
+
+        public void Stop()
+        {
+            Simulation.Cancel(pending);
+            scheduled = false;
+        }
+
+        void IEventTarget.OnEvent(int kind, long argument)
+        {
+            scheduled = false;
+            if (Expired)
+            {
+                return;
+            }
+
+            if (Simulation.Now < deadline)
+            {
+                Schedule();
+                return;
+            }
+
+            Expired = true;
+            if (receivingRequest)
+            {
+                server.RequestTimeouts++;
+                server.RequestsServed++;
+                HttpResponse timeout = HttpResponse.Create(408, "text/plain; charset=utf-8", "408 Request Timeout\n"u8.ToArray());
+                timeout.Headers.Set("Connection", "close"); // RFC 9110, 15.5.9: the server closes
+                if (!connection.TryWrite(timeout.ToBytes()))
+                {
+                    connection.Abort(); // no room for the answer behind what the client has not read: reset
+                    return;
+                }
+            }
+            else
+            {
+                server.IdleTimeouts++;
+            }
+
+            _ = connection.CloseAsync(); // the waiting read ends when the client closes, or when the close times out
+        }
+
+        private void Arm(SimDuration timeout)
+        {
+            deadline = Simulation.Now + timeout;
+            if (!scheduled)
+            {
+                Schedule();
+            }
+            else if (Simulation.IsPending(pending) && deadline < scheduledAt)
+            {
+                Simulation.Cancel(pending);
+                Schedule();
+            }
+        }
+
+        private SimTime scheduledAt;
+
+        private void Schedule()
+        {
+            scheduledAt = deadline;
+            pending = Simulation.ScheduleAt(deadline, this);
+            scheduled = true;
         }
     }
 }

@@ -276,6 +276,23 @@ public sealed class TcpConnection : IEventTarget
     }
 
     /// <summary>
+    /// Writes all of <paramref name="data"/> at once when the connection is open for sending,
+    /// no write is waiting and the send buffer has room for it; otherwise writes nothing and
+    /// returns false. For a server's last word from a timer, where nothing can wait.
+    /// </summary>
+    internal bool TryWrite(ReadOnlySpan<byte> data)
+    {
+        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || sendCapacity - sendCount < data.Length)
+        {
+            return false;
+        }
+
+        CopyIntoSendBuffer(data);
+        Output();
+        return true;
+    }
+
+    /// <summary>
     /// Reads up to <paramref name="buffer"/>'s length of received bytes, waiting in simulated
     /// time until some arrive. Returns 0 at the end of the stream (the peer closed).
     /// </summary>

@@ -112,4 +112,54 @@ public class FloodTests
         pool.InUse.Should().Be(0);
         pool.Capacity.Should().Be(FramePool.RetainedBuffers, "the pool shrinks back once the backlog drained");
     }
+
+    [Fact]
+    public void Ten_thousand_silent_or_half_sent_clients_of_a_web_server_leave_nothing_behind_an_hour_later()
+    {
+        var net = new IpTestNetwork();
+        (Host client, _, Host serverHost) = net.Chain(1);
+        var server = new NetSim.Applications.WebServer(serverHost);
+        server.AddPage("/", "<h1>hello</h1>");
+        server.Start();
+        long finished = 0;
+        void Flood(int clients)
+        {
+            for (int i = 0; i < clients; i++)
+            {
+                bool halfSent = (i & 1) == 1;
+                net.Simulation.Start(async () =>
+                {
+                    TcpConnection c = await TcpConnection.ConnectAsync(client, serverHost.Address, 80);
+                    if (halfSent)
+                    {
+                        await c.WriteAsync("GET / HTTP/1.1\r\nHost: w"u8.ToArray());
+                    }
+
+                    byte[] buffer = new byte[512];
+                    while (await c.ReadAsync(buffer) > 0)
+                    {
+                    }
+
+                    await c.CloseAsync(); // a client that says nothing but closes when the server does
+                    finished++;
+                });
+                if (i % 100 == 99)
+                {
+                    net.Simulation.RunFor(SimDuration.FromMilliseconds(10));
+                }
+            }
+
+            net.Simulation.RunFor(SimDuration.FromSeconds(3600));
+        }
+
+        Flood(200);
+        long before = HeldMemory();
+
+        Flood(10_000);
+
+        finished.Should().Be(10_200);
+        server.IdleTimeouts.Should().Be(5_100);
+        server.RequestTimeouts.Should().Be(5_100);
+        HeldMemory().Should().BeLessThan(before + Slack);
+    }
 }
