@@ -96,6 +96,17 @@ public sealed class WebBrowser
         return await VisitAddressAsync(uri, resolution.Address, steps);
     }
 
+    // In the words a browser's error page uses (and strerror's: "No route to host" is EHOSTUNREACH).
+    private static string Describe(System.Net.Sockets.SocketError error) => error switch
+    {
+        System.Net.Sockets.SocketError.HostUnreachable => "host unreachable",
+        System.Net.Sockets.SocketError.NetworkUnreachable => "network unreachable",
+        System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+        System.Net.Sockets.SocketError.TimedOut => "timed out",
+        System.Net.Sockets.SocketError.ConnectionReset => "connection reset",
+        _ => error.ToString(),
+    };
+
     private async Task<WebVisit> VisitAddressAsync(Uri uri, Ipv4Address address, List<WebVisitStep> steps)
     {
         Simulation sim = Host.Simulation;
@@ -109,8 +120,8 @@ public sealed class WebBrowser
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            steps.Add(new WebVisitStep("TCP connect", started, sim.Now, e.SocketErrorCode.ToString()));
-            return new WebVisit(uri, steps, null, string.Create(CultureInfo.InvariantCulture, $"TCP connect to {address}:{uri.Port} failed: {e.SocketErrorCode}"));
+            steps.Add(new WebVisitStep("TCP connect", started, sim.Now, Describe(e.SocketErrorCode)));
+            return new WebVisit(uri, steps, null, string.Create(CultureInfo.InvariantCulture, $"TCP connect to {address}:{uri.Port} failed: {Describe(e.SocketErrorCode)}"));
         }
 
         steps.Add(new WebVisitStep("TCP connect", started, sim.Now, string.Create(CultureInfo.InvariantCulture, $"SYN, SYN-ACK, ACK with {address}:{uri.Port} from port {connection.LocalPort}")));

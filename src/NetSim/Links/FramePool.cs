@@ -35,8 +35,8 @@ public sealed class FramePool : IEventTarget
     /// <summary>The bytes kept free in front of a new frame for headers to be prepended.</summary>
     public const int Headroom = 256;
 
-    /// <summary>How many buffers a pool always keeps once made (1,024: 2 MiB), however few are in use.</summary>
-    public const int RetainedBuffers = 1024;
+    /// <summary>How many buffers a pool always keeps once made (64, one 128 KiB segment), however few are in use.</summary>
+    public const int RetainedBuffers = 64;
 
     private const int BuffersPerSegment = 64; // 128 KiB segments: spans stay valid while the pool grows
 

@@ -21,6 +21,11 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
     private const int MaxDatagram = ushort.MaxValue;
     private const int BlockSize = 8;
 
+    // The 64 KiB buffers of datagrams being put together, shared by every node: a pool of its
+    // own, which keeps at most 8 spare (512 KiB) whatever a flood made it hand out, unlike the
+    // shared pool, whose per-core caches make what stays after a flood depend on the threads.
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(maxArrayLength: MaxDatagram + 1, maxArraysPerBucket: 8);
+
     private readonly Dictionary<Key, Datagram> datagrams = [];
     private readonly Dictionary<long, Key> timers = [];
     private long nextTimer;
@@ -150,7 +155,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
 
         public EventHandle TimeoutEvent { get; } = timeoutEvent;
 
-        public byte[] Buffer { get; } = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+        public byte[] Buffer { get; } = Buffers.Rent(MaxDatagram);
 
         public byte[] FirstHeader { get; } = new byte[60];
 
@@ -166,6 +171,6 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         /// <summary>The furthest any fragment's data reached.</summary>
         public int HighestEnd { get; set; }
 
-        public void Release() => ArrayPool<byte>.Shared.Return(Buffer);
+        public void Release() => Buffers.Return(Buffer);
     }
 }

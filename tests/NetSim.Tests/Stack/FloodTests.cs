@@ -162,4 +162,39 @@ public class FloodTests
         server.RequestTimeouts.Should().Be(5_100);
         HeldMemory().Should().BeLessThan(before + Slack);
     }
+
+    [Fact]
+    public void A_million_first_fragments_that_never_complete_leave_nothing_behind_an_hour_later()
+    {
+        (IpTestNetwork net, Nic raw, Host pc) = ArpCacheBoundsTests.RawAndHost("10.0.0.1/24");
+        var source = Ipv4Address.Parse("10.0.0.66");
+        pc.Interfaces[0].Arp.AddStatic(source, raw.Mac);
+        byte[] fragment = new byte[Ipv4Header.MinLength + 64];
+        void Flood(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                // A first fragment (more to come) of a datagram that never completes, each with its own id.
+                new Ipv4Header(source, pc.Address, (IpProtocol)253, 64, fragment.Length, Identification: unchecked((ushort)i), MoreFragments: true).Emit(fragment);
+                FrameHandle frame = raw.CreateFrame(pc.Interfaces[0].Mac, EtherType.IPv4, fragment.Length);
+                fragment.CopyTo(raw.Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..]);
+                raw.Send(frame);
+                if (i % 64 == 63)
+                {
+                    net.Simulation.RunFor(SimDuration.FromMilliseconds(1));
+                }
+            }
+        }
+
+        Flood(1000);
+        net.Simulation.RunFor(SimDuration.FromSeconds(3600));
+        long before = HeldMemory();
+
+        Flood(1_000_000);
+        pc.Counters.Dropped(IpDropReason.ReassemblyOverflow).Should().BeGreaterThan(900_000, "at most 64 datagrams are put together at once");
+        net.Simulation.RunFor(SimDuration.FromSeconds(3600));
+
+        pc.Counters.Dropped(IpDropReason.ReassemblyTimeout).Should().BeGreaterThan(0);
+        HeldMemory().Should().BeLessThan(before + Slack);
+    }
 }

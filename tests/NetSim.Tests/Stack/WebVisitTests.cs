@@ -100,4 +100,22 @@ public sealed class WebVisitTests : IDisposable
         visit.Steps.Should().ContainSingle().Which.Name.Should().Be("DNS lookup");
         visit.Error.Should().Contain("NameError");
     }
+
+    [Fact]
+    public void A_visit_to_a_host_that_is_not_there_reports_host_unreachable_in_seconds()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var dns = new DnsServer(pc2);
+        dns.AddA("gone.example", Ipv4Address.Parse("10.0.2.99"));
+        dns.Start();
+        var browser = new WebBrowser(pc1, new DnsResolver(pc1, pc2.Address));
+        WebVisit? visit = null;
+        net.Simulation.Start(async () => visit = await browser.VisitAsync("http://gone.example/"));
+        net.Simulation.Run();
+
+        visit!.Succeeded.Should().BeFalse();
+        visit.Error.Should().Be("TCP connect to 10.0.2.99:80 failed: host unreachable");
+        visit.Steps[^1].Ended.Should().BeLessThan(NetSim.Engine.SimTime.FromSeconds(4), "the router's ARP gives up after 3 s and says so with ICMP, which ends the connect");
+    }
 }
