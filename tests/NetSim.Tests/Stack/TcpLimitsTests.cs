@@ -294,4 +294,29 @@ public class TcpLimitsTests
         endAt.Should().BeInRange(SimTime.FromSeconds(430), SimTime.FromSeconds(430) + SimDuration.FromMilliseconds(10));
         server.IdleTimeouts.Should().Be(1);
     }
+
+    [Fact]
+    public void A_web_client_that_vanishes_leaves_no_connection_on_the_server_within_the_hour()
+    {
+        var net = new IpTestNetwork();
+        var pc = new Host(net.Network, "pc", "10.0.0.1/24");
+        var serverHost = new Host(net.Network, "server", "10.0.0.2/24");
+        Cable cable = net.Connect(pc.Port, serverHost.Port);
+        var server = new WebServer(serverHost);
+        server.AddPage("/", "<h1>hello</h1>");
+        server.Start();
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection c = await TcpConnection.ConnectAsync(pc, serverHost.Address, 80);
+            await c.WriteAsync("GET / HTTP/1.1\r\nHost: w\r\n\r\n"u8.ToArray());
+            await c.ReadAsync(new byte[4096]);
+            cable.IsUp = false; // the client's cable is pulled while it keeps the connection
+        });
+        net.Simulation.RunFor(SimDuration.FromSeconds(3600));
+
+        server.RequestsServed.Should().Be(1);
+        server.IdleTimeouts.Should().Be(1, "130 s after the request the server closes");
+        server.ConnectionErrors.Should().Be(1, "its FIN is never acknowledged: the close times out");
+        net.Simulation.PendingEvents.Should().Be(net.Simulation.PendingBackgroundEvents, "nothing of the connection is left scheduled");
+    }
 }
