@@ -74,7 +74,7 @@ public sealed class Host : IpNode
     }
 
     /// <inheritdoc/>
-    public override bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
+    private protected override bool TryRouteAway(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
     {
         // The lesson in one method: same network part under the netmask means on-link.
         if (FindOnLinkInterface(destination) is { } onLink)
@@ -118,18 +118,4 @@ public sealed class Host : IpNode
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Name} {string.Join(", ", Interfaces.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Address}/{i.Subnet.PrefixLength}")))}{(DefaultGateway is { } gateway ? $" via {gateway}" : "")}";
-
-    private IpInterface? FindOnLinkInterface(Ipv4Address address)
-    {
-        for (int i = 0; i < Interfaces.Count; i++) // by index: a foreach over the interface type would allocate an enumerator per packet
-        {
-            IpInterface candidate = Interfaces[i];
-            if (candidate.IsOnLink(address))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }

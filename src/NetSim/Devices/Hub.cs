@@ -31,7 +31,7 @@ namespace NetSim.Devices;
 /// dropped as not for the station. A port whose link is down gets nothing, either way.
 /// </para>
 /// </remarks>
-public sealed class Hub : IFrameReceiver
+public sealed class Hub : IFrameReceiver, IFrameRelay
 {
     private readonly Network network;
     private readonly Port[] ports;

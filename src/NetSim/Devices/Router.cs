@@ -69,7 +69,7 @@ public sealed class Router : IpNode
     public void SetDefaultRoute(string gateway) => SetDefaultRoute(Ipv4Address.Parse(gateway));
 
     /// <inheritdoc/>
-    public override bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
+    private protected override bool TryRouteAway(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
     {
         if (Routes.TryLookup(destination, out Route route) && (uint)route.InterfaceIndex < (uint)Interfaces.Count)
         {
@@ -112,7 +112,7 @@ public sealed class Router : IpNode
     {
         // RFC 1812, 5.2.1.2: the next hop is found (step 5) before the TTL is checked (step 7),
         // so a packet with nowhere to go gets net unreachable whatever its TTL, as on Linux.
-        if (!TryRoute(packet.Destination, out IpInterface egress, out Ipv4Address nextHop))
+        if (!TryRouteAway(packet.Destination, out IpInterface egress, out Ipv4Address nextHop)) // not ours: OnPacketArrived took those
         {
             SendIcmpError(packet.Bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Network);
             DropPacket(frame, IpDropReason.NoRoute);
@@ -147,17 +147,6 @@ public sealed class Router : IpNode
         egress.Send(frame, nextHop);
     }
 
-    private IpInterface? FindGatewayInterface(Ipv4Address gateway)
-    {
-        for (int i = 0; i < Interfaces.Count; i++)
-        {
-            IpInterface candidate = Interfaces[i];
-            if (candidate.IsOnLink(gateway) && candidate.Address != gateway)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private IpInterface? FindGatewayInterface(Ipv4Address gateway) =>
+        FindOnLinkInterface(gateway) is { } candidate && candidate.Address != gateway ? candidate : null;
 }

@@ -10,7 +10,7 @@ namespace NetSim.Devices;
 /// and filters a frame whose destination sits on the port it came in on. Store-and-forward:
 /// a frame is forwarded once it has arrived whole, and waits in the egress port's queue.
 /// </summary>
-public sealed class Switch : IFrameReceiver
+public sealed class Switch : IFrameReceiver, IFrameRelay
 {
     private const ulong ReservedGroupAddresses = 0x01_80_C2_00_00_00;
 

@@ -66,6 +66,13 @@ public sealed class Simulation
     public bool IsRunning { get; private set; }
 
     /// <summary>
+    /// Raised when a run is about to start, before any event: the networks built on this
+    /// simulation check their topology here. An exception thrown by a handler stops the run
+    /// before it starts and comes out of the <c>Run</c> call.
+    /// </summary>
+    internal event Action? RunStarting;
+
+    /// <summary>
     /// Schedules <paramref name="target"/>'s <see cref="IEventTarget.OnEvent"/> to run
     /// <paramref name="delay"/> from now. Allocates nothing.
     /// </summary>
@@ -248,6 +255,7 @@ public sealed class Simulation
                 throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
             }
 
+            RunStarting?.Invoke();
             IsRunning = true;
             stopRequested = false;
             SynchronizationContext? previousContext = SynchronizationContext.Current;

@@ -6,7 +6,8 @@ namespace NetSim.Links;
 /// <summary>
 /// What the devices of one simulated network share: the simulation, the frame buffers, the
 /// register of names and MAC addresses (so that duplicates are caught when the topology is
-/// built), and the listeners of trace events.
+/// built), the checks of the whole topology that run before a run starts, and the listeners
+/// of trace events.
 /// </summary>
 public sealed class Network
 {
@@ -16,7 +17,9 @@ public sealed class Network
     private readonly List<string?> assignedMacOwners = []; // who got 02:00:00:00:00:01 + i (null: skipped, it was given)
     private readonly HashSet<string> deviceNames = new(StringComparer.Ordinal);
     private readonly List<ITraceListener> traceListeners = [];
+    private readonly List<ITopologyCheck> topologyChecks = [];
     private ulong nextMac = FirstAssignedMac;
+    private bool topologyChanged;
 
     /// <summary>Creates an empty network on <paramref name="simulation"/>.</summary>
     public Network(Simulation simulation)
@@ -24,6 +27,7 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(simulation);
         Simulation = simulation;
         Frames = new FramePool(simulation);
+        simulation.RunStarting += CheckTopology;
     }
 
     /// <summary>The simulation the network runs on.</summary>
@@ -50,6 +54,47 @@ public sealed class Network
         {
             listener.OnTrace(traceEvent);
         }
+    }
+
+    /// <summary>
+    /// The topology check of type <typeparamref name="T"/> (one per network, made by
+    /// <paramref name="create"/> when first asked for): a higher layer's check of the whole
+    /// topology, such as duplicate IPv4 addresses, run before a run starts.
+    /// </summary>
+    internal T GetTopologyCheck<T>(Func<Network, T> create)
+        where T : class, ITopologyCheck
+    {
+        foreach (ITopologyCheck check in topologyChecks)
+        {
+            if (check is T found)
+            {
+                return found;
+            }
+        }
+
+        T made = create(this);
+        topologyChecks.Add(made);
+        return made;
+    }
+
+    /// <summary>Something the topology checks look at changed (a cable was plugged in, an address added): they run again before the next run.</summary>
+    internal void OnTopologyChanged() => topologyChanged = true;
+
+    // Before a run: the checks run once after each change, so a run of an unchanged network
+    // costs nothing. A check that throws leaves the change pending, so the next run fails too.
+    private void CheckTopology()
+    {
+        if (!topologyChanged)
+        {
+            return;
+        }
+
+        foreach (ITopologyCheck check in topologyChecks)
+        {
+            check.Check();
+        }
+
+        topologyChanged = false;
     }
 
     /// <summary>Takes a device name; names are unique in a network.</summary>

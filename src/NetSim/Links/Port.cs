@@ -88,6 +88,7 @@ public sealed class Port
 
         Cable = cable;
         Egress = egress;
+        Network.OnTopologyChanged();
     }
 
     /// <summary>Tells the device that the link of this port went up or down.</summary>

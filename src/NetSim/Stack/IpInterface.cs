@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using NetSim.Devices;
 using NetSim.Engine;
@@ -11,8 +12,16 @@ namespace NetSim.Stack;
 /// an ARP cache. It sorts what arrives (ARP to the cache, IPv4 to the node, anything else
 /// dropped) and puts packets into Ethernet frames for the next hop.
 /// </summary>
+/// <remarks>
+/// Each node also has a loopback interface, "lo" (127.0.0.1/8), which has no NIC and is
+/// not among <see cref="IpNode.Interfaces"/>: <see cref="IpNode.TryRoute"/> names it for
+/// destinations in 127/8, and packets sent through it are delivered to the node itself.
+/// </remarks>
 public sealed class IpInterface
 {
+    private readonly Nic? nic; // null for the loopback interface
+    private readonly ArpCache? arp;
+
     internal IpInterface(IpNode node, int index, Ipv4Address address, int prefixLength, MacAddress? mac)
     {
         Node = node;
@@ -25,18 +34,36 @@ public sealed class IpInterface
             throw new ArgumentException($"{address}/{prefixLength} cannot be an interface address: it is the {(address == Subnet.BaseAddress ? "network" : "broadcast")} address of {Subnet}.", nameof(address));
         }
 
-        Nic = new Nic(node.Network, string.Create(CultureInfo.InvariantCulture, $"{node.Name}/eth{index}"), mac) { Received = OnFrame };
-        Arp = new ArpCache(this);
+        if (address.IsLoopback)
+        {
+            // RFC 1122, 3.2.1.3: 127/8 is the host's own loopback and must not appear outside it.
+            throw new ArgumentException($"{address}/{prefixLength} cannot be an interface address: 127.0.0.0/8 is loopback, which every node has on its own (lo).", nameof(address));
+        }
+
+        nic = new Nic(node.Network, string.Create(CultureInfo.InvariantCulture, $"{node.Name}/eth{index}"), mac) { Received = OnFrame };
+        arp = new ArpCache(this);
+    }
+
+    // The loopback interface: 127.0.0.1/8, no NIC, no ARP.
+    private IpInterface(IpNode node)
+    {
+        Node = node;
+        Index = -1;
+        Address = Ipv4Address.Loopback;
+        Subnet = Ipv4Network.Containing(Ipv4Address.Loopback, 8);
     }
 
     /// <summary>The node the interface belongs to.</summary>
     public IpNode Node { get; }
 
-    /// <summary>The interface's name: the node's name and "eth" with its index, like "pc1/eth0".</summary>
-    public string Name => Nic.Name;
+    /// <summary>The interface's name: the node's name and "eth" with its index, like "pc1/eth0" (or "pc1/lo").</summary>
+    public string Name => nic?.Name ?? $"{Node.Name}/lo";
 
-    /// <summary>Its position among the node's interfaces (the interface of a <see cref="Route"/>).</summary>
+    /// <summary>Its position among the node's interfaces (the interface of a <see cref="Route"/>); -1 for the loopback interface.</summary>
     public int Index { get; }
+
+    /// <summary>True for the node's loopback interface (lo, 127.0.0.1/8), which has no NIC.</summary>
+    public bool IsLoopback => nic is null;
 
     /// <summary>The interface's IPv4 address.</summary>
     public Ipv4Address Address { get; }
@@ -48,12 +75,15 @@ public sealed class IpInterface
     public Ipv4Address Netmask => Subnet.Netmask;
 
     /// <summary>The NIC underneath.</summary>
-    public Nic Nic { get; }
+    /// <exception cref="InvalidOperationException">The interface is the loopback interface, which has none.</exception>
+    public Nic Nic => nic ?? ThrowNoNic<Nic>();
 
     /// <summary>The NIC's port, where a cable plugs in.</summary>
+    /// <exception cref="InvalidOperationException">The interface is the loopback interface, which has no NIC.</exception>
     public Port Port => Nic.Port;
 
     /// <summary>The NIC's MAC address.</summary>
+    /// <exception cref="InvalidOperationException">The interface is the loopback interface, which has no NIC.</exception>
     public MacAddress Mac => Nic.Mac;
 
     /// <summary>The largest IPv4 packet the interface sends unfragmented (default and most 1500, the Ethernet MTU; at least 68, RFC 791).</summary>
@@ -70,7 +100,8 @@ public sealed class IpInterface
     } = EthernetFrame.Mtu;
 
     /// <summary>The interface's ARP cache.</summary>
-    public ArpCache Arp { get; }
+    /// <exception cref="InvalidOperationException">The interface is the loopback interface, which has no ARP.</exception>
+    public ArpCache Arp => arp ?? ThrowNoNic<ArpCache>();
 
     /// <summary>The simulation the interface runs on.</summary>
     public Simulation Simulation => Node.Network.Simulation;
@@ -80,6 +111,9 @@ public sealed class IpInterface
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {Address}/{Subnet.PrefixLength}");
+
+    /// <summary>Makes <paramref name="node"/>'s loopback interface.</summary>
+    internal static IpInterface CreateLoopback(IpNode node) => new(node);
 
     /// <summary>
     /// True when <paramref name="address"/> is this network's directed broadcast address. A
@@ -126,7 +160,10 @@ public sealed class IpInterface
         Nic.Send(frame);
     }
 
-    private void OnFrame(Nic nic, FrameHandle frame)
+    [DoesNotReturn]
+    private T ThrowNoNic<T>() => throw new InvalidOperationException($"{Name} is the loopback interface: it has no NIC, port, MAC address or ARP cache.");
+
+    private void OnFrame(Nic receiver, FrameHandle frame)
     {
         FramePool pool = Node.Network.Frames;
         Span<byte> bytes = pool.GetSpan(frame);

@@ -32,7 +32,13 @@ public abstract class IpNode
     /// <summary>The TTL of the packets a node sends: 64, as Linux and macOS use.</summary>
     public const byte DefaultTimeToLive = 64;
 
+    // Up to this many interfaces, a node finds an address by looking at each; above, through
+    // an index (InterfaceIndex), so that a router with thousands of interfaces costs no more per packet.
+    private const int IndexThreshold = 8;
+
     private readonly List<IpInterface> interfaces = [];
+    private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
+    private LoopbackDevice? loopback;
     private EchoListeners? echoListeners;
     private Udp? udp;
     private Tcp? tcp;
@@ -96,25 +102,33 @@ public abstract class IpNode
     /// Adds an interface with <paramref name="address"/> on a network of
     /// <paramref name="prefixLength"/> bits (a new NIC, named like "pc1/eth0").
     /// </summary>
-    /// <exception cref="ArgumentException">The address is the network's or broadcast address, or is already an address of this node's.</exception>
+    /// <exception cref="ArgumentException">The address is the network's or broadcast address, is in 127.0.0.0/8 (loopback), or is already an address of this node's, or its network overlaps one of the node's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The prefix length is not 0 to 32.</exception>
     public IpInterface AddInterface(Ipv4Address address, int prefixLength, MacAddress? mac = null)
     {
-        if (IsLocalAddress(address))
+        if (FindInterface(address) is not null)
         {
             throw new ArgumentException($"{Name} already has the address {address}.", nameof(address));
         }
 
-        foreach (IpInterface existing in interfaces)
+        var subnet = Ipv4Network.Containing(address, prefixLength);
+        if (FindOverlapping(subnet) is { } existing)
         {
-            if (existing.Subnet.Contains(address) || Ipv4Network.Containing(address, prefixLength).Contains(existing.Address))
-            {
-                throw new ArgumentException($"{address}/{prefixLength} overlaps {existing} on {Name}: each interface needs its own network.", nameof(address));
-            }
+            throw new ArgumentException($"{address}/{prefixLength} overlaps {existing} on {Name}: each interface needs its own network.", nameof(address));
         }
 
         var added = new IpInterface(this, interfaces.Count, address, prefixLength, mac);
         interfaces.Add(added);
+        if (index is not null)
+        {
+            index.Add(added);
+        }
+        else if (interfaces.Count > IndexThreshold)
+        {
+            index = new InterfaceIndex(interfaces);
+        }
+
+        Network.GetTopologyCheck(static network => new DuplicateAddressCheck(network)).Add(added);
         OnInterfaceAdded(added);
         return added;
     }
@@ -129,9 +143,14 @@ public abstract class IpNode
             : throw new FormatException($"'{addressAndPrefix}' is not an interface address: {problem}");
     }
 
-    /// <summary>The interface with <paramref name="address"/>, or null.</summary>
+    /// <summary>The interface (of <see cref="Interfaces"/>) with <paramref name="address"/>, or null.</summary>
     public IpInterface? FindInterface(Ipv4Address address)
     {
+        if (index is not null)
+        {
+            return index.FindByAddress(address);
+        }
+
         foreach (IpInterface candidate in interfaces)
         {
             if (candidate.Address == address)
@@ -143,8 +162,11 @@ public abstract class IpNode
         return null;
     }
 
-    /// <summary>True when <paramref name="address"/> is one of the node's interface addresses.</summary>
-    public bool IsLocalAddress(Ipv4Address address) => FindInterface(address) is not null;
+    /// <summary>
+    /// True when <paramref name="address"/> is one of the node's interface addresses or a
+    /// loopback address (127.0.0.0/8): an address whose packets the node delivers to itself.
+    /// </summary>
+    public bool IsLocalAddress(Ipv4Address address) => address.IsLoopback || FindInterface(address) is not null;
 
     /// <summary>
     /// Sends an IPv4 packet that this node originates: finds the interface and next hop
@@ -163,15 +185,60 @@ public abstract class IpNode
 
     /// <summary>
     /// Finds where a packet to <paramref name="destination"/> goes: the interface, and the
-    /// next hop on its link (the destination itself when on-link, else a gateway).
+    /// next hop on its link (the destination itself when on-link, else a gateway). A
+    /// destination in 127.0.0.0/8 goes to the loopback interface (127.0.0.1, see
+    /// <see cref="IpInterface.IsLoopback"/>), and one of the node's own addresses to the
+    /// interface that has it, with itself as the next hop: both are delivered to the node
+    /// itself, never sent on a link (RFC 1122, 3.2.1.3).
     /// </summary>
-    public abstract bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop);
+    public bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
+    {
+        nextHop = destination;
+        if (destination.IsLoopback)
+        {
+            egress = Loopback.Interface;
+            return true;
+        }
+
+        if (FindInterface(destination) is { } own)
+        {
+            egress = own;
+            return true;
+        }
+
+        return TryRouteAway(destination, out egress, out nextHop);
+    }
 
     /// <summary>A sentence that says why <see cref="TryRoute"/> finds no route to <paramref name="destination"/>, for a learner.</summary>
     public abstract string ExplainNoRoute(Ipv4Address destination);
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>
+    /// Finds the interface and next hop toward <paramref name="destination"/>, which is not
+    /// one of the node's own addresses (<see cref="TryRoute"/> has taken those).
+    /// </summary>
+    private protected abstract bool TryRouteAway(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop);
+
+    /// <summary>The interface whose network holds <paramref name="address"/>, or null.</summary>
+    private protected IpInterface? FindOnLinkInterface(Ipv4Address address)
+    {
+        if (index is not null)
+        {
+            return index.FindOnLink(address);
+        }
+
+        foreach (IpInterface candidate in interfaces)
+        {
+            if (candidate.IsOnLink(address))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Called after an interface is added (a router adds its connected route).</summary>
     private protected virtual void OnInterfaceAdded(IpInterface added)
@@ -238,7 +305,7 @@ public abstract class IpNode
             header.Emit(bytes);
             first.CopyTo(bytes[Ipv4Header.MinLength..]);
             second.CopyTo(bytes[(Ipv4Header.MinLength + first.Length)..]);
-            egress.Send(packet, nextHop);
+            Transmit(egress, packet, nextHop);
         }
         else if (second.IsEmpty)
         {
@@ -290,10 +357,27 @@ public abstract class IpNode
                 Counters.FragmentsCreated++;
             }
 
-            egress.Send(fragment, nextHop);
+            Transmit(egress, fragment, nextHop);
             offset += length;
         }
         while (offset < payload.Length);
+    }
+
+    /// <summary>
+    /// Hands a packet this node built to <paramref name="egress"/>, or, when the next hop is
+    /// the node itself (its own address or 127/8, as <see cref="TryRoute"/> gives them), to
+    /// the loopback: the packet arrives in an event of its own at the current time, so the
+    /// sender's call returns first (RFC 1122, 3.2.1.3; Linux's lo does the same).
+    /// </summary>
+    private void Transmit(IpInterface egress, FrameHandle packet, Ipv4Address nextHop)
+    {
+        if (nextHop == egress.Address || nextHop.IsLoopback)
+        {
+            Simulation.Schedule(SimDuration.Zero, Loopback, 0, packet.ToEventArgument());
+            return;
+        }
+
+        egress.Send(packet, nextHop);
     }
 
     /// <summary>
@@ -309,7 +393,7 @@ public abstract class IpNode
         if (!TryReadQuoted(offending, out Ipv4Header header, out ReadOnlySpan<byte> start)
             || header.FragmentOffset != 0
             || header.Destination.IsBroadcast || header.Destination.IsMulticast || IsSubnetBroadcast(header.Destination)
-            || !IsHostAddress(header.Source) || IsSubnetBroadcast(header.Source)
+            || !(IsHostAddress(header.Source) || header.Source.IsLoopback) || IsSubnetBroadcast(header.Source) // 127/8 sources only come from the loopback
             || (header.Protocol == IpProtocol.Icmp && (start.IsEmpty || IsIcmpError((IcmpType)start[0]))))
         {
             return;
@@ -348,14 +432,15 @@ public abstract class IpNode
         }
 
         Ipv4Address destination = packet.Destination;
-        bool broadcast = destination.IsBroadcast || IsSubnetBroadcast(destination);
-        if (!IsHostAddress(packet.Source) || IsSubnetBroadcast(packet.Source) || (linkBroadcast && !broadcast)
+        AddressRole role = RoleOf(destination);
+        bool broadcast = destination.IsBroadcast || role == AddressRole.SubnetBroadcast;
+        if (!IsHostAddress(packet.Source) || RoleOf(packet.Source) == AddressRole.SubnetBroadcast || (linkBroadcast && !broadcast)
             || destination.IsMulticast || (!broadcast && !IsHostAddress(destination)))
         {
-            // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses are dropped silently.
+            // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses (127/8 among them) are dropped silently.
             DropPacket(frame, IpDropReason.BadAddress);
         }
-        else if (broadcast || IsLocalAddress(destination))
+        else if (broadcast || role == AddressRole.Interface)
         {
             Deliver(ingress, frame, packet); // a router takes directed broadcasts for its networks and does not forward them (RFC 2644)
         }
@@ -363,6 +448,20 @@ public abstract class IpNode
         {
             OnTransitPacket(ingress, frame, packet);
         }
+    }
+
+    /// <summary>A packet this node sent to itself comes out of the loopback (see <see cref="Transmit"/>).</summary>
+    private void OnLooped(FrameHandle frame)
+    {
+        Counters.PacketsReceived++;
+        WireError error = Ipv4Packet.TryCreate(Network.Frames.GetSpan(frame), out Ipv4Packet packet);
+        if (error != WireError.None)
+        {
+            DropMalformed(frame, error); // not expected: the node built the packet
+            return;
+        }
+
+        Deliver(Loopback.Interface, frame, packet);
     }
 
     /// <summary>ARP gave up on the next hop of <paramref name="packet"/>: a router reports it to the source, a host to its own sender.</summary>
@@ -436,17 +535,49 @@ public abstract class IpNode
     }
 
     /// <summary>True when <paramref name="address"/> is the directed broadcast address of one of this node's networks.</summary>
-    private protected bool IsSubnetBroadcast(Ipv4Address address)
+    private protected bool IsSubnetBroadcast(Ipv4Address address) => RoleOf(address) == AddressRole.SubnetBroadcast;
+
+    /// <summary>Whether <paramref name="address"/> is one of the interfaces' addresses, one of their networks' broadcast addresses, or neither.</summary>
+    private AddressRole RoleOf(Ipv4Address address)
     {
+        if (index is not null)
+        {
+            return index.RoleOf(address);
+        }
+
         foreach (IpInterface candidate in interfaces)
         {
+            if (candidate.Address == address)
+            {
+                return AddressRole.Interface;
+            }
+
             if (candidate.IsSubnetBroadcast(address))
             {
-                return true;
+                return AddressRole.SubnetBroadcast;
             }
         }
 
-        return false;
+        return AddressRole.None;
+    }
+
+    /// <summary>An interface whose network overlaps <paramref name="subnet"/> (one holds the other), or null.</summary>
+    private IpInterface? FindOverlapping(Ipv4Network subnet)
+    {
+        if (index is not null)
+        {
+            return index.FindOverlapping(subnet);
+        }
+
+        foreach (IpInterface existing in interfaces)
+        {
+            if (existing.Subnet.Contains(subnet.BaseAddress) || subnet.Contains(existing.Address))
+            {
+                return existing;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -598,6 +729,22 @@ public abstract class IpNode
         }
 
         return false;
+    }
+
+    /// <summary>The node's loopback, made when first used.</summary>
+    private LoopbackDevice Loopback => loopback ??= new LoopbackDevice(this);
+
+    /// <summary>
+    /// The node's loopback (lo): its interface, 127.0.0.1/8, and the event that delivers a
+    /// looped packet (the argument is the packet's frame handle).
+    /// </summary>
+    private sealed class LoopbackDevice(IpNode node) : IEventTarget
+    {
+        public IpInterface Interface { get; } = IpInterface.CreateLoopback(node);
+
+        public void OnEvent(int kind, long argument) => node.OnLooped(FrameHandle.FromEventArgument(argument));
+
+        public override string ToString() => Interface.Name;
     }
 
     /// <summary>The echo identifiers in use on a node and who uses them.</summary>
