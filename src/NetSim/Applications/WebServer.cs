@@ -177,6 +177,7 @@ public sealed class WebServer : IDisposable
                         HttpResponse error = HttpResponse.Create(HttpRequestParser.StatusCodeFor(parser.Error), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"{parser.Error}\n"));
                         error.Headers.Set("Connection", "close");
                         RequestsServed++;
+                        timer.Stop();
                         await connection.WriteAsync(error.ToBytes());
                         await connection.CloseAsync();
                         return;
@@ -190,11 +191,7 @@ public sealed class WebServer : IDisposable
                     HttpRequest request = parser.Request!;
                     HttpResponse response = Respond(request);
                     RequestsServed++;
-                    timer.WaitForRequest();
-                    if (offset < read)
-                    {
-                        timer.RequestStarted(); // the next request's bytes are here already
-                    }
+                    timer.Stop(); // no timeout while the answer is written (a slow reader is TCP's to bound)
 
                     if (parser.IsConnectionEnded)
                     {
@@ -209,6 +206,11 @@ public sealed class WebServer : IDisposable
                     }
 
                     await connection.WriteAsync(response.ToBytes());
+                    timer.WaitForRequest();
+                    if (offset < read)
+                    {
+                        timer.RequestStarted(); // the next request's bytes are here already
+                    }
                 }
             }
 

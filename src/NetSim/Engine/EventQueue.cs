@@ -183,6 +183,11 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
 
         pending.Sort();
         int keep = pending.IsEmpty ? 0 : pending[^1] + 1;
+        if (keep > slotsInUse / 2)
+        {
+            return; // a long-lived event holds a high slot: little to gain, and the free list stays as it is
+        }
+
         for (int index = keep; index < slotsInUse; index++)
         {
             newSlotGeneration = Math.Max(newSlotGeneration, unchecked(slots[index].Generation + 1)); // a handle kept from before stays dead

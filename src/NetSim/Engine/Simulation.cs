@@ -81,7 +81,7 @@ public sealed class Simulation
     /// <param name="kind">Passed to the target: what happened.</param>
     /// <param name="argument">Passed to the target: to what.</param>
     /// <returns>A handle to cancel the event with.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative, or <paramref name="kind"/> is negative (the sign bit marks background events).</exception>
     /// <exception cref="OverflowException">The event's time is after <see cref="SimTime.MaxValue"/>.</exception>
     public EventHandle Schedule(SimDuration delay, IEventTarget target, int kind = 0, long argument = 0)
     {
@@ -100,7 +100,7 @@ public sealed class Simulation
     /// <paramref name="time"/>. Allocates nothing.
     /// </summary>
     /// <returns>A handle to cancel the event with.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before <see cref="Now"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before <see cref="Now"/>, or <paramref name="kind"/> is negative (the sign bit marks background events).</exception>
     public EventHandle ScheduleAt(SimTime time, IEventTarget target, int kind = 0, long argument = 0)
     {
         ArgumentNullException.ThrowIfNull(target);

@@ -27,7 +27,7 @@ namespace NetSim.Links;
 /// run needs, not what a flood once needed.
 /// </para>
 /// </remarks>
-public sealed class FramePool : IEventTarget
+public sealed class FramePool
 {
     /// <summary>The bytes of one buffer: room for the largest tagged frame and its headroom.</summary>
     public const int BufferSize = 2048;
@@ -41,6 +41,7 @@ public sealed class FramePool : IEventTarget
     private const int BuffersPerSegment = 64; // 128 KiB segments: spans stay valid while the pool grows
 
     private readonly Simulation? simulation; // set: the pool trims itself after a backlog drains
+    private readonly TrimTimer? trimTimer;
     private byte[][] segments = [];
     private Buffer[] buffers = [];
     private int[] free = [];
@@ -54,7 +55,11 @@ public sealed class FramePool : IEventTarget
     }
 
     /// <summary>Creates an empty pool that trims itself, on <paramref name="simulation"/>'s time, after a backlog drains.</summary>
-    internal FramePool(Simulation simulation) => this.simulation = simulation;
+    internal FramePool(Simulation simulation)
+    {
+        this.simulation = simulation;
+        trimTimer = new TrimTimer(this);
+    }
 
     /// <summary>Buffers handed out and not yet returned.</summary>
     public int InUse { get; private set; }
@@ -217,23 +222,22 @@ public sealed class FramePool : IEventTarget
         return released;
     }
 
-    /// <inheritdoc/>
-    void IEventTarget.OnEvent(int kind, long argument)
+    private void OnTrimTimer()
     {
-        if (InUse < buffers.Length / 4)
-        {
-            TrimExcess();
-        }
-        else
+        if (InUse >= buffers.Length / 4)
         {
             UpdateTrimThreshold(); // a new backlog came: wait for it to drain
+        }
+        else if (TrimExcess() == 0 && trimBelow > InUse)
+        {
+            trimBelow = InUse; // a buffer in use holds the segments: try again once fewer are in use
         }
     }
 
     private void RequestTrim()
     {
         trimBelow = -1; // one request at a time
-        simulation!.ScheduleBackground(simulation.Now + SimDuration.FromSeconds(1), this);
+        simulation!.ScheduleBackground(simulation.Now + SimDuration.FromSeconds(1), trimTimer!);
     }
 
     private void UpdateTrimThreshold() =>
@@ -288,6 +292,11 @@ public sealed class FramePool : IEventTarget
 
     private static void ThrowDead(FrameHandle frame) =>
         throw new InvalidOperationException($"Frame {frame} was used after it was returned to the pool (or was never rented from it).");
+
+    private sealed class TrimTimer(FramePool pool) : IEventTarget
+    {
+        public void OnEvent(int kind, long argument) => pool.OnTrimTimer();
+    }
 
     private struct Buffer
     {

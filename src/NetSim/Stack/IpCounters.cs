@@ -35,9 +35,6 @@ public enum IpDropReason
     /// <summary>Too many packets were already waiting for ARP to resolve the next hop; the oldest went.</summary>
     ArpQueueFull,
 
-    /// <summary>The ARP cache was full and the entry these packets waited on was evicted for a newer one.</summary>
-    ArpCacheFull,
-
     /// <summary>The packet was larger than the next hop's MTU with DF set (ICMP fragmentation needed sent).</summary>
     FragmentationNeeded,
 
@@ -58,6 +55,9 @@ public enum IpDropReason
 
     /// <summary>The packet reached a node that has no use for it (an ICMP message no one waits for, an unknown ICMP type).</summary>
     Unwanted,
+
+    /// <summary>The ARP cache was full and the entry these packets waited on was evicted for a newer one.</summary>
+    ArpCacheFull,
 }
 
 /// <summary>What an IPv4 node (host or router) did with packets: received, delivered, forwarded, sent, and dropped by reason.</summary>

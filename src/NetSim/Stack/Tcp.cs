@@ -132,9 +132,9 @@ internal sealed class Tcp(IpNode node)
     /// <summary>An ICMP error about a segment this node sent: to the connection it came from.</summary>
     public bool OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
     {
-        if (start.Length < 4)
+        if (start.Length < 8)
         {
-            return false;
+            return false; // RFC 792 quotes 8 bytes: the ports and the sequence number
         }
 
         var key = new ConnectionKey(quoted.Source, BinaryPrimitives.ReadUInt16BigEndian(start), quoted.Destination, BinaryPrimitives.ReadUInt16BigEndian(start[2..]));
@@ -143,7 +143,7 @@ internal sealed class Tcp(IpNode node)
             return false;
         }
 
-        connection.OnIcmpError(icmp, reporter);
+        connection.OnIcmpError(icmp, reporter, BinaryPrimitives.ReadUInt32BigEndian(start[4..]));
         return true;
     }
 

@@ -73,10 +73,11 @@ public sealed class TcpConnection : IEventTarget
     private SimTime? retransmitDeadline; // when the timer really expires; null when stopped
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
-    private EventHandle keepAliveTimer;
     private SimTime lastReceivedAt; // for keepalive: when the peer last sent anything
-    private SimTime keepAliveSentAt;
     private int keepAliveProbesSent;
+    private long keepAliveGeneration; // a background timer cannot be cancelled: a newer generation makes the older event a no-op
+    private long segmentsAtProbe; // SegmentsReceived when the last probe went out: more since means it was answered
+    private bool countedByListener; // counted in the listener's OpenConnections until closed
     private SimDuration rto;
     private SimDuration srtt;
     private SimDuration rttvar;
@@ -401,7 +402,11 @@ public sealed class TcpConnection : IEventTarget
                 EnterClosed(SocketError.Success);
                 break;
             case KeepAliveTimer:
-                OnKeepAliveTimeout();
+                if (argument == keepAliveGeneration)
+                {
+                    OnKeepAliveTimeout();
+                }
+
                 break;
         }
     }
@@ -418,8 +423,15 @@ public sealed class TcpConnection : IEventTarget
         connection.SendSyn();
     }
 
-    internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter)
+    internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter, uint quotedSequence)
     {
+        // RFC 5927 4.1, as Linux's tcp_v4_err: an error about a segment we did not send (its
+        // sequence number is not in SND.UNA..SND.MAX) is stale or forged, and ignored.
+        if (TcpSequence.LessThan(quotedSequence, sndUna) || !TcpSequence.LessThan(quotedSequence, State == TcpState.SynSent ? TcpSequence.Add(iss, 1) : TcpSequence.Add(sndMax, 1)))
+        {
+            return;
+        }
+
         // RFC 1122, 4.2.3.9: port and protocol unreachable are hard errors; the others are soft.
         bool unreachable = icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded;
         bool hard = unreachable && icmp.Code is (byte)UnreachableCode.Port or (byte)UnreachableCode.Protocol;
@@ -663,6 +675,7 @@ public sealed class TcpConnection : IEventTarget
                 OnSynAcknowledged(segment);
                 SetState(TcpState.Established);
                 StartKeepAlive();
+                countedByListener = listener is not null;
                 listener?.OnEstablished(this);
                 connected.TrySetResult(this);
             }
@@ -1238,17 +1251,17 @@ public sealed class TcpConnection : IEventTarget
         StopRetransmitTimer();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
-        sim.Cancel(keepAliveTimer);
-        bool wasEstablished = connected.Task.IsCompletedSuccessfully;
+        keepAliveGeneration++;
         SetState(TcpState.Closed);
         tcp.Unregister(this);
         if (halfOpen && listener is not null && !connected.Task.IsCompleted)
         {
             listener.OnHalfOpenFailed();
         }
-        else if (wasEstablished && listener is not null)
+        else if (countedByListener)
         {
-            listener.OnConnectionClosed();
+            countedByListener = false;
+            listener!.OnConnectionClosed();
         }
 
         // Every buffer goes when the connection ends; received bytes stay until they are read.
@@ -1288,9 +1301,12 @@ public sealed class TcpConnection : IEventTarget
     {
         if (settings.KeepAlive)
         {
-            keepAliveTimer = sim.Schedule(settings.KeepAliveTime, this, KeepAliveTimer);
+            ScheduleKeepAlive(sim.Now + settings.KeepAliveTime);
         }
     }
+
+    // A background event: an idle connection kept alive does not keep Simulation.Run going.
+    private void ScheduleKeepAlive(SimTime at) => sim.ScheduleBackground(at, this, KeepAliveTimer, ++keepAliveGeneration);
 
     private void OnKeepAliveTimeout()
     {
@@ -1299,17 +1315,16 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        SimTime idleUntil = lastReceivedAt + (keepAliveProbesSent == 0 ? settings.KeepAliveTime : settings.KeepAliveInterval);
-        if (keepAliveProbesSent > 0 && lastReceivedAt > keepAliveSentAt)
+        if (keepAliveProbesSent > 0 && SegmentsReceived > segmentsAtProbe)
         {
             keepAliveProbesSent = 0; // answered
-            idleUntil = lastReceivedAt + settings.KeepAliveTime;
         }
 
+        SimTime idleUntil = lastReceivedAt + (keepAliveProbesSent == 0 ? settings.KeepAliveTime : settings.KeepAliveInterval);
         if (sim.Now < idleUntil || BytesInFlight > 0)
         {
             // Not idle long enough, or data is outstanding (the retransmission timer watches that).
-            keepAliveTimer = sim.ScheduleAt(sim.Now < idleUntil ? idleUntil : sim.Now + settings.KeepAliveInterval, this, KeepAliveTimer);
+            ScheduleKeepAlive(sim.Now < idleUntil ? idleUntil : sim.Now + settings.KeepAliveInterval);
             return;
         }
 
@@ -1322,9 +1337,9 @@ public sealed class TcpConnection : IEventTarget
         // The probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
         keepAliveProbesSent++;
         KeepAliveProbes++;
-        keepAliveSentAt = sim.Now;
+        segmentsAtProbe = SegmentsReceived;
         Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
-        keepAliveTimer = sim.Schedule(settings.KeepAliveInterval, this, KeepAliveTimer);
+        ScheduleKeepAlive(sim.Now + settings.KeepAliveInterval);
     }
 
     private void SetState(TcpState next)

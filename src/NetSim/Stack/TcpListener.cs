@@ -44,7 +44,8 @@ public sealed class TcpListener
     /// <summary>
     /// How many connections accepted through this listener may be open at once (default
     /// 10,000; NetSim's own bound, as Kestrel's MaxConcurrentConnections or nginx's
-    /// worker_connections). A connection counts from its handshake until it is closed.
+    /// worker_connections). A connection counts from its handshake until it is closed
+    /// (TIME-WAIT included, when the server closed first).
     /// </summary>
     public int MaxConnections { get; init; } = 10_000;
 

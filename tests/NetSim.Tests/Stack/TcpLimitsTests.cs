@@ -319,4 +319,117 @@ public class TcpLimitsTests
         server.ConnectionErrors.Should().Be(1, "its FIN is never acknowledged: the close times out");
         net.Simulation.PendingEvents.Should().Be(net.Simulation.PendingBackgroundEvents, "nothing of the connection is left scheduled");
     }
+
+    [Fact]
+    public void A_connection_aborted_by_the_accept_callback_leaves_the_listener_count_right()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var listener = new TcpListener(pc2, 80) { MaxConnections = 1 };
+        listener.Start();
+        int accepted = 0;
+        listener.Accepted = c =>
+        {
+            accepted++;
+            c.Abort();
+        };
+        for (int i = 0; i < 3; i++)
+        {
+            net.Simulation.Start(async () => await ConnectError(pc1, pc2.Address));
+            net.Simulation.RunFor(SimDuration.FromMilliseconds(100));
+        }
+
+        accepted.Should().Be(3, "each connection was closed at once, so the limit of one never stood in the way");
+        listener.OpenConnections.Should().Be(0);
+        listener.SynsDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public void Keepalive_over_loopback_is_answered_and_an_idle_run_still_ends()
+    {
+        var net = new IpTestNetwork();
+        var pc = new Host(net.Network, "pc", "10.0.0.1/24");
+        var listener = new TcpListener(pc, 80, QuickKeepAlive);
+        listener.Start();
+        TcpConnection? client = null;
+        net.Simulation.Start(async () => client = await TcpConnection.ConnectAsync(pc, Ipv4Address.Parse("127.0.0.1"), 80, QuickKeepAlive));
+        net.Simulation.Run();
+        net.Simulation.Now.Should().BeLessThan(SimTime.FromSeconds(1), "keepalive is housekeeping: it does not keep Run going");
+
+        net.Simulation.RunFor(SimDuration.FromSeconds(3600));
+        client!.State.Should().Be(TcpState.Established, "every probe over loopback is answered at once");
+        client.KeepAliveProbes.Should().BeGreaterThan(50);
+    }
+
+    [Fact]
+    public void An_icmp_error_about_a_segment_never_sent_does_not_end_a_connect()
+    {
+        var net = new IpTestNetwork();
+        var pc = new Host(net.Network, "pc", "10.0.0.1/24");
+        var raw = new Nic(net.Network, "raw");
+        net.Connect(pc.Port, raw.Port);
+        var peer = Ipv4Address.Parse("10.0.0.99");
+        pc.Interfaces[0].Arp.AddStatic(peer, raw.Mac);
+        FrameLog log = IpTestNetwork.Tap(pc.Port);
+        SocketError? result = null;
+        net.Simulation.Start(async () => result = await ConnectError(pc, peer));
+        net.Simulation.RunFor(SimDuration.FromMilliseconds(10));
+        byte[] syn = log.Sent.Single()[EthernetFrame.HeaderLength..];
+
+        void SendUnreachable(byte[] quote)
+        {
+            byte[] icmp = new byte[IcmpHeader.Length + quote.Length];
+            quote.CopyTo(icmp, IcmpHeader.Length);
+            new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host).Emit(icmp);
+            byte[] packet = new byte[Ipv4Header.MinLength + icmp.Length];
+            new Ipv4Header(peer, pc.Address, IpProtocol.Icmp, 64, packet.Length).Emit(packet);
+            icmp.CopyTo(packet, Ipv4Header.MinLength);
+            FrameHandle frame = raw.CreateFrame(pc.Interfaces[0].Mac, EtherType.IPv4, packet.Length);
+            packet.CopyTo(raw.Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..]);
+            raw.Send(frame);
+        }
+
+        byte[] forged = syn[..28];
+        forged[Ipv4Header.MinLength + 7] ^= 0x55; // the quoted sequence number is not the SYN's
+        SendUnreachable(forged);
+        net.Simulation.RunFor(SimDuration.FromMilliseconds(10));
+        result.Should().BeNull("RFC 5927 4.1: an error about a sequence number not in flight is ignored");
+
+        SendUnreachable(syn[..28]);
+        net.Simulation.RunFor(SimDuration.FromMilliseconds(10));
+        result.Should().Be(SocketError.HostUnreachable);
+    }
+
+    [Fact]
+    public void A_request_pipelined_behind_a_slow_response_is_answered_not_timed_out()
+    {
+        var net = new IpTestNetwork();
+        var pc = new Host(net.Network, "pc", "10.0.0.1/24");
+        var serverHost = new Host(net.Network, "server", "10.0.0.2/24");
+        _ = new Cable(pc.Port, serverHost.Port, DataRate.FromMegabitsPerSecond(1), SimDuration.FromMicroseconds(1));
+        var server = new WebServer(serverHost);
+        server.AddRoute("/big", 200, "application/octet-stream", new byte[8_000_000]); // 64 s at 1 Mb/s
+        server.AddPage("/small", "small");
+        server.Start();
+        long received = 0;
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection c = await TcpConnection.ConnectAsync(pc, serverHost.Address, 80);
+            await c.WriteAsync("GET /big HTTP/1.1\r\nHost: w\r\n\r\nGET /small HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n"u8.ToArray());
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = await c.ReadAsync(buffer)) > 0)
+            {
+                received += n;
+            }
+
+            await c.CloseAsync();
+        });
+        net.Simulation.Run();
+
+        server.RequestsServed.Should().Be(2);
+        server.RequestTimeouts.Should().Be(0);
+        server.ConnectionErrors.Should().Be(0);
+        received.Should().BeGreaterThan(8_000_000);
+    }
 }
