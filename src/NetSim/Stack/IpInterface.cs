@@ -132,13 +132,13 @@ public sealed class IpInterface
         {
             SendResolved(packet, MacAddress.Broadcast);
         }
-        else if (Arp.TryGet(nextHop, out MacAddress mac))
+        else if (arp!.TryGet(nextHop, out MacAddress mac)) // the fields, not the checked properties: lo never sends (IpNode.Transmit keeps its packets)
         {
             SendResolved(packet, mac);
         }
         else
         {
-            Arp.Enqueue(nextHop, packet);
+            arp.Enqueue(nextHop, packet);
         }
     }
 
@@ -148,9 +148,10 @@ public sealed class IpInterface
         Span<byte> header = Node.Network.Frames.Prepend(packet, EthernetFrame.HeaderLength);
         var frame = new EthernetFrame(header);
         frame.Destination = destination;
-        frame.Source = Nic.Mac;
+        Nic card = nic!;
+        frame.Source = card.Mac;
         frame.EtherType = EtherType.IPv4;
-        Nic.Send(packet);
+        card.Send(packet);
     }
 
     internal void SendArp(in ArpPacket packet, MacAddress destination)
@@ -179,7 +180,7 @@ public sealed class IpInterface
                 WireError error = ArpPacket.TryParse(ethernet.Payload, out ArpPacket arp);
                 if (error == WireError.None)
                 {
-                    Arp.OnPacket(arp);
+                    this.arp!.OnPacket(arp);
                     pool.Return(frame);
                 }
                 else

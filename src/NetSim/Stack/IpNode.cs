@@ -369,6 +369,7 @@ public abstract class IpNode
     /// the loopback: the packet arrives in an event of its own at the current time, so the
     /// sender's call returns first (RFC 1122, 3.2.1.3; Linux's lo does the same).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the sending path, as egress.Send was called before the loopback
     private void Transmit(IpInterface egress, FrameHandle packet, Ipv4Address nextHop)
     {
         if (nextHop == egress.Address || nextHop.IsLoopback)
@@ -432,15 +433,14 @@ public abstract class IpNode
         }
 
         Ipv4Address destination = packet.Destination;
-        AddressRole role = RoleOf(destination);
-        bool broadcast = destination.IsBroadcast || role == AddressRole.SubnetBroadcast;
-        if (!IsHostAddress(packet.Source) || RoleOf(packet.Source) == AddressRole.SubnetBroadcast || (linkBroadcast && !broadcast)
+        bool broadcast = destination.IsBroadcast || IsSubnetBroadcast(destination);
+        if (!IsHostAddress(packet.Source) || IsSubnetBroadcast(packet.Source) || (linkBroadcast && !broadcast)
             || destination.IsMulticast || (!broadcast && !IsHostAddress(destination)))
         {
             // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses (127/8 among them) are dropped silently.
             DropPacket(frame, IpDropReason.BadAddress);
         }
-        else if (broadcast || role == AddressRole.Interface)
+        else if (broadcast || FindInterface(destination) is not null)
         {
             Deliver(ingress, frame, packet); // a router takes directed broadcasts for its networks and does not forward them (RFC 2644)
         }
@@ -535,30 +535,23 @@ public abstract class IpNode
     }
 
     /// <summary>True when <paramref name="address"/> is the directed broadcast address of one of this node's networks.</summary>
-    private protected bool IsSubnetBroadcast(Ipv4Address address) => RoleOf(address) == AddressRole.SubnetBroadcast;
-
-    /// <summary>Whether <paramref name="address"/> is one of the interfaces' addresses, one of their networks' broadcast addresses, or neither.</summary>
-    private AddressRole RoleOf(Ipv4Address address)
+    // Per packet: a loop over a few interfaces, inlined into the arrival path, or the index of a node with many.
+    private protected bool IsSubnetBroadcast(Ipv4Address address)
     {
         if (index is not null)
         {
-            return index.RoleOf(address);
+            return index.RoleOf(address) == AddressRole.SubnetBroadcast;
         }
 
         foreach (IpInterface candidate in interfaces)
         {
-            if (candidate.Address == address)
-            {
-                return AddressRole.Interface;
-            }
-
             if (candidate.IsSubnetBroadcast(address))
             {
-                return AddressRole.SubnetBroadcast;
+                return true;
             }
         }
 
-        return AddressRole.None;
+        return false;
     }
 
     /// <summary>An interface whose network overlaps <paramref name="subnet"/> (one holds the other), or null.</summary>
