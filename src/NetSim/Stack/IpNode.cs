@@ -374,12 +374,15 @@ public abstract class IpNode
     {
         if (nextHop == egress.Address || nextHop.IsLoopback)
         {
-            Simulation.Schedule(SimDuration.Zero, Loopback, 0, packet.ToEventArgument());
+            SendToSelf(packet);
             return;
         }
 
         egress.Send(packet, nextHop);
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // rare: keeps Transmit small enough to inline into the sending path
+    private void SendToSelf(FrameHandle packet) => Simulation.Schedule(SimDuration.Zero, Loopback, 0, packet.ToEventArgument());
 
     /// <summary>
     /// Sends an ICMP error about <paramref name="offending"/> (an IPv4 packet, header first)
