@@ -238,9 +238,9 @@ public sealed class WebServer : IDisposable
     private sealed class ConnectionTimer(WebServer server, TcpConnection connection) : IEventTarget
     {
         private SimTime deadline;
+        private SimTime scheduledAt; // when the pending event runs: the deadline may have moved later since
         private bool receivingRequest;
         private EventHandle pending;
-        private bool scheduled;
 
         public bool Expired { get; private set; }
 
@@ -261,15 +261,10 @@ public sealed class WebServer : IDisposable
             }
         }
 
-        public void Stop()
-        {
-            Simulation.Cancel(pending);
-            scheduled = false;
-        }
+        public void Stop() => Simulation.Cancel(pending);
 
         void IEventTarget.OnEvent(int kind, long argument)
         {
-            scheduled = false;
             if (Expired)
             {
                 return;
@@ -305,24 +300,21 @@ public sealed class WebServer : IDisposable
         private void Arm(SimDuration timeout)
         {
             deadline = Simulation.Now + timeout;
-            if (!scheduled)
+            if (!Simulation.IsPending(pending))
             {
                 Schedule();
             }
-            else if (Simulation.IsPending(pending) && deadline < scheduledAt)
+            else if (deadline < scheduledAt)
             {
                 Simulation.Cancel(pending);
                 Schedule();
             }
         }
 
-        private SimTime scheduledAt;
-
         private void Schedule()
         {
             scheduledAt = deadline;
             pending = Simulation.ScheduleAt(deadline, this);
-            scheduled = true;
         }
     }
 }

@@ -18,7 +18,6 @@ internal sealed class Tcp(IpNode node)
     private readonly Dictionary<ushort, TcpListener> listeners = [];
     private RandomSource? isnSource;
     private ushort nextEphemeral = FirstEphemeralPort;
-    private int peakConnections;
     private byte[] scratch = [];
 
     public IpNode Node => node;
@@ -73,7 +72,6 @@ internal sealed class Tcp(IpNode node)
     public void Register(TcpConnection connection)
     {
         var key = new ConnectionKey(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort);
-        peakConnections = Math.Max(peakConnections, connections.Count + 1);
         if (!connections.TryAdd(key, connection))
         {
             throw new InvalidOperationException($"{node.Name} already has a TCP connection from {key.LocalAddress}:{key.LocalPort} to {key.RemoteAddress}:{key.RemotePort} ({connections[key].State}).");
@@ -83,10 +81,9 @@ internal sealed class Tcp(IpNode node)
     public void Unregister(TcpConnection connection)
     {
         connections.Remove(new ConnectionKey(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort));
-        if (connections.Count == 0 && peakConnections > 256)
+        if (connections.Count == 0 && connections.EnsureCapacity(0) > 256)
         {
             connections.TrimExcess(); // the last of many connections went: give the table's memory back
-            peakConnections = 0;
         }
     }
 
