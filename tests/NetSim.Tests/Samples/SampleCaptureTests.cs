@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+
+namespace NetSim.Tests.Samples;
+
+/// <summary>
+/// The samples' captures are the lesson's evidence: a change to the core that is not meant to
+/// change behaviour must leave every byte of them as it was. A deliberate change updates the
+/// hash here, and its commit says why.
+/// </summary>
+[Collection(ConsoleUsers.Name)]
+public sealed class SampleCaptureTests
+{
+    [Theory]
+    [InlineData("TwoComputers", "22452452fbfabb3884a492a71f9a1771faf7366d60d6be6491614cbebbfcf412")]
+    [InlineData("HubNetwork", "229e4bdebd7ca9ea9e6cd86e81e93c9dcf7abf257a4c8320c0443b31813bf16b")]
+    [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
+    [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
+    [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
+    [InlineData("FileTransfer", "f73dee4099b072ebed1de366b955d7b15af9007002033234359c7722a47b670b")]
+    [InlineData("WebVisit", "605d7ef70c0f04a2567628f61eecba5ba9f0bc65ad7e59de705d6e671ab725e7")]
+    public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");
+        try
+        {
+            SampleRunner.Run(sample, "--pcap", path);
+            Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))).Should().Be(sha256, $"{sample}'s capture should not change unless a commit says why");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
