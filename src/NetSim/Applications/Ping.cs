@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using NetSim.Engine;
@@ -132,7 +133,8 @@ public readonly record struct PingSummary(
 /// after the last request, when the wait described at <see cref="Timeout"/> is over. Start it,
 /// run the simulation, then read <see cref="Results"/> and <see cref="Summary"/>.
 /// </summary>
-public sealed class Ping : IEventTarget, IEchoListener
+[SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "The socket lives from Start to the end, which closes it; the user waits for the end, not for a Dispose.")]
+public sealed class Ping : IEventTarget, IIcmpReceiver
 {
     private const int SendEvent = 0;
     private const int EndEvent = 1;
@@ -145,7 +147,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     private EventHandle end;
     private SimTime startedAt;
     private SimTime lastSentAt;
-    private ushort identifier;
+    private IcmpSocket? socket; // opened at Start, closed at the end
     private int transmitted;
     private int failed;
     private int received;
@@ -247,7 +249,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (count below 1, payload above 65,507 bytes).</exception>
     public void Start()
     {
-        if (identifier != 0)
+        if (socket is not null)
         {
             throw new InvalidOperationException($"This ping to {Destination} was already started.");
         }
@@ -259,7 +261,7 @@ public sealed class Ping : IEventTarget, IEchoListener
         ArgumentOutOfRangeException.ThrowIfZero(TimeToLive, nameof(TimeToLive));
         ArgumentOutOfRangeException.ThrowIfLessThan(Interval, SimDuration.Zero, nameof(Interval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, SimDuration.Zero, nameof(Timeout));
-        identifier = source.AddEchoListener(this);
+        socket = new IcmpSocket(source, this);
         sentAt = new SimTime[Count + 1];
         replied = new bool[Count + 1];
         startedAt = source.Simulation.Now;
@@ -289,7 +291,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     }
 
     /// <inheritdoc/>
-    void IEchoListener.OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data)
+    void IIcmpReceiver.OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data)
     {
         ushort sequence = icmp.SequenceNumber;
         if (ended || sequence == 0 || sequence > transmitted || header.Source != Destination)
@@ -322,7 +324,7 @@ public sealed class Ping : IEventTarget, IEchoListener
     }
 
     /// <inheritdoc/>
-    void IEchoListener.OnEchoError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort sequence)
+    void IIcmpReceiver.OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort sequence)
     {
         if (ended || sequence == 0 || sequence > transmitted || quoted.Destination != Destination)
         {
@@ -401,14 +403,13 @@ public sealed class Ping : IEventTarget, IEchoListener
         transmitted = sequence;
         sentAt[sequence] = source.Simulation.Now;
         lastSentAt = sentAt[sequence];
-        Span<byte> message = PayloadSize <= 1024 ? stackalloc byte[IcmpHeader.Length + PayloadSize] : new byte[IcmpHeader.Length + PayloadSize];
-        for (int i = IcmpHeader.Length; i < message.Length; i++)
+        Span<byte> data = PayloadSize <= 1024 ? stackalloc byte[PayloadSize] : new byte[PayloadSize];
+        for (int i = 0; i < data.Length; i++)
         {
-            message[i] = unchecked((byte)i); // a recognizable pattern, as ping's
+            data[i] = unchecked((byte)(i + IcmpHeader.Length)); // a recognizable pattern, as ping's
         }
 
-        new IcmpHeader(IcmpType.EchoRequest, 0, identifier, sequence).Emit(message);
-        SendResult result = source.Send(Destination, IpProtocol.Icmp, message, TimeToLive, DontFragment);
+        SendResult result = socket!.SendEchoRequest(Destination, sequence, data, TimeToLive, DontFragment);
         if (result == SendResult.NoRoute)
         {
             failed++;
@@ -465,7 +466,7 @@ public sealed class Ping : IEventTarget, IEchoListener
 
         ended = true;
         source.Simulation.Cancel(end);
-        source.RemoveEchoListener(identifier);
+        socket?.Dispose();
         completion.TrySetResult(Summary);
     }
 }

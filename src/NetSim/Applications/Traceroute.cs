@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using NetSim.Engine;
@@ -114,13 +115,14 @@ public sealed record TracerouteHop(int TimeToLive, IReadOnlyList<TracerouteProbe
 /// "!N" or "!H") also ends the trace after the probes of its hop, as Linux traceroute does.
 /// Probes go one at a time, each waiting for its answer or <see cref="Timeout"/>.
 /// </summary>
-public sealed class Traceroute : IEventTarget, IEchoListener
+[SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "The socket lives from Start to the end, which closes it; the user waits for the end, not for a Dispose.")]
+public sealed class Traceroute : IEventTarget, IIcmpReceiver
 {
     private readonly IpNode source;
     private readonly List<TracerouteHop> hops = [];
     private readonly List<TracerouteProbe> currentProbes = [];
     private readonly TaskCompletionSource<IReadOnlyList<TracerouteHop>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ushort identifier;
+    private IcmpSocket? socket; // opened at Start, closed at the end
     private ushort sequence;
     private int ttl;
     private bool reached;
@@ -183,7 +185,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     /// <exception cref="InvalidOperationException">The trace was already started.</exception>
     public void Start()
     {
-        if (identifier != 0)
+        if (socket is not null)
         {
             throw new InvalidOperationException($"This traceroute to {Destination} was already started.");
         }
@@ -194,7 +196,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ProbesPerHop, 10, nameof(ProbesPerHop)); // as traceroute -q
         ArgumentOutOfRangeException.ThrowIfNegative(PayloadSize, nameof(PayloadSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PayloadSize, ushort.MaxValue - Ipv4Header.MinLength - IcmpHeader.Length, nameof(PayloadSize));
-        identifier = source.AddEchoListener(this);
+        socket = new IcmpSocket(source, this);
         ttl = 1;
         SendProbe();
     }
@@ -209,7 +211,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     }
 
     /// <inheritdoc/>
-    void IEchoListener.OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data)
+    void IIcmpReceiver.OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data)
     {
         if (icmp.SequenceNumber == sequence && !IsComplete && header.Source == Destination)
         {
@@ -218,7 +220,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     }
 
     /// <inheritdoc/>
-    void IEchoListener.OnEchoError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort probe)
+    void IIcmpReceiver.OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort probe)
     {
         if (probe == sequence && !IsComplete)
         {
@@ -232,9 +234,8 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     {
         sequence++; // at most 255 hops of 10 probes
         sentAt = source.Simulation.Now;
-        Span<byte> message = PayloadSize <= 1024 ? stackalloc byte[IcmpHeader.Length + PayloadSize] : new byte[IcmpHeader.Length + PayloadSize];
-        new IcmpHeader(IcmpType.EchoRequest, 0, identifier, sequence).Emit(message);
-        SendResult result = source.Send(Destination, IpProtocol.Icmp, message, checked((byte)ttl));
+        Span<byte> data = PayloadSize <= 1024 ? stackalloc byte[PayloadSize] : new byte[PayloadSize];
+        SendResult result = socket!.SendEchoRequest(Destination, sequence, data, checked((byte)ttl));
         if (result != SendResult.Sent)
         {
             Failure = result == SendResult.NoRoute ? source.ExplainNoRoute(Destination) : "the probe is larger than the MTU";
@@ -272,7 +273,7 @@ public sealed class Traceroute : IEventTarget, IEchoListener
     private void End()
     {
         IsComplete = true;
-        source.RemoveEchoListener(identifier);
+        socket?.Dispose();
         completion.TrySetResult(hops);
     }
 }

@@ -13,7 +13,7 @@ namespace NetSim.Devices;
 /// <remarks>
 /// <para>
 /// Most stations drop what they hear as not for them, so the hub does not send them a copy
-/// of the frame. When the station on a port is a <see cref="Nic"/> that would drop the frame
+/// of the frame. When the station on a port would drop the frame (<see cref="IFrameReceiver.Ignores"/>)
 /// as not for it (not promiscuous, the destination neither its address nor broadcast),
 /// nothing watches the frame (no tracing, no tap at the station or at the hub's port) and
 /// its cable has no impairments, the hub counts at once what the frame's arrival would count: sent at the
@@ -91,7 +91,7 @@ public sealed class Hub : IFrameReceiver, IFrameRelay
 
             CableDirection egress = other.Egress!;
             // No tap at the hub's port either: its capture keeps the frames in port order.
-            if (countIgnored && !other.HasTaps && egress.IsPerfect && egress.To is { HasTaps: false, Owner: Nic station } && station.Ignores(destination))
+            if (countIgnored && !other.HasTaps && egress.IsPerfect && !egress.To.HasTaps && egress.To.Owner.Ignores(destination))
             {
                 egress.RepeatIgnored(frame, length);
                 continue;

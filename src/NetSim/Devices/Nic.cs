@@ -7,11 +7,13 @@ namespace NetSim.Devices;
 /// A network interface card: one port and one MAC address. It accepts frames addressed
 /// to its address or to broadcast (and every frame in promiscuous mode), and hands them to
 /// <see cref="Received"/>; it pads short frames to the 60-byte minimum when sending and
-/// refuses frames longer than the MTU allows.
+/// refuses frames longer than the MTU allows. An IPv4 interface sits on it as on any
+/// <see cref="ILinkEndpoint"/>.
 /// </summary>
-public sealed class Nic : IFrameReceiver
+public sealed class Nic : IFrameReceiver, ILinkEndpoint
 {
     private readonly Network network;
+    private ILinkReceiver? upper; // the IPv4 interface on this NIC, if any
 
     /// <summary>Creates a NIC. Without <paramref name="mac"/>, it gets the network's next locally administered address.</summary>
     /// <exception cref="ArgumentException">The name or the address is already taken, or the address is not unicast.</exception>
@@ -37,6 +39,15 @@ public sealed class Nic : IFrameReceiver
     /// <summary>The network it belongs to.</summary>
     public Network Network => network;
 
+    /// <summary>The largest payload of its frames: 1500 bytes, Ethernet's MTU.</summary>
+    public int Mtu => EthernetFrame.Mtu;
+
+    /// <inheritdoc/>
+    bool ILinkEndpoint.NeedsArp => true;
+
+    /// <inheritdoc/>
+    FramePool ILinkEndpoint.Frames => network.Frames;
+
     /// <summary>When true, every frame is accepted, whatever its destination.</summary>
     public bool Promiscuous { get; set; }
 
@@ -49,6 +60,7 @@ public sealed class Nic : IFrameReceiver
     /// <summary>
     /// Called with each accepted frame, which it then owns (it must return it to
     /// <see cref="Network.Frames"/> when done). When null, the NIC counts the frame and returns it.
+    /// Not called on a NIC that an IPv4 interface sits on: its frames go to the interface.
     /// </summary>
     public Action<Nic, FrameHandle>? Received { get; set; }
 
@@ -91,11 +103,40 @@ public sealed class Nic : IFrameReceiver
         return Port.Send(frame);
     }
 
+    /// <summary>
+    /// Sends <paramref name="packet"/> (the NIC takes ownership) in an Ethernet frame to
+    /// <paramref name="destination"/> with <paramref name="type"/>: the header is written in
+    /// the packet's headroom, then as <see cref="Send(FrameHandle)"/>.
+    /// </summary>
+    public bool Send(FrameHandle packet, MacAddress destination, EtherType type)
+    {
+        var frame = new EthernetFrame(network.Frames.Prepend(packet, EthernetFrame.HeaderLength));
+        frame.Destination = destination;
+        frame.Source = Mac;
+        frame.EtherType = type;
+        return Send(packet);
+    }
+
+    /// <inheritdoc/>
+    void ILinkEndpoint.Attach(ILinkReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        if (upper is not null)
+        {
+            throw new InvalidOperationException($"{Name} already carries {upper}.");
+        }
+
+        upper = receiver;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Mac})";
 
     /// <summary>True when a valid frame to <paramref name="destination"/> would be dropped as not for this NIC.</summary>
     internal bool Ignores(MacAddress destination) => !Promiscuous && destination != Mac && !destination.IsBroadcast;
+
+    /// <inheritdoc/>
+    bool IFrameReceiver.Ignores(MacAddress destination) => Ignores(destination);
 
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)
@@ -129,7 +170,14 @@ public sealed class Nic : IFrameReceiver
             network.Trace(FrameTrace.Make(network, Name, -1, TraceKind.Received, bytes));
         }
 
-        if (Received is { } received)
+        if (upper is not null)
+        {
+            EtherType type = (EtherType)(ushort)((bytes[EthernetFrame.EtherTypeOffset] << 8) | bytes[EthernetFrame.EtherTypeOffset + 1]);
+            bool linkBroadcast = destination.IsBroadcast;
+            pool.TrimFront(frame, EthernetFrame.HeaderLength);
+            upper.OnReceived(this, frame, type, linkBroadcast);
+        }
+        else if (Received is { } received)
         {
             received(this, frame);
         }

@@ -466,6 +466,18 @@ public sealed class ArpCache : IEventTarget
         return stamp;
     }
 
+    /// <summary>
+    /// Forgets every entry that is not static and drops the packets waiting for them (the
+    /// interface's address changed: what it knew was about its old network).
+    /// </summary>
+    internal void Flush()
+    {
+        foreach (Ipv4Address address in entries.Where(e => e.Value.State != ArpEntryState.Static).Select(e => e.Key).ToList())
+        {
+            RemoveEntry(address, IpDropReason.HostUnreachable);
+        }
+    }
+
     private bool RemoveEntry(Ipv4Address address, IpDropReason reason)
     {
         if (!entries.Remove(address, out Entry entry))

@@ -1,4 +1,7 @@
-using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Wire;
@@ -22,12 +25,14 @@ public enum SendResult
 }
 
 /// <summary>
-/// What hosts and routers share: IPv4 interfaces, receiving and checking packets,
-/// reassembling fragments, ICMP (echo answers, errors to the sender of a bad packet),
-/// and sending packets through the right interface, fragmented to its MTU. A host is an
-/// IPv4 node that does not forward (RFC 1122); a router is one that does (RFC 1812).
+/// A node with IPv4 (RFC 791, RFC 1122): interfaces on link endpoints, a routing table,
+/// receiving and checking packets, reassembly, the protocols above it by number (ICMP, UDP
+/// and TCP, and any registered with <see cref="RegisterProtocol"/>), and sending packets
+/// through the right interface, fragmented to its MTU. With <see cref="Forwarding"/> on, it
+/// forwards packets that are not for it (RFC 1812): <see cref="Devices.Router"/> is a node
+/// with forwarding on, <see cref="Devices.Host"/> one with it off.
 /// </summary>
-public abstract class IpNode
+public class IpNode
 {
     /// <summary>The TTL of the packets a node sends: 64, as Linux and macOS use.</summary>
     public const byte DefaultTimeToLive = 64;
@@ -37,23 +42,32 @@ public abstract class IpNode
     private const int IndexThreshold = 8;
 
     private readonly List<IpInterface> interfaces = [];
+    private IIpProtocol[] protocols; // by registration: ICMP, UDP and TCP first
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
+    private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
+    private Ipv4Address? defaultGateway; // a host's default gateway while it has no table
     private LoopbackDevice? loopback;
-    private EchoListeners? echoListeners;
-    private Udp? udp;
-    private Tcp? tcp;
     private Reassembly? reassembly;
     private ushort nextIdentification;
     private byte[] joined = []; // a transport header and data joined, for a datagram over the MTU
 
-    /// <summary>Creates a node named <paramref name="name"/> with no interfaces yet.</summary>
+    /// <summary>Creates a node named <paramref name="name"/> with no interfaces yet, forwarding when <paramref name="forwarding"/> is true.</summary>
     /// <exception cref="ArgumentException">The name is empty or taken.</exception>
-    protected IpNode(Network network, string name)
+    public IpNode(Network network, string name, bool forwarding = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         network.RegisterDevice(name);
         Network = network;
         Name = name;
+        Forwarding = forwarding;
+        Icmp = new Icmp(this);
+        Udp = new Udp(this);
+        Tcp = new Tcp(this);
+        protocols = [Icmp, Udp, Tcp];
+        if (forwarding)
+        {
+            routes = new RoutingTable();
+        }
     }
 
     /// <summary>The node's name.</summary>
@@ -70,6 +84,20 @@ public abstract class IpNode
 
     /// <summary>What the node did with packets.</summary>
     public IpCounters Counters { get; } = new();
+
+    /// <summary>
+    /// True when the node forwards packets addressed to others (a router, RFC 1812); false
+    /// when it drops them (a host, RFC 1122, 3.3.4.2). Linux's net.ipv4.ip_forward.
+    /// </summary>
+    public bool Forwarding { get; set; }
+
+    /// <summary>
+    /// The routing table: a connected route per interface, static routes and the default
+    /// route. Prefer <see cref="AddRoute(Ipv4Network, Ipv4Address)"/>, which checks the
+    /// gateway; a route added here directly is not checked, and one naming no interface of
+    /// this node is treated as no route.
+    /// </summary>
+    public RoutingTable Routes => routes ??= CreateRoutes();
 
     /// <summary>
     /// How long fragments of a datagram are kept waiting for the rest (default 30 s, as
@@ -99,25 +127,72 @@ public abstract class IpNode
     } = 64;
 
     /// <summary>
+    /// The default gateway: where packets go that no other route covers (the default
+    /// route, 0.0.0.0/0), or null for none. It must be on one of the node's networks: a node
+    /// reaches its gateway directly.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gateway is on none of the node's networks, or is one of its own addresses.</exception>
+    public Ipv4Address? DefaultGateway
+    {
+        get => routes is null ? defaultGateway : routes.TryGet(DefaultNetwork, out Route route) ? route.Gateway : null;
+        set
+        {
+            if (value is not Ipv4Address gateway)
+            {
+                defaultGateway = null;
+                routes?.Remove(DefaultNetwork);
+                return;
+            }
+
+            IpInterface egress = FindOnLinkInterface(gateway) ?? throw new ArgumentException(
+                $"{Name} cannot use {gateway} as its default gateway: it is on none of its networks ({string.Join(", ", Interfaces.Select(i => i.Subnet))}), and a node must reach its gateway directly.",
+                nameof(value));
+            if (IsLocalAddress(gateway))
+            {
+                throw new ArgumentException($"{Name} cannot use its own address {gateway} as its default gateway.", nameof(value));
+            }
+
+            defaultGateway = gateway;
+            routes?.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
+        }
+    }
+
+    private static Ipv4Network DefaultNetwork => new(Ipv4Address.Any, 0);
+
+    /// <summary>
     /// Adds an interface with <paramref name="address"/> on a network of
-    /// <paramref name="prefixLength"/> bits (a new NIC, named like "pc1/eth0").
+    /// <paramref name="prefixLength"/> bits, on a new NIC named like "pc1/eth0".
     /// </summary>
     /// <exception cref="ArgumentException">The address is the network's or broadcast address, is in 127.0.0.0/8 (loopback), or is already an address of this node's, or its network overlaps one of the node's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The prefix length is not 0 to 32.</exception>
     public IpInterface AddInterface(Ipv4Address address, int prefixLength, MacAddress? mac = null)
     {
-        if (FindInterface(address) is not null)
-        {
-            throw new ArgumentException($"{Name} already has the address {address}.", nameof(address));
-        }
+        CheckNewAddress(null, address, Ipv4Network.Containing(address, prefixLength));
+        return AddInterface(new Nic(Network, string.Create(CultureInfo.InvariantCulture, $"{Name}/eth{interfaces.Count}"), mac), address, prefixLength);
+    }
 
+    /// <summary>Adds an interface from text: "192.168.1.10/24" or "192.168.1.10/255.255.255.0".</summary>
+    /// <exception cref="FormatException">The text is not an address and a prefix length or netmask; the message says what is wrong.</exception>
+    public IpInterface AddInterface(string addressAndPrefix, MacAddress? mac = null)
+    {
+        ArgumentNullException.ThrowIfNull(addressAndPrefix);
+        return Ipv4Network.TryParseAddressAndPrefix(addressAndPrefix, out Ipv4Address address, out int prefixLength, out string? problem)
+            ? AddInterface(address, prefixLength, mac)
+            : throw new FormatException($"'{addressAndPrefix}' is not an interface address: {problem}");
+    }
+
+    /// <summary>
+    /// Adds an interface with <paramref name="address"/> on <paramref name="link"/>, a link
+    /// endpoint of any kind (a NIC, a VLAN sub-interface, a point-to-point card).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="AddInterface(Ipv4Address, int, MacAddress?)"/>.</exception>
+    /// <exception cref="InvalidOperationException">The endpoint already carries another interface.</exception>
+    public IpInterface AddInterface(ILinkEndpoint link, Ipv4Address address, int prefixLength)
+    {
+        ArgumentNullException.ThrowIfNull(link);
         var subnet = Ipv4Network.Containing(address, prefixLength);
-        if (FindOverlapping(subnet) is { } existing)
-        {
-            throw new ArgumentException($"{address}/{prefixLength} overlaps {existing} on {Name}: each interface needs its own network.", nameof(address));
-        }
-
-        var added = new IpInterface(this, interfaces.Count, address, prefixLength, mac);
+        CheckNewAddress(null, address, subnet);
+        var added = new IpInterface(this, interfaces.Count, link, address, prefixLength);
         interfaces.Add(added);
         if (index is not null)
         {
@@ -129,18 +204,8 @@ public abstract class IpNode
         }
 
         Network.GetTopologyCheck(static network => new DuplicateAddressCheck(network)).Add(added);
-        OnInterfaceAdded(added);
+        routes?.AddOrReplace(ConnectedRoute(added)); // replaces a static route to the same network
         return added;
-    }
-
-    /// <summary>Adds an interface from text: "192.168.1.10/24" or "192.168.1.10/255.255.255.0".</summary>
-    /// <exception cref="FormatException">The text is not an address and a prefix length or netmask; the message says what is wrong.</exception>
-    public IpInterface AddInterface(string addressAndPrefix, MacAddress? mac = null)
-    {
-        ArgumentNullException.ThrowIfNull(addressAndPrefix);
-        return Ipv4Network.TryParseAddressAndPrefix(addressAndPrefix, out Ipv4Address address, out int prefixLength, out string? problem)
-            ? AddInterface(address, prefixLength, mac)
-            : throw new FormatException($"'{addressAndPrefix}' is not an interface address: {problem}");
     }
 
     /// <summary>The interface (of <see cref="Interfaces"/>) with <paramref name="address"/>, or null.</summary>
@@ -169,6 +234,89 @@ public abstract class IpNode
     public bool IsLocalAddress(Ipv4Address address) => address.IsLoopback || FindInterface(address) is not null;
 
     /// <summary>
+    /// Adds a static route: packets for <paramref name="destination"/> go to
+    /// <paramref name="gateway"/>, which must be on one of the node's networks.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gateway is on none of the node's networks, or a route for that destination exists.</exception>
+    public void AddRoute(Ipv4Network destination, Ipv4Address gateway)
+    {
+        IpInterface egress = FindGatewayInterface(gateway)
+            ?? throw new ArgumentException(
+                $"{Name} cannot reach gateway {gateway} for {destination}: it is on none of its networks ({string.Join(", ", Interfaces.Select(i => i.Subnet))}).",
+                nameof(gateway));
+        Routes.Add(new Route(destination, gateway, egress.Index, RouteOrigin.Static));
+    }
+
+    /// <summary>Adds a static route from text, such as <c>AddRoute("10.2.0.0/16", "10.0.0.2")</c>.</summary>
+    /// <exception cref="FormatException">The destination or gateway is not written as one.</exception>
+    /// <exception cref="ArgumentException">The gateway is on none of the node's networks, or a route for that destination exists.</exception>
+    public void AddRoute(string destination, string gateway) =>
+        AddRoute(Ipv4Network.Parse(destination), Ipv4Address.Parse(gateway));
+
+    /// <summary>Sets the default route (0.0.0.0/0): everything no other route covers goes to <paramref name="gateway"/>.</summary>
+    /// <exception cref="ArgumentException">The gateway is on none of the node's networks.</exception>
+    public void SetDefaultRoute(Ipv4Address gateway)
+    {
+        IpInterface egress = FindGatewayInterface(gateway)
+            ?? throw new ArgumentException(
+                $"{Name} cannot reach default gateway {gateway}: it is on none of its networks ({string.Join(", ", Interfaces.Select(i => i.Subnet))}).",
+                nameof(gateway));
+        defaultGateway = gateway;
+        Routes.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
+    }
+
+    /// <summary>Sets the default route from text, such as "203.0.113.1".</summary>
+    /// <exception cref="FormatException">The gateway is not an address.</exception>
+    public void SetDefaultRoute(string gateway) => SetDefaultRoute(Ipv4Address.Parse(gateway));
+
+    /// <summary>The routing table as a learner reads it: destination, gateway, interface by name, origin.</summary>
+    public string FormatRoutes()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Routing table of {Name}").AppendLine();
+        text.AppendLine("Destination         Gateway          Interface      Origin");
+        foreach (Route route in Routes.GetRoutes())
+        {
+            string gateway = route.IsOnLink ? "on-link" : route.Gateway.ToString();
+            string egress = (uint)route.InterfaceIndex < (uint)interfaces.Count ? interfaces[route.InterfaceIndex].Name : "(none)";
+            text.Append(CultureInfo.InvariantCulture, $"{route.Destination,-19} {gateway,-16} {egress,-14} {route.Origin}").AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Registers a protocol above IPv4 under its number: datagrams that carry the number are
+    /// handed to it, and ICMP errors about datagrams it sent. ICMP, UDP and TCP are registered
+    /// on every node.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A protocol is already registered under that number.</exception>
+    public void RegisterProtocol(IIpProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        if (FindProtocol(protocol.Protocol) is { } existing)
+        {
+            throw new InvalidOperationException($"{Name} already has protocol {(byte)protocol.Protocol} ({existing}).");
+        }
+
+        protocols = [.. protocols, protocol];
+    }
+
+    /// <summary>The protocol registered under <paramref name="number"/>, or null.</summary>
+    public IIpProtocol? FindProtocol(IpProtocol number)
+    {
+        foreach (IIpProtocol protocol in protocols)
+        {
+            if (protocol.Protocol == number)
+            {
+                return protocol;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Sends an IPv4 packet that this node originates: finds the interface and next hop
     /// (<see cref="TryRoute"/>), writes the header, fragments to the interface's MTU when
     /// needed and allowed, and hands the packet to the interface.
@@ -189,9 +337,10 @@ public abstract class IpNode
     /// destination in 127.0.0.0/8 goes to the loopback interface (127.0.0.1, see
     /// <see cref="IpInterface.IsLoopback"/>), and one of the node's own addresses to the
     /// interface that has it, with itself as the next hop: both are delivered to the node
-    /// itself, never sent on a link (RFC 1122, 3.2.1.3).
+    /// itself, never sent on a link (RFC 1122, 3.2.1.3). The limited broadcast goes out of
+    /// the first interface (RFC 1122, 3.3.6); anything else by the routing table.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // a call, as the virtual TryRoute was: inlined, it crowded Ipv4Header.Emit and Transmit out of the sending path (S3 5-10% slower)
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call, as the virtual TryRoute was: inlined, it crowded Ipv4Header.Emit and Transmit out of the sending path (S3 5-10% slower)
     public bool TryRoute(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
     {
         nextHop = destination;
@@ -207,51 +356,43 @@ public abstract class IpNode
             return true;
         }
 
+        if (destination.IsBroadcast && interfaces.Count > 0)
+        {
+            egress = interfaces[0];
+            return true;
+        }
+
         return TryRouteAway(destination, out egress, out nextHop);
     }
 
     /// <summary>A sentence that says why <see cref="TryRoute"/> finds no route to <paramref name="destination"/>, for a learner.</summary>
-    public abstract string ExplainNoRoute(Ipv4Address destination);
+    public string ExplainNoRoute(Ipv4Address destination)
+    {
+        if (interfaces.Count == 0)
+        {
+            return $"{Name} has no network interface.";
+        }
+
+        if (Forwarding || routes is { } table && table.Count > interfaces.Count)
+        {
+            return $"{Name} has no route to {destination}: no entry of its routing table covers it and it has no default route.";
+        }
+
+        string networks = string.Join(" or ", Interfaces.Select(i => $"{i.Subnet} (netmask {i.Netmask})"));
+        return $"{destination} is not on {Name}'s network {networks}, and {Name} has no default gateway to send it to.";
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    /// <summary>
-    /// Finds the interface and next hop toward <paramref name="destination"/>, which is not
-    /// one of the node's own addresses (<see cref="TryRoute"/> has taken those).
-    /// </summary>
-    private protected abstract bool TryRouteAway(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop);
+    /// <summary>The node's ICMP.</summary>
+    internal Icmp Icmp { get; }
 
-    /// <summary>The interface whose network holds <paramref name="address"/>, or null.</summary>
-    private protected IpInterface? FindOnLinkInterface(Ipv4Address address)
-    {
-        if (index is not null)
-        {
-            return index.FindOnLink(address);
-        }
+    /// <summary>The node's UDP.</summary>
+    internal Udp Udp { get; }
 
-        foreach (IpInterface candidate in interfaces)
-        {
-            if (candidate.IsOnLink(address))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Called after an interface is added (a router adds its connected route).</summary>
-    private protected virtual void OnInterfaceAdded(IpInterface added)
-    {
-    }
-
-    /// <summary>
-    /// A valid packet that is not for this node arrived: a host drops it, a router forwards
-    /// it. The method owns <paramref name="frame"/>.
-    /// </summary>
-    private protected virtual void OnTransitPacket(IpInterface ingress, FrameHandle frame, Ipv4Packet packet) =>
-        DropPacket(frame, IpDropReason.NotForMe);
+    /// <summary>The node's TCP.</summary>
+    internal Tcp Tcp { get; }
 
     internal SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
     {
@@ -268,16 +409,14 @@ public abstract class IpNode
             return SendResult.NoRoute;
         }
 
-        return Send(egress, nextHop, destination, protocol, payload, timeToLive, dontFragment, source);
+        return Send(egress, nextHop, destination, protocol, payload, [], timeToLive, dontFragment, source);
     }
 
-    /// <summary>Sends through a route already found (<see cref="TryRoute"/>): for a transport that needed the egress address first, for its checksum.</summary>
-    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source) =>
-        Send(egress, nextHop, destination, protocol, payload, [], timeToLive, dontFragment, source);
-
     /// <summary>
-    /// Sends a packet whose payload is <paramref name="first"/> then <paramref name="second"/>
-    /// (a transport header and the data after it), copied into the packet once.
+    /// Sends, through a route already found (<see cref="TryRoute"/>: for a transport that
+    /// needed the egress address first, for its checksum), a packet whose payload is
+    /// <paramref name="first"/> then <paramref name="second"/> (a transport header and the
+    /// data after it), copied into the packet once.
     /// </summary>
     internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, byte timeToLive, bool dontFragment, Ipv4Address source)
     {
@@ -310,7 +449,7 @@ public abstract class IpNode
         }
         else if (second.IsEmpty)
         {
-            SendFragments(egress, nextHop, header, first);
+            Fragmenter.Send(this, egress, nextHop, header, first);
         }
         else
         {
@@ -321,47 +460,11 @@ public abstract class IpNode
             joined = [];
             first.CopyTo(buffer);
             second.CopyTo(buffer.AsSpan(first.Length));
-            SendFragments(egress, nextHop, header, buffer.AsSpan(0, payloadLength));
+            Fragmenter.Send(this, egress, nextHop, header, buffer.AsSpan(0, payloadLength));
             joined = buffer;
         }
 
         return SendResult.Sent;
-    }
-
-    /// <summary>
-    /// Sends a datagram with <paramref name="header"/> and <paramref name="payload"/> through
-    /// <paramref name="egress"/>, in as many fragments as its MTU asks (RFC 791, 3.2,
-    /// "Fragmentation"): each but the last carries a multiple of 8 bytes and has MF set.
-    /// </summary>
-    private protected void SendFragments(IpInterface egress, Ipv4Address nextHop, in Ipv4Header header, ReadOnlySpan<byte> payload)
-    {
-        FramePool pool = Network.Frames;
-        int maxData = (egress.Mtu - Ipv4Header.MinLength) & ~7;
-        int offset = 0;
-        do
-        {
-            int length = Math.Min(payload.Length - offset, maxData);
-            bool last = offset + length == payload.Length;
-            Ipv4Header fragmentHeader = header with
-            {
-                TotalLength = Ipv4Header.MinLength + length,
-                FragmentOffset = header.FragmentOffset + offset,
-                MoreFragments = header.MoreFragments || !last,
-                HeaderLength = Ipv4Header.MinLength, // options are not copied (see docs/architecture.md)
-            };
-            FrameHandle fragment = pool.RentForOverwrite(fragmentHeader.TotalLength); // every byte is written just below
-            Span<byte> bytes = pool.GetSpan(fragment);
-            fragmentHeader.Emit(bytes);
-            payload.Slice(offset, length).CopyTo(bytes[Ipv4Header.MinLength..]);
-            if (!last || offset > 0)
-            {
-                Counters.FragmentsCreated++;
-            }
-
-            Transmit(egress, fragment, nextHop);
-            offset += length;
-        }
-        while (offset < payload.Length);
     }
 
     /// <summary>
@@ -370,8 +473,8 @@ public abstract class IpNode
     /// the loopback: the packet arrives in an event of its own at the current time, so the
     /// sender's call returns first (RFC 1122, 3.2.1.3; Linux's lo does the same).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the sending path, as egress.Send was called before the loopback
-    private void Transmit(IpInterface egress, FrameHandle packet, Ipv4Address nextHop)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the sending path, as egress.Send was called before the loopback
+    internal void Transmit(IpInterface egress, FrameHandle packet, Ipv4Address nextHop)
     {
         if (nextHop == egress.Address || nextHop.IsLoopback)
         {
@@ -382,43 +485,10 @@ public abstract class IpNode
         egress.Send(packet, nextHop);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // rare: keeps Transmit small enough to inline into the sending path
-    private void SendToSelf(FrameHandle packet) => Simulation.Schedule(SimDuration.Zero, Loopback, 0, packet.ToEventArgument());
-
     /// <summary>
-    /// Sends an ICMP error about <paramref name="offending"/> (an IPv4 packet, header first)
-    /// to its source, quoting its header and the first 8 bytes of its payload (RFC 792).
-    /// Sends nothing where RFC 1122 (3.2.2) and RFC 1812 (4.3.2.7) forbid it: about an ICMP
-    /// error, a fragment other than the first, a broadcast or multicast, or a source that
-    /// names no single host. (Packets that came in a link-layer broadcast never get here:
-    /// they are delivered or dropped on arrival.)
-    /// </summary>
-    private protected void SendIcmpError(ReadOnlySpan<byte> offending, IcmpType type, byte code, int nextHopMtu = 0)
-    {
-        if (!TryReadQuoted(offending, out Ipv4Header header, out ReadOnlySpan<byte> start)
-            || header.FragmentOffset != 0
-            || header.Destination.IsBroadcast || header.Destination.IsMulticast || IsSubnetBroadcast(header.Destination)
-            || !(IsHostAddress(header.Source) || header.Source.IsLoopback) || IsSubnetBroadcast(header.Source) // 127/8 sources only come from the loopback
-            || (header.Protocol == IpProtocol.Icmp && (start.IsEmpty || IsIcmpError((IcmpType)start[0]))))
-        {
-            return;
-        }
-
-        int quoted = header.HeaderLength + start.Length;
-        Span<byte> message = stackalloc byte[IcmpHeader.Length + 60 + IcmpHeader.ErrorDataLength];
-        message = message[..(IcmpHeader.Length + quoted)];
-        offending[..quoted].CopyTo(message[IcmpHeader.Length..]);
-        new IcmpHeader(type, code, NextHopMtu: checked((ushort)nextHopMtu)).Emit(message);
-        if (Send(header.Source, IpProtocol.Icmp, message, DefaultTimeToLive, dontFragment: false, Ipv4Address.Any) == SendResult.Sent)
-        {
-            Counters.IcmpErrorsSent++;
-        }
-    }
-
-    /// <summary>
-    /// An IPv4 packet arrived at <paramref name="ingress"/> (the Ethernet header already
-    /// taken off; <paramref name="linkBroadcast"/> says whether it came in a broadcast
-    /// frame); the node owns it.
+    /// An IPv4 packet arrived at <paramref name="ingress"/> (the link header already taken
+    /// off; <paramref name="linkBroadcast"/> says whether it came in a broadcast frame); the
+    /// node owns it.
     /// </summary>
     internal void OnPacketArrived(IpInterface ingress, FrameHandle frame, bool linkBroadcast)
     {
@@ -448,40 +518,30 @@ public abstract class IpNode
         {
             Deliver(ingress, frame, packet); // a router takes directed broadcasts for its networks and does not forward them (RFC 2644)
         }
+        else if (Forwarding)
+        {
+            Forward(frame, packet);
+        }
         else
         {
-            OnTransitPacket(ingress, frame, packet);
+            DropPacket(frame, IpDropReason.NotForMe); // RFC 1122, 3.3.4.2: a host does not forward
         }
     }
 
-    /// <summary>A packet this node sent to itself comes out of the loopback (see <see cref="Transmit"/>).</summary>
-    private void OnLooped(FrameHandle frame)
-    {
-        Counters.PacketsReceived++;
-        WireError error = Ipv4Packet.TryCreate(Network.Frames.GetSpan(frame), out Ipv4Packet packet);
-        if (error != WireError.None)
-        {
-            DropMalformed(frame, error); // not expected: the node built the packet
-            return;
-        }
-
-        Deliver(Loopback.Interface, frame, packet);
-    }
-
-    /// <summary>ARP gave up on the next hop of <paramref name="packet"/>: a router reports it to the source, a host to its own sender.</summary>
+    /// <summary>ARP gave up on the next hop of <paramref name="packet"/>: a packet forwarded is reported to its source, one of the node's own to its sender.</summary>
     internal void OnHostUnreachable(IpInterface egress, FrameHandle packet)
     {
         ReadOnlySpan<byte> bytes = Network.Frames.GetSpan(packet);
-        if (TryReadQuoted(bytes, out Ipv4Header header, out ReadOnlySpan<byte> start))
+        if (Icmp.TryReadQuoted(bytes, out Ipv4Header header, out ReadOnlySpan<byte> start))
         {
             if (IsLocalAddress(header.Source))
             {
                 // RFC 1122, 3.2.2.1: tell the transport layer, as a received "host unreachable" would.
-                _ = ReportError(new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host), egress.Address, header, start);
+                _ = Icmp.ReportError(new IcmpHeader(IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host), egress.Address, header, start);
             }
             else
             {
-                SendIcmpError(bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host);
+                Icmp.SendError(bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Host);
             }
         }
 
@@ -500,47 +560,25 @@ public abstract class IpNode
         Network.Frames.Return(frame);
     }
 
-    /// <summary>The node's UDP, made when first used.</summary>
-    internal Udp Udp => udp ??= new Udp(this);
-
-    /// <summary>The node's TCP, made when first used.</summary>
-    internal Tcp Tcp => tcp ??= new Tcp(this);
-
-    /// <summary>Registers <paramref name="listener"/> for echo replies and errors about its echo requests; returns its echo identifier.</summary>
-    internal ushort AddEchoListener(IEchoListener listener) => (echoListeners ??= new EchoListeners()).Add(listener);
-
-    internal void RemoveEchoListener(ushort identifier) => echoListeners?.Remove(identifier);
-
-    private static bool IsIcmpError(IcmpType type) => type is IcmpType.DestinationUnreachable or IcmpType.TimeExceeded
-        or (IcmpType)4 /* source quench */ or (IcmpType)5 /* redirect */ or (IcmpType)12 /* parameter problem */;
-
-    /// <summary>
-    /// Reads the start of a packet as quoted in an ICMP error: the header (its total length
-    /// and checksum are not checked: only the start is there) and up to 8 bytes after it.
-    /// </summary>
-    private static bool TryReadQuoted(ReadOnlySpan<byte> bytes, out Ipv4Header header, out ReadOnlySpan<byte> start)
+    /// <summary>Hands a whole datagram (arrived whole or reassembled) to the protocol registered under its number.</summary>
+    internal void DeliverDatagram(IpInterface ingress, ReadOnlySpan<byte> headerBytes, in Ipv4Header header, ReadOnlySpan<byte> payload)
     {
-        header = default;
-        start = default;
-        if (bytes.Length < Ipv4Header.MinLength || bytes[0] >> 4 != 4)
+        if (FindProtocol(header.Protocol) is { } protocol)
         {
-            return false;
+            protocol.OnDatagram(ingress, header, headerBytes, payload);
+            return;
         }
 
-        int headerLength = (bytes[0] & 0xf) * 4;
-        if (headerLength < Ipv4Header.MinLength || bytes.Length < headerLength)
+        Counters.CountDrop(IpDropReason.UnknownProtocol);
+        if (IsLocalAddress(header.Destination))
         {
-            return false;
+            Icmp.SendUnreachable(headerBytes, payload, UnreachableCode.Protocol); // RFC 1122, 3.2.2.1
         }
-
-        header = Ipv4Header.Read(bytes); // the structure is checked above; length and checksum are not: only the start is quoted
-        start = bytes[headerLength..Math.Min(bytes.Length, headerLength + IcmpHeader.ErrorDataLength)];
-        return true;
     }
 
     /// <summary>True when <paramref name="address"/> is the directed broadcast address of one of this node's networks.</summary>
     // Per packet: a loop over a few interfaces, inlined into the arrival path, or the index of a node with many.
-    private protected bool IsSubnetBroadcast(Ipv4Address address)
+    internal bool IsSubnetBroadcast(Ipv4Address address)
     {
         if (index is not null)
         {
@@ -558,34 +596,166 @@ public abstract class IpNode
         return false;
     }
 
-    /// <summary>An interface whose network overlaps <paramref name="subnet"/> (one holds the other), or null.</summary>
-    private IpInterface? FindOverlapping(Ipv4Network subnet)
+    /// <summary>
+    /// False for addresses that cannot name one host (RFC 1122 3.2.1.3, RFC 1812 5.3.7):
+    /// 0.0.0.0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
+    /// </summary>
+    internal static bool IsHostAddress(Ipv4Address address)
     {
-        if (index is not null)
+        uint first = address.Value >> 24;
+        return first is not (0 or 127) && first < 224;
+    }
+
+    /// <summary>Checks that <paramref name="address"/> on <paramref name="subnet"/> may be given to <paramref name="changing"/> (null: a new interface).</summary>
+    internal void CheckNewAddress(IpInterface? changing, Ipv4Address address, Ipv4Network subnet)
+    {
+        if (FindInterface(address) is { } owner && owner != changing)
         {
-            return index.FindOverlapping(subnet);
+            throw new ArgumentException($"{Name} already has the address {address}.", nameof(address));
         }
 
         foreach (IpInterface existing in interfaces)
         {
-            if (existing.Subnet.Contains(subnet.BaseAddress) || subnet.Contains(existing.Address))
+            if (existing != changing && (existing.Subnet.Contains(subnet.BaseAddress) || subnet.Contains(existing.Address)))
             {
-                return existing;
+                throw new ArgumentException($"{address}/{subnet.PrefixLength} overlaps {existing} on {Name}: each interface needs its own network.", nameof(address));
+            }
+        }
+    }
+
+    /// <summary>An interface's address changed (<see cref="IpInterface.SetAddress"/>): its connected route and the index follow.</summary>
+    internal void OnAddressChanged(IpInterface changed, Ipv4Network old)
+    {
+        if (index is not null)
+        {
+            index = new InterfaceIndex(interfaces);
+        }
+
+        if (routes is not null)
+        {
+            if (routes.TryGet(old, out Route route) && route.Origin == RouteOrigin.Connected)
+            {
+                routes.Remove(old);
+            }
+
+            routes.AddOrReplace(ConnectedRoute(changed));
+        }
+    }
+
+    private static Route ConnectedRoute(IpInterface added) => new(added.Subnet, Ipv4Address.Any, added.Index, RouteOrigin.Connected);
+
+    private RoutingTable CreateRoutes()
+    {
+        var table = new RoutingTable();
+        foreach (IpInterface existing in interfaces)
+        {
+            table.AddOrReplace(ConnectedRoute(existing));
+        }
+
+        if (defaultGateway is Ipv4Address gateway && FindOnLinkInterface(gateway) is { } egress)
+        {
+            table.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// Finds the interface and next hop toward <paramref name="destination"/>, which is not
+    /// one of the node's own addresses, by the routing table (or, for a host that has not
+    /// made one, its networks and then its default gateway: the same answer).
+    /// </summary>
+    private bool TryRouteAway(Ipv4Address destination, out IpInterface egress, out Ipv4Address nextHop)
+    {
+        if (routes is not null)
+        {
+            if (routes.TryLookup(destination, out Route route) && (uint)route.InterfaceIndex < (uint)interfaces.Count)
+            {
+                egress = interfaces[route.InterfaceIndex];
+                nextHop = route.IsOnLink ? destination : route.Gateway;
+                return true;
+            }
+        }
+        else if (FindOnLinkInterface(destination) is { } onLink)
+        {
+            // The lesson in one method: same network part under the netmask means on-link.
+            egress = onLink;
+            nextHop = destination;
+            return true;
+        }
+        else if (defaultGateway is Ipv4Address gateway && FindOnLinkInterface(gateway) is { } toGateway)
+        {
+            egress = toGateway;
+            nextHop = gateway;
+            return true;
+        }
+
+        egress = null!;
+        nextHop = default;
+        return false;
+    }
+
+    /// <summary>The forwarding path: RFC 1812, 5.2.1 and 5.3.1. Allocates nothing.</summary>
+    private void Forward(FrameHandle frame, Ipv4Packet packet)
+    {
+        // RFC 1812, 5.2.1.2: the next hop is found (step 5) before the TTL is checked (step 7),
+        // so a packet with nowhere to go gets net unreachable whatever its TTL, as on Linux.
+        if (!TryRouteAway(packet.Destination, out IpInterface egress, out Ipv4Address nextHop)) // not ours: OnPacketArrived took those
+        {
+            Icmp.SendError(packet.Bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.Network);
+            DropPacket(frame, IpDropReason.NoRoute);
+            return;
+        }
+
+        if (packet.TimeToLive <= 1)
+        {
+            Icmp.SendError(packet.Bytes, IcmpType.TimeExceeded, 0);
+            DropPacket(frame, IpDropReason.TimeToLiveExceeded);
+            return;
+        }
+
+        if (packet.TotalLength > egress.Mtu)
+        {
+            if (packet.DontFragment)
+            {
+                Icmp.SendError(packet.Bytes, IcmpType.DestinationUnreachable, (byte)UnreachableCode.FragmentationNeeded, egress.Mtu);
+                DropPacket(frame, IpDropReason.FragmentationNeeded);
+                return;
+            }
+
+            packet.TryDecrementTimeToLive();
+            Counters.PacketsForwarded++;
+            Fragmenter.Send(this, egress, nextHop, packet.ToHeader(), packet.Payload);
+            Network.Frames.Return(frame);
+            return;
+        }
+
+        packet.TryDecrementTimeToLive(); // RFC 1624 incremental checksum update
+        Counters.PacketsForwarded++;
+        egress.Send(frame, nextHop);
+    }
+
+    /// <summary>The interface whose network holds <paramref name="address"/>, or null.</summary>
+    private IpInterface? FindOnLinkInterface(Ipv4Address address)
+    {
+        if (index is not null)
+        {
+            return index.FindOnLink(address);
+        }
+
+        foreach (IpInterface candidate in interfaces)
+        {
+            if (candidate.IsOnLink(address))
+            {
+                return candidate;
             }
         }
 
         return null;
     }
 
-    /// <summary>
-    /// False for addresses that cannot name one host (RFC 1122 3.2.1.3, RFC 1812 5.3.7):
-    /// 0.0.0.0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
-    /// </summary>
-    private static bool IsHostAddress(Ipv4Address address)
-    {
-        uint first = address.Value >> 24;
-        return first is not (0 or 127) && first < 224;
-    }
+    private IpInterface? FindGatewayInterface(Ipv4Address gateway) =>
+        FindOnLinkInterface(gateway) is { } candidate && candidate.Address != gateway ? candidate : null;
 
     private void Deliver(IpInterface ingress, FrameHandle frame, Ipv4Packet packet)
     {
@@ -601,131 +771,21 @@ public abstract class IpNode
         Network.Frames.Return(frame);
     }
 
-    /// <summary>Hands a whole datagram (arrived whole or reassembled) to its protocol.</summary>
-    internal void DeliverDatagram(IpInterface ingress, ReadOnlySpan<byte> headerBytes, in Ipv4Header header, ReadOnlySpan<byte> payload)
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: keeps Transmit small enough to inline into the sending path
+    private void SendToSelf(FrameHandle packet) => Simulation.Schedule(SimDuration.Zero, Loopback, 0, packet.ToEventArgument());
+
+    /// <summary>A packet this node sent to itself comes out of the loopback (see <see cref="Transmit"/>).</summary>
+    private void OnLooped(FrameHandle frame)
     {
-        switch (header.Protocol)
-        {
-            case IpProtocol.Icmp:
-                OnIcmp(ingress, header, payload);
-                break;
-            case IpProtocol.Udp:
-                Udp.OnDatagram(header, headerBytes, payload);
-                break;
-            case IpProtocol.Tcp:
-                Tcp.OnSegment(header, payload);
-                break;
-            default:
-                Counters.CountDrop(IpDropReason.UnknownProtocol);
-                if (IsLocalAddress(header.Destination))
-                {
-                    SendUnreachable(headerBytes, payload, UnreachableCode.Protocol); // RFC 1122, 3.2.2.1
-                }
-
-                return;
-        }
-    }
-
-    /// <summary>ICMP port unreachable about a datagram that no socket took (RFC 1122, 4.1.3.1).</summary>
-    internal void SendPortUnreachable(ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload) =>
-        SendUnreachable(headerBytes, payload, UnreachableCode.Port);
-
-    // Destination unreachable, quoting the header and the first 8 bytes of the payload.
-    private void SendUnreachable(ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload, UnreachableCode code)
-    {
-        Span<byte> offending = stackalloc byte[60 + IcmpHeader.ErrorDataLength];
-        headerBytes.CopyTo(offending);
-        int start = Math.Min(payload.Length, IcmpHeader.ErrorDataLength);
-        payload[..start].CopyTo(offending[headerBytes.Length..]);
-        SendIcmpError(offending[..(headerBytes.Length + start)], IcmpType.DestinationUnreachable, (byte)code);
-    }
-
-    internal void SendTimeExceededForReassembly(ReadOnlySpan<byte> firstFragmentStart) =>
-        SendIcmpError(firstFragmentStart, IcmpType.TimeExceeded, 1); // RFC 792: code 1, fragment reassembly time exceeded
-
-    private void OnIcmp(IpInterface ingress, in Ipv4Header header, ReadOnlySpan<byte> message)
-    {
-        WireError error = IcmpHeader.TryParse(message, out IcmpHeader icmp);
+        Counters.PacketsReceived++;
+        WireError error = Ipv4Packet.TryCreate(Network.Frames.GetSpan(frame), out Ipv4Packet packet);
         if (error != WireError.None)
         {
-            Counters.CountMalformed(error);
+            DropMalformed(frame, error); // not expected: the node built the packet
             return;
         }
 
-        Counters.PacketsDelivered++;
-        switch (icmp.Type)
-        {
-            case IcmpType.EchoRequest:
-                if (!IsLocalAddress(header.Destination))
-                {
-                    return; // a broadcast ping: ignored, as Linux does by default
-                }
-
-                // RFC 792: the reply swaps the addresses and keeps identifier, sequence number and data.
-                Span<byte> reply = message.Length <= 1500 ? stackalloc byte[message.Length] : new byte[message.Length];
-                message.CopyTo(reply);
-                (icmp with { Type = IcmpType.EchoReply }).Emit(reply);
-                Send(header.Source, IpProtocol.Icmp, reply, DefaultTimeToLive, dontFragment: false, header.Destination);
-                return;
-            case IcmpType.EchoReply:
-                if (echoListeners?.Find(icmp.Identifier) is { } listener)
-                {
-                    listener.OnEchoReply(header, icmp, message[IcmpHeader.Length..]);
-                }
-                else
-                {
-                    Counters.CountDrop(IpDropReason.Unwanted);
-                }
-
-                return;
-            case IcmpType.DestinationUnreachable or IcmpType.TimeExceeded:
-                if (!TryReadQuoted(message[IcmpHeader.Length..], out Ipv4Header quoted, out ReadOnlySpan<byte> start)
-                    || !IsLocalAddress(quoted.Source)
-                    || !ReportError(icmp, header.Source, quoted, start))
-                {
-                    Counters.CountDrop(IpDropReason.Unwanted);
-                }
-
-                return;
-            default:
-                Counters.CountDrop(IpDropReason.Unwanted);
-                return;
-        }
-    }
-
-    /// <summary>
-    /// Delivers an ICMP error (received, or made up locally) to whoever sent the packet it
-    /// is about; false when no one waits for it. Only a first fragment says whose it is.
-    /// </summary>
-    private bool ReportError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
-    {
-        if (quoted.FragmentOffset != 0)
-        {
-            return false;
-        }
-
-        if (quoted.Protocol == IpProtocol.Udp)
-        {
-            return udp?.OnError(icmp, reporter, quoted, start) ?? false;
-        }
-
-        if (quoted.Protocol == IpProtocol.Tcp)
-        {
-            return tcp?.OnError(icmp, reporter, quoted, start) ?? false;
-        }
-
-        if (quoted.Protocol == IpProtocol.Icmp && start.Length >= IcmpHeader.Length && (IcmpType)start[0] == IcmpType.EchoRequest)
-        {
-            ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(start[4..]);
-            ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(start[6..]);
-            if (echoListeners?.Find(identifier) is { } listener)
-            {
-                listener.OnEchoError(icmp, reporter, quoted, sequence);
-                return true;
-            }
-        }
-
-        return false;
+        Deliver(Loopback.Interface, frame, packet);
     }
 
     /// <summary>The node's loopback, made when first used.</summary>
@@ -743,41 +803,4 @@ public abstract class IpNode
 
         public override string ToString() => Interface.Name;
     }
-
-    /// <summary>The echo identifiers in use on a node and who uses them.</summary>
-    private sealed class EchoListeners
-    {
-        private readonly Dictionary<ushort, IEchoListener> listeners = [];
-        private ushort next = 1;
-
-        public ushort Add(IEchoListener listener)
-        {
-            if (listeners.Count == ushort.MaxValue)
-            {
-                throw new InvalidOperationException("All 65,535 echo identifiers of this node are in use.");
-            }
-
-            while (listeners.ContainsKey(next) || next == 0)
-            {
-                next = unchecked((ushort)(next + 1));
-            }
-
-            listeners.Add(next, listener);
-            return unchecked(next++);
-        }
-
-        public void Remove(ushort identifier) => listeners.Remove(identifier);
-
-        public IEchoListener? Find(ushort identifier) => listeners.GetValueOrDefault(identifier);
-    }
-}
-
-/// <summary>Who waits for echo replies on a node: ping and traceroute.</summary>
-internal interface IEchoListener
-{
-    /// <summary>An echo reply with this listener's identifier arrived.</summary>
-    void OnEchoReply(in Ipv4Header header, in IcmpHeader icmp, ReadOnlySpan<byte> data);
-
-    /// <summary>An ICMP error (or a local "host unreachable") came back about the echo request with <paramref name="sequence"/>.</summary>
-    void OnEchoError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ushort sequence);
 }

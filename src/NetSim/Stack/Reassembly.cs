@@ -112,7 +112,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
             Span<byte> quoted = stackalloc byte[60 + IcmpHeader.ErrorDataLength];
             datagram.FirstHeader.AsSpan(0, datagram.HeaderLength).CopyTo(quoted);
             datagram.Buffer.AsSpan(0, IcmpHeader.ErrorDataLength).CopyTo(quoted[datagram.HeaderLength..]);
-            node.SendTimeExceededForReassembly(quoted[..(datagram.HeaderLength + IcmpHeader.ErrorDataLength)]);
+            node.Icmp.SendError(quoted[..(datagram.HeaderLength + IcmpHeader.ErrorDataLength)], IcmpType.TimeExceeded, 1); // RFC 792: code 1, fragment reassembly time exceeded
         }
 
         datagram.Release();

@@ -83,6 +83,9 @@ public sealed class RoutingTable
         return true;
     }
 
+    /// <summary>The route to exactly <paramref name="destination"/> (not a lookup: see <see cref="TryLookup"/>).</summary>
+    public bool TryGet(Ipv4Network destination, out Route route) => routes.TryGetValue(destination, out route);
+
     /// <summary>
     /// Finds the route for <paramref name="destination"/>: the one whose network contains it
     /// with the longest prefix. False when no route contains it (and there is no default

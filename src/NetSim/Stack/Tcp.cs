@@ -10,12 +10,12 @@ namespace NetSim.Stack;
 /// them to their connection; and a reset for segments no one is there for (RFC 9293,
 /// 3.10.7.1).
 /// </summary>
-internal sealed class Tcp(IpNode node)
+internal sealed class Tcp(IpNode node) : IIpProtocol
 {
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 
-    private readonly Dictionary<ConnectionKey, TcpConnection> connections = [];
-    private readonly Dictionary<ushort, TcpListener> listeners = [];
+    private Dictionary<ConnectionKey, TcpConnection>? connections; // both made when first used: most nodes never use TCP
+    private Dictionary<ushort, TcpListener>? listeners;
     private RandomSource? isnSource;
     private ushort nextEphemeral = FirstEphemeralPort;
     private byte[] scratch = [];
@@ -38,6 +38,7 @@ internal sealed class Tcp(IpNode node)
 
     public void Listen(TcpListener listener)
     {
+        listeners ??= [];
         if (listeners.TryGetValue(listener.Port, out TcpListener? existing) && existing != listener)
         {
             throw new InvalidOperationException($"TCP port {listener.Port} on {node.Name} already has a listener.");
@@ -48,7 +49,7 @@ internal sealed class Tcp(IpNode node)
 
     public void StopListening(TcpListener listener)
     {
-        if (listeners.TryGetValue(listener.Port, out TcpListener? existing) && existing == listener)
+        if (listeners is not null && listeners.TryGetValue(listener.Port, out TcpListener? existing) && existing == listener)
         {
             listeners.Remove(listener.Port);
         }
@@ -60,7 +61,7 @@ internal sealed class Tcp(IpNode node)
         {
             ushort candidate = nextEphemeral;
             nextEphemeral = candidate == ushort.MaxValue ? FirstEphemeralPort : (ushort)(candidate + 1);
-            if (!listeners.ContainsKey(candidate) && !connections.ContainsKey(new ConnectionKey(local, candidate, remote, remotePort)))
+            if (listeners?.ContainsKey(candidate) != true && connections?.ContainsKey(new ConnectionKey(local, candidate, remote, remotePort)) != true)
             {
                 return candidate;
             }
@@ -72,6 +73,7 @@ internal sealed class Tcp(IpNode node)
     public void Register(TcpConnection connection)
     {
         var key = new ConnectionKey(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort);
+        connections ??= [];
         if (!connections.TryAdd(key, connection))
         {
             throw new InvalidOperationException($"{node.Name} already has a TCP connection from {key.LocalAddress}:{key.LocalPort} to {key.RemoteAddress}:{key.RemotePort} ({connections[key].State}).");
@@ -80,6 +82,11 @@ internal sealed class Tcp(IpNode node)
 
     public void Unregister(TcpConnection connection)
     {
+        if (connections is null)
+        {
+            return;
+        }
+
         connections.Remove(new ConnectionKey(connection.LocalAddress, connection.LocalPort, connection.RemoteAddress, connection.RemotePort));
         if (connections.Count == 0 && connections.EnsureCapacity(0) > 256)
         {
@@ -87,7 +94,11 @@ internal sealed class Tcp(IpNode node)
         }
     }
 
-    public void OnSegment(in Ipv4Header ip, ReadOnlySpan<byte> segment)
+    /// <inheritdoc/>
+    public IpProtocol Protocol => IpProtocol.Tcp;
+
+    /// <inheritdoc/>
+    public void OnDatagram(IpInterface ingress, in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> segment)
     {
         WireError error = TcpHeader.TryParse(segment, out TcpHeader tcp);
         if (error == WireError.None && !TcpHeader.VerifyChecksum(segment, ip.Source, ip.Destination))
@@ -109,13 +120,13 @@ internal sealed class Tcp(IpNode node)
 
         node.Counters.PacketsDelivered++;
         ReadOnlySpan<byte> data = segment[tcp.HeaderLength..];
-        if (connections.TryGetValue(new ConnectionKey(ip.Destination, tcp.DestinationPort, ip.Source, tcp.SourcePort), out TcpConnection? connection))
+        if (connections is not null && connections.TryGetValue(new ConnectionKey(ip.Destination, tcp.DestinationPort, ip.Source, tcp.SourcePort), out TcpConnection? connection))
         {
             connection.OnSegment(tcp, data);
             return;
         }
 
-        if (listeners.TryGetValue(tcp.DestinationPort, out TcpListener? listener)
+        if (listeners is not null && listeners.TryGetValue(tcp.DestinationPort, out TcpListener? listener)
             && (tcp.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn)
         {
             listener.OnSyn(ip.Destination, ip.Source, tcp);
@@ -135,7 +146,7 @@ internal sealed class Tcp(IpNode node)
         }
 
         var key = new ConnectionKey(quoted.Source, BinaryPrimitives.ReadUInt16BigEndian(start), quoted.Destination, BinaryPrimitives.ReadUInt16BigEndian(start[2..]));
-        if (!connections.TryGetValue(key, out TcpConnection? connection))
+        if (connections is null || !connections.TryGetValue(key, out TcpConnection? connection))
         {
             return false;
         }

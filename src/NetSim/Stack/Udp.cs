@@ -8,15 +8,16 @@ namespace NetSim.Stack;
 /// in place), and receiving (checksum verified, handed to the socket on the destination
 /// port, or ICMP port unreachable when there is none, RFC 1122 4.1.3.1).
 /// </summary>
-internal sealed class Udp(IpNode node)
+internal sealed class Udp(IpNode node) : IIpProtocol
 {
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 
-    private readonly Dictionary<ushort, UdpSocket> sockets = [];
+    private Dictionary<ushort, UdpSocket>? sockets; // made at the first bind: most nodes never use UDP
     private ushort nextEphemeral = FirstEphemeralPort;
 
     public ushort Bind(UdpSocket socket, ushort port)
     {
+        sockets ??= [];
         if (port == 0)
         {
             port = NextFreePort();
@@ -30,7 +31,7 @@ internal sealed class Udp(IpNode node)
         return port;
     }
 
-    public void Unbind(ushort port) => sockets.Remove(port);
+    public void Unbind(ushort port) => sockets?.Remove(port);
 
     public SendResult Send(ushort sourcePort, Ipv4Address destination, ushort destinationPort, ReadOnlySpan<byte> data)
     {
@@ -46,7 +47,11 @@ internal sealed class Udp(IpNode node)
         return node.Send(egress, nextHop, destination, IpProtocol.Udp, header, data, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
     }
 
-    public void OnDatagram(in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload)
+    /// <inheritdoc/>
+    public IpProtocol Protocol => IpProtocol.Udp;
+
+    /// <inheritdoc/>
+    public void OnDatagram(IpInterface ingress, in Ipv4Header ip, ReadOnlySpan<byte> headerBytes, ReadOnlySpan<byte> payload)
     {
         WireError error = UdpHeader.TryParse(payload, out UdpHeader udp);
         if (error == WireError.None && !UdpHeader.VerifyChecksum(payload, ip.Source, ip.Destination))
@@ -61,7 +66,7 @@ internal sealed class Udp(IpNode node)
         }
 
         node.Counters.PacketsDelivered++;
-        if (sockets.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
+        if (sockets is not null && sockets.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
         {
             socket.Deliver(ip.Source, udp.SourcePort, payload[UdpHeader.HeaderLength..udp.Length]);
             return;
@@ -70,14 +75,14 @@ internal sealed class Udp(IpNode node)
         node.Counters.CountDrop(IpDropReason.NoListener);
         if (node.IsLocalAddress(ip.Destination))
         {
-            node.SendPortUnreachable(headerBytes, payload);
+            node.Icmp.SendUnreachable(headerBytes, payload, UnreachableCode.Port); // RFC 1122, 4.1.3.1
         }
     }
 
     /// <summary>An ICMP error about a datagram this node sent: to the socket on its source port.</summary>
     public bool OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)
     {
-        if (start.Length < 4 || !sockets.TryGetValue(BinaryPrimitives.ReadUInt16BigEndian(start), out UdpSocket? socket))
+        if (start.Length < 4 || sockets is null || !sockets.TryGetValue(BinaryPrimitives.ReadUInt16BigEndian(start), out UdpSocket? socket))
         {
             return false;
         }
@@ -92,7 +97,7 @@ internal sealed class Udp(IpNode node)
         {
             ushort candidate = nextEphemeral;
             nextEphemeral = candidate == ushort.MaxValue ? FirstEphemeralPort : (ushort)(candidate + 1);
-            if (!sockets.ContainsKey(candidate))
+            if (!sockets!.ContainsKey(candidate))
             {
                 return candidate;
             }
