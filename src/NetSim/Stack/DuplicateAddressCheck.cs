@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSim.Devices;
 using NetSim.Links;
 using NetSim.Wire;
 
@@ -36,10 +37,15 @@ internal sealed class DuplicateAddressCheck(Network network) : ITopologyCheck
         int domains = 0;
         foreach (IpInterface candidate in interfaces)
         {
-            if (!domainOf.TryGetValue(candidate.Port, out int domain))
+            if (candidate.Link is not Nic nic)
+            {
+                continue; // another kind of link: it has no ports and cables to follow
+            }
+
+            if (!domainOf.TryGetValue(nic.Port, out int domain))
             {
                 domain = domains++;
-                Spread(candidate.Port, domain, domainOf, pending);
+                Spread(nic.Port, domain, domainOf, pending);
             }
 
             if (!owners.TryAdd((domain, candidate.Address), candidate))

@@ -626,6 +626,8 @@ public class IpNode
     /// <summary>An interface's address changed (<see cref="IpInterface.SetAddress"/>): its connected route and the index follow.</summary>
     internal void OnAddressChanged(IpInterface changed, Ipv4Network old)
     {
+        Network.OnTopologyChanged(); // the duplicate-address check runs again at the next run
+
         if (index is not null)
         {
             index = new InterfaceIndex(interfaces);
