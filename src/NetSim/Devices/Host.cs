@@ -20,6 +20,7 @@ public sealed class Host : IpNode
     public Host(Network network, string name)
         : base(network, name, forwarding: false)
     {
+        TransportProtocols.AddTo(this);
     }
 
     /// <summary>
@@ -31,6 +32,7 @@ public sealed class Host : IpNode
     public Host(Network network, string name, string addressAndPrefix, string? defaultGateway = null)
         : base(network, name, forwarding: false)
     {
+        TransportProtocols.AddTo(this);
         AddInterface(addressAndPrefix);
         if (defaultGateway is not null)
         {

@@ -20,5 +20,6 @@ public sealed class Router : IpNode
     public Router(Network network, string name)
         : base(network, name, forwarding: true)
     {
+        TransportProtocols.AddTo(this);
     }
 }

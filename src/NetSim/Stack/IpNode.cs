@@ -41,7 +41,7 @@ public partial class IpNode
     private const int IndexThreshold = 8;
 
     private readonly List<IpInterface> interfaces = [];
-    private IIpProtocol[] protocols; // by registration: ICMP, UDP and TCP first
+    private IIpProtocol[] protocols; // in the order registered: ICMP first
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
     private Ipv4Address? defaultGateway; // a host's default gateway while it has no table
@@ -60,9 +60,7 @@ public partial class IpNode
         Name = name;
         Forwarding = forwarding;
         Icmp = new Icmp(this);
-        Udp = new Udp(this);
-        Tcp = new Tcp(this);
-        protocols = [Icmp, Udp, Tcp];
+        protocols = [Icmp];
         if (forwarding)
         {
             routes = new RoutingTable();
@@ -286,8 +284,8 @@ public partial class IpNode
 
     /// <summary>
     /// Registers a protocol above IPv4 under its number: datagrams that carry the number are
-    /// handed to it, and ICMP errors about datagrams it sent. ICMP, UDP and TCP are registered
-    /// on every node.
+    /// handed to it, and ICMP errors about datagrams it sent. ICMP is on every node; UDP and
+    /// TCP on hosts and routers from the start, and on a bare node when a socket first needs them.
     /// </summary>
     /// <exception cref="InvalidOperationException">A protocol is already registered under that number.</exception>
     public void RegisterProtocol(IIpProtocol protocol)
@@ -353,11 +351,6 @@ public partial class IpNode
     /// <summary>The node's ICMP.</summary>
     internal Icmp Icmp { get; }
 
-    /// <summary>The node's UDP.</summary>
-    internal Udp Udp { get; }
-
-    /// <summary>The node's TCP.</summary>
-    internal Tcp Tcp { get; }
 
     /// <summary>
     /// False for addresses that cannot name one host (RFC 1122 3.2.1.3, RFC 1812 5.3.7):

@@ -12,6 +12,19 @@ namespace NetSim.Stack;
 /// </summary>
 internal sealed class Tcp(IpNode node) : IIpProtocol
 {
+    /// <summary>The TCP of <paramref name="node"/>, registered with it when first needed.</summary>
+    public static Tcp On(IpNode node)
+    {
+        if (node.FindProtocol(IpProtocol.Tcp) is Tcp tcp)
+        {
+            return tcp;
+        }
+
+        tcp = new Tcp(node);
+        node.RegisterProtocol(tcp);
+        return tcp;
+    }
+
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 
     private Dictionary<ConnectionKey, TcpConnection>? connections; // both made when first used: most nodes never use TCP

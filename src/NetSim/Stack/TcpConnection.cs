@@ -230,7 +230,7 @@ public sealed class TcpConnection : IEventTarget
             return Task.FromException<TcpConnection>(new SocketException((int)SocketError.NetworkUnreachable));
         }
 
-        Tcp tcp = node.Tcp;
+        Tcp tcp = Tcp.On(node);
         var connection = new TcpConnection(tcp, null, settings, egress.Address, localPort != 0 ? localPort : tcp.AllocatePort(egress.Address, address, port), address, port, egress.Mtu);
         try
         {
@@ -414,7 +414,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>A passive open: <paramref name="syn"/> arrived at <paramref name="listener"/>; answer with SYN-ACK.</summary>
     internal static void Accept(TcpListener listener, Ipv4Address local, Ipv4Address remote, in TcpHeader syn)
     {
-        Tcp tcp = listener.Node.Tcp;
+        Tcp tcp = Tcp.On(listener.Node);
         int mtu = listener.Node.TryRoute(remote, out IpInterface egress, out _) ? egress.Mtu : 576;
         var connection = new TcpConnection(tcp, listener, listener.Settings, local, listener.Port, remote, syn.SourcePort, mtu);
         tcp.Register(connection);

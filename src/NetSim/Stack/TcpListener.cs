@@ -65,14 +65,14 @@ public sealed class TcpListener
     /// <exception cref="InvalidOperationException">Another listener has the port.</exception>
     public void Start()
     {
-        Node.Tcp.Listen(this);
+        Tcp.On(Node).Listen(this);
         IsListening = true;
     }
 
     /// <summary>Stops listening; connections already made go on. Waiting accepts are cancelled.</summary>
     public void Stop()
     {
-        Node.Tcp.StopListening(this);
+        Tcp.On(Node).StopListening(this);
         IsListening = false;
         while (waiting.TryDequeue(out TaskCompletionSource<TcpConnection>? promise))
         {

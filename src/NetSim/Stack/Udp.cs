@@ -10,6 +10,19 @@ namespace NetSim.Stack;
 /// </summary>
 internal sealed class Udp(IpNode node) : IIpProtocol
 {
+    /// <summary>The UDP of <paramref name="node"/>, registered with it when first needed.</summary>
+    public static Udp On(IpNode node)
+    {
+        if (node.FindProtocol(IpProtocol.Udp) is Udp udp)
+        {
+            return udp;
+        }
+
+        udp = new Udp(node);
+        node.RegisterProtocol(udp);
+        return udp;
+    }
+
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 
     private Dictionary<ushort, UdpSocket>? sockets; // made at the first bind: most nodes never use UDP

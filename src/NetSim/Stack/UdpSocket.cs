@@ -95,7 +95,7 @@ public sealed class UdpSocket : IDisposable
             throw new InvalidOperationException($"This UDP socket on {Node.Name} is already bound to port {LocalPort}.");
         }
 
-        LocalPort = Node.Udp.Bind(this, port);
+        LocalPort = Udp.On(Node).Bind(this, port);
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class UdpSocket : IDisposable
             Bind();
         }
 
-        SendResult result = Node.Udp.Send(LocalPort, address, port, data);
+        SendResult result = Udp.On(Node).Send(LocalPort, address, port, data);
         if (result == SendResult.Sent)
         {
             DatagramsSent++;
@@ -157,7 +157,7 @@ public sealed class UdpSocket : IDisposable
         disposed = true;
         if (LocalPort != 0)
         {
-            Node.Udp.Unbind(LocalPort);
+            Udp.On(Node).Unbind(LocalPort);
         }
 
         while (waiting.TryDequeue(out TaskCompletionSource<UdpReceiveResult>? promise))
