@@ -78,13 +78,7 @@ public sealed class TcpConnection : IEventTarget
     private long keepAliveGeneration; // a background timer cannot be cancelled: a newer generation makes the older event a no-op
     private long segmentsAtProbe; // SegmentsReceived when the last probe went out: more since means it was answered
     private bool countedByListener; // counted in the listener's OpenConnections until closed
-    private SimDuration rto;
-    private SimDuration srtt;
-    private SimDuration rttvar;
-    private bool haveRtt;
-    private bool timing;
-    private uint timedSeq;
-    private SimTime timedAt;
+    private readonly RttEstimator rtt;
     private int retries;
     private int persistBackoff;
 
@@ -121,7 +115,7 @@ public sealed class TcpConnection : IEventTarget
         localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
         mss = Math.Min(localMss, DefaultPeerMss);
         CongestionControl = settings.CongestionControl();
-        rto = settings.InitialRetransmissionTimeout;
+        rtt = new RttEstimator(settings.InitialRetransmissionTimeout, settings.MinimumRetransmissionTimeout, settings.MaximumRetransmissionTimeout);
         iss = tcp.NewInitialSequenceNumber();
         sndUna = iss;
         sndNxt = iss;
@@ -167,10 +161,10 @@ public sealed class TcpConnection : IEventTarget
     public int MaximumSegmentSize => mss;
 
     /// <summary>The smoothed round-trip time (RFC 6298), zero before the first measurement.</summary>
-    public SimDuration SmoothedRoundTripTime => srtt;
+    public SimDuration SmoothedRoundTripTime => rtt.SmoothedRoundTripTime;
 
     /// <summary>The current retransmission timeout (RFC 6298), backoff included.</summary>
-    public SimDuration RetransmissionTimeout => rto;
+    public SimDuration RetransmissionTimeout => rtt.RetransmissionTimeout;
 
     /// <summary>Segments sent (retransmissions included).</summary>
     public long SegmentsSent { get; private set; }
@@ -648,19 +642,16 @@ public sealed class TcpConnection : IEventTarget
         sndWnd = segment.Window;
         sndWl1 = segment.SequenceNumber;
         sndWl2 = segment.AcknowledgmentNumber;
-        if (timing)
-        {
-            MeasureRtt(sim.Now - timedAt);
-        }
-
-        timing = false;
+        rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out _);
+        rtt.StopTiming();
         retries = 0;
         StopRetransmitTimer();
         CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
-        if (synRetransmitted && !haveRtt)
+        if (synRetransmitted)
         {
-            rto = Max(SimDuration.FromSeconds(3), settings.MinimumRetransmissionTimeout); // RFC 6298, 5.7
+            rtt.OnHandshakeRetransmitted();
         }
+
         CongestionWindowChanged?.Invoke(this);
     }
 
@@ -755,11 +746,7 @@ public sealed class TcpConnection : IEventTarget
         sendBufferSeq = TcpSequence.Add(sendBufferSeq, freed);
         BytesAcknowledged += freed;
 
-        if (timing && TcpSequence.LessOrEqual(timedSeq, ack))
-        {
-            MeasureRtt(sim.Now - timedAt); // Karn: only segments never retransmitted are timed
-            timing = false;
-        }
+        rtt.TryMeasure(ack, sim.Now, out _); // Karn: only segments never retransmitted are timed
 
         retries = 0;
         if (inRecovery)
@@ -832,7 +819,7 @@ public sealed class TcpConnection : IEventTarget
             inRecovery = true;
             recover = sndMax;
             recoverSet = true;
-            timing = false;
+            rtt.StopTiming();
             CongestionControl.OnFastRetransmit(BytesInFlight);
             CongestionWindowChanged?.Invoke(this);
             RetransmitFirstSegment();
@@ -860,8 +847,7 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        rto = Min(rto * 2, settings.MaximumRetransmissionTimeout); // RFC 6298, 5.5: back off
-        timing = false; // Karn's rule
+        rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
         if (State is TcpState.SynSent or TcpState.SynReceived)
         {
             synRetransmitted = true;
@@ -903,7 +889,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         persistBackoff = Math.Min(persistBackoff + 1, 6);
-        persistTimer = sim.Schedule(Min(rto * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
+        persistTimer = sim.Schedule(Min(rtt.RetransmissionTimeout * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
     }
 
     /// <summary>Sends what the windows allow: new or (after a timeout) old data, then the FIN.</summary>
@@ -943,7 +929,7 @@ public sealed class TcpConnection : IEventTarget
 
         if (sndWnd == 0 && sendCount - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
         {
-            persistTimer = sim.Schedule(rto, this, PersistTimer);
+            persistTimer = sim.Schedule(rtt.RetransmissionTimeout, this, PersistTimer);
         }
     }
 
@@ -955,11 +941,9 @@ public sealed class TcpConnection : IEventTarget
         sndNxt = TcpSequence.Add(sndNxt, count);
         if (TcpSequence.LessThan(sndMax, sndNxt))
         {
-            if (!timing && start == sndMax)
+            if (!rtt.IsTiming && start == sndMax)
             {
-                timing = true; // time one new segment per round trip (RFC 6298, 3)
-                timedSeq = sndNxt;
-                timedAt = sim.Now;
+                rtt.StartTiming(sndNxt, sim.Now); // time one new segment per round trip (RFC 6298, 3)
             }
 
             sndMax = sndNxt;
@@ -1349,30 +1333,11 @@ public sealed class TcpConnection : IEventTarget
         StateChanged?.Invoke(this, before);
     }
 
-    private void MeasureRtt(SimDuration sample)
-    {
-        if (!haveRtt)
-        {
-            srtt = sample; // RFC 6298, 2.2
-            rttvar = sample / 2;
-            haveRtt = true;
-        }
-        else
-        {
-            SimDuration difference = srtt > sample ? srtt - sample : sample - srtt;
-            rttvar = ((rttvar * 3) + difference) / 4; // RFC 6298, 2.3: beta = 1/4
-            srtt = ((srtt * 7) + sample) / 8; // alpha = 1/8
-        }
-
-        SimDuration variance = rttvar * 4;
-        rto = Min(Max(srtt + variance, settings.MinimumRetransmissionTimeout), settings.MaximumRetransmissionTimeout);
-    }
-
     private void RestartRetransmitTimer()
     {
         // The timer restarts on most ACKs: move its deadline, and touch the event queue only
         // when the deadline comes before the pending event (RTO shrank) or none is pending.
-        SimTime deadline = sim.Now + rto;
+        SimTime deadline = sim.Now + rtt.RetransmissionTimeout;
         retransmitDeadline = deadline;
         if (!sim.IsPending(retransmitTimer) || deadline < retransmitScheduledAt)
         {
@@ -1510,6 +1475,4 @@ public sealed class TcpConnection : IEventTarget
     private bool ReadWaiting => readSource is { IsWaiting: true };
 
     private static SimDuration Min(SimDuration a, SimDuration b) => a < b ? a : b;
-
-    private static SimDuration Max(SimDuration a, SimDuration b) => a > b ? a : b;
 }
