@@ -27,18 +27,14 @@ public sealed class TcpConnection : IEventTarget
     private const int TimeWaitTimer = 3;
     private const int KeepAliveTimer = 4;
     private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
-    private const int MaxOutOfOrderRanges = 64;
     private const int MinimumMss = 64;
 
     private readonly Tcp tcp;
     private readonly Simulation sim;
     private readonly TcpListener? listener;
     private readonly TcpSettings settings;
-    private readonly int sendCapacity;
-    private readonly int receiveCapacity;
-    private byte[]? sendBuffer; // made at the first write, dropped when the connection closes
-    private byte[]? receiveBuffer; // made when the first data arrives, dropped once closed and read
-    private readonly List<(uint Start, uint End)> outOfOrder = [];
+    private readonly TcpSendBuffer send;
+    private readonly TcpReceiveBuffer receive;
     private readonly int localMss;
     private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,17 +49,10 @@ public sealed class TcpConnection : IEventTarget
     private int sndWnd;
     private uint sndWl1;
     private uint sndWl2;
-    private uint sendBufferSeq; // the sequence number of the first byte in the send buffer
-    private int sendStart;
-    private int sendCount;
     private bool closeRequested;
     private uint finSeq;
 
-    // Receive sequence space.
-    private uint rcvNxt;
-    private uint rightEdge; // rcvNxt + the window last advertised: never moved left
-    private int receiveStart;
-    private int receiveCount;
+    // Receive sequence space: RCV.NXT and the window are the receive buffer's.
     private bool finReceived;
     private uint? pendingFin;
 
@@ -110,8 +99,6 @@ public sealed class TcpConnection : IEventTarget
         LocalPort = localPort;
         RemoteAddress = remoteAddress;
         RemotePort = remotePort;
-        sendCapacity = settings.SendBufferSize;
-        receiveCapacity = settings.ReceiveBufferSize;
         localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
         mss = Math.Min(localMss, DefaultPeerMss);
         CongestionControl = settings.CongestionControl();
@@ -120,7 +107,8 @@ public sealed class TcpConnection : IEventTarget
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
-        sendBufferSeq = unchecked(iss + 1);
+        send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
+        receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
         recover = iss;
     }
 
@@ -259,7 +247,7 @@ public sealed class TcpConnection : IEventTarget
             throw new InvalidOperationException($"{this} already has a write waiting for buffer space.");
         }
 
-        int copied = CopyIntoSendBuffer(data.Span);
+        int copied = send.Write(data.Span);
         Output();
         if (copied == data.Length)
         {
@@ -277,12 +265,12 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     internal bool TryWrite(ReadOnlySpan<byte> data)
     {
-        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || sendCapacity - sendCount < data.Length)
+        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || send.Free < data.Length)
         {
             return false;
         }
 
-        CopyIntoSendBuffer(data);
+        send.Write(data);
         Output();
         return true;
     }
@@ -300,7 +288,7 @@ public sealed class TcpConnection : IEventTarget
             throw new InvalidOperationException($"{this} already has a read waiting.");
         }
 
-        if (receiveCount > 0 || buffer.IsEmpty)
+        if (receive.Count > 0 || buffer.IsEmpty)
         {
             return new ValueTask<int>(ReadFromReceiveBuffer(buffer.Span));
         }
@@ -479,9 +467,8 @@ public sealed class TcpConnection : IEventTarget
 
         TcpFlags flags = segment.Flags;
         uint seq = segment.SequenceNumber;
-        int window = receiveCapacity - receiveCount;
         int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
-        if (!IsAcceptable(seq, length, window))
+        if (!receive.IsAcceptable(seq, length))
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
@@ -493,7 +480,7 @@ public sealed class TcpConnection : IEventTarget
 
         if ((flags & TcpFlags.Rst) != 0)
         {
-            if (seq == rcvNxt)
+            if (seq == receive.Next)
             {
                 EnterClosed(State == TcpState.SynReceived && listener is not null ? SocketError.Success : SocketError.ConnectionReset);
             }
@@ -527,7 +514,12 @@ public sealed class TcpConnection : IEventTarget
             acknowledge = true;
             if (!data.IsEmpty)
             {
-                TakeData(seq, data);
+                int inOrder = receive.Take(seq, data);
+                if (inOrder > 0)
+                {
+                    BytesReceived += inOrder;
+                    ContinueRead();
+                }
             }
 
             if ((flags & TcpFlags.Fin) != 0)
@@ -550,28 +542,6 @@ public sealed class TcpConnection : IEventTarget
         {
             SendAck();
         }
-    }
-
-    /// <summary>
-    /// The acceptability test of RFC 9293, 3.10.7.4 (table 6), relative to RCV.NXT. A segment
-    /// at exactly RCV.NXT is taken even by a zero window, so that its ACK, window and reset
-    /// are read ("special allowance"); its data is then dropped.
-    /// </summary>
-    private bool IsAcceptable(uint seq, int length, int window)
-    {
-        long offset = TcpSequence.Difference(seq, rcvNxt); // long: offset + length cannot overflow
-        if (window == 0)
-        {
-            return offset == 0;
-        }
-
-        if (length == 0)
-        {
-            return offset >= 0 && offset < window;
-        }
-
-        long lastOffset = offset + length - 1;
-        return (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
     }
 
     private void OnSegmentInSynSent(in TcpHeader segment)
@@ -622,8 +592,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void TakeSyn(in TcpHeader syn)
     {
-        rcvNxt = TcpSequence.Add(syn.SequenceNumber, 1);
-        rightEdge = TcpSequence.Add(rcvNxt, receiveCapacity);
+        receive.Synchronize(syn.SequenceNumber);
         int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
         mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
         sndWnd = syn.Window;
@@ -738,13 +707,7 @@ public sealed class TcpConnection : IEventTarget
         int ssthreshBefore = SlowStartThreshold;
 
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
-        uint dataEnd = TcpSequence.Add(sendBufferSeq, sendCount);
-        uint ackedData = TcpSequence.LessThan(dataEnd, ack) ? dataEnd : ack;
-        int freed = Math.Max(0, TcpSequence.Difference(ackedData, sendBufferSeq));
-        sendStart = (sendStart + freed) % sendCapacity;
-        sendCount -= freed;
-        sendBufferSeq = TcpSequence.Add(sendBufferSeq, freed);
-        BytesAcknowledged += freed;
+        BytesAcknowledged += send.Acknowledge(ack);
 
         rtt.TryMeasure(ack, sim.Now, out _); // Karn: only segments never retransmitted are timed
 
@@ -868,9 +831,9 @@ public sealed class TcpConnection : IEventTarget
 
     private void OnPersistTimeout()
     {
-        int unsent = sendCount - SentData();
+        int unsent = send.Count - SentData();
         bool outstanding = sndMax != sndUna;
-        if (sndWnd != 0 || State == TcpState.Closed || sendCount == 0 || (unsent <= 0 && !outstanding))
+        if (sndWnd != 0 || State == TcpState.Closed || send.Count == 0 || (unsent <= 0 && !outstanding))
         {
             return;
         }
@@ -903,7 +866,7 @@ public sealed class TcpConnection : IEventTarget
         while (true)
         {
             int inFlight = TcpSequence.Difference(sndNxt, sndUna);
-            int unsent = sendCount - SentData();
+            int unsent = send.Count - SentData();
             if (unsent > 0)
             {
                 int room = Math.Min(CongestionWindow, sndWnd) - inFlight;
@@ -927,13 +890,13 @@ public sealed class TcpConnection : IEventTarget
             break;
         }
 
-        if (sndWnd == 0 && sendCount - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
+        if (sndWnd == 0 && send.Count - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
         {
             persistTimer = sim.Schedule(rtt.RetransmissionTimeout, this, PersistTimer);
         }
     }
 
-    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, sendBufferSeq), 0, sendCount);
+    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, send.Start), 0, send.Count);
 
     private void AdvanceSndNxt(int count)
     {
@@ -963,7 +926,7 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        int available = sendCount - Math.Max(0, TcpSequence.Difference(sndUna, sendBufferSeq));
+        int available = send.Count - Math.Max(0, TcpSequence.Difference(sndUna, send.Start));
         int length = Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)); // never past what was sent
         if (length > 0)
         {
@@ -973,8 +936,8 @@ public sealed class TcpConnection : IEventTarget
 
     private void SendData(uint seq, int length)
     {
-        int offset = TcpSequence.Difference(seq, sendBufferSeq);
-        bool last = offset + length == sendCount;
+        int offset = TcpSequence.Difference(seq, send.Start);
+        bool last = offset + length == send.Count;
         Send(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
     }
 
@@ -1008,160 +971,27 @@ public sealed class TcpConnection : IEventTarget
             LocalPort,
             RemotePort,
             seq,
-            (flags & TcpFlags.Ack) != 0 ? rcvNxt : 0,
+            (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
             flags,
-            checked((ushort)AdvertisedWindow()),
+            checked((ushort)receive.Advertise(mss)),
             withMss ? checked((ushort)localMss) : (ushort)0);
         int headerLength = header.EmittedLength;
         Span<byte> segment = tcp.Scratch(headerLength + length);
-        CopyFromSendBuffer(offset, segment.Slice(headerLength, length));
+        send.CopyTo(offset, segment.Slice(headerLength, length));
         header.Emit(segment, LocalAddress, RemoteAddress);
         SegmentsSent++;
         Node.Send(RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, LocalAddress);
     }
 
-    /// <summary>
-    /// The window to advertise, with receiver-side silly window avoidance (RFC 9293,
-    /// 3.8.6.2.2): the right edge never moves left, and moves right only by at least
-    /// min(buffer / 2, MSS).
-    /// </summary>
-    private int AdvertisedWindow()
-    {
-        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveCapacity - receiveCount;
-        if (free - offered >= Math.Min(receiveCapacity / 2, mss))
-        {
-            offered = free;
-        }
-
-        rightEdge = TcpSequence.Add(rcvNxt, offered);
-        return offered;
-    }
-
-    private void TakeData(uint seq, ReadOnlySpan<byte> data)
-    {
-        int free = receiveCapacity - receiveCount;
-        int position = TcpSequence.Difference(seq, rcvNxt);
-        if (position < 0)
-        {
-            data = data[Math.Min(-position, data.Length)..]; // already received
-            position = 0;
-        }
-
-        if (position + data.Length > free)
-        {
-            data = data[..Math.Max(0, free - position)]; // beyond the window
-        }
-
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
-        uint start = TcpSequence.Add(rcvNxt, position);
-        if (position > 0 && !AddOutOfOrder(start, TcpSequence.Add(start, data.Length)))
-        {
-            return; // too many holes: the sender will send it again
-        }
-
-        receiveBuffer ??= new byte[receiveCapacity];
-        int index = (receiveStart + receiveCount + position) % receiveCapacity;
-        int first = Math.Min(data.Length, receiveCapacity - index);
-        data[..first].CopyTo(receiveBuffer.AsSpan(index));
-        data[first..].CopyTo(receiveBuffer);
-        if (position == 0)
-        {
-            Advance(data.Length);
-        }
-    }
-
-    private bool AddOutOfOrder(uint start, uint end)
-    {
-        for (int i = 0; i < outOfOrder.Count; i++)
-        {
-            (uint s, uint e) = outOfOrder[i];
-            if (TcpSequence.LessOrEqual(start, e) && TcpSequence.LessOrEqual(s, end))
-            {
-                outOfOrder[i] = (TcpSequence.LessThan(start, s) ? start : s, TcpSequence.LessThan(e, end) ? end : e);
-                MergeOutOfOrder(i);
-                return true;
-            }
-        }
-
-        if (outOfOrder.Count == MaxOutOfOrderRanges)
-        {
-            return false;
-        }
-
-        outOfOrder.Add((start, end));
-        return true;
-    }
-
-    private void MergeOutOfOrder(int changed)
-    {
-        for (int j = outOfOrder.Count - 1; j >= 0; j--)
-        {
-            if (j == changed)
-            {
-                continue;
-            }
-
-            (uint s, uint e) = outOfOrder[changed];
-            (uint os, uint oe) = outOfOrder[j];
-            if (TcpSequence.LessOrEqual(os, e) && TcpSequence.LessOrEqual(s, oe))
-            {
-                outOfOrder[changed] = (TcpSequence.LessThan(os, s) ? os : s, TcpSequence.LessThan(e, oe) ? oe : e);
-                outOfOrder.RemoveAt(j);
-                if (j < changed)
-                {
-                    changed--;
-                }
-            }
-        }
-    }
-
-    /// <summary>In-order data grew by <paramref name="count"/> bytes; out-of-order ranges it reaches join it.</summary>
-    private void Advance(int count)
-    {
-        receiveCount += count;
-        BytesReceived += count;
-        rcvNxt = TcpSequence.Add(rcvNxt, count);
-        bool merged = true;
-        while (merged)
-        {
-            merged = false;
-            for (int i = 0; i < outOfOrder.Count; i++)
-            {
-                (uint start, uint end) = outOfOrder[i];
-                if (TcpSequence.LessOrEqual(start, rcvNxt))
-                {
-                    outOfOrder.RemoveAt(i);
-                    int gained = TcpSequence.Difference(end, rcvNxt);
-                    if (gained > 0)
-                    {
-                        receiveCount += gained;
-                        BytesReceived += gained;
-                        rcvNxt = end;
-                    }
-
-                    merged = true;
-                    break;
-                }
-            }
-        }
-
-        ContinueRead();
-    }
-
     private void TakeFinIfInOrder()
     {
-        if (pendingFin is not uint fin || fin != rcvNxt || finReceived)
+        if (pendingFin is not uint fin || fin != receive.Next || finReceived)
         {
             return;
         }
 
         finReceived = true;
-        rcvNxt = TcpSequence.Add(rcvNxt, 1);
+        receive.TakeFin();
         switch (State)
         {
             case TcpState.Established:
@@ -1181,7 +1011,7 @@ public sealed class TcpConnection : IEventTarget
     private void RequestClose(TcpState next)
     {
         closeRequested = true;
-        finSeq = TcpSequence.Add(sendBufferSeq, sendCount);
+        finSeq = send.End;
         finAcknowledged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         SetState(next);
         Output();
@@ -1249,14 +1079,8 @@ public sealed class TcpConnection : IEventTarget
         }
 
         // Every buffer goes when the connection ends; received bytes stay until they are read.
-        sendBuffer = null;
-        sendCount = 0;
-        outOfOrder.Clear();
-        outOfOrder.TrimExcess();
-        if (receiveCount == 0)
-        {
-            receiveBuffer = null;
-        }
+        send.Release();
+        receive.Release();
 
         Exception failure = new SocketException((int)(reason == SocketError.Success ? SocketError.Shutdown : reason));
         connected.TrySetException(failure);
@@ -1371,54 +1195,21 @@ public sealed class TcpConnection : IEventTarget
         return true;
     }
 
-    private int CopyIntoSendBuffer(ReadOnlySpan<byte> data)
-    {
-        byte[] sendBuffer = this.sendBuffer ??= new byte[sendCapacity];
-        int count = Math.Min(data.Length, sendCapacity - sendCount);
-        int index = (sendStart + sendCount) % sendCapacity;
-        int first = Math.Min(count, sendCapacity - index);
-        data[..first].CopyTo(sendBuffer.AsSpan(index));
-        data[first..count].CopyTo(sendBuffer);
-        sendCount += count;
-        return count;
-    }
-
-    private void CopyFromSendBuffer(int offset, Span<byte> destination)
-    {
-        if (destination.IsEmpty)
-        {
-            return;
-        }
-
-        byte[] sendBuffer = this.sendBuffer!; // only bytes that were written are sent
-        int index = (sendStart + offset) % sendCapacity;
-        int first = Math.Min(destination.Length, sendCapacity - index);
-        sendBuffer.AsSpan(index, first).CopyTo(destination);
-        sendBuffer.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
-    }
-
     private int ReadFromReceiveBuffer(Span<byte> destination)
     {
-        int count = Math.Min(destination.Length, receiveCount);
+        int count = receive.Read(destination);
         if (count == 0)
         {
             return 0;
         }
 
-        int first = Math.Min(count, receiveCapacity - receiveStart);
-        receiveBuffer.AsSpan(receiveStart, first).CopyTo(destination);
-        receiveBuffer.AsSpan(0, count - first).CopyTo(destination[first..]);
-        receiveStart = (receiveStart + count) % receiveCapacity;
-        receiveCount -= count;
-        if (receiveCount == 0 && State == TcpState.Closed)
+        if (receive.Count == 0 && State == TcpState.Closed)
         {
-            receiveBuffer = null; // all read after the end: nothing will arrive any more
+            receive.Release(); // all read after the end: nothing will arrive any more
         }
 
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
-        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveCapacity - receiveCount;
-        if (count > 0 && !inSegment && free - offered >= Math.Min(receiveCapacity / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        if (!inSegment && receive.WindowWorthUpdating(mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             SendAck();
         }
@@ -1433,7 +1224,7 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        int copied = CopyIntoSendBuffer(pendingWrite.Span);
+        int copied = send.Write(pendingWrite.Span);
         pendingWrite = pendingWrite[copied..];
         if (pendingWrite.IsEmpty)
         {
@@ -1448,7 +1239,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueRead()
     {
-        if (!ReadWaiting || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
+        if (!ReadWaiting || (receive.Count == 0 && !finReceived && State != TcpState.Closed))
         {
             return;
         }
@@ -1456,7 +1247,7 @@ public sealed class TcpConnection : IEventTarget
         SimulationValueTaskSource<int> reader = readSource!;
         Memory<byte> destination = pendingRead;
         pendingRead = default;
-        if (receiveCount > 0)
+        if (receive.Count > 0)
         {
             reader.SetResult(ReadFromReceiveBuffer(destination.Span));
         }
