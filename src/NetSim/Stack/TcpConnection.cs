@@ -57,9 +57,7 @@ public sealed class TcpConnection : IEventTarget
     private uint? pendingFin;
 
     // Timers (RFC 6298).
-    private EventHandle retransmitTimer;
-    private SimTime retransmitScheduledAt; // when the pending timer event runs
-    private SimTime? retransmitDeadline; // when the timer really expires; null when stopped
+    private readonly DeadlineTimer retransmitTimer;
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
     private SimTime lastReceivedAt; // for keepalive: when the peer last sent anything
@@ -71,11 +69,7 @@ public sealed class TcpConnection : IEventTarget
     private int retries;
     private int persistBackoff;
 
-    // Loss recovery (RFC 5681, RFC 6582).
-    private int dupAcks;
-    private bool inRecovery;
-    private uint recover;
-    private bool recoverSet;
+    private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
     private int mss;
 
     // The application's waits.
@@ -109,7 +103,7 @@ public sealed class TcpConnection : IEventTarget
         sndMax = iss;
         send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
         receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
-        recover = iss;
+        retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
     }
 
     /// <summary>The node this end is on.</summary>
@@ -371,7 +365,7 @@ public sealed class TcpConnection : IEventTarget
         switch (kind)
         {
             case RetransmitTimer:
-                if (RetransmitTimerExpired())
+                if (retransmitTimer.OnEvent())
                 {
                     OnRetransmitTimeout();
                 }
@@ -614,7 +608,7 @@ public sealed class TcpConnection : IEventTarget
         rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out _);
         rtt.StopTiming();
         retries = 0;
-        StopRetransmitTimer();
+        retransmitTimer.Stop();
         CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
         if (synRetransmitted)
         {
@@ -712,29 +706,25 @@ public sealed class TcpConnection : IEventTarget
         rtt.TryMeasure(ack, sim.Now, out _); // Karn: only segments never retransmitted are timed
 
         retries = 0;
-        if (inRecovery)
+        switch (recovery.OnNewAck(ack))
         {
-            if (TcpSequence.LessOrEqual(recover, ack))
-            {
-                inRecovery = false;
+            case RecoveryAction.RecoveryEnd:
                 CongestionControl.OnRecoveryEnd(TcpSequence.Difference(sndMax, ack));
-            }
-            else
-            {
+                break;
+            case RecoveryAction.PartialAck:
                 CongestionControl.OnPartialAck(acknowledged);
                 sndUna = ack;
                 RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
-            }
-        }
-        else
-        {
-            if (cwndLimited)
-            {
-                CongestionControl.OnAcknowledged(acknowledged);
-            }
+                break;
+            default:
+                if (cwndLimited)
+                {
+                    CongestionControl.OnAcknowledged(acknowledged);
+                }
+
+                break;
         }
 
-        dupAcks = 0;
         sndUna = ack;
         if (TcpSequence.LessThan(sndNxt, sndUna))
         {
@@ -743,11 +733,11 @@ public sealed class TcpConnection : IEventTarget
 
         if (sndUna == sndMax)
         {
-            StopRetransmitTimer(); // RFC 6298, 5.2
+            retransmitTimer.Stop(); // RFC 6298, 5.2
         }
         else
         {
-            RestartRetransmitTimer(); // RFC 6298, 5.3
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.3
         }
 
         if (closeRequested && TcpSequence.LessThan(finSeq, ack))
@@ -766,23 +756,17 @@ public sealed class TcpConnection : IEventTarget
 
     private void OnDuplicateAck()
     {
-        dupAcks++;
-        if (inRecovery)
+        RecoveryAction action = recovery.OnDuplicateAck(sndUna, sndMax);
+        if (action == RecoveryAction.DuplicateInRecovery)
         {
             CongestionControl.OnDuplicateAckInRecovery(); // RFC 5681, 3.2, step 4
             CongestionWindowChanged?.Invoke(this);
             Output();
-            return;
         }
-
-        // RFC 6582, 3.2, step 2: a new recovery only when the ACK is past the previous one's end.
-        if (dupAcks == 3 && (!recoverSet || TcpSequence.LessOrEqual(recover, sndUna)))
+        else if (action == RecoveryAction.FastRetransmit)
         {
             FastRetransmits++;
-            inRecovery = true;
-            recover = sndMax;
-            recoverSet = true;
-            rtt.StopTiming();
+            rtt.StopTiming(); // Karn's rule
             CongestionControl.OnFastRetransmit(BytesInFlight);
             CongestionWindowChanged?.Invoke(this);
             RetransmitFirstSegment();
@@ -820,13 +804,10 @@ public sealed class TcpConnection : IEventTarget
 
         CongestionControl.OnRetransmissionTimeout(BytesInFlight);
         CongestionWindowChanged?.Invoke(this);
-        inRecovery = false;
-        dupAcks = 0;
-        recover = sndMax; // RFC 6582, 4: no fast retransmit for what was sent before the timeout
-        recoverSet = true;
+        recovery.OnRetransmissionTimeout(sndMax); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, in slow start
         Output();
-        RestartRetransmitTimer();
+        retransmitTimer.Restart(rtt.RetransmissionTimeout);
     }
 
     private void OnPersistTimeout()
@@ -912,9 +893,9 @@ public sealed class TcpConnection : IEventTarget
             sndMax = sndNxt;
         }
 
-        if (retransmitDeadline is null)
+        if (!retransmitTimer.IsRunning)
         {
-            RestartRetransmitTimer(); // RFC 6298, 5.1
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.1
         }
     }
 
@@ -1043,7 +1024,7 @@ public sealed class TcpConnection : IEventTarget
             SetState(TcpState.TimeWait);
         }
 
-        StopRetransmitTimer();
+        retransmitTimer.Stop();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
         timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
@@ -1062,7 +1043,7 @@ public sealed class TcpConnection : IEventTarget
             error = reason;
         }
 
-        StopRetransmitTimer();
+        retransmitTimer.Stop();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
         keepAliveGeneration++;
@@ -1155,44 +1136,6 @@ public sealed class TcpConnection : IEventTarget
         TcpState before = State;
         State = next;
         StateChanged?.Invoke(this, before);
-    }
-
-    private void RestartRetransmitTimer()
-    {
-        // The timer restarts on most ACKs: move its deadline, and touch the event queue only
-        // when the deadline comes before the pending event (RTO shrank) or none is pending.
-        SimTime deadline = sim.Now + rtt.RetransmissionTimeout;
-        retransmitDeadline = deadline;
-        if (!sim.IsPending(retransmitTimer) || deadline < retransmitScheduledAt)
-        {
-            sim.Cancel(retransmitTimer);
-            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer);
-            retransmitScheduledAt = deadline;
-        }
-    }
-
-    private void StopRetransmitTimer()
-    {
-        retransmitDeadline = null;
-        sim.Cancel(retransmitTimer);
-    }
-
-    private bool RetransmitTimerExpired()
-    {
-        if (retransmitDeadline is not SimTime deadline)
-        {
-            return false;
-        }
-
-        if (sim.Now < deadline)
-        {
-            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer); // moved later by ACKs since: wait on
-            retransmitScheduledAt = deadline;
-            return false;
-        }
-
-        retransmitDeadline = null;
-        return true;
     }
 
     private int ReadFromReceiveBuffer(Span<byte> destination)
