@@ -605,11 +605,12 @@ public sealed class TcpConnection : IEventTarget
         sndWnd = segment.Window;
         sndWl1 = segment.SequenceNumber;
         sndWl2 = segment.AcknowledgmentNumber;
-        rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out _);
+        SimDuration? sample = rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured) ? measured : null;
         rtt.StopTiming();
         retries = 0;
         retransmitTimer.Stop();
-        CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
+        CongestionSignal signal = Signal(sample);
+        CongestionControl.Initialize(signal, handshakeRetransmitted: synRetransmitted);
         if (synRetransmitted)
         {
             rtt.OnHandshakeRetransmitted();
@@ -696,36 +697,31 @@ public sealed class TcpConnection : IEventTarget
     private void OnNewAck(uint ack)
     {
         int acknowledged = TcpSequence.Difference(ack, sndUna);
-        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661's spirit: no growth while the receiver or the application holds the sender back
+        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661: the window held the sender back
         int cwndBefore = CongestionWindow;
         int ssthreshBefore = SlowStartThreshold;
 
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
         BytesAcknowledged += send.Acknowledge(ack);
-
-        rtt.TryMeasure(ack, sim.Now, out _); // Karn: only segments never retransmitted are timed
-
+        sndUna = ack;
+        SimDuration? sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
         retries = 0;
-        switch (recovery.OnNewAck(ack))
+        RecoveryAction action = recovery.OnNewAck(ack);
+        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
+        switch (action)
         {
             case RecoveryAction.RecoveryEnd:
-                CongestionControl.OnRecoveryEnd(TcpSequence.Difference(sndMax, ack));
+                CongestionControl.OnRecoveryEnd(signal);
                 break;
             case RecoveryAction.PartialAck:
-                CongestionControl.OnPartialAck(acknowledged);
-                sndUna = ack;
+                CongestionControl.OnPartialAck(signal);
                 RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
                 break;
             default:
-                if (cwndLimited)
-                {
-                    CongestionControl.OnAcknowledged(acknowledged);
-                }
-
+                CongestionControl.OnAcknowledged(signal);
                 break;
         }
 
-        sndUna = ack;
         if (TcpSequence.LessThan(sndNxt, sndUna))
         {
             sndNxt = sndUna;
@@ -759,7 +755,8 @@ public sealed class TcpConnection : IEventTarget
         RecoveryAction action = recovery.OnDuplicateAck(sndUna, sndMax);
         if (action == RecoveryAction.DuplicateInRecovery)
         {
-            CongestionControl.OnDuplicateAckInRecovery(); // RFC 5681, 3.2, step 4
+            CongestionSignal signal = Signal(null);
+            CongestionControl.OnDuplicateAckInRecovery(signal); // RFC 5681, 3.2, step 4
             CongestionWindowChanged?.Invoke(this);
             Output();
         }
@@ -767,7 +764,8 @@ public sealed class TcpConnection : IEventTarget
         {
             FastRetransmits++;
             rtt.StopTiming(); // Karn's rule
-            CongestionControl.OnFastRetransmit(BytesInFlight);
+            CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
+            CongestionControl.OnFastRetransmit(signal);
             CongestionWindowChanged?.Invoke(this);
             RetransmitFirstSegment();
             Output();
@@ -802,7 +800,8 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        CongestionControl.OnRetransmissionTimeout(BytesInFlight);
+        CongestionSignal signal = Signal(null, lost: BytesInFlight);
+        CongestionControl.OnRetransmissionTimeout(signal);
         CongestionWindowChanged?.Invoke(this);
         recovery.OnRetransmissionTimeout(sndMax); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, in slow start
@@ -907,13 +906,34 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        int available = send.Count - Math.Max(0, TcpSequence.Difference(sndUna, send.Start));
-        int length = Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)); // never past what was sent
+        int length = FirstSegmentLength();
         if (length > 0)
         {
             SendData(sndUna, length);
         }
     }
+
+    /// <summary>The data bytes <see cref="RetransmitFirstSegment"/> sends: one segment from SND.UNA, never past what was sent.</summary>
+    private int FirstSegmentLength()
+    {
+        int available = send.Count - Math.Max(0, TcpSequence.Difference(sndUna, send.Start));
+        return Math.Max(0, Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)));
+    }
+
+    /// <summary>The connection as its congestion control sees it now.</summary>
+    private CongestionSignal Signal(SimDuration? sample, int acknowledged = 0, int lost = 0, bool cwndLimited = false) => new()
+    {
+        Now = sim.Now,
+        RoundTripTimeSample = sample,
+        SmoothedRoundTripTime = rtt.SmoothedRoundTripTime,
+        MinimumRoundTripTime = rtt.MinimumRoundTripTime,
+        BytesAcknowledged = acknowledged,
+        BytesLost = lost,
+        BytesInFlight = BytesInFlight,
+        SendWindow = sndWnd,
+        MaximumSegmentSize = mss,
+        IsCongestionWindowLimited = cwndLimited,
+    };
 
     private void SendData(uint seq, int length)
     {
