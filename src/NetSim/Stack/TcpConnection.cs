@@ -60,10 +60,7 @@ public sealed class TcpConnection : IEventTarget
     private readonly DeadlineTimer retransmitTimer;
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
-    private SimTime lastReceivedAt; // for keepalive: when the peer last sent anything
-    private int keepAliveProbesSent;
-    private long keepAliveGeneration; // a background timer cannot be cancelled: a newer generation makes the older event a no-op
-    private long segmentsAtProbe; // SegmentsReceived when the last probe went out: more since means it was answered
+    private readonly TcpKeepAlive keepAlive;
     private bool countedByListener; // counted in the listener's OpenConnections until closed
     private readonly RttEstimator rtt;
     private int retries;
@@ -104,6 +101,7 @@ public sealed class TcpConnection : IEventTarget
         send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
         receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
         retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
+        keepAlive = new TcpKeepAlive(sim, settings, this, KeepAliveTimer);
     }
 
     /// <summary>The node this end is on.</summary>
@@ -378,10 +376,7 @@ public sealed class TcpConnection : IEventTarget
                 EnterClosed(SocketError.Success);
                 break;
             case KeepAliveTimer:
-                if (argument == keepAliveGeneration)
-                {
-                    OnKeepAliveTimeout();
-                }
+                OnKeepAliveTimeout(argument);
 
                 break;
         }
@@ -447,7 +442,7 @@ public sealed class TcpConnection : IEventTarget
     private void ProcessSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
     {
         SegmentsReceived++;
-        lastReceivedAt = sim.Now;
+        keepAlive.OnSegmentReceived();
         if (State == TcpState.SynSent)
         {
             OnSegmentInSynSent(segment);
@@ -572,7 +567,7 @@ public sealed class TcpConnection : IEventTarget
         {
             OnSynAcknowledged(segment);
             SetState(TcpState.Established);
-            StartKeepAlive();
+            keepAlive.Start();
             SendAck();
             connected.TrySetResult(this);
             Output();
@@ -629,7 +624,7 @@ public sealed class TcpConnection : IEventTarget
             {
                 OnSynAcknowledged(segment);
                 SetState(TcpState.Established);
-                StartKeepAlive();
+                keepAlive.Start();
                 countedByListener = listener is not null;
                 listener?.OnEstablished(this);
                 connected.TrySetResult(this);
@@ -1066,7 +1061,7 @@ public sealed class TcpConnection : IEventTarget
         retransmitTimer.Stop();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
-        keepAliveGeneration++;
+        keepAlive.Stop();
         SetState(TcpState.Closed);
         tcp.Unregister(this);
         if (halfOpen && listener is not null && !connected.Task.IsCompleted)
@@ -1102,53 +1097,25 @@ public sealed class TcpConnection : IEventTarget
         closed.TrySetResult();
     }
 
-    // RFC 9293 3.8.4 and RFC 1122 4.2.3.6: when on, an idle connection is probed after
-    // KeepAliveTime, then every KeepAliveInterval; after KeepAliveProbes unanswered probes it
-    // is given up. The timer is not moved by every segment: it checks when it runs how long
-    // the connection has really been idle and waits on for the rest.
-    private void StartKeepAlive()
-    {
-        if (settings.KeepAlive)
-        {
-            ScheduleKeepAlive(sim.Now + settings.KeepAliveTime);
-        }
-    }
-
-    // A background event: an idle connection kept alive does not keep Simulation.Run going.
-    private void ScheduleKeepAlive(SimTime at) => sim.ScheduleBackground(at, this, KeepAliveTimer, ++keepAliveGeneration);
-
-    private void OnKeepAliveTimeout()
+    private void OnKeepAliveTimeout(long generation)
     {
         if (State is TcpState.Closed or TcpState.TimeWait or TcpState.SynSent or TcpState.SynReceived)
         {
             return;
         }
 
-        if (keepAliveProbesSent > 0 && SegmentsReceived > segmentsAtProbe)
+        switch (keepAlive.OnEvent(generation, SegmentsReceived, dataOutstanding: BytesInFlight > 0))
         {
-            keepAliveProbesSent = 0; // answered
+            case KeepAliveAction.GiveUp:
+                EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+                break;
+            case KeepAliveAction.Probe:
+                // No data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
+                KeepAliveProbes++;
+                Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
+                keepAlive.ProbeSent();
+                break;
         }
-
-        SimTime idleUntil = lastReceivedAt + (keepAliveProbesSent == 0 ? settings.KeepAliveTime : settings.KeepAliveInterval);
-        if (sim.Now < idleUntil || BytesInFlight > 0)
-        {
-            // Not idle long enough, or data is outstanding (the retransmission timer watches that).
-            ScheduleKeepAlive(sim.Now < idleUntil ? idleUntil : sim.Now + settings.KeepAliveInterval);
-            return;
-        }
-
-        if (keepAliveProbesSent >= settings.KeepAliveProbes)
-        {
-            EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
-            return;
-        }
-
-        // The probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
-        keepAliveProbesSent++;
-        KeepAliveProbes++;
-        segmentsAtProbe = SegmentsReceived;
-        Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
-        ScheduleKeepAlive(sim.Now + settings.KeepAliveInterval);
     }
 
     private void SetState(TcpState next)
