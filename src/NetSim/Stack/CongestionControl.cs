@@ -3,8 +3,9 @@ namespace NetSim.Stack;
 /// <summary>
 /// A TCP congestion control algorithm: the sender's congestion window, and how it reacts to
 /// acknowledgments and losses. The connection runs loss detection (duplicate ACKs, the
-/// retransmission timer, NewReno's recovery point); the algorithm only sizes the window,
-/// so CUBIC or others can be added behind this interface.
+/// retransmission timer, NewReno's recovery point); the algorithm only sizes the window.
+/// Each event comes with a <see cref="CongestionSignal"/> (time, RTTs, bytes acknowledged,
+/// lost and in flight), so CUBIC, BBR or others can be added behind this interface.
 /// </summary>
 public interface ICongestionControl
 {
@@ -15,29 +16,38 @@ public interface ICongestionControl
     int SlowStartThreshold { get; }
 
     /// <summary>
-    /// The connection is established and sends segments of <paramref name="maximumSegmentSize"/>
-    /// bytes. <paramref name="handshakeRetransmitted"/> says a SYN or SYN-ACK was lost, after
-    /// which RFC 5681 (3.1) allows an initial window of one segment only.
+    /// The connection is established and sends segments of the signal's
+    /// <see cref="CongestionSignal.MaximumSegmentSize"/> (its RTT sample is the handshake's,
+    /// when the SYN was not sent again). <paramref name="handshakeRetransmitted"/> says a SYN
+    /// or SYN-ACK was lost, after which RFC 5681 (3.1) allows an initial window of one segment only.
     /// </summary>
-    void Initialize(int maximumSegmentSize, bool handshakeRetransmitted);
+    /// <param name="signal">The connection at the end of the handshake.</param>
+    /// <param name="handshakeRetransmitted">Whether the SYN or SYN-ACK was sent again.</param>
+    void Initialize(in CongestionSignal signal, bool handshakeRetransmitted);
 
-    /// <summary>New data was acknowledged outside loss recovery.</summary>
-    void OnAcknowledged(int bytesAcknowledged);
+    /// <summary>New data was acknowledged outside loss recovery (every such ACK; see <see cref="CongestionSignal.IsCongestionWindowLimited"/>).</summary>
+    /// <param name="signal">The ACK: bytes acknowledged, an RTT sample if it measured one, bytes still in flight.</param>
+    void OnAcknowledged(in CongestionSignal signal);
 
     /// <summary>Three duplicate ACKs: a segment was lost and was just retransmitted; fast recovery starts.</summary>
-    void OnFastRetransmit(int bytesInFlight);
+    /// <param name="signal">The third duplicate ACK: bytes in flight, bytes declared lost.</param>
+    void OnFastRetransmit(in CongestionSignal signal);
 
     /// <summary>Another duplicate ACK during fast recovery: one more segment has left the network.</summary>
-    void OnDuplicateAckInRecovery();
+    /// <param name="signal">The duplicate ACK.</param>
+    void OnDuplicateAckInRecovery(in CongestionSignal signal);
 
     /// <summary>A partial ACK during fast recovery (RFC 6582): some, not all, of the data outstanding at the loss was acknowledged.</summary>
-    void OnPartialAck(int bytesAcknowledged);
+    /// <param name="signal">The ACK: bytes acknowledged, the next segment declared lost.</param>
+    void OnPartialAck(in CongestionSignal signal);
 
     /// <summary>Fast recovery ended: everything outstanding at the loss was acknowledged.</summary>
-    void OnRecoveryEnd(int bytesInFlight);
+    /// <param name="signal">The ACK that ended it: bytes still in flight.</param>
+    void OnRecoveryEnd(in CongestionSignal signal);
 
     /// <summary>The retransmission timer expired: a loss that fast retransmit did not repair.</summary>
-    void OnRetransmissionTimeout(int bytesInFlight);
+    /// <param name="signal">The timeout: bytes in flight, all declared lost.</param>
+    void OnRetransmissionTimeout(in CongestionSignal signal);
 }
 
 /// <summary>
@@ -60,15 +70,21 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     public int SlowStartThreshold { get; private set; } = int.MaxValue; // RFC 5681, 3.1: arbitrarily high at first
 
     /// <inheritdoc/>
-    public void Initialize(int maximumSegmentSize, bool handshakeRetransmitted)
+    public void Initialize(in CongestionSignal signal, bool handshakeRetransmitted)
     {
-        mss = maximumSegmentSize;
+        mss = signal.MaximumSegmentSize;
         CongestionWindow = handshakeRetransmitted ? mss : Math.Min(4 * mss, Math.Max(2 * mss, 4380)); // RFC 3390 (RFC 5681, 3.1, equation 1)
     }
 
     /// <inheritdoc/>
-    public void OnAcknowledged(int bytesAcknowledged)
+    public void OnAcknowledged(in CongestionSignal signal)
     {
+        if (!signal.IsCongestionWindowLimited)
+        {
+            return; // RFC 7661's spirit: no growth while the receiver or the application holds the sender back
+        }
+
+        int bytesAcknowledged = signal.BytesAcknowledged;
         if (CongestionWindow < SlowStartThreshold)
         {
             CongestionWindow = Math.Min(MaxWindow, CongestionWindow + Math.Min(bytesAcknowledged, mss)); // RFC 5681, 3.1, equation 2
@@ -85,31 +101,32 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     }
 
     /// <inheritdoc/>
-    public void OnFastRetransmit(int bytesInFlight)
+    public void OnFastRetransmit(in CongestionSignal signal)
     {
-        SlowStartThreshold = Math.Max(bytesInFlight / 2, 2 * mss); // RFC 5681, 3.2, equation 4
+        SlowStartThreshold = Math.Max(signal.BytesInFlight / 2, 2 * mss); // RFC 5681, 3.2, equation 4
         CongestionWindow = SlowStartThreshold + (3 * mss);
         bytesAckedInAvoidance = 0;
     }
 
     /// <inheritdoc/>
-    public void OnDuplicateAckInRecovery() => CongestionWindow = Math.Min(MaxWindow, CongestionWindow + mss);
+    public void OnDuplicateAckInRecovery(in CongestionSignal signal) => CongestionWindow = Math.Min(MaxWindow, CongestionWindow + mss);
 
     /// <inheritdoc/>
-    public void OnPartialAck(int bytesAcknowledged)
+    public void OnPartialAck(in CongestionSignal signal)
     {
+        int bytesAcknowledged = signal.BytesAcknowledged;
         // RFC 6582, 3.2, step 5: deflate by what was acknowledged, add back one MSS if at least one was.
         CongestionWindow = Math.Max(mss, CongestionWindow - bytesAcknowledged + (bytesAcknowledged >= mss ? mss : 0));
     }
 
     /// <inheritdoc/>
-    public void OnRecoveryEnd(int bytesInFlight) =>
-        CongestionWindow = Math.Min(SlowStartThreshold, Math.Max(bytesInFlight, mss) + mss); // RFC 6582, 3.2, step 3, option 1: no burst
+    public void OnRecoveryEnd(in CongestionSignal signal) =>
+        CongestionWindow = Math.Min(SlowStartThreshold, Math.Max(signal.BytesInFlight, mss) + mss); // RFC 6582, 3.2, step 3, option 1: no burst
 
     /// <inheritdoc/>
-    public void OnRetransmissionTimeout(int bytesInFlight)
+    public void OnRetransmissionTimeout(in CongestionSignal signal)
     {
-        SlowStartThreshold = Math.Max(bytesInFlight / 2, 2 * mss); // RFC 5681, 3.1, equation 4
+        SlowStartThreshold = Math.Max(signal.BytesInFlight / 2, 2 * mss); // RFC 5681, 3.1, equation 4
         CongestionWindow = mss; // the loss window
         bytesAckedInAvoidance = 0;
     }

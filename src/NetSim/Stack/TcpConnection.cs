@@ -27,18 +27,14 @@ public sealed class TcpConnection : IEventTarget
     private const int TimeWaitTimer = 3;
     private const int KeepAliveTimer = 4;
     private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
-    private const int MaxOutOfOrderRanges = 64;
     private const int MinimumMss = 64;
 
     private readonly Tcp tcp;
     private readonly Simulation sim;
     private readonly TcpListener? listener;
     private readonly TcpSettings settings;
-    private readonly int sendCapacity;
-    private readonly int receiveCapacity;
-    private byte[]? sendBuffer; // made at the first write, dropped when the connection closes
-    private byte[]? receiveBuffer; // made when the first data arrives, dropped once closed and read
-    private readonly List<(uint Start, uint End)> outOfOrder = [];
+    private readonly TcpSendBuffer send;
+    private readonly TcpReceiveBuffer receive;
     private readonly int localMss;
     private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,46 +49,24 @@ public sealed class TcpConnection : IEventTarget
     private int sndWnd;
     private uint sndWl1;
     private uint sndWl2;
-    private uint sendBufferSeq; // the sequence number of the first byte in the send buffer
-    private int sendStart;
-    private int sendCount;
     private bool closeRequested;
     private uint finSeq;
 
-    // Receive sequence space.
-    private uint rcvNxt;
-    private uint rightEdge; // rcvNxt + the window last advertised: never moved left
-    private int receiveStart;
-    private int receiveCount;
+    // Receive sequence space: RCV.NXT and the window are the receive buffer's.
     private bool finReceived;
     private uint? pendingFin;
 
     // Timers (RFC 6298).
-    private EventHandle retransmitTimer;
-    private SimTime retransmitScheduledAt; // when the pending timer event runs
-    private SimTime? retransmitDeadline; // when the timer really expires; null when stopped
+    private readonly DeadlineTimer retransmitTimer;
     private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
-    private SimTime lastReceivedAt; // for keepalive: when the peer last sent anything
-    private int keepAliveProbesSent;
-    private long keepAliveGeneration; // a background timer cannot be cancelled: a newer generation makes the older event a no-op
-    private long segmentsAtProbe; // SegmentsReceived when the last probe went out: more since means it was answered
+    private readonly TcpKeepAlive keepAlive;
     private bool countedByListener; // counted in the listener's OpenConnections until closed
-    private SimDuration rto;
-    private SimDuration srtt;
-    private SimDuration rttvar;
-    private bool haveRtt;
-    private bool timing;
-    private uint timedSeq;
-    private SimTime timedAt;
+    private readonly RttEstimator rtt;
     private int retries;
     private int persistBackoff;
 
-    // Loss recovery (RFC 5681, RFC 6582).
-    private int dupAcks;
-    private bool inRecovery;
-    private uint recover;
-    private bool recoverSet;
+    private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
     private int mss;
 
     // The application's waits.
@@ -116,18 +90,18 @@ public sealed class TcpConnection : IEventTarget
         LocalPort = localPort;
         RemoteAddress = remoteAddress;
         RemotePort = remotePort;
-        sendCapacity = settings.SendBufferSize;
-        receiveCapacity = settings.ReceiveBufferSize;
         localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
         mss = Math.Min(localMss, DefaultPeerMss);
         CongestionControl = settings.CongestionControl();
-        rto = settings.InitialRetransmissionTimeout;
+        rtt = new RttEstimator(settings.InitialRetransmissionTimeout, settings.MinimumRetransmissionTimeout, settings.MaximumRetransmissionTimeout);
         iss = tcp.NewInitialSequenceNumber();
         sndUna = iss;
         sndNxt = iss;
         sndMax = iss;
-        sendBufferSeq = unchecked(iss + 1);
-        recover = iss;
+        send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
+        receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
+        retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
+        keepAlive = new TcpKeepAlive(sim, settings, this, KeepAliveTimer);
     }
 
     /// <summary>The node this end is on.</summary>
@@ -167,10 +141,10 @@ public sealed class TcpConnection : IEventTarget
     public int MaximumSegmentSize => mss;
 
     /// <summary>The smoothed round-trip time (RFC 6298), zero before the first measurement.</summary>
-    public SimDuration SmoothedRoundTripTime => srtt;
+    public SimDuration SmoothedRoundTripTime => rtt.SmoothedRoundTripTime;
 
     /// <summary>The current retransmission timeout (RFC 6298), backoff included.</summary>
-    public SimDuration RetransmissionTimeout => rto;
+    public SimDuration RetransmissionTimeout => rtt.RetransmissionTimeout;
 
     /// <summary>Segments sent (retransmissions included).</summary>
     public long SegmentsSent { get; private set; }
@@ -265,7 +239,7 @@ public sealed class TcpConnection : IEventTarget
             throw new InvalidOperationException($"{this} already has a write waiting for buffer space.");
         }
 
-        int copied = CopyIntoSendBuffer(data.Span);
+        int copied = send.Write(data.Span);
         Output();
         if (copied == data.Length)
         {
@@ -283,12 +257,12 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     internal bool TryWrite(ReadOnlySpan<byte> data)
     {
-        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || sendCapacity - sendCount < data.Length)
+        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || send.Free < data.Length)
         {
             return false;
         }
 
-        CopyIntoSendBuffer(data);
+        send.Write(data);
         Output();
         return true;
     }
@@ -306,7 +280,7 @@ public sealed class TcpConnection : IEventTarget
             throw new InvalidOperationException($"{this} already has a read waiting.");
         }
 
-        if (receiveCount > 0 || buffer.IsEmpty)
+        if (receive.Count > 0 || buffer.IsEmpty)
         {
             return new ValueTask<int>(ReadFromReceiveBuffer(buffer.Span));
         }
@@ -389,7 +363,7 @@ public sealed class TcpConnection : IEventTarget
         switch (kind)
         {
             case RetransmitTimer:
-                if (RetransmitTimerExpired())
+                if (retransmitTimer.OnEvent())
                 {
                     OnRetransmitTimeout();
                 }
@@ -402,10 +376,7 @@ public sealed class TcpConnection : IEventTarget
                 EnterClosed(SocketError.Success);
                 break;
             case KeepAliveTimer:
-                if (argument == keepAliveGeneration)
-                {
-                    OnKeepAliveTimeout();
-                }
+                OnKeepAliveTimeout(argument);
 
                 break;
         }
@@ -471,7 +442,7 @@ public sealed class TcpConnection : IEventTarget
     private void ProcessSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
     {
         SegmentsReceived++;
-        lastReceivedAt = sim.Now;
+        keepAlive.OnSegmentReceived();
         if (State == TcpState.SynSent)
         {
             OnSegmentInSynSent(segment);
@@ -485,9 +456,8 @@ public sealed class TcpConnection : IEventTarget
 
         TcpFlags flags = segment.Flags;
         uint seq = segment.SequenceNumber;
-        int window = receiveCapacity - receiveCount;
         int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
-        if (!IsAcceptable(seq, length, window))
+        if (!receive.IsAcceptable(seq, length))
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
@@ -499,7 +469,7 @@ public sealed class TcpConnection : IEventTarget
 
         if ((flags & TcpFlags.Rst) != 0)
         {
-            if (seq == rcvNxt)
+            if (seq == receive.Next)
             {
                 EnterClosed(State == TcpState.SynReceived && listener is not null ? SocketError.Success : SocketError.ConnectionReset);
             }
@@ -533,7 +503,12 @@ public sealed class TcpConnection : IEventTarget
             acknowledge = true;
             if (!data.IsEmpty)
             {
-                TakeData(seq, data);
+                int inOrder = receive.Take(seq, data);
+                if (inOrder > 0)
+                {
+                    BytesReceived += inOrder;
+                    ContinueRead();
+                }
             }
 
             if ((flags & TcpFlags.Fin) != 0)
@@ -556,28 +531,6 @@ public sealed class TcpConnection : IEventTarget
         {
             SendAck();
         }
-    }
-
-    /// <summary>
-    /// The acceptability test of RFC 9293, 3.10.7.4 (table 6), relative to RCV.NXT. A segment
-    /// at exactly RCV.NXT is taken even by a zero window, so that its ACK, window and reset
-    /// are read ("special allowance"); its data is then dropped.
-    /// </summary>
-    private bool IsAcceptable(uint seq, int length, int window)
-    {
-        long offset = TcpSequence.Difference(seq, rcvNxt); // long: offset + length cannot overflow
-        if (window == 0)
-        {
-            return offset == 0;
-        }
-
-        if (length == 0)
-        {
-            return offset >= 0 && offset < window;
-        }
-
-        long lastOffset = offset + length - 1;
-        return (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
     }
 
     private void OnSegmentInSynSent(in TcpHeader segment)
@@ -614,7 +567,7 @@ public sealed class TcpConnection : IEventTarget
         {
             OnSynAcknowledged(segment);
             SetState(TcpState.Established);
-            StartKeepAlive();
+            keepAlive.Start();
             SendAck();
             connected.TrySetResult(this);
             Output();
@@ -628,8 +581,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void TakeSyn(in TcpHeader syn)
     {
-        rcvNxt = TcpSequence.Add(syn.SequenceNumber, 1);
-        rightEdge = TcpSequence.Add(rcvNxt, receiveCapacity);
+        receive.Synchronize(syn.SequenceNumber);
         int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
         mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
         sndWnd = syn.Window;
@@ -648,19 +600,17 @@ public sealed class TcpConnection : IEventTarget
         sndWnd = segment.Window;
         sndWl1 = segment.SequenceNumber;
         sndWl2 = segment.AcknowledgmentNumber;
-        if (timing)
+        SimDuration? sample = rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured) ? measured : null;
+        rtt.StopTiming();
+        retries = 0;
+        retransmitTimer.Stop();
+        CongestionSignal signal = Signal(sample);
+        CongestionControl.Initialize(signal, handshakeRetransmitted: synRetransmitted);
+        if (synRetransmitted)
         {
-            MeasureRtt(sim.Now - timedAt);
+            rtt.OnHandshakeRetransmitted();
         }
 
-        timing = false;
-        retries = 0;
-        StopRetransmitTimer();
-        CongestionControl.Initialize(mss, handshakeRetransmitted: synRetransmitted);
-        if (synRetransmitted && !haveRtt)
-        {
-            rto = Max(SimDuration.FromSeconds(3), settings.MinimumRetransmissionTimeout); // RFC 6298, 5.7
-        }
         CongestionWindowChanged?.Invoke(this);
     }
 
@@ -674,7 +624,7 @@ public sealed class TcpConnection : IEventTarget
             {
                 OnSynAcknowledged(segment);
                 SetState(TcpState.Established);
-                StartKeepAlive();
+                keepAlive.Start();
                 countedByListener = listener is not null;
                 listener?.OnEstablished(this);
                 connected.TrySetResult(this);
@@ -742,50 +692,31 @@ public sealed class TcpConnection : IEventTarget
     private void OnNewAck(uint ack)
     {
         int acknowledged = TcpSequence.Difference(ack, sndUna);
-        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661's spirit: no growth while the receiver or the application holds the sender back
+        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661: the window held the sender back
         int cwndBefore = CongestionWindow;
         int ssthreshBefore = SlowStartThreshold;
 
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
-        uint dataEnd = TcpSequence.Add(sendBufferSeq, sendCount);
-        uint ackedData = TcpSequence.LessThan(dataEnd, ack) ? dataEnd : ack;
-        int freed = Math.Max(0, TcpSequence.Difference(ackedData, sendBufferSeq));
-        sendStart = (sendStart + freed) % sendCapacity;
-        sendCount -= freed;
-        sendBufferSeq = TcpSequence.Add(sendBufferSeq, freed);
-        BytesAcknowledged += freed;
-
-        if (timing && TcpSequence.LessOrEqual(timedSeq, ack))
-        {
-            MeasureRtt(sim.Now - timedAt); // Karn: only segments never retransmitted are timed
-            timing = false;
-        }
-
-        retries = 0;
-        if (inRecovery)
-        {
-            if (TcpSequence.LessOrEqual(recover, ack))
-            {
-                inRecovery = false;
-                CongestionControl.OnRecoveryEnd(TcpSequence.Difference(sndMax, ack));
-            }
-            else
-            {
-                CongestionControl.OnPartialAck(acknowledged);
-                sndUna = ack;
-                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
-            }
-        }
-        else
-        {
-            if (cwndLimited)
-            {
-                CongestionControl.OnAcknowledged(acknowledged);
-            }
-        }
-
-        dupAcks = 0;
+        BytesAcknowledged += send.Acknowledge(ack);
         sndUna = ack;
+        SimDuration? sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
+        retries = 0;
+        RecoveryAction action = recovery.OnNewAck(ack);
+        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
+        switch (action)
+        {
+            case RecoveryAction.RecoveryEnd:
+                CongestionControl.OnRecoveryEnd(signal);
+                break;
+            case RecoveryAction.PartialAck:
+                CongestionControl.OnPartialAck(signal);
+                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
+                break;
+            default:
+                CongestionControl.OnAcknowledged(signal);
+                break;
+        }
+
         if (TcpSequence.LessThan(sndNxt, sndUna))
         {
             sndNxt = sndUna;
@@ -793,11 +724,11 @@ public sealed class TcpConnection : IEventTarget
 
         if (sndUna == sndMax)
         {
-            StopRetransmitTimer(); // RFC 6298, 5.2
+            retransmitTimer.Stop(); // RFC 6298, 5.2
         }
         else
         {
-            RestartRetransmitTimer(); // RFC 6298, 5.3
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.3
         }
 
         if (closeRequested && TcpSequence.LessThan(finSeq, ack))
@@ -816,24 +747,20 @@ public sealed class TcpConnection : IEventTarget
 
     private void OnDuplicateAck()
     {
-        dupAcks++;
-        if (inRecovery)
+        RecoveryAction action = recovery.OnDuplicateAck(sndUna, sndMax);
+        if (action == RecoveryAction.DuplicateInRecovery)
         {
-            CongestionControl.OnDuplicateAckInRecovery(); // RFC 5681, 3.2, step 4
+            CongestionSignal signal = Signal(null);
+            CongestionControl.OnDuplicateAckInRecovery(signal); // RFC 5681, 3.2, step 4
             CongestionWindowChanged?.Invoke(this);
             Output();
-            return;
         }
-
-        // RFC 6582, 3.2, step 2: a new recovery only when the ACK is past the previous one's end.
-        if (dupAcks == 3 && (!recoverSet || TcpSequence.LessOrEqual(recover, sndUna)))
+        else if (action == RecoveryAction.FastRetransmit)
         {
             FastRetransmits++;
-            inRecovery = true;
-            recover = sndMax;
-            recoverSet = true;
-            timing = false;
-            CongestionControl.OnFastRetransmit(BytesInFlight);
+            rtt.StopTiming(); // Karn's rule
+            CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
+            CongestionControl.OnFastRetransmit(signal);
             CongestionWindowChanged?.Invoke(this);
             RetransmitFirstSegment();
             Output();
@@ -860,8 +787,7 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        rto = Min(rto * 2, settings.MaximumRetransmissionTimeout); // RFC 6298, 5.5: back off
-        timing = false; // Karn's rule
+        rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
         if (State is TcpState.SynSent or TcpState.SynReceived)
         {
             synRetransmitted = true;
@@ -869,22 +795,20 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        CongestionControl.OnRetransmissionTimeout(BytesInFlight);
+        CongestionSignal signal = Signal(null, lost: BytesInFlight);
+        CongestionControl.OnRetransmissionTimeout(signal);
         CongestionWindowChanged?.Invoke(this);
-        inRecovery = false;
-        dupAcks = 0;
-        recover = sndMax; // RFC 6582, 4: no fast retransmit for what was sent before the timeout
-        recoverSet = true;
+        recovery.OnRetransmissionTimeout(sndMax); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
         sndNxt = sndUna; // go back: resend from the first unacknowledged byte, in slow start
         Output();
-        RestartRetransmitTimer();
+        retransmitTimer.Restart(rtt.RetransmissionTimeout);
     }
 
     private void OnPersistTimeout()
     {
-        int unsent = sendCount - SentData();
+        int unsent = send.Count - SentData();
         bool outstanding = sndMax != sndUna;
-        if (sndWnd != 0 || State == TcpState.Closed || sendCount == 0 || (unsent <= 0 && !outstanding))
+        if (sndWnd != 0 || State == TcpState.Closed || send.Count == 0 || (unsent <= 0 && !outstanding))
         {
             return;
         }
@@ -903,7 +827,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         persistBackoff = Math.Min(persistBackoff + 1, 6);
-        persistTimer = sim.Schedule(Min(rto * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
+        persistTimer = sim.Schedule(Min(rtt.RetransmissionTimeout * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
     }
 
     /// <summary>Sends what the windows allow: new or (after a timeout) old data, then the FIN.</summary>
@@ -917,7 +841,7 @@ public sealed class TcpConnection : IEventTarget
         while (true)
         {
             int inFlight = TcpSequence.Difference(sndNxt, sndUna);
-            int unsent = sendCount - SentData();
+            int unsent = send.Count - SentData();
             if (unsent > 0)
             {
                 int room = Math.Min(CongestionWindow, sndWnd) - inFlight;
@@ -941,13 +865,13 @@ public sealed class TcpConnection : IEventTarget
             break;
         }
 
-        if (sndWnd == 0 && sendCount - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
+        if (sndWnd == 0 && send.Count - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
         {
-            persistTimer = sim.Schedule(rto, this, PersistTimer);
+            persistTimer = sim.Schedule(rtt.RetransmissionTimeout, this, PersistTimer);
         }
     }
 
-    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, sendBufferSeq), 0, sendCount);
+    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, send.Start), 0, send.Count);
 
     private void AdvanceSndNxt(int count)
     {
@@ -955,19 +879,17 @@ public sealed class TcpConnection : IEventTarget
         sndNxt = TcpSequence.Add(sndNxt, count);
         if (TcpSequence.LessThan(sndMax, sndNxt))
         {
-            if (!timing && start == sndMax)
+            if (!rtt.IsTiming && start == sndMax)
             {
-                timing = true; // time one new segment per round trip (RFC 6298, 3)
-                timedSeq = sndNxt;
-                timedAt = sim.Now;
+                rtt.StartTiming(sndNxt, sim.Now); // time one new segment per round trip (RFC 6298, 3)
             }
 
             sndMax = sndNxt;
         }
 
-        if (retransmitDeadline is null)
+        if (!retransmitTimer.IsRunning)
         {
-            RestartRetransmitTimer(); // RFC 6298, 5.1
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.1
         }
     }
 
@@ -979,18 +901,39 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        int available = sendCount - Math.Max(0, TcpSequence.Difference(sndUna, sendBufferSeq));
-        int length = Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)); // never past what was sent
+        int length = FirstSegmentLength();
         if (length > 0)
         {
             SendData(sndUna, length);
         }
     }
 
+    /// <summary>The data bytes <see cref="RetransmitFirstSegment"/> sends: one segment from SND.UNA, never past what was sent.</summary>
+    private int FirstSegmentLength()
+    {
+        int available = send.Count - Math.Max(0, TcpSequence.Difference(sndUna, send.Start));
+        return Math.Max(0, Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)));
+    }
+
+    /// <summary>The connection as its congestion control sees it now.</summary>
+    private CongestionSignal Signal(SimDuration? sample, int acknowledged = 0, int lost = 0, bool cwndLimited = false) => new()
+    {
+        Now = sim.Now,
+        RoundTripTimeSample = sample,
+        SmoothedRoundTripTime = rtt.SmoothedRoundTripTime,
+        MinimumRoundTripTime = rtt.MinimumRoundTripTime,
+        BytesAcknowledged = acknowledged,
+        BytesLost = lost,
+        BytesInFlight = BytesInFlight,
+        SendWindow = sndWnd,
+        MaximumSegmentSize = mss,
+        IsCongestionWindowLimited = cwndLimited,
+    };
+
     private void SendData(uint seq, int length)
     {
-        int offset = TcpSequence.Difference(seq, sendBufferSeq);
-        bool last = offset + length == sendCount;
+        int offset = TcpSequence.Difference(seq, send.Start);
+        bool last = offset + length == send.Count;
         Send(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
     }
 
@@ -1024,160 +967,27 @@ public sealed class TcpConnection : IEventTarget
             LocalPort,
             RemotePort,
             seq,
-            (flags & TcpFlags.Ack) != 0 ? rcvNxt : 0,
+            (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
             flags,
-            checked((ushort)AdvertisedWindow()),
+            checked((ushort)receive.Advertise(mss)),
             withMss ? checked((ushort)localMss) : (ushort)0);
         int headerLength = header.EmittedLength;
         Span<byte> segment = tcp.Scratch(headerLength + length);
-        CopyFromSendBuffer(offset, segment.Slice(headerLength, length));
+        send.CopyTo(offset, segment.Slice(headerLength, length));
         header.Emit(segment, LocalAddress, RemoteAddress);
         SegmentsSent++;
         Node.Send(RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, LocalAddress);
     }
 
-    /// <summary>
-    /// The window to advertise, with receiver-side silly window avoidance (RFC 9293,
-    /// 3.8.6.2.2): the right edge never moves left, and moves right only by at least
-    /// min(buffer / 2, MSS).
-    /// </summary>
-    private int AdvertisedWindow()
-    {
-        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveCapacity - receiveCount;
-        if (free - offered >= Math.Min(receiveCapacity / 2, mss))
-        {
-            offered = free;
-        }
-
-        rightEdge = TcpSequence.Add(rcvNxt, offered);
-        return offered;
-    }
-
-    private void TakeData(uint seq, ReadOnlySpan<byte> data)
-    {
-        int free = receiveCapacity - receiveCount;
-        int position = TcpSequence.Difference(seq, rcvNxt);
-        if (position < 0)
-        {
-            data = data[Math.Min(-position, data.Length)..]; // already received
-            position = 0;
-        }
-
-        if (position + data.Length > free)
-        {
-            data = data[..Math.Max(0, free - position)]; // beyond the window
-        }
-
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
-        uint start = TcpSequence.Add(rcvNxt, position);
-        if (position > 0 && !AddOutOfOrder(start, TcpSequence.Add(start, data.Length)))
-        {
-            return; // too many holes: the sender will send it again
-        }
-
-        receiveBuffer ??= new byte[receiveCapacity];
-        int index = (receiveStart + receiveCount + position) % receiveCapacity;
-        int first = Math.Min(data.Length, receiveCapacity - index);
-        data[..first].CopyTo(receiveBuffer.AsSpan(index));
-        data[first..].CopyTo(receiveBuffer);
-        if (position == 0)
-        {
-            Advance(data.Length);
-        }
-    }
-
-    private bool AddOutOfOrder(uint start, uint end)
-    {
-        for (int i = 0; i < outOfOrder.Count; i++)
-        {
-            (uint s, uint e) = outOfOrder[i];
-            if (TcpSequence.LessOrEqual(start, e) && TcpSequence.LessOrEqual(s, end))
-            {
-                outOfOrder[i] = (TcpSequence.LessThan(start, s) ? start : s, TcpSequence.LessThan(e, end) ? end : e);
-                MergeOutOfOrder(i);
-                return true;
-            }
-        }
-
-        if (outOfOrder.Count == MaxOutOfOrderRanges)
-        {
-            return false;
-        }
-
-        outOfOrder.Add((start, end));
-        return true;
-    }
-
-    private void MergeOutOfOrder(int changed)
-    {
-        for (int j = outOfOrder.Count - 1; j >= 0; j--)
-        {
-            if (j == changed)
-            {
-                continue;
-            }
-
-            (uint s, uint e) = outOfOrder[changed];
-            (uint os, uint oe) = outOfOrder[j];
-            if (TcpSequence.LessOrEqual(os, e) && TcpSequence.LessOrEqual(s, oe))
-            {
-                outOfOrder[changed] = (TcpSequence.LessThan(os, s) ? os : s, TcpSequence.LessThan(e, oe) ? oe : e);
-                outOfOrder.RemoveAt(j);
-                if (j < changed)
-                {
-                    changed--;
-                }
-            }
-        }
-    }
-
-    /// <summary>In-order data grew by <paramref name="count"/> bytes; out-of-order ranges it reaches join it.</summary>
-    private void Advance(int count)
-    {
-        receiveCount += count;
-        BytesReceived += count;
-        rcvNxt = TcpSequence.Add(rcvNxt, count);
-        bool merged = true;
-        while (merged)
-        {
-            merged = false;
-            for (int i = 0; i < outOfOrder.Count; i++)
-            {
-                (uint start, uint end) = outOfOrder[i];
-                if (TcpSequence.LessOrEqual(start, rcvNxt))
-                {
-                    outOfOrder.RemoveAt(i);
-                    int gained = TcpSequence.Difference(end, rcvNxt);
-                    if (gained > 0)
-                    {
-                        receiveCount += gained;
-                        BytesReceived += gained;
-                        rcvNxt = end;
-                    }
-
-                    merged = true;
-                    break;
-                }
-            }
-        }
-
-        ContinueRead();
-    }
-
     private void TakeFinIfInOrder()
     {
-        if (pendingFin is not uint fin || fin != rcvNxt || finReceived)
+        if (pendingFin is not uint fin || fin != receive.Next || finReceived)
         {
             return;
         }
 
         finReceived = true;
-        rcvNxt = TcpSequence.Add(rcvNxt, 1);
+        receive.TakeFin();
         switch (State)
         {
             case TcpState.Established:
@@ -1197,7 +1007,7 @@ public sealed class TcpConnection : IEventTarget
     private void RequestClose(TcpState next)
     {
         closeRequested = true;
-        finSeq = TcpSequence.Add(sendBufferSeq, sendCount);
+        finSeq = send.End;
         finAcknowledged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         SetState(next);
         Output();
@@ -1229,7 +1039,7 @@ public sealed class TcpConnection : IEventTarget
             SetState(TcpState.TimeWait);
         }
 
-        StopRetransmitTimer();
+        retransmitTimer.Stop();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
         timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
@@ -1248,10 +1058,10 @@ public sealed class TcpConnection : IEventTarget
             error = reason;
         }
 
-        StopRetransmitTimer();
+        retransmitTimer.Stop();
         sim.Cancel(persistTimer);
         sim.Cancel(timeWaitTimer);
-        keepAliveGeneration++;
+        keepAlive.Stop();
         SetState(TcpState.Closed);
         tcp.Unregister(this);
         if (halfOpen && listener is not null && !connected.Task.IsCompleted)
@@ -1265,14 +1075,8 @@ public sealed class TcpConnection : IEventTarget
         }
 
         // Every buffer goes when the connection ends; received bytes stay until they are read.
-        sendBuffer = null;
-        sendCount = 0;
-        outOfOrder.Clear();
-        outOfOrder.TrimExcess();
-        if (receiveCount == 0)
-        {
-            receiveBuffer = null;
-        }
+        send.Release();
+        receive.Release();
 
         Exception failure = new SocketException((int)(reason == SocketError.Success ? SocketError.Shutdown : reason));
         connected.TrySetException(failure);
@@ -1293,53 +1097,25 @@ public sealed class TcpConnection : IEventTarget
         closed.TrySetResult();
     }
 
-    // RFC 9293 3.8.4 and RFC 1122 4.2.3.6: when on, an idle connection is probed after
-    // KeepAliveTime, then every KeepAliveInterval; after KeepAliveProbes unanswered probes it
-    // is given up. The timer is not moved by every segment: it checks when it runs how long
-    // the connection has really been idle and waits on for the rest.
-    private void StartKeepAlive()
-    {
-        if (settings.KeepAlive)
-        {
-            ScheduleKeepAlive(sim.Now + settings.KeepAliveTime);
-        }
-    }
-
-    // A background event: an idle connection kept alive does not keep Simulation.Run going.
-    private void ScheduleKeepAlive(SimTime at) => sim.ScheduleBackground(at, this, KeepAliveTimer, ++keepAliveGeneration);
-
-    private void OnKeepAliveTimeout()
+    private void OnKeepAliveTimeout(long generation)
     {
         if (State is TcpState.Closed or TcpState.TimeWait or TcpState.SynSent or TcpState.SynReceived)
         {
             return;
         }
 
-        if (keepAliveProbesSent > 0 && SegmentsReceived > segmentsAtProbe)
+        switch (keepAlive.OnEvent(generation, SegmentsReceived, dataOutstanding: BytesInFlight > 0))
         {
-            keepAliveProbesSent = 0; // answered
+            case KeepAliveAction.GiveUp:
+                EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+                break;
+            case KeepAliveAction.Probe:
+                // No data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
+                KeepAliveProbes++;
+                Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
+                keepAlive.ProbeSent();
+                break;
         }
-
-        SimTime idleUntil = lastReceivedAt + (keepAliveProbesSent == 0 ? settings.KeepAliveTime : settings.KeepAliveInterval);
-        if (sim.Now < idleUntil || BytesInFlight > 0)
-        {
-            // Not idle long enough, or data is outstanding (the retransmission timer watches that).
-            ScheduleKeepAlive(sim.Now < idleUntil ? idleUntil : sim.Now + settings.KeepAliveInterval);
-            return;
-        }
-
-        if (keepAliveProbesSent >= settings.KeepAliveProbes)
-        {
-            EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
-            return;
-        }
-
-        // The probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
-        keepAliveProbesSent++;
-        KeepAliveProbes++;
-        segmentsAtProbe = SegmentsReceived;
-        Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
-        ScheduleKeepAlive(sim.Now + settings.KeepAliveInterval);
     }
 
     private void SetState(TcpState next)
@@ -1349,111 +1125,21 @@ public sealed class TcpConnection : IEventTarget
         StateChanged?.Invoke(this, before);
     }
 
-    private void MeasureRtt(SimDuration sample)
-    {
-        if (!haveRtt)
-        {
-            srtt = sample; // RFC 6298, 2.2
-            rttvar = sample / 2;
-            haveRtt = true;
-        }
-        else
-        {
-            SimDuration difference = srtt > sample ? srtt - sample : sample - srtt;
-            rttvar = ((rttvar * 3) + difference) / 4; // RFC 6298, 2.3: beta = 1/4
-            srtt = ((srtt * 7) + sample) / 8; // alpha = 1/8
-        }
-
-        SimDuration variance = rttvar * 4;
-        rto = Min(Max(srtt + variance, settings.MinimumRetransmissionTimeout), settings.MaximumRetransmissionTimeout);
-    }
-
-    private void RestartRetransmitTimer()
-    {
-        // The timer restarts on most ACKs: move its deadline, and touch the event queue only
-        // when the deadline comes before the pending event (RTO shrank) or none is pending.
-        SimTime deadline = sim.Now + rto;
-        retransmitDeadline = deadline;
-        if (!sim.IsPending(retransmitTimer) || deadline < retransmitScheduledAt)
-        {
-            sim.Cancel(retransmitTimer);
-            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer);
-            retransmitScheduledAt = deadline;
-        }
-    }
-
-    private void StopRetransmitTimer()
-    {
-        retransmitDeadline = null;
-        sim.Cancel(retransmitTimer);
-    }
-
-    private bool RetransmitTimerExpired()
-    {
-        if (retransmitDeadline is not SimTime deadline)
-        {
-            return false;
-        }
-
-        if (sim.Now < deadline)
-        {
-            retransmitTimer = sim.ScheduleAt(deadline, this, RetransmitTimer); // moved later by ACKs since: wait on
-            retransmitScheduledAt = deadline;
-            return false;
-        }
-
-        retransmitDeadline = null;
-        return true;
-    }
-
-    private int CopyIntoSendBuffer(ReadOnlySpan<byte> data)
-    {
-        byte[] sendBuffer = this.sendBuffer ??= new byte[sendCapacity];
-        int count = Math.Min(data.Length, sendCapacity - sendCount);
-        int index = (sendStart + sendCount) % sendCapacity;
-        int first = Math.Min(count, sendCapacity - index);
-        data[..first].CopyTo(sendBuffer.AsSpan(index));
-        data[first..count].CopyTo(sendBuffer);
-        sendCount += count;
-        return count;
-    }
-
-    private void CopyFromSendBuffer(int offset, Span<byte> destination)
-    {
-        if (destination.IsEmpty)
-        {
-            return;
-        }
-
-        byte[] sendBuffer = this.sendBuffer!; // only bytes that were written are sent
-        int index = (sendStart + offset) % sendCapacity;
-        int first = Math.Min(destination.Length, sendCapacity - index);
-        sendBuffer.AsSpan(index, first).CopyTo(destination);
-        sendBuffer.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
-    }
-
     private int ReadFromReceiveBuffer(Span<byte> destination)
     {
-        int count = Math.Min(destination.Length, receiveCount);
+        int count = receive.Read(destination);
         if (count == 0)
         {
             return 0;
         }
 
-        int first = Math.Min(count, receiveCapacity - receiveStart);
-        receiveBuffer.AsSpan(receiveStart, first).CopyTo(destination);
-        receiveBuffer.AsSpan(0, count - first).CopyTo(destination[first..]);
-        receiveStart = (receiveStart + count) % receiveCapacity;
-        receiveCount -= count;
-        if (receiveCount == 0 && State == TcpState.Closed)
+        if (receive.Count == 0 && State == TcpState.Closed)
         {
-            receiveBuffer = null; // all read after the end: nothing will arrive any more
+            receive.Release(); // all read after the end: nothing will arrive any more
         }
 
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
-        int offered = Math.Max(0, TcpSequence.Difference(rightEdge, rcvNxt));
-        int free = receiveCapacity - receiveCount;
-        if (count > 0 && !inSegment && free - offered >= Math.Min(receiveCapacity / 2, mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        if (!inSegment && receive.WindowWorthUpdating(mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             SendAck();
         }
@@ -1468,7 +1154,7 @@ public sealed class TcpConnection : IEventTarget
             return;
         }
 
-        int copied = CopyIntoSendBuffer(pendingWrite.Span);
+        int copied = send.Write(pendingWrite.Span);
         pendingWrite = pendingWrite[copied..];
         if (pendingWrite.IsEmpty)
         {
@@ -1483,7 +1169,7 @@ public sealed class TcpConnection : IEventTarget
 
     private void ContinueRead()
     {
-        if (!ReadWaiting || (receiveCount == 0 && !finReceived && State != TcpState.Closed))
+        if (!ReadWaiting || (receive.Count == 0 && !finReceived && State != TcpState.Closed))
         {
             return;
         }
@@ -1491,7 +1177,7 @@ public sealed class TcpConnection : IEventTarget
         SimulationValueTaskSource<int> reader = readSource!;
         Memory<byte> destination = pendingRead;
         pendingRead = default;
-        if (receiveCount > 0)
+        if (receive.Count > 0)
         {
             reader.SetResult(ReadFromReceiveBuffer(destination.Span));
         }
@@ -1510,6 +1196,4 @@ public sealed class TcpConnection : IEventTarget
     private bool ReadWaiting => readSource is { IsWaiting: true };
 
     private static SimDuration Min(SimDuration a, SimDuration b) => a < b ? a : b;
-
-    private static SimDuration Max(SimDuration a, SimDuration b) => a > b ? a : b;
 }
