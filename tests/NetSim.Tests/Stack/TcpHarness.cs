@@ -170,7 +170,10 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         payload.CopyTo(segment, header.EmittedLength);
         header.Emit(segment, PeerAddress, HostAddress);
         SendIp(PeerAddress, IpProtocol.Tcp, segment);
-        RunFor(Lag);
+        if (at is SimTime expected)
+        {
+            Now.Should().Be(expected, "the segment should arrive at the time asked for (the peer's link was busy)");
+        }
     }
 
     /// <summary>
@@ -185,7 +188,6 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         about.Packet.AsSpan(0, quoted).CopyTo(icmp.AsSpan(IcmpHeader.Length));
         new IcmpHeader(type, code).Emit(icmp);
         SendIp(from ?? Ipv4Address.Parse("10.0.0.254"), IpProtocol.Icmp, icmp);
-        RunFor(Lag);
     }
 
     /// <summary>The application on the host writes the next <paramref name="count"/> bytes of the host's stream (<see cref="HostByte"/>).</summary>
@@ -379,6 +381,15 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         FrameHandle frame = Peer.CreateFrame(Host.Interfaces[0].Mac, EtherType.IPv4, packet.Length);
         packet.CopyTo(Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..]);
         Peer.Send(frame);
+
+        // Run until it has arrived: after any frames before it on the peer's wire, then the lag.
+        CableDirection egress = Host.Port.Cable!.FromB;
+        while (egress.QueuedFrames > 0)
+        {
+            RunFor(Lag);
+        }
+
+        RunFor(Lag);
     }
 
     /// <summary>The peer answers ARP requests for its address (the host has a static entry, but may ask anyway).</summary>
