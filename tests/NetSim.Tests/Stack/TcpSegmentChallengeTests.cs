@@ -85,4 +85,33 @@ public class TcpSegmentChallengeTests
         h.Connection.BytesReceived.Should().Be(20);
         h.Connection.BytesAcknowledged.Should().Be(100);
     }
+
+    [Fact]
+    public void A_retransmitted_fin_in_time_wait_is_acknowledged_again_and_restarts_the_two_msl_timer()
+    {
+        TcpHarness h = TcpHarness.Established(); // MSL 30 s: TIME-WAIT lasts 60 s
+        h.Close();
+        h.ExpectSent(seq: 1, ack: 1, Fin | Ack);
+        h.Receive(seq: 1, ack: 2);
+        h.Connection.State.Should().Be(TcpState.FinWait2);
+        h.Receive(seq: 1, ack: 2, Fin | Ack);
+        h.ExpectSent(seq: 2, ack: 2, Ack, at: h.Now);
+        h.Connection.State.Should().Be(TcpState.TimeWait);
+        SimTime timeWait = h.Now;
+
+        // Our ACK was lost: the peer sends its FIN again 20 s later. RFC 9293 3.10.7.4,
+        // TIME-WAIT: "acknowledge it, and restart the 2 MSL timeout".
+        h.Receive(seq: 1, ack: 2, Fin | Ack, at: timeWait + SimDuration.FromSeconds(20));
+        h.ExpectSent(seq: 2, ack: 2, Ack, at: h.Now);
+        SimTime restarted = h.Now;
+
+        h.RunUntil(timeWait + SimDuration.FromSeconds(60));
+        h.Connection.State.Should().Be(TcpState.TimeWait, "the timer restarted at the second FIN");
+        h.RunUntil(restarted + SimDuration.FromSeconds(60) - TcpHarness.Lag);
+        h.Connection.State.Should().Be(TcpState.TimeWait);
+        h.RunUntil(restarted + SimDuration.FromSeconds(60));
+        h.Connection.State.Should().Be(TcpState.Closed);
+        h.Connection.Closed.IsCompletedSuccessfully.Should().BeTrue();
+        h.ExpectNothingSent();
+    }
 }
