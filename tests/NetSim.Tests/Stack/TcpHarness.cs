@@ -150,7 +150,8 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// <paramref name="length"/> bytes of the peer's stream at <paramref name="seq"/>
     /// (<see cref="PeerByte"/>) are sent.
     /// </summary>
-    public void Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null)
+    /// <returns>When the segment arrived: the time of the host's immediate answers.</returns>
+    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null)
     {
         if (at is SimTime arrival)
         {
@@ -169,11 +170,13 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         byte[] segment = new byte[header.EmittedLength + payload.Length];
         payload.CopyTo(segment, header.EmittedLength);
         header.Emit(segment, PeerAddress, HostAddress);
-        SendIp(PeerAddress, IpProtocol.Tcp, segment);
+        SimTime arrived = SendIp(PeerAddress, IpProtocol.Tcp, segment);
         if (at is SimTime expected)
         {
-            Now.Should().Be(expected, "the segment should arrive at the time asked for (the peer's link was busy)");
+            arrived.Should().Be(expected, "the segment should arrive at the time asked for (the peer's link was busy)");
         }
+
+        return arrived;
     }
 
     /// <summary>
@@ -181,13 +184,13 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// bytes of the segment, as RFC 792 does) arrives from <paramref name="from"/> (default:
     /// a router at 10.0.0.254); runs until it has been processed.
     /// </summary>
-    public void ReceiveIcmp(IcmpType type, byte code, SentSegment about, Ipv4Address? from = null)
+    public SimTime ReceiveIcmp(IcmpType type, byte code, SentSegment about, Ipv4Address? from = null)
     {
         int quoted = Ipv4Header.MinLength + IcmpHeader.ErrorDataLength;
         byte[] icmp = new byte[IcmpHeader.Length + quoted];
         about.Packet.AsSpan(0, quoted).CopyTo(icmp.AsSpan(IcmpHeader.Length));
         new IcmpHeader(type, code).Emit(icmp);
-        SendIp(from ?? Ipv4Address.Parse("10.0.0.254"), IpProtocol.Icmp, icmp);
+        return SendIp(from ?? Ipv4Address.Parse("10.0.0.254"), IpProtocol.Icmp, icmp);
     }
 
     /// <summary>The application on the host writes the next <paramref name="count"/> bytes of the host's stream (<see cref="HostByte"/>).</summary>
@@ -287,7 +290,9 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// <summary>
     /// Lets the frames waiting in the host's egress queue go onto the wire: a burst goes out
     /// one frame every 2 ps (1 ps on the wire, 1 ps of gap), and a segment's bytes are seen
-    /// when it starts (its time is when the host sent it, not that).
+    /// when it starts (its time is when the host sent it, not that). So <see cref="Now"/>
+    /// moves on by a few picoseconds while the host's answer to a segment is read: compare
+    /// times with the one <see cref="Receive"/> returns.
     /// </summary>
     private void Drain()
     {
@@ -373,7 +378,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         }
     }
 
-    private void SendIp(Ipv4Address source, IpProtocol protocol, byte[] payload)
+    private SimTime SendIp(Ipv4Address source, IpProtocol protocol, byte[] payload)
     {
         byte[] packet = new byte[Ipv4Header.MinLength + payload.Length];
         new Ipv4Header(source, HostAddress, protocol, 64, packet.Length).Emit(packet);
@@ -390,6 +395,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         }
 
         RunFor(Lag);
+        return Now;
     }
 
     /// <summary>The peer answers ARP requests for its address (the host has a static entry, but may ask anyway).</summary>

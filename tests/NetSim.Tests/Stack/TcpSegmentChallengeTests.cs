@@ -23,10 +23,10 @@ public class TcpSegmentChallengeTests
         TcpHarness h = TcpHarness.Established(); // RCV.NXT is 1, SND.NXT 1
 
         // RFC 5961 3.2: in the window but not exactly RCV.NXT: an ACK, and the connection stays.
-        h.Receive(seq: 2, ack: 1, Rst | Ack);
-        h.ExpectSent(seq: 1, ack: 1, Ack, at: h.Now);
-        h.Receive(seq: 60_000, ack: 0, Rst);
-        h.ExpectSent(seq: 1, ack: 1, Ack, at: h.Now);
+        SimTime arrived = h.Receive(seq: 2, ack: 1, Rst | Ack);
+        h.ExpectSent(seq: 1, ack: 1, Ack, at: arrived);
+        arrived = h.Receive(seq: 60_000, ack: 0, Rst);
+        h.ExpectSent(seq: 1, ack: 1, Ack, at: arrived);
         h.Connection.State.Should().Be(TcpState.Established);
 
         // Outside the window, on either side: dropped without a word.
@@ -53,8 +53,8 @@ public class TcpSegmentChallengeTests
         // RFC 5961 4.2: in the window, at the left edge (the peer's first SYN again) or anywhere else: an ACK, never a reset.
         foreach (uint seq in (uint[])[1, 500, 0, 100_000])
         {
-            h.Receive(seq: seq, ack: 0, Syn, mss: 1460);
-            h.ExpectSent(seq: 11, ack: 1, Ack, at: h.Now);
+            SimTime arrived = h.Receive(seq: seq, ack: 0, Syn, mss: 1460);
+            h.ExpectSent(seq: 11, ack: 1, Ack, at: arrived);
         }
 
         h.Connection.State.Should().Be(TcpState.Established);
@@ -74,8 +74,8 @@ public class TcpSegmentChallengeTests
         h.ExpectSent(seq: 1, ack: 1, Ack | TcpFlags.Psh, length: 100);
 
         // RFC 9293 3.10.7.4 (and RFC 5961 5.2): SEG.ACK > SND.NXT: send an ACK, drop the segment, return.
-        h.Receive(seq: 1, ack: 5000, length: 20);
-        h.ExpectSent(seq: 101, ack: 1, Ack, at: h.Now);
+        SimTime arrived = h.Receive(seq: 1, ack: 5000, length: 20);
+        h.ExpectSent(seq: 101, ack: 1, Ack, at: arrived);
         h.Connection.BytesReceived.Should().Be(0);
         h.Connection.BytesAcknowledged.Should().Be(0);
 
@@ -94,16 +94,14 @@ public class TcpSegmentChallengeTests
         h.ExpectSent(seq: 1, ack: 1, Fin | Ack);
         h.Receive(seq: 1, ack: 2);
         h.Connection.State.Should().Be(TcpState.FinWait2);
-        h.Receive(seq: 1, ack: 2, Fin | Ack);
-        h.ExpectSent(seq: 2, ack: 2, Ack, at: h.Now);
+        SimTime timeWait = h.Receive(seq: 1, ack: 2, Fin | Ack);
+        h.ExpectSent(seq: 2, ack: 2, Ack, at: timeWait);
         h.Connection.State.Should().Be(TcpState.TimeWait);
-        SimTime timeWait = h.Now;
 
         // Our ACK was lost: the peer sends its FIN again 20 s later. RFC 9293 3.10.7.4,
         // TIME-WAIT: "acknowledge it, and restart the 2 MSL timeout".
-        h.Receive(seq: 1, ack: 2, Fin | Ack, at: timeWait + SimDuration.FromSeconds(20));
-        h.ExpectSent(seq: 2, ack: 2, Ack, at: h.Now);
-        SimTime restarted = h.Now;
+        SimTime restarted = h.Receive(seq: 1, ack: 2, Fin | Ack, at: timeWait + SimDuration.FromSeconds(20));
+        h.ExpectSent(seq: 2, ack: 2, Ack, at: restarted);
 
         h.RunUntil(timeWait + SimDuration.FromSeconds(60));
         h.Connection.State.Should().Be(TcpState.TimeWait, "the timer restarted at the second FIN");
