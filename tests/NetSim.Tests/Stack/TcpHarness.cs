@@ -45,10 +45,13 @@ internal sealed record SentSegment(SimTime At, uint Seq, uint Ack, TcpFlags Flag
 /// <see cref="TcpConnection"/> and the Wire types.
 /// </summary>
 /// <remarks>
-/// The cable is as fast as the simulator allows: every frame, in either direction, arrives
-/// exactly <see cref="Lag"/> (1 ps) after it was put on the wire, so a segment the test gives
-/// is processed 1 ps later and the host's answer is sent at that instant. Timer-driven
-/// segments go out on an idle wire at the exact instant their timer expires.
+/// The cable carries 10^18 bits a second with no delay: every frame, in either direction,
+/// arrives exactly <see cref="Lag"/> (1 ps) after it starts on the wire, so a segment the
+/// test gives is processed 1 ps later (or at the instant asked for) and the host's answer is
+/// sent at that instant. A segment's recorded time is when the host's TCP sent it (taken from
+/// the network's trace of the NIC's sends), even when it waits a few picoseconds on the wire
+/// behind a burst. Timers run on simulated time as ever: a test moves time with
+/// <see cref="RunFor"/>, <see cref="RunUntil"/> and <see cref="RunUntilSent"/>.
 /// </remarks>
 internal sealed class TcpHarness : IFrameTap, ITraceListener
 {
