@@ -461,7 +461,7 @@ public sealed class TcpConnection : IEventTarget
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
-                if (State == TcpState.TimeWait && (flags & TcpFlags.Fin) != 0 && TcpSequence.Add(seq, length) == rcvNxt)
+                if (State == TcpState.TimeWait && (flags & TcpFlags.Fin) != 0 && TcpSequence.Add(seq, length) == receive.Next)
                 {
                     StartTimeWait(); // the peer's FIN again (it ends just before RCV.NXT, so fails the test above): restart the 2 MSL timeout (RFC 9293, 3.10.7.4)
                 }
