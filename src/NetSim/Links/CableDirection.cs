@@ -40,10 +40,9 @@ public sealed class CableDirection : IEventTarget
     private readonly FramePool frames;
     private readonly SimDuration gap;
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
-    private FrameHandle[] queue = []; // made at the first frame and doubled when full: a big topology has many idle cables
-    private int[] queueLengths = [];
-    private int head;
-    private long queuedBytes;
+    private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly
+    private IQueueDiscipline? discipline; // the port's queue otherwise
+    private QueueDisciplineContext? queueContext; // with discipline
     private bool transmitting; // half duplex: a frame is being attempted
     private SimTime wireFreeAt; // when the wire, and the gap after the last frame, are free
     private EventHandle transmitDone;
@@ -52,8 +51,6 @@ public sealed class CableDirection : IEventTarget
     private long framesStarted;
     private RandomSource? random;
     private Impairments? impairments;
-    private int queueLimitFrames = 1000;
-    private long queueLimitBytes = long.MaxValue;
 
     // Half-duplex state, used when the far end is a hub port (Medium is set).
     private FrameHandle current;
@@ -74,6 +71,7 @@ public sealed class CableDirection : IEventTarget
         gap = cable.Rate.TransmissionTime(InterFrameGap);
         long bitsPerSecond = cable.Rate.BitsPerSecond;
         picosecondsPerByte = 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0;
+        UseQueue(from.QueueDiscipline);
     }
 
     /// <summary>The cable this direction belongs to.</summary>
@@ -89,31 +87,34 @@ public sealed class CableDirection : IEventTarget
     public Impairments Impairments => impairments ??= new(); // made when first asked for: most cables are perfect
 
     /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
-    public int QueuedFrames { get; private set; }
+    public int QueuedFrames => dropTail is not null ? dropTail.Count : discipline!.Count;
 
-    /// <summary>The most frames the egress queue holds; one more is dropped (default 1,000).</summary>
+    /// <summary>
+    /// The most frames the egress queue holds; one more is dropped (default 1,000). Sets the
+    /// <see cref="DropTailDiscipline.FrameLimit"/> of the near port's <see cref="Port.QueueDiscipline"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The port's queue discipline is not a <see cref="DropTailDiscipline"/>.</exception>
     public int QueueLimitFrames
     {
-        get => queueLimitFrames;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            queueLimitFrames = value;
-        }
+        get => DropTail.FrameLimit;
+        set => DropTail.FrameLimit = value;
     }
 
-    /// <summary>The most bytes the egress queue holds (default: no byte limit).</summary>
+    /// <summary>
+    /// The most bytes the egress queue holds (default: no byte limit). Sets the
+    /// <see cref="DropTailDiscipline.ByteLimit"/> of the near port's <see cref="Port.QueueDiscipline"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The port's queue discipline is not a <see cref="DropTailDiscipline"/>.</exception>
     public long QueueLimitBytes
     {
-        get => queueLimitBytes;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            queueLimitBytes = value;
-        }
+        get => DropTail.ByteLimit;
+        set => DropTail.ByteLimit = value;
     }
+
+    private DropTailDiscipline DropTail => dropTail ?? throw new InvalidOperationException(
+        $"{From} queues with a {discipline!.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead.");
 
     /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
     public bool IsTransmitting => transmitting || simulation.Now < wireFreeAt;
@@ -139,7 +140,7 @@ public sealed class CableDirection : IEventTarget
         switch (kind)
         {
             case TransmitDone:
-                if (QueuedFrames > 0)
+                if (HasQueued)
                 {
                     StartNext();
                 }
@@ -168,41 +169,49 @@ public sealed class CableDirection : IEventTarget
         To.Arrive(frame, fcsGood: kind != CorruptedArrival);
     }
 
+    /// <summary>Takes frames from <paramref name="queue"/>, the near port's queue discipline, from now on.</summary>
+    internal void UseQueue(IQueueDiscipline queue)
+    {
+        dropTail = queue as DropTailDiscipline;
+        discipline = dropTail is null ? queue : null;
+        queueContext = dropTail is null ? From.QueueContext : null;
+    }
+
     internal bool Enqueue(FrameHandle frame)
     {
         int length = frames.GetLength(frame);
-        if (QueuedFrames >= queueLimitFrames || queuedBytes + length > queueLimitBytes)
+        if (dropTail is not null)
         {
-            From.Drop(frame, DropReason.QueueFull);
+            if (!dropTail.Admits(length))
+            {
+                From.Drop(frame, DropReason.QueueFull);
+                return false;
+            }
+
+            if (dropTail.Count == 0 && Medium is null && simulation.Now >= wireFreeAt)
+            {
+                // Full duplex, a free wire and nothing waiting (so no TransmitDone pending either):
+                // the frame goes straight onto the wire, a queue of one for no time at all.
+                if (From.Counters.QueuePeak == 0)
+                {
+                    From.Counters.QueuePeak = 1;
+                }
+
+                Transmit(frame, length);
+                return true;
+            }
+
+            dropTail.Add(frame, length);
+        }
+        else if (!EnqueueToDiscipline(frame, length))
+        {
             return false;
         }
 
-        if (QueuedFrames == 0 && Medium is null && simulation.Now >= wireFreeAt)
+        int queued = QueuedFrames;
+        if (queued > From.Counters.QueuePeak)
         {
-            // Full duplex, a free wire and nothing waiting (so no TransmitDone pending either):
-            // the frame goes straight onto the wire, a queue of one for no time at all.
-            if (From.Counters.QueuePeak == 0)
-            {
-                From.Counters.QueuePeak = 1;
-            }
-
-            Transmit(frame, length);
-            return true;
-        }
-
-        if (QueuedFrames == queue.Length)
-        {
-            GrowQueue();
-        }
-
-        int tail = (head + QueuedFrames) % queue.Length;
-        queue[tail] = frame;
-        queueLengths[tail] = length;
-        QueuedFrames++;
-        queuedBytes += length;
-        if (QueuedFrames > From.Counters.QueuePeak)
-        {
-            From.Counters.QueuePeak = QueuedFrames;
+            From.Counters.QueuePeak = queued;
         }
 
         if (!transmitting && !simulation.IsPending(transmitDone))
@@ -228,9 +237,9 @@ public sealed class CableDirection : IEventTarget
     /// </summary>
     internal void GoDown()
     {
-        while (QueuedFrames > 0)
+        while (TryDequeue(out FrameHandle queued, out _))
         {
-            From.Drop(Dequeue(out _), DropReason.LinkDown);
+            From.Drop(queued, DropReason.LinkDown);
         }
 
         simulation.Cancel(transmitDone);
@@ -312,9 +321,14 @@ public sealed class CableDirection : IEventTarget
 
     private void StartNext()
     {
+        if (!TryDequeue(out FrameHandle frame, out int length))
+        {
+            return; // a queue discipline dropped what it held
+        }
+
         if (Medium is not null)
         {
-            current = Dequeue(out _);
+            current = frame;
             hasCurrent = true;
             attempts = 0;
             transmitting = true;
@@ -322,7 +336,6 @@ public sealed class CableDirection : IEventTarget
             return;
         }
 
-        FrameHandle frame = Dequeue(out int length);
         Transmit(frame, length);
     }
 
@@ -332,7 +345,7 @@ public sealed class CableDirection : IEventTarget
     {
         SimDuration onWire = OnWire(length);
         wireFreeAt = simulation.Now + onWire + gap;
-        if (QueuedFrames > 0)
+        if (HasQueued)
         {
             transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
         }
@@ -420,7 +433,7 @@ public sealed class CableDirection : IEventTarget
     {
         transmitting = false;
         wireFreeAt = simulation.Now + gap;
-        if (QueuedFrames > 0)
+        if (HasQueued)
         {
             transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
         }
@@ -460,29 +473,56 @@ public sealed class CableDirection : IEventTarget
 
     private RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
 
-    private FrameHandle Dequeue(out int length)
-    {
-        FrameHandle frame = queue[head];
-        length = queueLengths[head];
-        head = (head + 1) % queue.Length;
-        QueuedFrames--;
-        queuedBytes -= length;
-        return frame;
-    }
+    private bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
 
-    private void GrowQueue()
+    // The next frame of the queue, and its length; false when the queue is empty.
+    private bool TryDequeue(out FrameHandle frame, out int length)
     {
-        int size = Math.Max(4, queue.Length * 2);
-        var larger = new FrameHandle[size];
-        var largerLengths = new int[size];
-        for (int i = 0; i < QueuedFrames; i++)
+        if (dropTail is not null)
         {
-            larger[i] = queue[(head + i) % queue.Length];
-            largerLengths[i] = queueLengths[(head + i) % queue.Length];
+            if (dropTail.Count == 0)
+            {
+                frame = default;
+                length = 0;
+                return false;
+            }
+
+            frame = dropTail.Take(out length);
+            return true;
         }
 
-        queue = larger;
-        queueLengths = largerLengths;
-        head = 0;
+        return DequeueFromDiscipline(out frame, out length);
+    }
+
+    // A discipline other than drop-tail: it refuses with a reason, and the port drops the frame.
+    private bool EnqueueToDiscipline(FrameHandle frame, int length)
+    {
+        if (!discipline!.TryEnqueue(frame, length, queueContext!, out DropReason reason))
+        {
+            From.Drop(frame, reason);
+            return false;
+        }
+
+        queueContext!.Held++;
+        return true;
+    }
+
+    private bool DequeueFromDiscipline(out FrameHandle frame, out int length)
+    {
+        if (discipline!.TryDequeue(queueContext!, out frame))
+        {
+            length = frames.GetLength(frame); // also refuses a handle whose frame was returned
+            queueContext!.Held--;
+            return true;
+        }
+
+        length = 0;
+        if (queueContext!.Held != 0)
+        {
+            throw new InvalidOperationException(
+                $"The {discipline.GetType().Name} of {From} gave no frame but still holds {queueContext.Held} by the port's count: every frame a queue discipline accepts must leave it through TryDequeue or QueueDisciplineContext.Drop.");
+        }
+
+        return false;
     }
 }
