@@ -1,13 +1,21 @@
+// Design: a small coordinator between three parts. The near port's queue discipline holds
+// the frames that wait (the default DropTailDiscipline is called directly, anything else
+// through IQueueDiscipline); a transmitter puts them on the wire (FullDuplexTransmitter,
+// or CsmaCdTransmitter when the far end is a hub port); and the direction itself launches
+// each frame that went out towards the far port: it numbers it, lets the error model decide
+// its fate, schedules its arrival (the frame's handle is the event's argument, so nothing is
+// allocated) and, when the link went down meanwhile, loses it there.
+
 using NetSim.Engine;
 using NetSim.Wire;
 
 namespace NetSim.Links;
 
 /// <summary>
-/// One direction of a full-duplex cable: the egress queue of the port at its near end,
-/// the wire, and the arrival at the far port. A frame waits its turn in the queue
-/// (drop-tail when full), occupies the wire for its serialization time, and arrives when
-/// its last bit has crossed the propagation delay.
+/// One direction of a cable: the egress queue of the port at its near end, the wire, and the
+/// arrival at the far port. A frame waits its turn in the port's queue discipline (drop-tail
+/// by default), occupies the wire for its serialization time, and arrives when its last bit
+/// has crossed the propagation delay.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,49 +37,44 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The inter-frame gap, in byte times.</summary>
     public const int InterFrameGap = 12;
 
-    private const int TransmitDone = 1; // the wire (and the gap after it) is free again
-    private const int Arrival = 2;
-    private const int CorruptedArrival = 3;
-    private const int HalfDuplexEnd = 4; // a half-duplex transmission ended without being aborted
-    private const int CollisionEnd = 5; // the jam after a collision ended
-    private const int Retry = 6; // a deferral or a backoff is over: try the current frame again
+    private const int Arrival = 1;
+    private const int CorruptedArrival = 2;
 
     private readonly Simulation simulation;
     private readonly FramePool frames;
-    private readonly SimDuration gap;
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
+    private readonly FullDuplexTransmitter? fullDuplex; // one of the two transmitters
+    private readonly CsmaCdTransmitter? halfDuplex;
     private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly
     private IQueueDiscipline? discipline; // the port's queue otherwise
     private QueueDisciplineContext? queueContext; // with discipline
-    private bool transmitting; // half duplex: a frame is being attempted
-    private SimTime wireFreeAt; // when the wire, and the gap after the last frame, are free
-    private EventHandle transmitDone;
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
     private RandomSource? random;
     private Impairments? impairments;
 
-    // Half-duplex state, used when the far end is a hub port (Medium is set).
-    private FrameHandle current;
-    private bool hasCurrent;
-    private int attempts;
-    private bool collided;
-    private bool lateCollision;
-    private EventHandle endOfTransmission;
-    private EventHandle retry;
-
-    internal CableDirection(Cable cable, Port from, Port to)
+    internal CableDirection(Cable cable, Port from, Port to, SharedMedium? medium)
     {
         Cable = cable;
         From = from;
         To = to;
         simulation = from.Network.Simulation;
         frames = from.Network.Frames;
-        gap = cable.Rate.TransmissionTime(InterFrameGap);
+        Gap = cable.Rate.TransmissionTime(InterFrameGap);
         long bitsPerSecond = cable.Rate.BitsPerSecond;
         picosecondsPerByte = 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0;
         UseQueue(from.QueueDiscipline);
+        if (medium is null)
+        {
+            fullDuplex = new FullDuplexTransmitter(this, simulation);
+        }
+        else
+        {
+            // A station on a hub shares its medium and runs half-duplex.
+            halfDuplex = new CsmaCdTransmitter(this, simulation, medium);
+            medium.Add(halfDuplex);
+        }
     }
 
     /// <summary>The cable this direction belongs to.</summary>
@@ -113,50 +116,27 @@ public sealed class CableDirection : IEventTarget
         set => DropTail.ByteLimit = value;
     }
 
+    /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
+    public bool IsTransmitting => fullDuplex is not null ? fullDuplex.IsTransmitting : halfDuplex!.IsTransmitting;
+
+    /// <summary>The inter-frame gap at the cable's rate.</summary>
+    internal SimDuration Gap { get; }
+
+    /// <summary>True when a frame waits in the queue.</summary>
+    internal bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
+
+    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
+    internal bool IsPerfect => impairments is not { Any: true };
+
     private DropTailDiscipline DropTail => dropTail ?? throw new InvalidOperationException(
         $"{From} queues with a {discipline!.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead.");
-
-    /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
-    public bool IsTransmitting => transmitting || simulation.Now < wireFreeAt;
-
-    /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
-    internal SharedMedium? Medium { get; set; }
-
-    /// <summary>When the current (or last) half-duplex attempt started.</summary>
-    internal SimTime TransmitStart { get; private set; }
-
-    /// <summary>When the current (or last) half-duplex attempt ends (or ended), jam included.</summary>
-    internal SimTime TransmitEnd { get; private set; }
-
-    /// <summary>True while a half-duplex transmission attempt is on the medium.</summary>
-    internal bool IsSending { get; private set; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{From} -> {To}";
 
-    /// <summary>Runs the direction's events: a transmission ends, a frame arrives, a collision or a backoff ends.</summary>
+    /// <summary>A frame arrives at the far port (or is lost there, when the link went down on its way).</summary>
     void IEventTarget.OnEvent(int kind, long argument)
     {
-        switch (kind)
-        {
-            case TransmitDone:
-                if (HasQueued)
-                {
-                    StartNext();
-                }
-
-                return;
-            case HalfDuplexEnd:
-                EndHalfDuplex();
-                return;
-            case CollisionEnd:
-                BackOff();
-                return;
-            case Retry:
-                TryHalfDuplex();
-                return;
-        }
-
         FrameHandle frame = FrameHandle.FromEventArgument(argument);
         inFlight--;
         if (lostInFlight > 0 || !Cable.IsUp)
@@ -177,6 +157,7 @@ public sealed class CableDirection : IEventTarget
         queueContext = dropTail is null ? From.QueueContext : null;
     }
 
+    /// <summary>Queues <paramref name="frame"/> for the wire, or drops it (counted) when the queue refuses it.</summary>
     internal bool Enqueue(FrameHandle frame)
     {
         int length = frames.GetLength(frame);
@@ -188,16 +169,16 @@ public sealed class CableDirection : IEventTarget
                 return false;
             }
 
-            if (dropTail.Count == 0 && Medium is null && simulation.Now >= wireFreeAt)
+            if (dropTail.Count == 0 && fullDuplex is not null && fullDuplex.IsIdle)
             {
-                // Full duplex, a free wire and nothing waiting (so no TransmitDone pending either):
+                // Full duplex, a free wire and nothing waiting (so no event pending either):
                 // the frame goes straight onto the wire, a queue of one for no time at all.
                 if (From.Counters.QueuePeak == 0)
                 {
                     From.Counters.QueuePeak = 1;
                 }
 
-                Transmit(frame, length);
+                fullDuplex.Transmit(frame, length);
                 return true;
             }
 
@@ -214,21 +195,35 @@ public sealed class CableDirection : IEventTarget
             From.Counters.QueuePeak = queued;
         }
 
-        if (!transmitting && !simulation.IsPending(transmitDone))
+        if (fullDuplex is not null)
         {
-            // Start at once on a free wire; otherwise one event when it frees. No event at
-            // all for a frame that finds the wire free and no queue behind it.
-            if (simulation.Now >= wireFreeAt)
-            {
-                StartNext();
-            }
-            else
-            {
-                transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-            }
+            fullDuplex.OnQueued();
+        }
+        else
+        {
+            halfDuplex!.OnQueued();
         }
 
         return true;
+    }
+
+    /// <summary>The next frame of the queue, and its length; false when the queue is empty.</summary>
+    internal bool TryDequeue(out FrameHandle frame, out int length)
+    {
+        if (dropTail is not null)
+        {
+            if (dropTail.Count == 0)
+            {
+                frame = default;
+                length = 0;
+                return false;
+            }
+
+            frame = dropTail.Take(out length);
+            return true;
+        }
+
+        return DequeueFromDiscipline(out frame, out length);
     }
 
     /// <summary>
@@ -242,26 +237,14 @@ public sealed class CableDirection : IEventTarget
             From.Drop(queued, DropReason.LinkDown);
         }
 
-        simulation.Cancel(transmitDone);
-        simulation.Cancel(endOfTransmission);
-        simulation.Cancel(retry);
-        transmitting = false;
-        if (wireFreeAt > simulation.Now)
-        {
-            wireFreeAt = simulation.Now; // the signal stops here
-        }
         lostInFlight = inFlight;
-        if (hasCurrent)
+        if (fullDuplex is not null)
         {
-            if (IsSending && TransmitEnd > simulation.Now)
-            {
-                TransmitEnd = simulation.Now; // the signal stops here
-                Medium!.Cut(this, TransmitEnd);
-            }
-
-            IsSending = false;
-            hasCurrent = false;
-            From.Drop(current, DropReason.LinkDown);
+            fullDuplex.GoDown();
+        }
+        else
+        {
+            halfDuplex!.GoDown();
         }
     }
 
@@ -269,7 +252,7 @@ public sealed class CableDirection : IEventTarget
     internal void Repeat(FrameHandle frame)
     {
         From.OnTransmitStart(frame, frames.GetLength(frame));
-        ScheduleArrival(frame, Cable.Delay, Arrival);
+        Launch(frame, Cable.Delay, corrupted: false);
     }
 
     /// <summary>
@@ -284,79 +267,14 @@ public sealed class CableDirection : IEventTarget
         To.CountArrivedAndDropped(length, DropReason.NotForMe);
     }
 
-    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
-    internal bool IsPerfect => impairments is not { Any: true };
-
-    /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
-    internal void Collide(SimTime detectedAt)
+    /// <summary>
+    /// A frame went out (its transmission started, and the transmitter counted it): it
+    /// arrives at the far port after <paramref name="delay"/>, unless the impairments decide
+    /// otherwise; <paramref name="corrupted"/> when it is already garbled (a late collision).
+    /// </summary>
+    internal void Launch(FrameHandle frame, SimDuration delay, bool corrupted)
     {
-        if (!IsSending)
-        {
-            return;
-        }
-
-        if (detectedAt >= TransmitEnd)
-        {
-            lateCollision = true; // the frame was already out when the other signal came: it arrives garbled
-            return;
-        }
-
-        SimTime jamEnd = detectedAt + Cable.Rate.TransmissionTimeOfBits(SharedMedium.JamBits);
-        if (collided && jamEnd >= TransmitEnd)
-        {
-            return; // already stopping sooner
-        }
-
-        if (!collided && From.Network.IsTracing)
-        {
-            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.Collided, frames.GetSpan(current)));
-        }
-
-        collided = true;
-        simulation.Cancel(endOfTransmission);
-        TransmitEnd = jamEnd;
-        Medium!.Cut(this, jamEnd);
-        endOfTransmission = simulation.ScheduleAt(jamEnd, this, CollisionEnd);
-    }
-
-    private void StartNext()
-    {
-        if (!TryDequeue(out FrameHandle frame, out int length))
-        {
-            return; // a queue discipline dropped what it held
-        }
-
-        if (Medium is not null)
-        {
-            current = frame;
-            hasCurrent = true;
-            attempts = 0;
-            transmitting = true;
-            TryHalfDuplex();
-            return;
-        }
-
-        Transmit(frame, length);
-    }
-
-    // Full duplex: the frame occupies the wire from now, and arrives after its last bit has
-    // crossed the cable.
-    private void Transmit(FrameHandle frame, int length)
-    {
-        SimDuration onWire = OnWire(length);
-        wireFreeAt = simulation.Now + onWire + gap;
-        if (HasQueued)
-        {
-            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-        }
-
-        From.OnTransmitStart(frame, length);
-        ScheduleArrival(frame, onWire + Cable.Delay, Arrival);
-    }
-
-    // Schedules the frame's arrival at the far end after `delay`, through the impairments.
-    private void ScheduleArrival(FrameHandle frame, SimDuration delay, int kind)
-    {
+        int kind = corrupted ? CorruptedArrival : Arrival;
         framesStarted++;
         if (impairments is { Any: true })
         {
@@ -391,108 +309,14 @@ public sealed class CableDirection : IEventTarget
         simulation.Schedule(delay, this, kind, frame.ToEventArgument());
     }
 
-    // Carrier sense, then transmit (IEEE 802.3, 4.2.3.2): defer while the medium is busy here,
-    // and start an inter-frame gap after it goes quiet.
-    private void TryHalfDuplex()
-    {
-        SimTime now = simulation.Now;
-        if (Medium!.BusyUntil(this, now) is SimTime busyUntil)
-        {
-            retry = simulation.ScheduleAt(busyUntil + gap, this, Retry);
-            return;
-        }
-
-        SimDuration onWire = OnWire(frames.GetLength(current));
-        TransmitStart = now;
-        TransmitEnd = now + onWire;
-        IsSending = true;
-        collided = false;
-        lateCollision = false;
-        Medium.Start(this, now);
-        if (!collided)
-        {
-            // Scheduled after the medium was checked: a frame that collides at once never
-            // gets an end of its own to cancel (Collide scheduled the end of its jam).
-            endOfTransmission = simulation.Schedule(onWire, this, HalfDuplexEnd);
-        }
-    }
-
-    // The whole frame went out: it reaches the hub after the cable's delay.
-    private void EndHalfDuplex()
-    {
-        IsSending = false;
-        hasCurrent = false;
-        From.OnTransmitStart(current, frames.GetLength(current));
-        ScheduleArrival(current, Cable.Delay, lateCollision ? CorruptedArrival : Arrival);
-        EndFrame();
-    }
-
-    // Done with the current frame, sent or dropped: the next may start after the
-    // inter-frame gap, by an event only when one is already waiting (Enqueue sees to a later one).
-    private void EndFrame()
-    {
-        transmitting = false;
-        wireFreeAt = simulation.Now + gap;
-        if (HasQueued)
-        {
-            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-        }
-    }
-
-    // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
-    // wait r slot times, r uniform in [0, 2^min(n, 10)), and at least the inter-frame gap;
-    // give up after 16 attempts.
-    private void BackOff()
-    {
-        IsSending = false;
-        attempts++;
-        if (attempts >= SharedMedium.AttemptLimit)
-        {
-            hasCurrent = false;
-            From.Drop(current, DropReason.ExcessiveCollisions);
-            EndFrame();
-            return;
-        }
-
-        long slots = Random().NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
-        if (From.Network.IsTracing)
-        {
-            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.BackedOff, frames.GetSpan(current)));
-        }
-
-        SimDuration wait = Medium!.SlotTime * slots;
-        retry = simulation.Schedule(wait > gap ? wait : gap, this, Retry);
-    }
-
-    // Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows,
-    // which the common rates (10 Mb/s to 400 Gb/s) all do.
-    private SimDuration OnWire(int length) =>
+    /// <summary>Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows, which the common rates (10 Mb/s to 400 Gb/s) all do.</summary>
+    internal SimDuration OnWire(int length) =>
         picosecondsPerByte != 0
             ? SimDuration.FromPicoseconds((PreambleLength + length + EthernetFrame.FcsLength) * picosecondsPerByte)
             : Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFrame.FcsLength);
 
-    private RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
-
-    private bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
-
-    // The next frame of the queue, and its length; false when the queue is empty.
-    private bool TryDequeue(out FrameHandle frame, out int length)
-    {
-        if (dropTail is not null)
-        {
-            if (dropTail.Count == 0)
-            {
-                frame = default;
-                length = 0;
-                return false;
-            }
-
-            frame = dropTail.Take(out length);
-            return true;
-        }
-
-        return DequeueFromDiscipline(out frame, out length);
-    }
+    /// <summary>The direction's random source (made at its first draw): impairments and CSMA/CD backoff draw from it in turn.</summary>
+    internal RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
 
     // A discipline other than drop-tail: it refuses with a reason, and the port drops the frame.
     private bool EnqueueToDiscipline(FrameHandle frame, int length)
