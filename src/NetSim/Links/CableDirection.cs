@@ -52,7 +52,7 @@ public sealed class CableDirection : IEventTarget
     private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
     private RandomSource? random;
-    private Impairments? impairments;
+    private IErrorModel? errorModel; // null: a perfect wire, which draws nothing
 
     internal CableDirection(Cable cable, Port from, Port to, SharedMedium? medium)
     {
@@ -86,8 +86,31 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The port frames arrive at.</summary>
     public Port To { get; }
 
-    /// <summary>What goes wrong in this direction.</summary>
-    public Impairments Impairments => impairments ??= new(); // made when first asked for: most cables are perfect
+    /// <summary>
+    /// What goes wrong in this direction, set by probabilities (loss, corruption,
+    /// duplication), jitter and listed frame numbers. Asking for it makes it the direction's
+    /// <see cref="ErrorModel"/> when there is none (all settings off: frames arrive as sent).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another kind of <see cref="ErrorModel"/> is set on this direction.</exception>
+    public Impairments Impairments => errorModel switch
+    {
+        Impairments impairments => impairments,
+        null => (Impairments)(errorModel = new Impairments()), // made when first asked for: most cables are perfect
+        _ => throw new InvalidOperationException(
+            $"The error model of {this} is a {errorModel.GetType().Name}: Impairments configure the built-in model only; configure the one that is set, or set ErrorModel to null first."),
+    };
+
+    /// <summary>
+    /// The model of what goes wrong with the frames in this direction (see
+    /// <see cref="IErrorModel"/>), or null for a perfect wire (the default), where frames
+    /// arrive as sent and no random number is drawn. Setting it replaces
+    /// <see cref="Impairments"/>. A model with state serves one direction.
+    /// </summary>
+    public IErrorModel? ErrorModel
+    {
+        get => errorModel;
+        set => errorModel = value;
+    }
 
     /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
     public int QueuedFrames => dropTail is not null ? dropTail.Count : discipline!.Count;
@@ -126,7 +149,7 @@ public sealed class CableDirection : IEventTarget
     internal bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
 
     /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
-    internal bool IsPerfect => impairments is not { Any: true };
+    internal bool IsPerfect => errorModel is null or Impairments { Any: false };
 
     private DropTailDiscipline DropTail => dropTail ?? throw new InvalidOperationException(
         $"{From} queues with a {discipline!.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead.");
@@ -263,46 +286,23 @@ public sealed class CableDirection : IEventTarget
     internal void RepeatIgnored(FrameHandle frame, int length)
     {
         From.OnTransmitStart(frame, length);
-        framesStarted++; // numbered as if sent, for Impairments.DropFrameNumbers set later
+        framesStarted++; // numbered as if sent, for an error model set later
         To.CountArrivedAndDropped(length, DropReason.NotForMe);
     }
 
     /// <summary>
     /// A frame went out (its transmission started, and the transmitter counted it): it
-    /// arrives at the far port after <paramref name="delay"/>, unless the impairments decide
+    /// arrives at the far port after <paramref name="delay"/>, unless the error model decides
     /// otherwise; <paramref name="corrupted"/> when it is already garbled (a late collision).
     /// </summary>
     internal void Launch(FrameHandle frame, SimDuration delay, bool corrupted)
     {
         int kind = corrupted ? CorruptedArrival : Arrival;
         framesStarted++;
-        if (impairments is { Any: true })
+        if (errorModel is not null)
         {
-            RandomSource rng = Random();
-            if (Impairments.DropFrameNumbers.Contains(framesStarted) || (Impairments.LossProbability > 0 && rng.NextBoolean(Impairments.LossProbability)))
-            {
-                To.Drop(frame, DropReason.LostOnCable);
-                return;
-            }
-
-            Span<byte> bytes = frames.GetSpan(frame);
-            if (Impairments.CorruptionProbability > 0 && !bytes.IsEmpty && rng.NextBoolean(Impairments.CorruptionProbability))
-            {
-                long bit = rng.NextInt64(bytes.Length * 8L);
-                bytes[(int)(bit / 8)] ^= (byte)(1 << (int)(bit % 8));
-                kind = CorruptedArrival;
-            }
-
-            if (Impairments.MaxJitter > SimDuration.Zero)
-            {
-                delay += SimDuration.FromPicoseconds(rng.NextInt64(Impairments.MaxJitter.Picoseconds + 1));
-            }
-
-            if (Impairments.DuplicationProbability > 0 && rng.NextBoolean(Impairments.DuplicationProbability))
-            {
-                inFlight++;
-                simulation.Schedule(delay, this, kind, frames.Copy(frame).ToEventArgument());
-            }
+            LaunchThroughErrorModel(frame, delay, kind);
+            return;
         }
 
         inFlight++;
@@ -317,6 +317,45 @@ public sealed class CableDirection : IEventTarget
 
     /// <summary>The direction's random source (made at its first draw): impairments and CSMA/CD backoff draw from it in turn.</summary>
     internal RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+
+    // The error model decides the frame's fate: lost here (counted at the far port), garbled,
+    // later, or twice (the copy is scheduled first, as it always was).
+    private void LaunchThroughErrorModel(FrameHandle frame, SimDuration delay, int kind)
+    {
+        if (errorModel is not Impairments { Any: false })
+        {
+            FrameFate fate = errorModel!.Apply(frames.GetSpan(frame), framesStarted, Random());
+            if (fate.IsLost)
+            {
+                To.Drop(frame, DropReason.LostOnCable);
+                return;
+            }
+
+            if (fate.IsCorrupted)
+            {
+                kind = CorruptedArrival;
+            }
+
+            if (fate.ExtraDelay != SimDuration.Zero)
+            {
+                if (fate.ExtraDelay < SimDuration.Zero)
+                {
+                    throw new InvalidOperationException($"The {errorModel.GetType().Name} of {this} delayed frame {framesStarted} by {fate.ExtraDelay}: an extra delay cannot be negative.");
+                }
+
+                delay += fate.ExtraDelay;
+            }
+
+            if (fate.IsDuplicated)
+            {
+                inFlight++;
+                simulation.Schedule(delay, this, kind, frames.Copy(frame).ToEventArgument());
+            }
+        }
+
+        inFlight++;
+        simulation.Schedule(delay, this, kind, frame.ToEventArgument());
+    }
 
     // A discipline other than drop-tail: it refuses with a reason, and the port drops the frame.
     private bool EnqueueToDiscipline(FrameHandle frame, int length)
