@@ -46,8 +46,8 @@ public sealed class CableDirection : IEventTarget
     private readonly FullDuplexTransmitter? fullDuplex; // one of the two transmitters
     private readonly CsmaCdTransmitter? halfDuplex;
     private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly
-    private IQueueDiscipline? discipline; // the port's queue otherwise
-    private QueueDisciplineContext? queueContext; // with discipline
+    private IQueueDiscipline? discipline; // the port's queue otherwise, called through its context
+    private QueueDisciplineContext? queueContext; // with discipline: keeps the count of what it holds
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
@@ -207,7 +207,7 @@ public sealed class CableDirection : IEventTarget
 
             dropTail.Add(frame, length);
         }
-        else if (!EnqueueToDiscipline(frame, length))
+        else if (!queueContext!.Offer(discipline!, frame, length))
         {
             return false;
         }
@@ -246,7 +246,7 @@ public sealed class CableDirection : IEventTarget
             return true;
         }
 
-        return DequeueFromDiscipline(out frame, out length);
+        return queueContext!.TryTake(discipline!, out frame, out length);
     }
 
     /// <summary>
@@ -355,37 +355,5 @@ public sealed class CableDirection : IEventTarget
 
         inFlight++;
         simulation.Schedule(delay, this, kind, frame.ToEventArgument());
-    }
-
-    // A discipline other than drop-tail: it refuses with a reason, and the port drops the frame.
-    private bool EnqueueToDiscipline(FrameHandle frame, int length)
-    {
-        if (!discipline!.TryEnqueue(frame, length, queueContext!, out DropReason reason))
-        {
-            From.Drop(frame, reason);
-            return false;
-        }
-
-        queueContext!.Held++;
-        return true;
-    }
-
-    private bool DequeueFromDiscipline(out FrameHandle frame, out int length)
-    {
-        if (discipline!.TryDequeue(queueContext!, out frame))
-        {
-            length = frames.GetLength(frame); // also refuses a handle whose frame was returned
-            queueContext!.Held--;
-            return true;
-        }
-
-        length = 0;
-        if (queueContext!.Held != 0)
-        {
-            throw new InvalidOperationException(
-                $"The {discipline.GetType().Name} of {From} gave no frame but still holds {queueContext.Held} by the port's count: every frame a queue discipline accepts must leave it through TryDequeue or QueueDisciplineContext.Drop.");
-        }
-
-        return false;
     }
 }

@@ -1,8 +1,8 @@
 // Design: what a queue discipline may do with the port it serves, and no more: read a
 // frame's bytes (to classify it), know the time (for sojourn-time algorithms), and drop a
 // frame it holds, which the port counts under the reason given and returns to the pool.
-// The port counts through it the frames a discipline holds, to catch a discipline that
-// loses one (see IQueueDiscipline).
+// The egress offers and takes frames through it (Offer, TryTake), so it keeps the count of
+// the frames a discipline holds and catches a discipline that loses one (see IQueueDiscipline).
 
 using NetSim.Engine;
 
@@ -45,5 +45,39 @@ public sealed class QueueDisciplineContext
 
         Held--;
         Port.Drop(frame, reason);
+    }
+
+    /// <summary>Offers a frame to <paramref name="discipline"/>; a refused frame is dropped at the port under the discipline's reason.</summary>
+    internal bool Offer(IQueueDiscipline discipline, FrameHandle frame, int length)
+    {
+        if (!discipline.TryEnqueue(frame, length, this, out DropReason reason))
+        {
+            Port.Drop(frame, reason);
+            return false;
+        }
+
+        Held++;
+        return true;
+    }
+
+    /// <summary>Takes the next frame from <paramref name="discipline"/>, and its length; false when it has none left.</summary>
+    /// <exception cref="InvalidOperationException">The discipline has no frame to give but, by the port's count, still holds some.</exception>
+    internal bool TryTake(IQueueDiscipline discipline, out FrameHandle frame, out int length)
+    {
+        if (discipline.TryDequeue(this, out frame))
+        {
+            length = Port.Network.Frames.GetLength(frame); // also refuses a handle whose frame was returned
+            Held--;
+            return true;
+        }
+
+        length = 0;
+        if (Held != 0)
+        {
+            throw new InvalidOperationException(
+                $"The {discipline.GetType().Name} of {Port} gave no frame but still holds {Held} by the port's count: every frame a queue discipline accepts must leave it through TryDequeue or QueueDisciplineContext.Drop.");
+        }
+
+        return false;
     }
 }
