@@ -281,7 +281,7 @@ public sealed class CableDirection : IEventTarget
     /// <summary>
     /// A hub repeats a frame that the station at the far end will drop as not for it: counts
     /// at once what its arrival would count there, without copying the frame or scheduling
-    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction without impairments.
+    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction whose error model does nothing (<see cref="IsPerfect"/>).
     /// </summary>
     internal void RepeatIgnored(FrameHandle frame, int length)
     {
