@@ -45,29 +45,19 @@ public sealed class Cable
             }
         }
 
-        A = a;
-        B = b;
-        Rate = rate;
-        Delay = delay;
-        FromA = new CableDirection(this, a, b);
-        FromB = new CableDirection(this, b, a);
         if (a.Medium is not null && b.Medium is not null)
         {
             throw new ArgumentException($"{a} and {b} are both hub ports: joining two hubs into one collision domain is not supported.", nameof(b));
         }
 
-        // A station on a hub shares its medium and runs half-duplex.
-        if (b.Medium is SharedMedium mediumOfB)
-        {
-            mediumOfB.Add(FromA);
-            FromA.Medium = mediumOfB;
-        }
-        else if (a.Medium is SharedMedium mediumOfA)
-        {
-            mediumOfA.Add(FromB);
-            FromB.Medium = mediumOfA;
-        }
+        A = a;
+        B = b;
+        Rate = rate;
+        Delay = delay;
 
+        // A station on a hub shares its medium and runs half-duplex.
+        FromA = new CableDirection(this, a, b, b.Medium);
+        FromB = new CableDirection(this, b, a, a.Medium);
         a.Attach(this, FromA);
         b.Attach(this, FromB);
     }

@@ -1,13 +1,21 @@
+// Design: a small coordinator between three parts. The near port's queue discipline holds
+// the frames that wait (the default DropTailDiscipline is called directly, anything else
+// through IQueueDiscipline); a transmitter puts them on the wire (FullDuplexTransmitter,
+// or CsmaCdTransmitter when the far end is a hub port); and the direction itself launches
+// each frame that went out towards the far port: it numbers it, lets the error model decide
+// its fate, schedules its arrival (the frame's handle is the event's argument, so nothing is
+// allocated) and, when the link went down meanwhile, loses it there.
+
 using NetSim.Engine;
 using NetSim.Wire;
 
 namespace NetSim.Links;
 
 /// <summary>
-/// One direction of a full-duplex cable: the egress queue of the port at its near end,
-/// the wire, and the arrival at the far port. A frame waits its turn in the queue
-/// (drop-tail when full), occupies the wire for its serialization time, and arrives when
-/// its last bit has crossed the propagation delay.
+/// One direction of a cable: the egress queue of the port at its near end, the wire, and the
+/// arrival at the far port. A frame waits its turn in the port's queue discipline (drop-tail
+/// by default), occupies the wire for its serialization time, and arrives when its last bit
+/// has crossed the propagation delay.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -29,51 +37,44 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The inter-frame gap, in byte times.</summary>
     public const int InterFrameGap = 12;
 
-    private const int TransmitDone = 1; // the wire (and the gap after it) is free again
-    private const int Arrival = 2;
-    private const int CorruptedArrival = 3;
-    private const int HalfDuplexEnd = 4; // a half-duplex transmission ended without being aborted
-    private const int CollisionEnd = 5; // the jam after a collision ended
-    private const int Retry = 6; // a deferral or a backoff is over: try the current frame again
+    private const int Arrival = 1;
+    private const int CorruptedArrival = 2;
 
     private readonly Simulation simulation;
     private readonly FramePool frames;
-    private readonly SimDuration gap;
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
-    private FrameHandle[] queue = []; // made at the first frame and doubled when full: a big topology has many idle cables
-    private int[] queueLengths = [];
-    private int head;
-    private long queuedBytes;
-    private bool transmitting; // half duplex: a frame is being attempted
-    private SimTime wireFreeAt; // when the wire, and the gap after the last frame, are free
-    private EventHandle transmitDone;
+    private readonly FullDuplexTransmitter? fullDuplex; // one of the two transmitters
+    private readonly CsmaCdTransmitter? halfDuplex;
+    private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly
+    private IQueueDiscipline? discipline; // the port's queue otherwise, called through its context
+    private QueueDisciplineContext? queueContext; // with discipline: keeps the count of what it holds
     private int inFlight; // arrivals scheduled and not yet happened
     private int lostInFlight; // of those, how many the link lost by going down
     private long framesStarted;
     private RandomSource? random;
-    private Impairments? impairments;
-    private int queueLimitFrames = 1000;
-    private long queueLimitBytes = long.MaxValue;
+    private IErrorModel? errorModel; // null: a perfect wire, which draws nothing
 
-    // Half-duplex state, used when the far end is a hub port (Medium is set).
-    private FrameHandle current;
-    private bool hasCurrent;
-    private int attempts;
-    private bool collided;
-    private bool lateCollision;
-    private EventHandle endOfTransmission;
-    private EventHandle retry;
-
-    internal CableDirection(Cable cable, Port from, Port to)
+    internal CableDirection(Cable cable, Port from, Port to, SharedMedium? medium)
     {
         Cable = cable;
         From = from;
         To = to;
         simulation = from.Network.Simulation;
         frames = from.Network.Frames;
-        gap = cable.Rate.TransmissionTime(InterFrameGap);
+        Gap = cable.Rate.TransmissionTime(InterFrameGap);
         long bitsPerSecond = cable.Rate.BitsPerSecond;
         picosecondsPerByte = 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0;
+        UseQueue(from.QueueDiscipline);
+        if (medium is null)
+        {
+            fullDuplex = new FullDuplexTransmitter(this, simulation);
+        }
+        else
+        {
+            // A station on a hub shares its medium and runs half-duplex.
+            halfDuplex = new CsmaCdTransmitter(this, simulation, medium);
+            medium.Add(halfDuplex);
+        }
     }
 
     /// <summary>The cable this direction belongs to.</summary>
@@ -85,77 +86,80 @@ public sealed class CableDirection : IEventTarget
     /// <summary>The port frames arrive at.</summary>
     public Port To { get; }
 
-    /// <summary>What goes wrong in this direction.</summary>
-    public Impairments Impairments => impairments ??= new(); // made when first asked for: most cables are perfect
-
-    /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
-    public int QueuedFrames { get; private set; }
-
-    /// <summary>The most frames the egress queue holds; one more is dropped (default 1,000).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
-    public int QueueLimitFrames
+    /// <summary>
+    /// What goes wrong in this direction, set by probabilities (loss, corruption,
+    /// duplication), jitter and listed frame numbers. Asking for it makes it the direction's
+    /// <see cref="ErrorModel"/> when there is none (all settings off: frames arrive as sent).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another kind of <see cref="ErrorModel"/> is set on this direction.</exception>
+    public Impairments Impairments => errorModel switch
     {
-        get => queueLimitFrames;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            queueLimitFrames = value;
-        }
+        Impairments impairments => impairments,
+        null => (Impairments)(errorModel = new Impairments()), // made when first asked for: most cables are perfect
+        _ => throw new InvalidOperationException(
+            $"The error model of {this} is a {errorModel.GetType().Name}: Impairments configure the built-in model only; configure the one that is set, or set ErrorModel to null first."),
+    };
+
+    /// <summary>
+    /// The model of what goes wrong with the frames in this direction (see
+    /// <see cref="IErrorModel"/>), or null for a perfect wire (the default), where frames
+    /// arrive as sent and no random number is drawn. Setting it replaces
+    /// <see cref="Impairments"/>. A model with state serves one direction.
+    /// </summary>
+    public IErrorModel? ErrorModel
+    {
+        get => errorModel;
+        set => errorModel = value;
     }
 
-    /// <summary>The most bytes the egress queue holds (default: no byte limit).</summary>
+    /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
+    public int QueuedFrames => dropTail is not null ? dropTail.Count : discipline!.Count;
+
+    /// <summary>
+    /// The most frames the egress queue holds; one more is dropped (default 1,000). Sets the
+    /// <see cref="DropTailDiscipline.FrameLimit"/> of the near port's <see cref="Port.QueueDiscipline"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The port's queue discipline is not a <see cref="DropTailDiscipline"/>.</exception>
+    public int QueueLimitFrames
+    {
+        get => DropTail.FrameLimit;
+        set => DropTail.FrameLimit = value;
+    }
+
+    /// <summary>
+    /// The most bytes the egress queue holds (default: no byte limit). Sets the
+    /// <see cref="DropTailDiscipline.ByteLimit"/> of the near port's <see cref="Port.QueueDiscipline"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The port's queue discipline is not a <see cref="DropTailDiscipline"/>.</exception>
     public long QueueLimitBytes
     {
-        get => queueLimitBytes;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            queueLimitBytes = value;
-        }
+        get => DropTail.ByteLimit;
+        set => DropTail.ByteLimit = value;
     }
 
     /// <summary>True while a frame is on the wire (or, on a hub, waiting for the medium or backing off).</summary>
-    public bool IsTransmitting => transmitting || simulation.Now < wireFreeAt;
+    public bool IsTransmitting => fullDuplex is not null ? fullDuplex.IsTransmitting : halfDuplex!.IsTransmitting;
 
-    /// <summary>The collision domain this direction sends into, when its far end is a hub; null on a full-duplex link.</summary>
-    internal SharedMedium? Medium { get; set; }
+    /// <summary>The inter-frame gap at the cable's rate.</summary>
+    internal SimDuration Gap { get; }
 
-    /// <summary>When the current (or last) half-duplex attempt started.</summary>
-    internal SimTime TransmitStart { get; private set; }
+    /// <summary>True when a frame waits in the queue.</summary>
+    internal bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
 
-    /// <summary>When the current (or last) half-duplex attempt ends (or ended), jam included.</summary>
-    internal SimTime TransmitEnd { get; private set; }
+    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
+    internal bool IsPerfect => errorModel is null or Impairments { Any: false };
 
-    /// <summary>True while a half-duplex transmission attempt is on the medium.</summary>
-    internal bool IsSending { get; private set; }
+    private DropTailDiscipline DropTail => dropTail ?? throw new InvalidOperationException(
+        $"{From} queues with a {discipline!.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead.");
 
     /// <inheritdoc/>
     public override string ToString() => $"{From} -> {To}";
 
-    /// <summary>Runs the direction's events: a transmission ends, a frame arrives, a collision or a backoff ends.</summary>
+    /// <summary>A frame arrives at the far port (or is lost there, when the link went down on its way).</summary>
     void IEventTarget.OnEvent(int kind, long argument)
     {
-        switch (kind)
-        {
-            case TransmitDone:
-                if (QueuedFrames > 0)
-                {
-                    StartNext();
-                }
-
-                return;
-            case HalfDuplexEnd:
-                EndHalfDuplex();
-                return;
-            case CollisionEnd:
-                BackOff();
-                return;
-            case Retry:
-                TryHalfDuplex();
-                return;
-        }
-
         FrameHandle frame = FrameHandle.FromEventArgument(argument);
         inFlight--;
         if (lostInFlight > 0 || !Cable.IsUp)
@@ -168,58 +172,81 @@ public sealed class CableDirection : IEventTarget
         To.Arrive(frame, fcsGood: kind != CorruptedArrival);
     }
 
+    /// <summary>Takes frames from <paramref name="queue"/>, the near port's queue discipline, from now on.</summary>
+    internal void UseQueue(IQueueDiscipline queue)
+    {
+        dropTail = queue as DropTailDiscipline;
+        discipline = dropTail is null ? queue : null;
+        queueContext = dropTail is null ? From.QueueContext : null;
+    }
+
+    /// <summary>Queues <paramref name="frame"/> for the wire, or drops it (counted) when the queue refuses it.</summary>
     internal bool Enqueue(FrameHandle frame)
     {
         int length = frames.GetLength(frame);
-        if (QueuedFrames >= queueLimitFrames || queuedBytes + length > queueLimitBytes)
+        if (dropTail is not null)
         {
-            From.Drop(frame, DropReason.QueueFull);
+            if (!dropTail.Admits(length))
+            {
+                From.Drop(frame, DropReason.QueueFull);
+                return false;
+            }
+
+            if (dropTail.Count == 0 && fullDuplex is not null && fullDuplex.IsIdle)
+            {
+                // Full duplex, a free wire and nothing waiting (so no event pending either):
+                // the frame goes straight onto the wire, a queue of one for no time at all.
+                if (From.Counters.QueuePeak == 0)
+                {
+                    From.Counters.QueuePeak = 1;
+                }
+
+                fullDuplex.Transmit(frame, length);
+                return true;
+            }
+
+            dropTail.Add(frame, length);
+        }
+        else if (!queueContext!.Offer(discipline!, frame, length))
+        {
             return false;
         }
 
-        if (QueuedFrames == 0 && Medium is null && simulation.Now >= wireFreeAt)
+        int queued = QueuedFrames;
+        if (queued > From.Counters.QueuePeak)
         {
-            // Full duplex, a free wire and nothing waiting (so no TransmitDone pending either):
-            // the frame goes straight onto the wire, a queue of one for no time at all.
-            if (From.Counters.QueuePeak == 0)
-            {
-                From.Counters.QueuePeak = 1;
-            }
-
-            Transmit(frame, length);
-            return true;
+            From.Counters.QueuePeak = queued;
         }
 
-        if (QueuedFrames == queue.Length)
+        if (fullDuplex is not null)
         {
-            GrowQueue();
+            fullDuplex.OnQueued();
         }
-
-        int tail = (head + QueuedFrames) % queue.Length;
-        queue[tail] = frame;
-        queueLengths[tail] = length;
-        QueuedFrames++;
-        queuedBytes += length;
-        if (QueuedFrames > From.Counters.QueuePeak)
+        else
         {
-            From.Counters.QueuePeak = QueuedFrames;
-        }
-
-        if (!transmitting && !simulation.IsPending(transmitDone))
-        {
-            // Start at once on a free wire; otherwise one event when it frees. No event at
-            // all for a frame that finds the wire free and no queue behind it.
-            if (simulation.Now >= wireFreeAt)
-            {
-                StartNext();
-            }
-            else
-            {
-                transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-            }
+            halfDuplex!.OnQueued();
         }
 
         return true;
+    }
+
+    /// <summary>The next frame of the queue, and its length; false when the queue is empty.</summary>
+    internal bool TryDequeue(out FrameHandle frame, out int length)
+    {
+        if (dropTail is not null)
+        {
+            if (dropTail.Count == 0)
+            {
+                frame = default;
+                length = 0;
+                return false;
+            }
+
+            frame = dropTail.Take(out length);
+            return true;
+        }
+
+        return queueContext!.TryTake(discipline!, out frame, out length);
     }
 
     /// <summary>
@@ -228,31 +255,19 @@ public sealed class CableDirection : IEventTarget
     /// </summary>
     internal void GoDown()
     {
-        while (QueuedFrames > 0)
+        while (TryDequeue(out FrameHandle queued, out _))
         {
-            From.Drop(Dequeue(out _), DropReason.LinkDown);
+            From.Drop(queued, DropReason.LinkDown);
         }
 
-        simulation.Cancel(transmitDone);
-        simulation.Cancel(endOfTransmission);
-        simulation.Cancel(retry);
-        transmitting = false;
-        if (wireFreeAt > simulation.Now)
-        {
-            wireFreeAt = simulation.Now; // the signal stops here
-        }
         lostInFlight = inFlight;
-        if (hasCurrent)
+        if (fullDuplex is not null)
         {
-            if (IsSending && TransmitEnd > simulation.Now)
-            {
-                TransmitEnd = simulation.Now; // the signal stops here
-                Medium!.Cut(this, TransmitEnd);
-            }
-
-            IsSending = false;
-            hasCurrent = false;
-            From.Drop(current, DropReason.LinkDown);
+            fullDuplex.GoDown();
+        }
+        else
+        {
+            halfDuplex!.GoDown();
         }
     }
 
@@ -260,114 +275,78 @@ public sealed class CableDirection : IEventTarget
     internal void Repeat(FrameHandle frame)
     {
         From.OnTransmitStart(frame, frames.GetLength(frame));
-        ScheduleArrival(frame, Cable.Delay, Arrival);
+        Launch(frame, Cable.Delay, corrupted: false);
     }
 
     /// <summary>
     /// A hub repeats a frame that the station at the far end will drop as not for it: counts
     /// at once what its arrival would count there, without copying the frame or scheduling
-    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction without impairments.
+    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction whose error model does nothing (<see cref="IsPerfect"/>).
     /// </summary>
     internal void RepeatIgnored(FrameHandle frame, int length)
     {
         From.OnTransmitStart(frame, length);
-        framesStarted++; // numbered as if sent, for Impairments.DropFrameNumbers set later
+        framesStarted++; // numbered as if sent, for an error model set later
         To.CountArrivedAndDropped(length, DropReason.NotForMe);
     }
 
-    /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
-    internal bool IsPerfect => impairments is not { Any: true };
-
-    /// <summary>Another station's signal reaches this one at <paramref name="detectedAt"/> while it sends: jam, then back off.</summary>
-    internal void Collide(SimTime detectedAt)
+    /// <summary>
+    /// A frame went out (its transmission started, and the transmitter counted it): it
+    /// arrives at the far port after <paramref name="delay"/>, unless the error model decides
+    /// otherwise; <paramref name="corrupted"/> when it is already garbled (a late collision).
+    /// </summary>
+    internal void Launch(FrameHandle frame, SimDuration delay, bool corrupted)
     {
-        if (!IsSending)
-        {
-            return;
-        }
-
-        if (detectedAt >= TransmitEnd)
-        {
-            lateCollision = true; // the frame was already out when the other signal came: it arrives garbled
-            return;
-        }
-
-        SimTime jamEnd = detectedAt + Cable.Rate.TransmissionTimeOfBits(SharedMedium.JamBits);
-        if (collided && jamEnd >= TransmitEnd)
-        {
-            return; // already stopping sooner
-        }
-
-        if (!collided && From.Network.IsTracing)
-        {
-            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.Collided, frames.GetSpan(current)));
-        }
-
-        collided = true;
-        simulation.Cancel(endOfTransmission);
-        TransmitEnd = jamEnd;
-        Medium!.Cut(this, jamEnd);
-        endOfTransmission = simulation.ScheduleAt(jamEnd, this, CollisionEnd);
-    }
-
-    private void StartNext()
-    {
-        if (Medium is not null)
-        {
-            current = Dequeue(out _);
-            hasCurrent = true;
-            attempts = 0;
-            transmitting = true;
-            TryHalfDuplex();
-            return;
-        }
-
-        FrameHandle frame = Dequeue(out int length);
-        Transmit(frame, length);
-    }
-
-    // Full duplex: the frame occupies the wire from now, and arrives after its last bit has
-    // crossed the cable.
-    private void Transmit(FrameHandle frame, int length)
-    {
-        SimDuration onWire = OnWire(length);
-        wireFreeAt = simulation.Now + onWire + gap;
-        if (QueuedFrames > 0)
-        {
-            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-        }
-
-        From.OnTransmitStart(frame, length);
-        ScheduleArrival(frame, onWire + Cable.Delay, Arrival);
-    }
-
-    // Schedules the frame's arrival at the far end after `delay`, through the impairments.
-    private void ScheduleArrival(FrameHandle frame, SimDuration delay, int kind)
-    {
+        int kind = corrupted ? CorruptedArrival : Arrival;
         framesStarted++;
-        if (impairments is { Any: true })
+        if (errorModel is not null)
         {
-            RandomSource rng = Random();
-            if (Impairments.DropFrameNumbers.Contains(framesStarted) || (Impairments.LossProbability > 0 && rng.NextBoolean(Impairments.LossProbability)))
+            LaunchThroughErrorModel(frame, delay, kind);
+            return;
+        }
+
+        inFlight++;
+        simulation.Schedule(delay, this, kind, frame.ToEventArgument());
+    }
+
+    /// <summary>Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows, which the common rates (10 Mb/s to 400 Gb/s) all do.</summary>
+    internal SimDuration OnWire(int length) =>
+        picosecondsPerByte != 0
+            ? SimDuration.FromPicoseconds((PreambleLength + length + EthernetFrame.FcsLength) * picosecondsPerByte)
+            : Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFrame.FcsLength);
+
+    /// <summary>The direction's random source (made at its first draw): impairments and CSMA/CD backoff draw from it in turn.</summary>
+    internal RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
+
+    // The error model decides the frame's fate: lost here (counted at the far port), garbled,
+    // later, or twice (the copy is scheduled first, as it always was).
+    private void LaunchThroughErrorModel(FrameHandle frame, SimDuration delay, int kind)
+    {
+        if (errorModel is not Impairments { Any: false })
+        {
+            FrameFate fate = errorModel!.Apply(frames.GetSpan(frame), framesStarted, Random());
+            if (fate.IsLost)
             {
                 To.Drop(frame, DropReason.LostOnCable);
                 return;
             }
 
-            Span<byte> bytes = frames.GetSpan(frame);
-            if (Impairments.CorruptionProbability > 0 && !bytes.IsEmpty && rng.NextBoolean(Impairments.CorruptionProbability))
+            if (fate.IsCorrupted)
             {
-                long bit = rng.NextInt64(bytes.Length * 8L);
-                bytes[(int)(bit / 8)] ^= (byte)(1 << (int)(bit % 8));
                 kind = CorruptedArrival;
             }
 
-            if (Impairments.MaxJitter > SimDuration.Zero)
+            if (fate.ExtraDelay != SimDuration.Zero)
             {
-                delay += SimDuration.FromPicoseconds(rng.NextInt64(Impairments.MaxJitter.Picoseconds + 1));
+                if (fate.ExtraDelay < SimDuration.Zero)
+                {
+                    throw new InvalidOperationException($"The {errorModel.GetType().Name} of {this} delayed frame {framesStarted} by {fate.ExtraDelay}: an extra delay cannot be negative.");
+                }
+
+                delay += fate.ExtraDelay;
             }
 
-            if (Impairments.DuplicationProbability > 0 && rng.NextBoolean(Impairments.DuplicationProbability))
+            if (fate.IsDuplicated)
             {
                 inFlight++;
                 simulation.Schedule(delay, this, kind, frames.Copy(frame).ToEventArgument());
@@ -376,113 +355,5 @@ public sealed class CableDirection : IEventTarget
 
         inFlight++;
         simulation.Schedule(delay, this, kind, frame.ToEventArgument());
-    }
-
-    // Carrier sense, then transmit (IEEE 802.3, 4.2.3.2): defer while the medium is busy here,
-    // and start an inter-frame gap after it goes quiet.
-    private void TryHalfDuplex()
-    {
-        SimTime now = simulation.Now;
-        if (Medium!.BusyUntil(this, now) is SimTime busyUntil)
-        {
-            retry = simulation.ScheduleAt(busyUntil + gap, this, Retry);
-            return;
-        }
-
-        SimDuration onWire = OnWire(frames.GetLength(current));
-        TransmitStart = now;
-        TransmitEnd = now + onWire;
-        IsSending = true;
-        collided = false;
-        lateCollision = false;
-        Medium.Start(this, now);
-        if (!collided)
-        {
-            // Scheduled after the medium was checked: a frame that collides at once never
-            // gets an end of its own to cancel (Collide scheduled the end of its jam).
-            endOfTransmission = simulation.Schedule(onWire, this, HalfDuplexEnd);
-        }
-    }
-
-    // The whole frame went out: it reaches the hub after the cable's delay.
-    private void EndHalfDuplex()
-    {
-        IsSending = false;
-        hasCurrent = false;
-        From.OnTransmitStart(current, frames.GetLength(current));
-        ScheduleArrival(current, Cable.Delay, lateCollision ? CorruptedArrival : Arrival);
-        EndFrame();
-    }
-
-    // Done with the current frame, sent or dropped: the next may start after the
-    // inter-frame gap, by an event only when one is already waiting (Enqueue sees to a later one).
-    private void EndFrame()
-    {
-        transmitting = false;
-        wireFreeAt = simulation.Now + gap;
-        if (QueuedFrames > 0)
-        {
-            transmitDone = simulation.ScheduleAt(wireFreeAt, this, TransmitDone);
-        }
-    }
-
-    // Truncated binary exponential backoff (IEEE 802.3, 4.2.3.2.5): after the n-th collision
-    // wait r slot times, r uniform in [0, 2^min(n, 10)), and at least the inter-frame gap;
-    // give up after 16 attempts.
-    private void BackOff()
-    {
-        IsSending = false;
-        attempts++;
-        if (attempts >= SharedMedium.AttemptLimit)
-        {
-            hasCurrent = false;
-            From.Drop(current, DropReason.ExcessiveCollisions);
-            EndFrame();
-            return;
-        }
-
-        long slots = Random().NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
-        if (From.Network.IsTracing)
-        {
-            From.Network.Trace(FrameTrace.Make(From.Network, From.DeviceName, From.Number, TraceKind.BackedOff, frames.GetSpan(current)));
-        }
-
-        SimDuration wait = Medium!.SlotTime * slots;
-        retry = simulation.Schedule(wait > gap ? wait : gap, this, Retry);
-    }
-
-    // Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows,
-    // which the common rates (10 Mb/s to 400 Gb/s) all do.
-    private SimDuration OnWire(int length) =>
-        picosecondsPerByte != 0
-            ? SimDuration.FromPicoseconds((PreambleLength + length + EthernetFrame.FcsLength) * picosecondsPerByte)
-            : Cable.Rate.TransmissionTime(PreambleLength + length + EthernetFrame.FcsLength);
-
-    private RandomSource Random() => random ??= simulation.CreateRandomSource($"cable {From} -> {To}");
-
-    private FrameHandle Dequeue(out int length)
-    {
-        FrameHandle frame = queue[head];
-        length = queueLengths[head];
-        head = (head + 1) % queue.Length;
-        QueuedFrames--;
-        queuedBytes -= length;
-        return frame;
-    }
-
-    private void GrowQueue()
-    {
-        int size = Math.Max(4, queue.Length * 2);
-        var larger = new FrameHandle[size];
-        var largerLengths = new int[size];
-        for (int i = 0; i < QueuedFrames; i++)
-        {
-            larger[i] = queue[(head + i) % queue.Length];
-            largerLengths[i] = queueLengths[(head + i) % queue.Length];
-        }
-
-        queue = larger;
-        queueLengths = largerLengths;
-        head = 0;
     }
 }

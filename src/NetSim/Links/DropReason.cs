@@ -29,4 +29,10 @@ public enum DropReason
 
     /// <summary>CSMA/CD gave up after 16 collisions on a shared medium.</summary>
     ExcessiveCollisions,
+
+    /// <summary>
+    /// A queue discipline chose to drop the frame though its queue had room: active queue
+    /// management (RED, CoDel) or a policy of its own (see <see cref="IQueueDiscipline"/>).
+    /// </summary>
+    QueueManagement,
 }

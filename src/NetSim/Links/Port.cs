@@ -11,6 +11,8 @@ public sealed class Port
 {
     private readonly IFrameReceiver owner;
     private IFrameTap[] taps = [];
+    private IQueueDiscipline? queueDiscipline; // made when the port is connected or first asked for
+    private QueueDisciplineContext? queueContext; // made for a discipline other than drop-tail
 
     /// <summary>Creates port <paramref name="number"/> of device <paramref name="deviceName"/>, delivering to <paramref name="owner"/>.</summary>
     public Port(Network network, IFrameReceiver owner, string deviceName, int number)
@@ -41,6 +43,48 @@ public sealed class Port
     /// <summary>True when a cable is plugged in and up.</summary>
     public bool IsLinkUp => Cable is { IsUp: true };
 
+    /// <summary>
+    /// The algorithm of this port's egress queue: a <see cref="DropTailDiscipline"/> of 1,000 frames
+    /// unless another is set. Frames wait here while the wire is busy.
+    /// </summary>
+    /// <remarks>
+    /// Set it before traffic, or at least while the queue is empty: the frames a discipline
+    /// holds are its own and cannot move to another. One instance serves one port. See
+    /// <see cref="IQueueDiscipline"/> for who owns a frame when.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="InvalidOperationException">Frames are waiting in the current queue.</exception>
+    /// <exception cref="ArgumentException">The new discipline already holds frames.</exception>
+    public IQueueDiscipline QueueDiscipline
+    {
+        get => queueDiscipline ??= new DropTailDiscipline();
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (ReferenceEquals(value, queueDiscipline))
+            {
+                return;
+            }
+
+            if (queueDiscipline is { Count: > 0 } || queueContext is { Held: > 0 })
+            {
+                throw new InvalidOperationException(
+                    $"{this} has frames waiting in its {queueDiscipline!.GetType().Name}: a queue discipline can only be replaced while its queue is empty.");
+            }
+
+            if (value.Count > 0)
+            {
+                throw new ArgumentException($"The {value.GetType().Name} for {this} already holds frames: give a port an empty queue discipline.", nameof(value));
+            }
+
+            queueDiscipline = value;
+            Egress?.UseQueue(value);
+        }
+    }
+
+    /// <summary>What a queue discipline other than drop-tail is given to drop frames at this port.</summary>
+    internal QueueDisciplineContext QueueContext => queueContext ??= new(this);
+
     /// <summary>The direction of the cable that carries frames away from this port.</summary>
     internal CableDirection? Egress { get; private set; }
 
@@ -62,8 +106,8 @@ public sealed class Port
 
     /// <summary>
     /// Sends <paramref name="frame"/> (the caller gives up ownership). Returns false when the
-    /// frame was dropped at once (no link, or the egress queue is full); the drop is counted
-    /// and the frame returned to the pool.
+    /// frame was dropped at once (no link, or the queue discipline refused it, as drop-tail
+    /// does when full); the drop is counted and the frame returned to the pool.
     /// </summary>
     public bool Send(FrameHandle frame)
     {

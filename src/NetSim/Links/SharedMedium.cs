@@ -32,7 +32,7 @@ internal sealed class SharedMedium(string hubName)
     /// <summary>The backoff exponent stops growing here ("truncated" binary exponential backoff).</summary>
     public const int BackoffLimit = 10;
 
-    private readonly List<CableDirection> stations = [];
+    private readonly List<CsmaCdTransmitter> stations = [];
     private Signal[] signals = new Signal[8]; // the attempts whose signal may still be somewhere on the medium, oldest first
     private int signalCount;
     private SimDuration longestDelay; // of the stations' cables
@@ -45,12 +45,12 @@ internal sealed class SharedMedium(string hubName)
     public SimDuration SlotTime { get; private set; }
 
     /// <summary>Adds the sending side of a station's cable to the collision domain.</summary>
-    public void Add(CableDirection station)
+    public void Add(CsmaCdTransmitter station)
     {
         if (Rate is DataRate rate && rate != station.Cable.Rate)
         {
             throw new ArgumentException(
-                $"{station.To}: every cable of a hub runs at one rate; this one is {station.Cable.Rate}, the others {rate}.");
+                $"{station.Direction.To}: every cable of a hub runs at one rate; this one is {station.Cable.Rate}, the others {rate}.");
         }
 
         Rate = station.Cable.Rate;
@@ -63,7 +63,7 @@ internal sealed class SharedMedium(string hubName)
     }
 
     /// <summary>Until when <paramref name="listener"/> senses another station's signal at <paramref name="now"/>, or null when the medium is idle there.</summary>
-    public SimTime? BusyUntil(CableDirection listener, SimTime now)
+    public SimTime? BusyUntil(CsmaCdTransmitter listener, SimTime now)
     {
         SimTime? busyUntil = null;
         SimDuration toListener = listener.Cable.Delay;
@@ -99,14 +99,14 @@ internal sealed class SharedMedium(string hubName)
     /// <paramref name="sender"/> starts transmitting at <paramref name="now"/>: every station
     /// whose signal is on the medium but has not reached it yet collides with it.
     /// </summary>
-    public void Start(CableDirection sender, SimTime now)
+    public void Start(CsmaCdTransmitter sender, SimTime now)
     {
         // Those stations are sending their latest signal; usually there is none, or one.
-        CableDirection? colliding = null;
+        CsmaCdTransmitter? colliding = null;
         bool several = false;
         for (int i = 0; i < signalCount; i++)
         {
-            CableDirection other = signals[i].Station;
+            CsmaCdTransmitter other = signals[i].Station;
             if (other != sender && other.IsSending && signals[i].Start == other.TransmitStart && NotYetHeard(other, sender, now))
             {
                 several |= colliding is not null;
@@ -123,7 +123,7 @@ internal sealed class SharedMedium(string hubName)
         if (several)
         {
             // In the order of the ports: of two jams that end at the same time, the one scheduled first runs first.
-            foreach (CableDirection other in stations)
+            foreach (CsmaCdTransmitter other in stations)
             {
                 if (other != sender && other.IsSending && NotYetHeard(other, sender, now))
                 {
@@ -138,7 +138,7 @@ internal sealed class SharedMedium(string hubName)
     }
 
     /// <summary><paramref name="station"/>'s current attempt stops early, at <paramref name="end"/> (a jam after a collision, or its link going down).</summary>
-    public void Cut(CableDirection station, SimTime end)
+    public void Cut(CsmaCdTransmitter station, SimTime end)
     {
         for (int i = signalCount - 1; i >= 0; i--)
         {
@@ -151,12 +151,12 @@ internal sealed class SharedMedium(string hubName)
     }
 
     // True when the signal of the other station's current attempt reaches the sender only now or later.
-    private static bool NotYetHeard(CableDirection other, CableDirection sender, SimTime now) =>
+    private static bool NotYetHeard(CsmaCdTransmitter other, CsmaCdTransmitter sender, SimTime now) =>
         other.TransmitStart + other.Cable.Delay + sender.Cable.Delay >= now;
 
     // The sender hears the other's signal when it arrives; the other hears the sender's
     // after the same propagation from now.
-    private static void Collide(CableDirection sender, CableDirection other, SimTime now)
+    private static void Collide(CsmaCdTransmitter sender, CsmaCdTransmitter other, SimTime now)
     {
         SimDuration propagation = other.Cable.Delay + sender.Cable.Delay;
         sender.Collide(other.TransmitStart + propagation);
@@ -165,9 +165,9 @@ internal sealed class SharedMedium(string hubName)
 
     // One attempt's signal, started by its station at Start: the hub repeats it from
     // StartAtHub to EndAtHub, and each station hears it one cable delay (its own) later.
-    private struct Signal(CableDirection station, SimTime start, SimTime startAtHub, SimTime endAtHub)
+    private struct Signal(CsmaCdTransmitter station, SimTime start, SimTime startAtHub, SimTime endAtHub)
     {
-        public readonly CableDirection Station = station;
+        public readonly CsmaCdTransmitter Station = station;
         public readonly SimTime Start = start;
         public readonly SimTime StartAtHub = startAtHub;
         public SimTime EndAtHub = endAtHub;

@@ -1,0 +1,83 @@
+// Design: what a queue discipline may do with the port it serves, and no more: read a
+// frame's bytes (to classify it), know the time (for sojourn-time algorithms), and drop a
+// frame it holds, which the port counts under the reason given and returns to the pool.
+// The egress offers and takes frames through it (Offer, TryTake), so it keeps the count of
+// the frames a discipline holds and catches a discipline that loses one (see IQueueDiscipline).
+
+using NetSim.Engine;
+
+namespace NetSim.Links;
+
+/// <summary>
+/// The port's side of an <see cref="IQueueDiscipline"/>: passed to every call, it lets the
+/// discipline read the frames it holds and drop one with a reason.
+/// </summary>
+public sealed class QueueDisciplineContext
+{
+    internal QueueDisciplineContext(Port port) => Port = port;
+
+    /// <summary>The port whose egress queue this is.</summary>
+    public Port Port { get; }
+
+    /// <summary>The simulation's current time (for algorithms that look at how long a frame waited).</summary>
+    public SimTime Now => Port.Network.Simulation.Now;
+
+    /// <summary>Frames the discipline accepted and has neither handed out nor dropped, as the port counts them.</summary>
+    internal int Held { get; set; }
+
+    /// <summary>The bytes of <paramref name="frame"/>, a frame the discipline holds or is offered (read-only: the frame is not the discipline's to change).</summary>
+    public ReadOnlySpan<byte> GetFrame(FrameHandle frame) => Port.Network.Frames.GetSpan(frame);
+
+    /// <summary>
+    /// Drops <paramref name="frame"/>, a frame the discipline accepted earlier and still holds:
+    /// the port counts it under <paramref name="reason"/>, traces it and returns it to the
+    /// pool. The discipline must forget the handle. (To refuse the frame being offered, return
+    /// false from <see cref="IQueueDiscipline.TryEnqueue"/> instead.)
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The discipline holds no frame, by the port's count.</exception>
+    public void Drop(FrameHandle frame, DropReason reason)
+    {
+        if (Held == 0)
+        {
+            throw new InvalidOperationException(
+                $"The queue discipline of {Port} dropped {frame}, but it holds no frame: only frames it accepted and still holds are its to drop.");
+        }
+
+        Held--;
+        Port.Drop(frame, reason);
+    }
+
+    /// <summary>Offers a frame to <paramref name="discipline"/>; a refused frame is dropped at the port under the discipline's reason.</summary>
+    internal bool Offer(IQueueDiscipline discipline, FrameHandle frame, int length)
+    {
+        if (!discipline.TryEnqueue(frame, length, this, out DropReason reason))
+        {
+            Port.Drop(frame, reason);
+            return false;
+        }
+
+        Held++;
+        return true;
+    }
+
+    /// <summary>Takes the next frame from <paramref name="discipline"/>, and its length; false when it has none left.</summary>
+    /// <exception cref="InvalidOperationException">The discipline has no frame to give but, by the port's count, still holds some.</exception>
+    internal bool TryTake(IQueueDiscipline discipline, out FrameHandle frame, out int length)
+    {
+        if (discipline.TryDequeue(this, out frame))
+        {
+            length = Port.Network.Frames.GetLength(frame); // also refuses a handle whose frame was returned
+            Held--;
+            return true;
+        }
+
+        length = 0;
+        if (Held != 0)
+        {
+            throw new InvalidOperationException(
+                $"The {discipline.GetType().Name} of {Port} gave no frame but still holds {Held} by the port's count: every frame a queue discipline accepts must leave it through TryDequeue or QueueDisciplineContext.Drop.");
+        }
+
+        return false;
+    }
+}
