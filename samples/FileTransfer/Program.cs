@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
-using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
-using NetSim.Stack;
+using NetSim.Topology;
 using NetSim.Tracing;
+using NetSim.Transport;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
 Option<double> lossOption = new("--loss")

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
 using NetSim.Tracing;
 

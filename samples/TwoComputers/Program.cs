@@ -1,8 +1,8 @@
 using System.CommandLine;
 using NetSim.Applications;
-using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("alice's link (the first ping)");

@@ -1,8 +1,8 @@
 using System.Globalization;
 using NetSim.Applications;
-using NetSim.Devices;
 using NetSim.Engine;
-using NetSim.Tests.Stack;
+using NetSim.Tests.Ip;
+using NetSim.Topology;
 
 namespace NetSim.Tests;
 

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using NetSim.Applications;
-using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
-using NetSim.Stack;
+using NetSim.Topology;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Benchmarks.Applications;
@@ -32,7 +32,7 @@ public class WebVisitBenchmarks
         var rate = DataRate.Parse("1Gbps");
         var delay = SimDuration.FromMicroseconds(100);
         var pc = new Host(network, "pc", "192.168.1.10/24", "192.168.1.1");
-        var sw = new NetSim.Devices.Switch(network, "sw", 4);
+        var sw = new NetSim.Ethernet.Switch(network, "sw", 4);
         var r1 = new Router(network, "r1");
         var r2 = new Router(network, "r2");
         var dnsHost = new Host(network, "dns", "198.51.100.53/24", "198.51.100.1");

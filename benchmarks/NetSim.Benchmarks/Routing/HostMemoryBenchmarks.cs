@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Topology;
 
 namespace NetSim.Benchmarks.Routing;
 

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ip;
 using NetSim.Links;
-using NetSim.Stack;
+using NetSim.Topology;
 using NetSim.Wire;
 
 namespace NetSim.Benchmarks.Routing;

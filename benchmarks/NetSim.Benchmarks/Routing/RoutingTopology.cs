@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Topology;
 using NetSim.Wire;
 
 namespace NetSim.Benchmarks.Routing;

@@ -1,8 +1,11 @@
 using NetSim.Applications;
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ethernet;
+using NetSim.Ip;
 using NetSim.Links;
-using NetSim.Stack;
+using NetSim.Topology;
+using NetSim.Tracing;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Benchmarks.Scenarios;

@@ -60,7 +60,7 @@ internal static class ScenarioRunner
             + $"{hub.CollisionDrops:N0} frames dropped after 16 attempts; {hub.Delivered * 100.0 / hub.Offered:F2}% of the offered datagrams delivered.");
     }
 
-    private static ScenarioResult Print(Func<NetSim.Links.ITraceListener?, Scenario> make)
+    private static ScenarioResult Print(Func<NetSim.Tracing.ITraceListener?, Scenario> make)
     {
         var watch = Stopwatch.StartNew();
         Scenario scenario = make(null);

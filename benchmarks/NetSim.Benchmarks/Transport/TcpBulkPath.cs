@@ -1,7 +1,7 @@
-using NetSim.Devices;
 using NetSim.Engine;
 using NetSim.Links;
-using NetSim.Stack;
+using NetSim.Topology;
+using NetSim.Transport;
 
 namespace NetSim.Benchmarks.Transport;
 

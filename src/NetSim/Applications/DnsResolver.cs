@@ -1,6 +1,7 @@
 using System.Globalization;
 using NetSim.Engine;
-using NetSim.Stack;
+using NetSim.Ip;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Applications;

@@ -1,4 +1,5 @@
-using NetSim.Stack;
+using NetSim.Ip;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Applications;

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using NetSim.Engine;
-using NetSim.Stack;
+using NetSim.Ip;
 using NetSim.Wire;
 
 namespace NetSim.Applications;

@@ -1,5 +1,6 @@
 using NetSim.Engine;
-using NetSim.Stack;
+using NetSim.Ip;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Applications;

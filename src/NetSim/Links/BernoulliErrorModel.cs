@@ -1,10 +1,10 @@
+using NetSim.Engine;
 // Design: independent draws per frame, the error model of most simulators (ns-3's
 // RateErrorModel per packet, netem's "loss random"). The draws are in a fixed order, loss,
 // then corruption, then duplication, each only when its probability is above zero, so that
 // a run repeats exactly; Impairments calls the three draws one by one to put its jitter
 // between the last two, as it always has.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

@@ -1,3 +1,6 @@
+using NetSim.Engine;
+using NetSim.Tracing;
+using NetSim.Wire;
 // Design: a small coordinator between three parts. The near port's queue discipline holds
 // the frames that wait (the default DropTailDiscipline is called directly, anything else
 // through IQueueDiscipline); a transmitter puts them on the wire (FullDuplexTransmitter,
@@ -6,8 +9,6 @@
 // its fate, schedules its arrival (the frame's handle is the event's argument, so nothing is
 // allocated) and, when the link went down meanwhile, loses it there.
 
-using NetSim.Engine;
-using NetSim.Wire;
 
 namespace NetSim.Links;
 
@@ -281,7 +282,7 @@ public sealed class CableDirection : IEventTarget
     /// <summary>
     /// A hub repeats a frame that the station at the far end will drop as not for it: counts
     /// at once what its arrival would count there, without copying the frame or scheduling
-    /// its arrival (see <see cref="Devices.Hub"/>). Only for a direction whose error model does nothing (<see cref="IsPerfect"/>).
+    /// its arrival (see the Ethernet layer's <c>Hub</c>). Only for a direction whose error model does nothing (<see cref="IsPerfect"/>).
     /// </summary>
     internal void RepeatIgnored(FrameHandle frame, int length)
     {

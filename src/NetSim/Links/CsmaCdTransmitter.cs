@@ -1,3 +1,5 @@
+using NetSim.Engine;
+using NetSim.Tracing;
 // Design: the transmitter of a station on a hub, IEEE 802.3 half duplex (clause 4.2.3).
 // One frame at a time is the current one: it is attempted when the medium is quiet here
 // (deferral and an inter-frame gap after it), and the SharedMedium tells it when another
@@ -8,7 +10,6 @@
 // Backoff draws come from the direction's random source, the one its error model draws
 // from, so that the two interleave as they always have.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

@@ -1,3 +1,5 @@
+using NetSim.Tracing;
+
 // Design: the default queue discipline, and the one on the hot path of every benchmark. A
 // FIFO ring of handles and their lengths, made at the first frame that has to wait and
 // doubled when full (a big topology has many idle cables), that refuses a frame when it

@@ -1,3 +1,4 @@
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Links;

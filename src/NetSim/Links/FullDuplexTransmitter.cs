@@ -1,3 +1,4 @@
+using NetSim.Engine;
 // Design: the transmitter of a full-duplex cable direction. The wire is the direction's
 // own, so there is nothing to sense: a frame occupies it for its serialization time, the
 // next may start an inter-frame gap later, and the frame arrives when its last bit has
@@ -6,7 +7,6 @@
 // over and another waits); a frame that finds the wire free and nothing queued costs no
 // event of its own. The egress (CableDirection) owns the queue and calls it directly.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

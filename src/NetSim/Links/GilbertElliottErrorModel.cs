@@ -1,3 +1,4 @@
+using NetSim.Engine;
 // Design: bursty loss, as on a radio link or a congested path, with the two-state Markov
 // chain of E. N. Gilbert, "Capacity of a burst-noise channel" (Bell System Technical
 // Journal 39(5), 1960) and E. O. Elliott, "Estimates of error rates for codes on
@@ -9,7 +10,6 @@
 // long-run loss rate is (p * LossInBad + r * LossInGood) / (p + r). A probability of 0 or 1
 // draws no random number.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

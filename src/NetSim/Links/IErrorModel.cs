@@ -1,3 +1,5 @@
+using NetSim.Engine;
+using NetSim.Tracing;
 // Design: what a wire does to a frame is an algorithm behind a small seam, as ns-3's
 // ErrorModel or netem's loss models: for each frame that went out, the model is shown the
 // frame (which it may corrupt in place), its number in this direction and the direction's
@@ -8,7 +10,6 @@
 // draws: runs must repeat the random numbers of before. The direction asks only when a model
 // is set, so a perfect cable draws nothing and pays one null test per frame.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

@@ -1,3 +1,5 @@
+using NetSim.Tracing;
+
 // Design: the egress queue of a port is an algorithm behind a small seam, as ns-3's
 // QueueDisc or a Linux qdisc: the port offers each frame (TryEnqueue, which may refuse
 // it with a reason) and the transmitter takes the next one when the wire is free

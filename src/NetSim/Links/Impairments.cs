@@ -1,3 +1,4 @@
+using NetSim.Engine;
 // Design: the settings users knew before error models were a seam, kept as a facade: a
 // ListErrorModel (DropFrameNumbers), a BernoulliErrorModel (the three probabilities) and a
 // uniform jitter, applied in the order they always were, which is what keeps seeded runs
@@ -5,7 +6,6 @@
 // duplication last. Asked for through CableDirection.Impairments, it becomes the direction's
 // error model; while every setting is off, the direction draws nothing.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

@@ -1,7 +1,7 @@
+using NetSim.Engine;
 // Design: the deterministic model for tests that need one particular frame lost (ns-3's
 // ListErrorModel): no random draw at all, a set lookup per frame.
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

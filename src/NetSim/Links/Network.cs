@@ -1,4 +1,5 @@
 using NetSim.Engine;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Links;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSim.Tracing;
 
 namespace NetSim.Links;
 
@@ -154,7 +155,7 @@ public sealed class Port
     /// <summary>
     /// Counts a frame of <paramref name="length"/> bytes as arrived whole and then dropped for
     /// <paramref name="reason"/>, without the frame: what <see cref="Arrive"/> and the owner's
-    /// drop would count, for a hub that knows the owner drops it (see <see cref="Devices.Hub"/>).
+    /// drop would count, for a hub that knows the owner drops it (see the Ethernet layer's <c>Hub</c>).
     /// </summary>
     internal void CountArrivedAndDropped(int length, DropReason reason)
     {

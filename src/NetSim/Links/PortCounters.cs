@@ -1,3 +1,5 @@
+using NetSim.Tracing;
+
 namespace NetSim.Links;
 
 /// <summary>What crossed a port, and what it dropped, by reason.</summary>

@@ -1,10 +1,11 @@
+using NetSim.Engine;
+using NetSim.Tracing;
 // Design: what a queue discipline may do with the port it serves, and no more: read a
 // frame's bytes (to classify it), know the time (for sojourn-time algorithms), and drop a
 // frame it holds, which the port counts under the reason given and returns to the pool.
 // The egress offers and takes frames through it (Offer, TryTake), so it keeps the count of
 // the frames a discipline holds and catches a discipline that loses one (see IQueueDiscipline).
 
-using NetSim.Engine;
 
 namespace NetSim.Links;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
 
 namespace NetSim.Tracing;

@@ -1,7 +1,8 @@
-using NetSim.Devices;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
-using NetSim.Tests.Devices;
+using NetSim.Tests.Ethernet;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Links;
 

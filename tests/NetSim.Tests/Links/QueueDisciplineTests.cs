@@ -1,6 +1,7 @@
-using NetSim.Devices;
+using NetSim.Ethernet;
 using NetSim.Links;
-using NetSim.Tests.Devices;
+using NetSim.Tests.Ethernet;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Links;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using NetSim.Devices;
-using NetSim.Tests.Devices;
+using NetSim.Ethernet;
+using NetSim.Tests.Ethernet;
 using NetSim.Tracing;
 using PacketDotNet;
 

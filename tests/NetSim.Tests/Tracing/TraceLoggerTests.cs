@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using NetSim.Devices;
-using NetSim.Tests.Devices;
+using NetSim.Ethernet;
+using NetSim.Tests.Ethernet;
 using NetSim.Tracing;
 
 namespace NetSim.Tests.Tracing;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using Switch = NetSim.Devices.Switch;
-using NetSim.Devices;
+using NetSim.Ethernet;
 using NetSim.Links;
-using NetSim.Tests.Devices;
+using NetSim.Tests.Ethernet;
 using NetSim.Tracing;
 using NetSim.Wire;
+using Switch = NetSim.Ethernet.Switch;
 
 namespace NetSim.Tests.Tracing;
 

@@ -1,0 +1,190 @@
+using NetSim.Links;
+using NetSim.Tracing;
+using NetSim.Wire;
+
+namespace NetSim.Ethernet;
+
+/// <summary>
+/// A network interface card: one port and one MAC address. It accepts frames addressed
+/// to its address or to broadcast (and every frame in promiscuous mode), and hands them to
+/// <see cref="Received"/>; it pads short frames to the 60-byte minimum when sending and
+/// refuses frames longer than the MTU allows. An IPv4 interface sits on it as on any
+/// <see cref="ILinkEndpoint"/>.
+/// </summary>
+public sealed class Nic : IFrameReceiver, ILinkEndpoint
+{
+    private readonly Network network;
+    private ILinkReceiver? upper; // the IPv4 interface on this NIC, if any
+
+    /// <summary>Creates a NIC. Without <paramref name="mac"/>, it gets the network's next locally administered address.</summary>
+    /// <exception cref="ArgumentException">The name or the address is already taken, or the address is not unicast.</exception>
+    public Nic(Network network, string name, MacAddress? mac = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        network.RegisterDevice(name);
+        this.network = network;
+        Name = name;
+        Mac = network.RegisterMac(mac, name);
+        Port = new Port(network, this, name, 0);
+    }
+
+    /// <summary>The NIC's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its MAC address.</summary>
+    public MacAddress Mac { get; }
+
+    /// <summary>Its port.</summary>
+    public Port Port { get; }
+
+    /// <summary>The network it belongs to.</summary>
+    public Network Network => network;
+
+    /// <summary>The largest payload of its frames: 1500 bytes, Ethernet's MTU.</summary>
+    public int Mtu => EthernetFrame.Mtu;
+
+    /// <inheritdoc/>
+    bool ILinkEndpoint.NeedsArp => true;
+
+    /// <inheritdoc/>
+    FramePool ILinkEndpoint.Frames => network.Frames;
+
+    /// <summary>When true, every frame is accepted, whatever its destination.</summary>
+    public bool Promiscuous { get; set; }
+
+    /// <summary>Frames accepted and handed up.</summary>
+    public long FramesDelivered { get; private set; }
+
+    /// <summary>Bytes of the frames accepted.</summary>
+    public long BytesDelivered { get; private set; }
+
+    /// <summary>
+    /// Called with each accepted frame, which it then owns (it must return it to
+    /// <see cref="Network.Frames"/> when done). When null, the NIC counts the frame and returns it.
+    /// Not called on a NIC that an IPv4 interface sits on: its frames go to the interface.
+    /// </summary>
+    public Action<Nic, FrameHandle>? Received { get; set; }
+
+    /// <summary>Rents a frame from this NIC to <paramref name="destination"/>, with the header written and a zeroed payload.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is negative or longer than the MTU.</exception>
+    public FrameHandle CreateFrame(MacAddress destination, EtherType type, int payloadLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadLength, EthernetFrame.Mtu);
+        FrameHandle frame = network.Frames.Rent(EthernetFrame.HeaderLength + payloadLength);
+        new EthernetHeader(destination, Mac, type).Emit(network.Frames.GetSpan(frame));
+        return frame;
+    }
+
+    /// <summary>
+    /// Sends a frame (the NIC takes ownership). Frames shorter than 60 bytes are padded
+    /// with zeros; malformed or too long frames are dropped and counted as
+    /// <see cref="DropReason.Malformed"/>. Returns false when the frame was dropped at once.
+    /// </summary>
+    public bool Send(FrameHandle frame)
+    {
+        FramePool pool = network.Frames;
+        int length = pool.GetLength(frame);
+        if (length < EthernetFrame.MinLength)
+        {
+            pool.SetLength(frame, EthernetFrame.MinLength);
+        }
+
+        if (EthernetFrame.Validate(pool.GetSpan(frame)) != WireError.None)
+        {
+            Port.Drop(frame, DropReason.Malformed);
+            return false;
+        }
+
+        if (network.IsTracing)
+        {
+            network.Trace(FrameTrace.Make(network, Name, -1, TraceKind.Sent, pool.GetSpan(frame)));
+        }
+
+        return Port.Send(frame);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="packet"/> (the NIC takes ownership) in an Ethernet frame to
+    /// <paramref name="destination"/> with <paramref name="type"/>: the header is written in
+    /// the packet's headroom, then as <see cref="Send(FrameHandle)"/>.
+    /// </summary>
+    public bool Send(FrameHandle packet, MacAddress destination, EtherType type)
+    {
+        var frame = new EthernetFrame(network.Frames.Prepend(packet, EthernetFrame.HeaderLength));
+        frame.Destination = destination;
+        frame.Source = Mac;
+        frame.EtherType = type;
+        return Send(packet);
+    }
+
+    /// <inheritdoc/>
+    void ILinkEndpoint.Attach(ILinkReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        if (upper is not null)
+        {
+            throw new InvalidOperationException($"{Name} already carries {upper}.");
+        }
+
+        upper = receiver;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Mac})";
+
+    /// <summary>True when a valid frame to <paramref name="destination"/> would be dropped as not for this NIC.</summary>
+    internal bool Ignores(MacAddress destination) => !Promiscuous && destination != Mac && !destination.IsBroadcast;
+
+    /// <inheritdoc/>
+    bool IFrameReceiver.Ignores(MacAddress destination) => Ignores(destination);
+
+    /// <inheritdoc/>
+    void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)
+    {
+        FramePool pool = network.Frames;
+        ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
+        WireError error = EthernetFrame.Validate(bytes);
+        if (error != WireError.None)
+        {
+            port.Drop(frame, DropReason.Malformed);
+            return;
+        }
+
+        MacAddress destination = MacAddress.Read(bytes);
+        if (Ignores(destination))
+        {
+            port.Drop(frame, DropReason.NotForMe);
+            return;
+        }
+
+        if (!Promiscuous && bytes[EthernetFrame.EtherTypeOffset] == 0x81 && bytes[EthernetFrame.EtherTypeOffset + 1] == 0x00)
+        {
+            port.Drop(frame, DropReason.VlanTagged);
+            return;
+        }
+
+        FramesDelivered++;
+        BytesDelivered += bytes.Length;
+        if (network.IsTracing)
+        {
+            network.Trace(FrameTrace.Make(network, Name, -1, TraceKind.Received, bytes));
+        }
+
+        if (upper is not null)
+        {
+            EtherType type = (EtherType)(ushort)((bytes[EthernetFrame.EtherTypeOffset] << 8) | bytes[EthernetFrame.EtherTypeOffset + 1]);
+            bool linkBroadcast = destination.IsBroadcast;
+            pool.TrimFront(frame, EthernetFrame.HeaderLength);
+            upper.OnReceived(this, frame, type, linkBroadcast);
+        }
+        else if (Received is { } received)
+        {
+            received(this, frame);
+        }
+        else
+        {
+            pool.Return(frame);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using NetSim.Wire;
+
+namespace NetSim.Transport;
+
+/// <summary>
+/// A TCP receiver's bytes and its receive sequence space (RFC 9293, 3.3.1): a ring holding
+/// the in-order bytes not yet read, RCV.NXT just past them, data that arrived out of order
+/// written into the ring at its offset (its ranges in <see cref="OutOfOrderRanges"/>), the
+/// window and its right edge with receiver-side silly window avoidance (RFC 9293,
+/// 3.8.6.2.2), and the acceptability test (3.10.7.4). The ring is made when the first data
+/// arrives and dropped once the connection is closed and everything is read, so a silent
+/// connection costs no buffer.
+/// </summary>
+internal sealed class TcpReceiveBuffer(int capacity)
+{
+    private readonly OutOfOrderRanges outOfOrder = new();
+    private byte[]? bytes;
+    private int start;
+    private uint rightEdge; // Next + the window last advertised: never moved left
+
+    /// <summary>The most bytes held; the largest window offered.</summary>
+    public int Capacity => capacity;
+
+    /// <summary>In-order bytes received and not yet read.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Room for more: the receive window (RCV.WND).</summary>
+    public int Free => capacity - Count;
+
+    /// <summary>RCV.NXT: the next sequence number expected.</summary>
+    public uint Next { get; private set; }
+
+    /// <summary>The ranges held beyond <see cref="Next"/>.</summary>
+    public int OutOfOrderRangeCount => outOfOrder.Count;
+
+    /// <summary>Whether the ring exists (it is made at the first data and dropped after the close).</summary>
+    public bool IsAllocated => bytes is not null;
+
+    /// <summary>The peer's SYN carried <paramref name="initialSequenceNumber"/>: RCV.NXT is the next, and the whole buffer is offered.</summary>
+    public void Synchronize(uint initialSequenceNumber)
+    {
+        Next = TcpSequence.Add(initialSequenceNumber, 1);
+        rightEdge = TcpSequence.Add(Next, capacity);
+    }
+
+    /// <summary>
+    /// The acceptability test of RFC 9293, 3.10.7.4 (table 6), relative to RCV.NXT. A segment
+    /// at exactly RCV.NXT is taken even by a zero window, so that its ACK, window and reset
+    /// are read ("special allowance"); its data is then dropped.
+    /// </summary>
+    public bool IsAcceptable(uint seq, int length)
+    {
+        int window = Free;
+        long offset = TcpSequence.Difference(seq, Next); // long: offset + length cannot overflow
+        if (window == 0)
+        {
+            return offset == 0;
+        }
+
+        if (length == 0)
+        {
+            return offset >= 0 && offset < window;
+        }
+
+        long lastOffset = offset + length - 1;
+        return (offset >= 0 && offset < window) || (lastOffset >= 0 && lastOffset < window);
+    }
+
+    /// <summary>
+    /// The window to advertise, with receiver-side silly window avoidance (RFC 9293,
+    /// 3.8.6.2.2): the right edge never moves left, and moves right only by at least
+    /// min(buffer / 2, <paramref name="mss"/>).
+    /// </summary>
+    public int Advertise(int mss)
+    {
+        int offered = Offered;
+        if (WorthOpening(offered, mss))
+        {
+            offered = Free;
+        }
+
+        rightEdge = TcpSequence.Add(Next, offered);
+        return offered;
+    }
+
+    /// <summary>Whether the window has opened by enough since last advertised to be worth telling the sender (after a read).</summary>
+    public bool WindowWorthUpdating(int mss) => WorthOpening(Offered, mss);
+
+    /// <summary>
+    /// Takes the data of a segment that starts at <paramref name="seq"/>: what is already
+    /// received or beyond the window is cut off; data beyond RCV.NXT is kept out of order
+    /// (unless <see cref="OutOfOrderRanges.MaxRanges"/> holes are held). Returns how many
+    /// bytes became in order (this data and the out-of-order data it reaches).
+    /// </summary>
+    public int Take(uint seq, ReadOnlySpan<byte> data)
+    {
+        int free = Free;
+        int position = TcpSequence.Difference(seq, Next);
+        if (position < 0)
+        {
+            data = data[Math.Min(-position, data.Length)..]; // already received
+            position = 0;
+        }
+
+        if (position + data.Length > free)
+        {
+            data = data[..Math.Max(0, free - position)]; // beyond the window
+        }
+
+        if (data.IsEmpty)
+        {
+            return 0;
+        }
+
+        uint first = TcpSequence.Add(Next, position);
+        if (position > 0 && !outOfOrder.Add(first, TcpSequence.Add(first, data.Length)))
+        {
+            return 0; // too many holes: the sender will send it again
+        }
+
+        bytes ??= new byte[capacity];
+        int index = (start + Count + position) % capacity;
+        int head = Math.Min(data.Length, capacity - index);
+        data[..head].CopyTo(bytes.AsSpan(index));
+        data[head..].CopyTo(bytes);
+        if (position != 0)
+        {
+            return 0;
+        }
+
+        // In-order data grew; out-of-order ranges it reaches join it.
+        uint end = outOfOrder.Reach(TcpSequence.Add(Next, data.Length));
+        int gained = TcpSequence.Difference(end, Next);
+        Count += gained;
+        Next = end;
+        return gained;
+    }
+
+    /// <summary>The FIN at RCV.NXT was taken: it occupies one sequence number.</summary>
+    public void TakeFin() => Next = TcpSequence.Add(Next, 1);
+
+    /// <summary>Moves up to <paramref name="destination"/>'s length of in-order bytes out of the ring; returns how many.</summary>
+    public int Read(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, Count);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        int head = Math.Min(count, capacity - start);
+        bytes.AsSpan(start, head).CopyTo(destination);
+        bytes.AsSpan(0, count - head).CopyTo(destination[head..]);
+        start = (start + count) % capacity;
+        Count -= count;
+        return count;
+    }
+
+    /// <summary>The connection closed: nothing more will arrive. Out-of-order data goes; the ring goes once read to the end.</summary>
+    public void Release()
+    {
+        outOfOrder.Clear();
+        if (Count == 0)
+        {
+            bytes = null;
+        }
+    }
+
+    private int Offered => Math.Max(0, TcpSequence.Difference(rightEdge, Next));
+
+    private bool WorthOpening(int offered, int mss) => Free - offered >= Math.Min(capacity / 2, mss);
+}

@@ -1,0 +1,80 @@
+using NetSim.Engine;
+
+namespace NetSim.Transport;
+
+/// <summary>How a TCP connection behaves: buffers, timers and congestion control. The defaults follow the RFCs and, where they leave a choice, a current Linux.</summary>
+public sealed class TcpSettings
+{
+    /// <summary>The defaults.</summary>
+    public static TcpSettings Default { get; } = new();
+
+    /// <summary>Bytes the sender keeps (written and not yet acknowledged); default 65,535.</summary>
+    public int SendBufferSize { get; init; } = ushort.MaxValue;
+
+    /// <summary>Bytes the receiver holds for the application; the most it advertises (no window scaling, so at most 65,535). Default 65,535.</summary>
+    public int ReceiveBufferSize { get; init; } = ushort.MaxValue;
+
+    /// <summary>The MSS to announce; 0 (the default) takes the interface MTU less 40 bytes.</summary>
+    public int MaximumSegmentSize { get; init; }
+
+    /// <summary>The retransmission timeout before any RTT is measured (RFC 6298, 2.1: 1 s).</summary>
+    public SimDuration InitialRetransmissionTimeout { get; init; } = SimDuration.FromSeconds(1);
+
+    /// <summary>The smallest retransmission timeout (RFC 6298, 2.4: 1 s; Linux uses 200 ms).</summary>
+    public SimDuration MinimumRetransmissionTimeout { get; init; } = SimDuration.FromSeconds(1);
+
+    /// <summary>The largest retransmission timeout (RFC 6298, 2.5: at least 60 s; default 120 s, Linux's TCP_RTO_MAX).</summary>
+    public SimDuration MaximumRetransmissionTimeout { get; init; } = SimDuration.FromSeconds(120);
+
+    /// <summary>Retransmissions of one segment before the connection is given up (default 15, as Linux's tcp_retries2).</summary>
+    public int MaxRetransmissions { get; init; } = 15;
+
+    /// <summary>
+    /// SYN retransmissions before a connect fails with a timeout (default 6, Linux's
+    /// tcp_syn_retries: SYNs at 0, 1, 3, 7, 15, 31 and 63 s, given up at 127 s).
+    /// </summary>
+    public int SynRetries { get; init; } = 6;
+
+    /// <summary>SYN-ACK retransmissions before a half-open passive connection is dropped (default 5, Linux's tcp_synack_retries).</summary>
+    public int SynAckRetries { get; init; } = 5;
+
+    /// <summary>
+    /// Whether idle connections are probed (RFC 9293 3.8.4, RFC 1122 4.2.3.6): off by default,
+    /// as the RFCs ask; an application turns it on as with SO_KEEPALIVE.
+    /// </summary>
+    public bool KeepAlive { get; init; }
+
+    /// <summary>Idle time before the first keep-alive probe (default 2 hours: RFC 1122's lower bound and Linux's tcp_keepalive_time).</summary>
+    public SimDuration KeepAliveTime { get; init; } = SimDuration.FromSeconds(7200);
+
+    /// <summary>Time between unanswered keep-alive probes (default 75 s, Linux's tcp_keepalive_intvl).</summary>
+    public SimDuration KeepAliveInterval { get; init; } = SimDuration.FromSeconds(75);
+
+    /// <summary>Unanswered keep-alive probes before the connection is given up (default 9, Linux's tcp_keepalive_probes).</summary>
+    public int KeepAliveProbes { get; init; } = 9;
+
+    /// <summary>Maximum segment lifetime; TIME-WAIT lasts two of them. Default 30 s (Linux's TIME-WAIT is 60 s; RFC 9293 suggests an MSL of 2 minutes).</summary>
+    public SimDuration MaximumSegmentLifetime { get; init; } = SimDuration.FromSeconds(30);
+
+    /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582).</summary>
+    public Func<ICongestionControl> CongestionControl { get; init; } = () => new NewRenoCongestionControl();
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(SendBufferSize, 1, nameof(SendBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReceiveBufferSize, 1, nameof(ReceiveBufferSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ReceiveBufferSize, ushort.MaxValue, nameof(ReceiveBufferSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaximumSegmentSize, nameof(MaximumSegmentSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaximumSegmentSize, ushort.MaxValue - 40, nameof(MaximumSegmentSize)); // a segment and its headers fit in an IPv4 packet
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinimumRetransmissionTimeout, SimDuration.Zero, nameof(MinimumRetransmissionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialRetransmissionTimeout, MinimumRetransmissionTimeout, nameof(InitialRetransmissionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaximumRetransmissionTimeout, InitialRetransmissionTimeout, nameof(MaximumRetransmissionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmissions, 1, nameof(MaxRetransmissions));
+        ArgumentOutOfRangeException.ThrowIfNegative(SynRetries, nameof(SynRetries));
+        ArgumentOutOfRangeException.ThrowIfNegative(SynAckRetries, nameof(SynAckRetries));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTime, SimDuration.Zero, nameof(KeepAliveTime));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveInterval, SimDuration.Zero, nameof(KeepAliveInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveProbes, 1, nameof(KeepAliveProbes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaximumSegmentLifetime, SimDuration.Zero, nameof(MaximumSegmentLifetime));
+    }
+}

@@ -1,0 +1,38 @@
+using NetSim.Ethernet;
+using NetSim.Links;
+
+namespace NetSim.Tests.Ethernet;
+
+public class ForwardingAllocationTests
+{
+    private static long AllocatedWhileForwarding(bool useHub)
+    {
+        var net = new TestNetwork();
+        IReadOnlyList<Port> ports = useHub ? new Hub(net.Network, "h1", 2).Ports : new Switch(net.Network, "s1", 2).Ports;
+        Nic[] pcs = net.Computers(2);
+        net.Connect(pcs[0].Port, ports[0]);
+        net.Connect(pcs[1].Port, ports[1]);
+        TestNetwork.SendFrame(pcs[1], pcs[0].Mac); // the switch learns pc2
+        net.Simulation.Run();
+
+        var source = new FrameSource(pcs[0], pcs[1].Mac, 64, count: 300_000);
+        source.Start();
+        net.Simulation.RunFor(NetSim.Engine.SimDuration.FromMilliseconds(200)); // warm up: pools, queues, JIT
+
+        long delivered = pcs[1].FramesDelivered;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        net.Simulation.Run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        (pcs[1].FramesDelivered - delivered).Should().BeGreaterThanOrEqualTo(100_000);
+        return allocated;
+    }
+
+    [Fact]
+    public void Forwarding_100000_frames_through_a_switch_allocates_nothing() =>
+        AllocatedWhileForwarding(useHub: false).Should().Be(0);
+
+    [Fact]
+    public void Repeating_100000_frames_through_a_hub_allocates_nothing() =>
+        AllocatedWhileForwarding(useHub: true).Should().Be(0);
+}

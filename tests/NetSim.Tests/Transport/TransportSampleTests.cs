@@ -1,0 +1,58 @@
+using NetSim.Tests.Tracing;
+using PacketDotNet;
+
+namespace NetSim.Tests.Transport;
+
+/// <summary>The FileTransfer sample: 1 MB over TCP through a lossy path arrives intact, and its capture is real TCP.</summary>
+[Collection(ConsoleUsers.Name)]
+public sealed class TransportSampleTests : IDisposable
+{
+    private readonly string pcap = Path.Combine(Path.GetTempPath(), $"netsim-{Guid.NewGuid():N}.pcap");
+
+    public void Dispose() => File.Delete(pcap);
+
+    private static string Run(params string[] args) => SampleRunner.Run("FileTransfer", args);
+
+    [Fact]
+    public void FileTransfer_repairs_the_losses_and_the_hash_matches()
+    {
+        string output = Run("--pcap", pcap);
+        output.Should().Contain("1.0 % loss between the routers");
+        output.Should().Contain("Received 1,000,000 bytes; SHA-256 matches the file sent.");
+        output.Should().MatchRegex(@"retransmissions: [1-9]\d* \(");
+        output.Should().Contain("Congestion window over time");
+
+        int segments = 0;
+        foreach (byte[] frame in PcapWriterTests.ReadPcap(File.ReadAllBytes(pcap)).Select(r => r.Bytes))
+        {
+            var ip = ((EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, frame)).Extract<IPv4Packet>();
+            if (ip?.Extract<TcpPacket>() is { } tcp)
+            {
+                tcp.ValidTcpChecksum.Should().BeTrue();
+                segments++;
+            }
+        }
+
+        segments.Should().BeGreaterThan(1000, "about 700 data segments leave and their ACKs come back");
+    }
+
+    [Fact]
+    public void Without_loss_nothing_is_retransmitted()
+    {
+        string output = Run("--loss", "0");
+        output.Should().Contain("retransmissions: 0 (0 fast retransmits, 0 timeouts)");
+        output.Should().Contain("SHA-256 matches");
+    }
+
+    [RequiresTsharkFact]
+    public void Tshark_reads_the_transfer_as_tcp_with_good_checksums_and_no_malformed_frames()
+    {
+        Run("--pcap", pcap);
+        (int exit, string expert) = Tshark.Run("-r", pcap, "-q", "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-z", "expert");
+        exit.Should().Be(0, expert);
+        expert.Should().NotContainAny("Malformed", "Bad checksum", "bad checksum");
+        (exit, string fields) = Tshark.Run("-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e", "tcp.options.mss_val");
+        exit.Should().Be(0, fields);
+        fields.Should().Contain("1460");
+    }
+}
