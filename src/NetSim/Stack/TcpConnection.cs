@@ -22,12 +22,8 @@ namespace NetSim.Stack;
 /// </remarks>
 public sealed class TcpConnection : IEventTarget
 {
-    private const int RetransmitTimer = 1;
-    private const int PersistTimer = 2;
     private const int TimeWaitTimer = 3;
     private const int KeepAliveTimer = 4;
-    private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
-    private const int MinimumMss = 64;
 
     private readonly Tcp tcp;
     private readonly Simulation sim;
@@ -39,35 +35,16 @@ public sealed class TcpConnection : IEventTarget
     private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? finAcknowledged;
-
-    // Send sequence space (RFC 9293, 3.3.1). sndMax is the highest sequence number sent plus
-    // one: after a timeout sndNxt goes back to sndUna and climbs to sndMax again.
-    private readonly uint iss;
-    private uint sndUna;
-    private uint sndNxt;
-    private uint sndMax;
-    private int sndWnd;
-    private uint sndWl1;
-    private uint sndWl2;
-    private bool closeRequested;
-    private uint finSeq;
+    private readonly TcpSender sender; // the send sequence space, what to send, retransmission and persist
 
     // Receive sequence space: RCV.NXT and the window are the receive buffer's.
     private bool finReceived;
     private uint? pendingFin;
 
-    // Timers (RFC 6298).
-    private readonly DeadlineTimer retransmitTimer;
-    private EventHandle persistTimer;
     private EventHandle timeWaitTimer;
     private readonly TcpKeepAlive keepAlive;
     private bool countedByListener; // counted in the listener's OpenConnections until closed
     private readonly RttEstimator rtt;
-    private int retries;
-    private int persistBackoff;
-
-    private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
-    private int mss;
 
     // The application's waits.
     private ReadOnlyMemory<byte> pendingWrite;
@@ -76,7 +53,6 @@ public sealed class TcpConnection : IEventTarget
     private SimulationValueTaskSource<int>? readSource;
     private SocketError error;
     private SocketError softError; // from ICMP: reported only if the connection then times out (RFC 1122, 4.2.3.9)
-    private bool synRetransmitted;
     private bool inSegment;
     private TcpState? closeAfterWrite;
 
@@ -91,16 +67,12 @@ public sealed class TcpConnection : IEventTarget
         RemoteAddress = remoteAddress;
         RemotePort = remotePort;
         localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
-        mss = Math.Min(localMss, DefaultPeerMss);
         CongestionControl = settings.CongestionControl();
         rtt = new RttEstimator(settings.InitialRetransmissionTimeout, settings.MinimumRetransmissionTimeout, settings.MaximumRetransmissionTimeout);
-        iss = tcp.NewInitialSequenceNumber();
-        sndUna = iss;
-        sndNxt = iss;
-        sndMax = iss;
+        uint iss = tcp.NewInitialSequenceNumber();
         send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
         receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
-        retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
+        sender = new TcpSender(this, sim, settings, send, rtt, CongestionControl, localMss, iss);
         keepAlive = new TcpKeepAlive(sim, settings, this, KeepAliveTimer);
     }
 
@@ -132,13 +104,13 @@ public sealed class TcpConnection : IEventTarget
     public int SlowStartThreshold => CongestionControl.SlowStartThreshold;
 
     /// <summary>The window the peer last advertised, in bytes.</summary>
-    public int SendWindow => sndWnd;
+    public int SendWindow => sender.Window;
 
     /// <summary>Bytes sent and not yet acknowledged.</summary>
-    public int BytesInFlight => TcpSequence.Difference(sndMax, sndUna);
+    public int BytesInFlight => sender.InFlight;
 
     /// <summary>The segment size used for sending: the smaller of the peer's MSS and ours.</summary>
-    public int MaximumSegmentSize => mss;
+    public int MaximumSegmentSize => sender.Mss;
 
     /// <summary>The smoothed round-trip time (RFC 6298), zero before the first measurement.</summary>
     public SimDuration SmoothedRoundTripTime => rtt.SmoothedRoundTripTime;
@@ -153,7 +125,7 @@ public sealed class TcpConnection : IEventTarget
     public long SegmentsReceived { get; private set; }
 
     /// <summary>Data bytes the peer acknowledged.</summary>
-    public long BytesAcknowledged { get; private set; }
+    public long BytesAcknowledged => sender.BytesAcknowledged;
 
     /// <summary>Data bytes received in order (handed, or ready to hand, to the application).</summary>
     public long BytesReceived { get; private set; }
@@ -162,16 +134,16 @@ public sealed class TcpConnection : IEventTarget
     public long Retransmissions { get; private set; }
 
     /// <summary>Losses repaired by fast retransmit (three duplicate ACKs).</summary>
-    public long FastRetransmits { get; private set; }
+    public long FastRetransmits => sender.FastRetransmits;
 
     /// <summary>Retransmission timer expirations.</summary>
-    public long RetransmissionTimeouts { get; private set; }
+    public long RetransmissionTimeouts => sender.RetransmissionTimeouts;
 
     /// <summary>Keep-alive probes sent (RFC 1122, 4.2.3.6; only with <see cref="TcpSettings.KeepAlive"/>).</summary>
     public long KeepAliveProbes { get; private set; }
 
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
-    public long ZeroWindowProbes { get; private set; }
+    public long ZeroWindowProbes => sender.ZeroWindowProbes;
 
     /// <summary>Called after every change of state, with the state before. It runs inside the stack's processing: read the connection, do not call into it.</summary>
     public Action<TcpConnection, TcpState>? StateChanged { get; set; }
@@ -216,7 +188,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         connection.SetState(TcpState.SynSent);
-        connection.SendSyn();
+        connection.sender.SendSyn();
         return connection.connected.Task;
     }
 
@@ -227,11 +199,11 @@ public sealed class TcpConnection : IEventTarget
     /// <exception cref="InvalidOperationException">The connection is not open for sending, or another write is waiting.</exception>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data)
     {
-        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null)
+        if (State is not (TcpState.Established or TcpState.CloseWait) || sender.FinQueued || closeAfterWrite is not null)
         {
             return ValueTask.FromException(error != SocketError.Success
                 ? new SocketException((int)error)
-                : new InvalidOperationException($"{this} is {State}{(closeRequested ? " and closing" : "")}: it cannot send."));
+                : new InvalidOperationException($"{this} is {State}{(sender.FinQueued ? " and closing" : "")}: it cannot send."));
         }
 
         if (WriteWaiting)
@@ -240,7 +212,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         int copied = send.Write(data.Span);
-        Output();
+        sender.Output();
         if (copied == data.Length)
         {
             return ValueTask.CompletedTask;
@@ -257,13 +229,13 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     internal bool TryWrite(ReadOnlySpan<byte> data)
     {
-        if (State is not (TcpState.Established or TcpState.CloseWait) || closeRequested || closeAfterWrite is not null || WriteWaiting || send.Free < data.Length)
+        if (State is not (TcpState.Established or TcpState.CloseWait) || sender.FinQueued || closeAfterWrite is not null || WriteWaiting || send.Free < data.Length)
         {
             return false;
         }
 
         send.Write(data);
-        Output();
+        sender.Output();
         return true;
     }
 
@@ -348,7 +320,7 @@ public sealed class TcpConnection : IEventTarget
 
         if (State != TcpState.SynSent)
         {
-            Send(sndMax, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
+            Send(sender.Max, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
         }
 
         EnterClosed(SocketError.ConnectionAborted);
@@ -362,16 +334,6 @@ public sealed class TcpConnection : IEventTarget
     {
         switch (kind)
         {
-            case RetransmitTimer:
-                if (retransmitTimer.OnEvent())
-                {
-                    OnRetransmitTimeout();
-                }
-
-                break;
-            case PersistTimer:
-                OnPersistTimeout();
-                break;
             case TimeWaitTimer:
                 EnterClosed(SocketError.Success);
                 break;
@@ -391,14 +353,14 @@ public sealed class TcpConnection : IEventTarget
         tcp.Register(connection);
         connection.SetState(TcpState.SynReceived);
         connection.TakeSyn(syn);
-        connection.SendSyn();
+        connection.sender.SendSyn();
     }
 
     internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter, uint quotedSequence)
     {
         // RFC 5927 4.1, as Linux's tcp_v4_err: an error about a segment we did not send (its
         // sequence number is not in SND.UNA..SND.MAX) is stale or forged, and ignored.
-        if (TcpSequence.LessThan(quotedSequence, sndUna) || !TcpSequence.LessThan(quotedSequence, State == TcpState.SynSent ? TcpSequence.Add(iss, 1) : TcpSequence.Add(sndMax, 1)))
+        if (!sender.IsOutstanding(quotedSequence, synSent: State == TcpState.SynSent))
         {
             return;
         }
@@ -537,7 +499,7 @@ public sealed class TcpConnection : IEventTarget
     {
         TcpFlags flags = segment.Flags;
         bool hasAck = (flags & TcpFlags.Ack) != 0;
-        if (hasAck && (TcpSequence.LessOrEqual(segment.AcknowledgmentNumber, iss) || TcpSequence.LessThan(sndMax, segment.AcknowledgmentNumber)))
+        if (hasAck && (TcpSequence.LessOrEqual(segment.AcknowledgmentNumber, sender.Iss) || TcpSequence.LessThan(sender.Max, segment.AcknowledgmentNumber)))
         {
             if ((flags & TcpFlags.Rst) == 0)
             {
@@ -565,64 +527,34 @@ public sealed class TcpConnection : IEventTarget
         TakeSyn(segment);
         if (hasAck)
         {
-            OnSynAcknowledged(segment);
+            sender.OnSynAcknowledged(segment);
             SetState(TcpState.Established);
             keepAlive.Start();
             SendAck();
             connected.TrySetResult(this);
-            Output();
+            sender.Output();
         }
         else
         {
             SetState(TcpState.SynReceived); // a simultaneous open (RFC 9293, 3.5, figure 8)
-            Send(iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+            Send(sender.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
         }
     }
 
     private void TakeSyn(in TcpHeader syn)
     {
         receive.Synchronize(syn.SequenceNumber);
-        int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
-        mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
-        sndWnd = syn.Window;
-        sndWl1 = syn.SequenceNumber;
-        sndWl2 = syn.AcknowledgmentNumber;
+        sender.TakeSyn(syn);
     }
 
-    private void OnSynAcknowledged(in TcpHeader segment)
-    {
-        sndUna = segment.AcknowledgmentNumber;
-        if (TcpSequence.LessThan(sndNxt, sndUna))
-        {
-            sndNxt = sndUna;
-        }
-
-        sndWnd = segment.Window;
-        sndWl1 = segment.SequenceNumber;
-        sndWl2 = segment.AcknowledgmentNumber;
-        SimDuration? sample = rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured) ? measured : null;
-        rtt.StopTiming();
-        retries = 0;
-        retransmitTimer.Stop();
-        CongestionSignal signal = Signal(sample);
-        CongestionControl.Initialize(signal, handshakeRetransmitted: synRetransmitted);
-        if (synRetransmitted)
-        {
-            rtt.OnHandshakeRetransmitted();
-        }
-
-        CongestionWindowChanged?.Invoke(this);
-    }
-
-    /// <summary>The ACK field of a segment in a synchronized state. False when the segment is to be dropped.</summary>
+    /// <summary>The ACK field of a segment in a synchronized state (RFC 9293 3.10.7.4, fifth). False when the segment is to be dropped.</summary>
     private bool OnAck(in TcpHeader segment, int dataLength)
     {
-        uint ack = segment.AcknowledgmentNumber;
         if (State == TcpState.SynReceived)
         {
-            if (TcpSequence.LessThan(sndUna, ack) && TcpSequence.LessOrEqual(ack, sndMax))
+            if (sender.AcknowledgesSyn(segment.AcknowledgmentNumber))
             {
-                OnSynAcknowledged(segment);
+                sender.OnSynAcknowledged(segment);
                 SetState(TcpState.Established);
                 keepAlive.Start();
                 countedByListener = listener is not null;
@@ -631,334 +563,21 @@ public sealed class TcpConnection : IEventTarget
             }
             else
             {
-                Send(ack, TcpFlags.Rst, 0, 0);
+                Send(segment.AcknowledgmentNumber, TcpFlags.Rst, 0, 0);
                 return false;
             }
         }
 
-        if (TcpSequence.LessThan(sndMax, ack))
-        {
-            SendAck(); // it acknowledges something not yet sent
-            return false;
-        }
-
-        bool windowUpdate = TcpSequence.LessThan(sndWl1, segment.SequenceNumber) || (sndWl1 == segment.SequenceNumber && TcpSequence.LessOrEqual(sndWl2, ack));
-        if (TcpSequence.LessThan(sndUna, ack))
-        {
-            if (windowUpdate)
-            {
-                UpdateSendWindow(segment);
-            }
-
-            OnNewAck(ack);
-        }
-        else if (ack == sndUna)
-        {
-            // RFC 5681, 2: no data, no SYN or FIN, the same window, data outstanding. Not while the
-            // window is zero: the answers to zero-window probes look the same and mean no loss.
-            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == sndWnd && sndMax != sndUna && sndWnd != 0;
-            if (windowUpdate)
-            {
-                UpdateSendWindow(segment);
-            }
-
-            if (duplicate)
-            {
-                OnDuplicateAck();
-            }
-            else
-            {
-                Output();
-            }
-        }
-
-        return true;
-    }
-
-    private void UpdateSendWindow(in TcpHeader segment)
-    {
-        bool opened = sndWnd == 0 && segment.Window > 0;
-        sndWnd = segment.Window;
-        sndWl1 = segment.SequenceNumber;
-        sndWl2 = segment.AcknowledgmentNumber;
-        if (opened)
-        {
-            sim.Cancel(persistTimer);
-            persistBackoff = 0;
-            sndNxt = sndUna; // a probe byte that may not have been taken goes again as ordinary data
-        }
-    }
-
-    private void OnNewAck(uint ack)
-    {
-        int acknowledged = TcpSequence.Difference(ack, sndUna);
-        bool cwndLimited = BytesInFlight + mss > CongestionWindow; // RFC 7661: the window held the sender back
-        int cwndBefore = CongestionWindow;
-        int ssthreshBefore = SlowStartThreshold;
-
-        // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
-        BytesAcknowledged += send.Acknowledge(ack);
-        sndUna = ack;
-        SimDuration? sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
-        retries = 0;
-        RecoveryAction action = recovery.OnNewAck(ack);
-        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
-        switch (action)
-        {
-            case RecoveryAction.RecoveryEnd:
-                CongestionControl.OnRecoveryEnd(signal);
-                break;
-            case RecoveryAction.PartialAck:
-                CongestionControl.OnPartialAck(signal);
-                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
-                break;
-            default:
-                CongestionControl.OnAcknowledged(signal);
-                break;
-        }
-
-        if (TcpSequence.LessThan(sndNxt, sndUna))
-        {
-            sndNxt = sndUna;
-        }
-
-        if (sndUna == sndMax)
-        {
-            retransmitTimer.Stop(); // RFC 6298, 5.2
-        }
-        else
-        {
-            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.3
-        }
-
-        if (closeRequested && TcpSequence.LessThan(finSeq, ack))
-        {
-            OnFinAcknowledged();
-        }
-
-        if (CongestionWindow != cwndBefore || SlowStartThreshold != ssthreshBefore)
-        {
-            CongestionWindowChanged?.Invoke(this);
-        }
-
-        ContinueWrite();
-        Output();
-    }
-
-    private void OnDuplicateAck()
-    {
-        RecoveryAction action = recovery.OnDuplicateAck(sndUna, sndMax);
-        if (action == RecoveryAction.DuplicateInRecovery)
-        {
-            CongestionSignal signal = Signal(null);
-            CongestionControl.OnDuplicateAckInRecovery(signal); // RFC 5681, 3.2, step 4
-            CongestionWindowChanged?.Invoke(this);
-            Output();
-        }
-        else if (action == RecoveryAction.FastRetransmit)
-        {
-            FastRetransmits++;
-            rtt.StopTiming(); // Karn's rule
-            CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
-            CongestionControl.OnFastRetransmit(signal);
-            CongestionWindowChanged?.Invoke(this);
-            RetransmitFirstSegment();
-            Output();
-        }
-    }
-
-    private void OnRetransmitTimeout()
-    {
-        if (State == TcpState.Closed || (State is not (TcpState.SynSent or TcpState.SynReceived) && sndUna == sndMax))
-        {
-            return;
-        }
-
-        RetransmissionTimeouts++;
-        int limit = State switch
-        {
-            TcpState.SynSent => settings.SynRetries,
-            TcpState.SynReceived => settings.SynAckRetries,
-            _ => settings.MaxRetransmissions,
-        };
-        if (++retries > limit)
-        {
-            EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
-            return;
-        }
-
-        rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
-        if (State is TcpState.SynSent or TcpState.SynReceived)
-        {
-            synRetransmitted = true;
-            SendSyn();
-            return;
-        }
-
-        CongestionSignal signal = Signal(null, lost: BytesInFlight);
-        CongestionControl.OnRetransmissionTimeout(signal);
-        CongestionWindowChanged?.Invoke(this);
-        recovery.OnRetransmissionTimeout(sndMax); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
-        sndNxt = sndUna; // go back: resend from the first unacknowledged byte, in slow start
-        Output();
-        retransmitTimer.Restart(rtt.RetransmissionTimeout);
-    }
-
-    private void OnPersistTimeout()
-    {
-        int unsent = send.Count - SentData();
-        bool outstanding = sndMax != sndUna;
-        if (sndWnd != 0 || State == TcpState.Closed || send.Count == 0 || (unsent <= 0 && !outstanding))
-        {
-            return;
-        }
-
-        // RFC 9293, 3.8.6.1: probe the zero window with one byte (again, if the last probe was
-        // refused), backing off like the retransmission timer; it runs until the window opens.
-        ZeroWindowProbes++;
-        SendData(sndUna, 1);
-        if (sndNxt == sndUna)
-        {
-            sndNxt = TcpSequence.Add(sndUna, 1);
-            if (TcpSequence.LessThan(sndMax, sndNxt))
-            {
-                sndMax = sndNxt;
-            }
-        }
-
-        persistBackoff = Math.Min(persistBackoff + 1, 6);
-        persistTimer = sim.Schedule(Min(rtt.RetransmissionTimeout * (1L << persistBackoff), settings.MaximumRetransmissionTimeout), this, PersistTimer);
-    }
-
-    /// <summary>Sends what the windows allow: new or (after a timeout) old data, then the FIN.</summary>
-    private void Output()
-    {
-        if (State is not (TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck))
-        {
-            return;
-        }
-
-        while (true)
-        {
-            int inFlight = TcpSequence.Difference(sndNxt, sndUna);
-            int unsent = send.Count - SentData();
-            if (unsent > 0)
-            {
-                int room = Math.Min(CongestionWindow, sndWnd) - inFlight;
-                int length = Math.Min(Math.Min(mss, unsent), room);
-                if (length <= 0 || (length < mss && length < unsent && inFlight > 0))
-                {
-                    break; // RFC 9293, 3.8.6.2.1: no small segment while a full one may soon fit
-                }
-
-                SendData(sndNxt, length);
-                AdvanceSndNxt(length);
-                continue;
-            }
-
-            if (closeRequested && sndNxt == finSeq)
-            {
-                Send(finSeq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
-                AdvanceSndNxt(1);
-            }
-
-            break;
-        }
-
-        if (sndWnd == 0 && send.Count - SentData() > 0 && sndNxt == sndUna && !sim.IsPending(persistTimer))
-        {
-            persistTimer = sim.Schedule(rtt.RetransmissionTimeout, this, PersistTimer);
-        }
-    }
-
-    private int SentData() => Math.Clamp(TcpSequence.Difference(sndNxt, send.Start), 0, send.Count);
-
-    private void AdvanceSndNxt(int count)
-    {
-        uint start = sndNxt;
-        sndNxt = TcpSequence.Add(sndNxt, count);
-        if (TcpSequence.LessThan(sndMax, sndNxt))
-        {
-            if (!rtt.IsTiming && start == sndMax)
-            {
-                rtt.StartTiming(sndNxt, sim.Now); // time one new segment per round trip (RFC 6298, 3)
-            }
-
-            sndMax = sndNxt;
-        }
-
-        if (!retransmitTimer.IsRunning)
-        {
-            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.1
-        }
-    }
-
-    private void RetransmitFirstSegment()
-    {
-        if (closeRequested && sndUna == finSeq)
-        {
-            Send(finSeq, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
-            return;
-        }
-
-        int length = FirstSegmentLength();
-        if (length > 0)
-        {
-            SendData(sndUna, length);
-        }
-    }
-
-    /// <summary>The data bytes <see cref="RetransmitFirstSegment"/> sends: one segment from SND.UNA, never past what was sent.</summary>
-    private int FirstSegmentLength()
-    {
-        int available = send.Count - Math.Max(0, TcpSequence.Difference(sndUna, send.Start));
-        return Math.Max(0, Math.Min(Math.Min(mss, available), TcpSequence.Difference(sndMax, sndUna)));
-    }
-
-    /// <summary>The connection as its congestion control sees it now.</summary>
-    private CongestionSignal Signal(SimDuration? sample, int acknowledged = 0, int lost = 0, bool cwndLimited = false) => new()
-    {
-        Now = sim.Now,
-        RoundTripTimeSample = sample,
-        SmoothedRoundTripTime = rtt.SmoothedRoundTripTime,
-        MinimumRoundTripTime = rtt.MinimumRoundTripTime,
-        BytesAcknowledged = acknowledged,
-        BytesLost = lost,
-        BytesInFlight = BytesInFlight,
-        SendWindow = sndWnd,
-        MaximumSegmentSize = mss,
-        IsCongestionWindowLimited = cwndLimited,
-    };
-
-    private void SendData(uint seq, int length)
-    {
-        int offset = TcpSequence.Difference(seq, send.Start);
-        bool last = offset + length == send.Count;
-        Send(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
-    }
-
-    private void SendSyn()
-    {
-        sndNxt = iss;
-        if (State == TcpState.SynSent)
-        {
-            Send(iss, TcpFlags.Syn, 0, 0, withMss: true);
-        }
-        else
-        {
-            Send(iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
-        }
-
-        AdvanceSndNxt(1);
+        return sender.OnAck(segment, dataLength);
     }
 
     // At SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.
-    private void SendAck() => Send(sndMax, TcpFlags.Ack, 0, 0);
+    internal void SendAck() => Send(sender.Max, TcpFlags.Ack, 0, 0);
 
     /// <summary>Builds and sends one segment; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
-    private void Send(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
+    internal void Send(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
     {
-        if (TcpSequence.LessThan(seq, sndMax) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
+        if (TcpSequence.LessThan(seq, sender.Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
         {
             Retransmissions++;
         }
@@ -969,7 +588,7 @@ public sealed class TcpConnection : IEventTarget
             seq,
             (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
             flags,
-            checked((ushort)receive.Advertise(mss)),
+            checked((ushort)receive.Advertise(sender.Mss)),
             withMss ? checked((ushort)localMss) : (ushort)0);
         int headerLength = header.EmittedLength;
         Span<byte> segment = tcp.Scratch(headerLength + length);
@@ -1006,14 +625,14 @@ public sealed class TcpConnection : IEventTarget
 
     private void RequestClose(TcpState next)
     {
-        closeRequested = true;
-        finSeq = send.End;
+        sender.QueueFin();
         finAcknowledged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         SetState(next);
-        Output();
+        sender.Output();
     }
 
-    private void OnFinAcknowledged()
+    /// <summary>The sender saw the FIN acknowledged.</summary>
+    internal void OnFinAcknowledged()
     {
         finAcknowledged?.TrySetResult();
         switch (State)
@@ -1039,8 +658,7 @@ public sealed class TcpConnection : IEventTarget
             SetState(TcpState.TimeWait);
         }
 
-        retransmitTimer.Stop();
-        sim.Cancel(persistTimer);
+        sender.StopTimers();
         sim.Cancel(timeWaitTimer);
         timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
     }
@@ -1058,8 +676,7 @@ public sealed class TcpConnection : IEventTarget
             error = reason;
         }
 
-        retransmitTimer.Stop();
-        sim.Cancel(persistTimer);
+        sender.StopTimers();
         sim.Cancel(timeWaitTimer);
         keepAlive.Stop();
         SetState(TcpState.Closed);
@@ -1107,12 +724,12 @@ public sealed class TcpConnection : IEventTarget
         switch (keepAlive.OnEvent(generation, SegmentsReceived, dataOutstanding: BytesInFlight > 0))
         {
             case KeepAliveAction.GiveUp:
-                EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+                OnRetriesExhausted();
                 break;
             case KeepAliveAction.Probe:
                 // No data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
                 KeepAliveProbes++;
-                Send(TcpSequence.Add(sndNxt, -1), TcpFlags.Ack, 0, 0);
+                Send(TcpSequence.Add(sender.Nxt, -1), TcpFlags.Ack, 0, 0);
                 keepAlive.ProbeSent();
                 break;
         }
@@ -1139,7 +756,7 @@ public sealed class TcpConnection : IEventTarget
         }
 
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
-        if (!inSegment && receive.WindowWorthUpdating(mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        if (!inSegment && receive.WindowWorthUpdating(sender.Mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             SendAck();
         }
@@ -1147,7 +764,8 @@ public sealed class TcpConnection : IEventTarget
         return count;
     }
 
-    private void ContinueWrite()
+    /// <summary>The sender freed buffer space: a waiting write goes on.</summary>
+    internal void ContinueWrite()
     {
         if (!WriteWaiting)
         {
@@ -1195,5 +813,9 @@ public sealed class TcpConnection : IEventTarget
 
     private bool ReadWaiting => readSource is { IsWaiting: true };
 
-    private static SimDuration Min(SimDuration a, SimDuration b) => a < b ? a : b;
+    /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
+    internal void OnRetriesExhausted() => EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+
+    /// <summary>The congestion window or threshold may have changed: tell the observer.</summary>
+    internal void OnCongestionWindowChanged() => CongestionWindowChanged?.Invoke(this);
 }
