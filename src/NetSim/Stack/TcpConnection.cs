@@ -37,10 +37,7 @@ public sealed class TcpConnection : IEventTarget
     private TaskCompletionSource? finAcknowledged;
     private readonly TcpSender sender; // the send sequence space, what to send, retransmission and persist
 
-    // Receive sequence space: RCV.NXT and the window are the receive buffer's.
-    private bool finReceived;
-    private uint? pendingFin;
-
+    private readonly TcpSegmentArrival arrival; // RFC 9293 3.10.7, and ICMP errors
     private EventHandle timeWaitTimer;
     private readonly TcpKeepAlive keepAlive;
     private bool countedByListener; // counted in the listener's OpenConnections until closed
@@ -52,7 +49,6 @@ public sealed class TcpConnection : IEventTarget
     private Memory<byte> pendingRead;
     private SimulationValueTaskSource<int>? readSource;
     private SocketError error;
-    private SocketError softError; // from ICMP: reported only if the connection then times out (RFC 1122, 4.2.3.9)
     private bool inSegment;
     private TcpState? closeAfterWrite;
 
@@ -72,7 +68,8 @@ public sealed class TcpConnection : IEventTarget
         uint iss = tcp.NewInitialSequenceNumber();
         send = new TcpSendBuffer(settings.SendBufferSize, unchecked(iss + 1));
         receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
-        sender = new TcpSender(this, sim, settings, send, rtt, CongestionControl, localMss, iss);
+        sender = new TcpSender(this, tcp, settings, send, receive, rtt, CongestionControl, localMss, iss);
+        arrival = new TcpSegmentArrival(this, sender, receive);
         keepAlive = new TcpKeepAlive(sim, settings, this, KeepAliveTimer);
     }
 
@@ -119,7 +116,7 @@ public sealed class TcpConnection : IEventTarget
     public SimDuration RetransmissionTimeout => rtt.RetransmissionTimeout;
 
     /// <summary>Segments sent (retransmissions included).</summary>
-    public long SegmentsSent { get; private set; }
+    public long SegmentsSent => sender.SegmentsSent;
 
     /// <summary>Segments received.</summary>
     public long SegmentsReceived { get; private set; }
@@ -128,10 +125,10 @@ public sealed class TcpConnection : IEventTarget
     public long BytesAcknowledged => sender.BytesAcknowledged;
 
     /// <summary>Data bytes received in order (handed, or ready to hand, to the application).</summary>
-    public long BytesReceived { get; private set; }
+    public long BytesReceived => arrival.BytesReceived;
 
     /// <summary>Segments sent again: by timeout, fast retransmit or partial ACK.</summary>
-    public long Retransmissions { get; private set; }
+    public long Retransmissions => sender.Retransmissions;
 
     /// <summary>Losses repaired by fast retransmit (three duplicate ACKs).</summary>
     public long FastRetransmits => sender.FastRetransmits;
@@ -257,7 +254,7 @@ public sealed class TcpConnection : IEventTarget
             return new ValueTask<int>(ReadFromReceiveBuffer(buffer.Span));
         }
 
-        if (finReceived)
+        if (arrival.FinReceived)
         {
             return new ValueTask<int>(0);
         }
@@ -320,7 +317,7 @@ public sealed class TcpConnection : IEventTarget
 
         if (State != TcpState.SynSent)
         {
-            Send(sender.Max, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
+            sender.Emit(sender.Max, TcpFlags.Rst | TcpFlags.Ack, 0, 0);
         }
 
         EnterClosed(SocketError.ConnectionAborted);
@@ -352,40 +349,12 @@ public sealed class TcpConnection : IEventTarget
         var connection = new TcpConnection(tcp, listener, listener.Settings, local, listener.Port, remote, syn.SourcePort, mtu);
         tcp.Register(connection);
         connection.SetState(TcpState.SynReceived);
-        connection.TakeSyn(syn);
+        connection.arrival.TakeSyn(syn);
         connection.sender.SendSyn();
     }
 
-    internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter, uint quotedSequence)
-    {
-        // RFC 5927 4.1, as Linux's tcp_v4_err: an error about a segment we did not send (its
-        // sequence number is not in SND.UNA..SND.MAX) is stale or forged, and ignored.
-        if (!sender.IsOutstanding(quotedSequence, synSent: State == TcpState.SynSent))
-        {
-            return;
-        }
-
-        // RFC 1122, 4.2.3.9: port and protocol unreachable are hard errors; the others are soft.
-        bool unreachable = icmp.Type == IcmpType.DestinationUnreachable && icmp.Code != (byte)UnreachableCode.FragmentationNeeded;
-        bool hard = unreachable && icmp.Code is (byte)UnreachableCode.Port or (byte)UnreachableCode.Protocol;
-        SocketError reported = hard ? SocketError.ConnectionRefused
-            : unreachable && icmp.Code == (byte)UnreachableCode.Network ? SocketError.NetworkUnreachable
-            : SocketError.HostUnreachable;
-        if (State == TcpState.SynSent && (unreachable || icmp.Type == IcmpType.TimeExceeded))
-        {
-            // As Linux's tcp_v4_err: a connect in SYN-SENT fails at the first unreachable or
-            // time exceeded, rather than retrying for minutes toward a host known not to answer.
-            EnterClosed(reported);
-        }
-        else if (hard && State == TcpState.SynReceived)
-        {
-            EnterClosed(SocketError.ConnectionRefused);
-        }
-        else if (unreachable)
-        {
-            softError = reported;
-        }
-    }
+    /// <summary>An ICMP error quoting a segment of this connection (RFC 1122 4.2.3.9, RFC 5927).</summary>
+    internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter, uint quotedSequence) => arrival.OnIcmpError(icmp, quotedSequence);
 
     /// <summary>A segment for this connection arrived (checksum verified): RFC 9293, 3.10.7.</summary>
     internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
@@ -393,7 +362,9 @@ public sealed class TcpConnection : IEventTarget
         inSegment = true;
         try
         {
-            ProcessSegment(segment, data);
+            SegmentsReceived++;
+            keepAlive.OnSegmentReceived();
+            arrival.OnSegment(segment, data);
         }
         finally
         {
@@ -401,226 +372,22 @@ public sealed class TcpConnection : IEventTarget
         }
     }
 
-    private void ProcessSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
+    /// <summary>Whether a listener made this connection (a passive open).</summary>
+    internal bool IsPassive => listener is not null;
+
+    /// <summary>The handshake completed (RFC 9293 3.5): ESTABLISHED, keep-alive starts, a listener counts it, an ACK if <paramref name="acknowledge"/>, and the open completes.</summary>
+    internal void OnEstablished(bool acknowledge)
     {
-        SegmentsReceived++;
-        keepAlive.OnSegmentReceived();
-        if (State == TcpState.SynSent)
-        {
-            OnSegmentInSynSent(segment);
-            return;
-        }
-
-        if (State == TcpState.Closed)
-        {
-            return;
-        }
-
-        TcpFlags flags = segment.Flags;
-        uint seq = segment.SequenceNumber;
-        int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
-        if (!receive.IsAcceptable(seq, length))
-        {
-            if ((flags & TcpFlags.Rst) == 0)
-            {
-                SendAck(); // RFC 9293, 3.10.7.4, first: an unacceptable segment gets an ACK
-            }
-
-            return;
-        }
-
-        if ((flags & TcpFlags.Rst) != 0)
-        {
-            if (seq == receive.Next)
-            {
-                EnterClosed(State == TcpState.SynReceived && listener is not null ? SocketError.Success : SocketError.ConnectionReset);
-            }
-            else
-            {
-                SendAck(); // RFC 5961, 3.2: a challenge ACK for a reset that is in the window but not exact
-            }
-
-            return;
-        }
-
-        if ((flags & TcpFlags.Syn) != 0)
-        {
-            SendAck(); // RFC 5961, 4.2: a SYN on a synchronized connection gets a challenge ACK
-            return;
-        }
-
-        if ((flags & TcpFlags.Ack) == 0)
-        {
-            return;
-        }
-
-        if (!OnAck(segment, data.Length))
-        {
-            return;
-        }
-
-        bool acknowledge = false;
-        if (State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 && (data.Length > 0 || (flags & TcpFlags.Fin) != 0))
-        {
-            acknowledge = true;
-            if (!data.IsEmpty)
-            {
-                int inOrder = receive.Take(seq, data);
-                if (inOrder > 0)
-                {
-                    BytesReceived += inOrder;
-                    ContinueRead();
-                }
-            }
-
-            if ((flags & TcpFlags.Fin) != 0)
-            {
-                pendingFin = TcpSequence.Add(seq, data.Length);
-            }
-
-            TakeFinIfInOrder();
-        }
-        else if ((flags & TcpFlags.Fin) != 0 && State is TcpState.CloseWait or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait)
-        {
-            acknowledge = true; // a retransmitted FIN: its ACK was lost
-            if (State == TcpState.TimeWait)
-            {
-                StartTimeWait(); // RFC 9293, 3.10.7.4, eighth: restart the 2 MSL timeout
-            }
-        }
-
+        SetState(TcpState.Established);
+        keepAlive.Start();
+        countedByListener = listener is not null;
+        listener?.OnEstablished(this);
         if (acknowledge)
         {
-            SendAck();
-        }
-    }
-
-    private void OnSegmentInSynSent(in TcpHeader segment)
-    {
-        TcpFlags flags = segment.Flags;
-        bool hasAck = (flags & TcpFlags.Ack) != 0;
-        if (hasAck && (TcpSequence.LessOrEqual(segment.AcknowledgmentNumber, sender.Iss) || TcpSequence.LessThan(sender.Max, segment.AcknowledgmentNumber)))
-        {
-            if ((flags & TcpFlags.Rst) == 0)
-            {
-                Send(segment.AcknowledgmentNumber, TcpFlags.Rst, 0, 0);
-            }
-
-            return;
+            sender.SendAck();
         }
 
-        if ((flags & TcpFlags.Rst) != 0)
-        {
-            if (hasAck)
-            {
-                EnterClosed(SocketError.ConnectionRefused); // RFC 9293, 3.10.7.3: "connection reset"
-            }
-
-            return;
-        }
-
-        if ((flags & TcpFlags.Syn) == 0)
-        {
-            return;
-        }
-
-        TakeSyn(segment);
-        if (hasAck)
-        {
-            sender.OnSynAcknowledged(segment);
-            SetState(TcpState.Established);
-            keepAlive.Start();
-            SendAck();
-            connected.TrySetResult(this);
-            sender.Output();
-        }
-        else
-        {
-            SetState(TcpState.SynReceived); // a simultaneous open (RFC 9293, 3.5, figure 8)
-            Send(sender.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
-        }
-    }
-
-    private void TakeSyn(in TcpHeader syn)
-    {
-        receive.Synchronize(syn.SequenceNumber);
-        sender.TakeSyn(syn);
-    }
-
-    /// <summary>The ACK field of a segment in a synchronized state (RFC 9293 3.10.7.4, fifth). False when the segment is to be dropped.</summary>
-    private bool OnAck(in TcpHeader segment, int dataLength)
-    {
-        if (State == TcpState.SynReceived)
-        {
-            if (sender.AcknowledgesSyn(segment.AcknowledgmentNumber))
-            {
-                sender.OnSynAcknowledged(segment);
-                SetState(TcpState.Established);
-                keepAlive.Start();
-                countedByListener = listener is not null;
-                listener?.OnEstablished(this);
-                connected.TrySetResult(this);
-            }
-            else
-            {
-                Send(segment.AcknowledgmentNumber, TcpFlags.Rst, 0, 0);
-                return false;
-            }
-        }
-
-        return sender.OnAck(segment, dataLength);
-    }
-
-    // At SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.
-    internal void SendAck() => Send(sender.Max, TcpFlags.Ack, 0, 0);
-
-    /// <summary>Builds and sends one segment; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
-    internal void Send(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
-    {
-        if (TcpSequence.LessThan(seq, sender.Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
-        {
-            Retransmissions++;
-        }
-
-        var header = new TcpHeader(
-            LocalPort,
-            RemotePort,
-            seq,
-            (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
-            flags,
-            checked((ushort)receive.Advertise(sender.Mss)),
-            withMss ? checked((ushort)localMss) : (ushort)0);
-        int headerLength = header.EmittedLength;
-        Span<byte> segment = tcp.Scratch(headerLength + length);
-        send.CopyTo(offset, segment.Slice(headerLength, length));
-        header.Emit(segment, LocalAddress, RemoteAddress);
-        SegmentsSent++;
-        Node.Send(RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, LocalAddress);
-    }
-
-    private void TakeFinIfInOrder()
-    {
-        if (pendingFin is not uint fin || fin != receive.Next || finReceived)
-        {
-            return;
-        }
-
-        finReceived = true;
-        receive.TakeFin();
-        switch (State)
-        {
-            case TcpState.Established:
-                SetState(TcpState.CloseWait);
-                break;
-            case TcpState.FinWait1:
-                SetState(TcpState.Closing); // the FINs crossed (RFC 9293, 3.6, figure 13)
-                break;
-            case TcpState.FinWait2:
-                StartTimeWait();
-                break;
-        }
-
-        ContinueRead();
+        connected.TrySetResult(this);
     }
 
     private void RequestClose(TcpState next)
@@ -651,7 +418,8 @@ public sealed class TcpConnection : IEventTarget
         }
     }
 
-    private void StartTimeWait()
+    /// <summary>Enters TIME-WAIT, or restarts its 2 MSL timeout (RFC 9293 3.10.7.4, eighth).</summary>
+    internal void StartTimeWait()
     {
         if (State != TcpState.TimeWait)
         {
@@ -663,7 +431,8 @@ public sealed class TcpConnection : IEventTarget
         timeWaitTimer = sim.Schedule(settings.MaximumSegmentLifetime * 2, this, TimeWaitTimer);
     }
 
-    private void EnterClosed(SocketError reason)
+    /// <summary>Goes to CLOSED for <paramref name="reason"/> (success for an orderly close): timers stop, buffers go, waits complete or fail.</summary>
+    internal void EnterClosed(SocketError reason)
     {
         if (State == TcpState.Closed && closed.Task.IsCompleted)
         {
@@ -727,15 +496,15 @@ public sealed class TcpConnection : IEventTarget
                 OnRetriesExhausted();
                 break;
             case KeepAliveAction.Probe:
-                // No data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.
                 KeepAliveProbes++;
-                Send(TcpSequence.Add(sender.Nxt, -1), TcpFlags.Ack, 0, 0);
+                sender.SendKeepAliveProbe();
                 keepAlive.ProbeSent();
                 break;
         }
     }
 
-    private void SetState(TcpState next)
+    /// <summary>Changes the state and tells the observer.</summary>
+    internal void SetState(TcpState next)
     {
         TcpState before = State;
         State = next;
@@ -758,7 +527,7 @@ public sealed class TcpConnection : IEventTarget
         // Tell the sender when the window has opened enough to matter (after a zero window, say).
         if (!inSegment && receive.WindowWorthUpdating(sender.Mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
-            SendAck();
+            sender.SendAck();
         }
 
         return count;
@@ -785,9 +554,10 @@ public sealed class TcpConnection : IEventTarget
         }
     }
 
-    private void ContinueRead()
+    /// <summary>Data or the end of the stream arrived: a waiting read completes.</summary>
+    internal void ContinueRead()
     {
-        if (!ReadWaiting || (receive.Count == 0 && !finReceived && State != TcpState.Closed))
+        if (!ReadWaiting || (receive.Count == 0 && !arrival.FinReceived && State != TcpState.Closed))
         {
             return;
         }
@@ -799,7 +569,7 @@ public sealed class TcpConnection : IEventTarget
         {
             reader.SetResult(ReadFromReceiveBuffer(destination.Span));
         }
-        else if (error is SocketError.Success or SocketError.Shutdown || finReceived)
+        else if (error is SocketError.Success or SocketError.Shutdown || arrival.FinReceived)
         {
             reader.SetResult(0);
         }
@@ -814,7 +584,7 @@ public sealed class TcpConnection : IEventTarget
     private bool ReadWaiting => readSource is { IsWaiting: true };
 
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
-    internal void OnRetriesExhausted() => EnterClosed(softError != SocketError.Success ? softError : SocketError.TimedOut);
+    internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
 
     /// <summary>The congestion window or threshold may have changed: tell the observer.</summary>
     internal void OnCongestionWindowChanged() => CongestionWindowChanged?.Invoke(this);

@@ -11,9 +11,9 @@ namespace NetSim.Stack;
 /// segments (3.10.7.4, fifth: SND.UNA, the window update, duplicate ACKs and NewReno's
 /// recovery, RFC 5681 and RFC 6582), the retransmission timer (RFC 6298: after a timeout it
 /// goes back to SND.UNA and sends again in slow start) and the persist timer with its
-/// zero-window probes (3.8.6.1). Its connection builds the segments
-/// (<see cref="TcpConnection.Send"/>) and is told when the FIN is acknowledged, when
-/// buffer space is freed and when the retries run out.
+/// zero-window probes (3.8.6.1). It builds every segment the connection sends, ACKs and
+/// resets included (<see cref="Emit"/>), and tells its connection when the FIN is
+/// acknowledged, when buffer space is freed and when the retries run out.
 /// </summary>
 internal sealed class TcpSender : IEventTarget
 {
@@ -23,9 +23,11 @@ internal sealed class TcpSender : IEventTarget
     private const int MinimumMss = 64;
 
     private readonly TcpConnection connection;
+    private readonly Tcp tcp;
     private readonly Simulation sim;
     private readonly TcpSettings settings;
     private readonly TcpSendBuffer send;
+    private readonly TcpReceiveBuffer receive;
     private readonly RttEstimator rtt;
     private readonly ICongestionControl congestion;
     private readonly DeadlineTimer retransmitTimer;
@@ -38,12 +40,14 @@ internal sealed class TcpSender : IEventTarget
     private bool synRetransmitted;
 
     /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
-    public TcpSender(TcpConnection connection, Simulation sim, TcpSettings settings, TcpSendBuffer send, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
+    public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
     {
         this.connection = connection;
-        this.sim = sim;
+        this.tcp = tcp;
+        sim = tcp.Node.Simulation;
         this.settings = settings;
         this.send = send;
+        this.receive = receive;
         this.rtt = rtt;
         this.congestion = congestion;
         this.localMss = localMss;
@@ -76,6 +80,12 @@ internal sealed class TcpSender : IEventTarget
 
     /// <summary>Whether the application closed: the FIN follows the data in the send buffer.</summary>
     public bool FinQueued { get; private set; }
+
+    /// <summary>Segments sent (retransmissions included).</summary>
+    public long SegmentsSent { get; private set; }
+
+    /// <summary>Segments sent again: by timeout, fast retransmit or partial ACK.</summary>
+    public long Retransmissions { get; private set; }
 
     /// <summary>Bytes sent and not yet acknowledged.</summary>
     public int InFlight => TcpSequence.Difference(Max, Una);
@@ -119,11 +129,41 @@ internal sealed class TcpSender : IEventTarget
         wl2 = syn.AcknowledgmentNumber;
     }
 
+    /// <summary>Builds and sends one segment, acknowledging RCV.NXT and offering the receive window; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
+    public void Emit(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
+    {
+        if (TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
+        {
+            Retransmissions++;
+        }
+
+        var header = new TcpHeader(
+            connection.LocalPort,
+            connection.RemotePort,
+            seq,
+            (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
+            flags,
+            checked((ushort)receive.Advertise(Mss)),
+            withMss ? checked((ushort)localMss) : (ushort)0);
+        int headerLength = header.EmittedLength;
+        Span<byte> segment = tcp.Scratch(headerLength + length);
+        send.CopyTo(offset, segment.Slice(headerLength, length));
+        header.Emit(segment, connection.LocalAddress, connection.RemoteAddress);
+        SegmentsSent++;
+        tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress);
+    }
+
+    /// <summary>Sends an ACK at SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.</summary>
+    public void SendAck() => Emit(Max, TcpFlags.Ack, 0, 0);
+
+    /// <summary>Sends a keep-alive probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.</summary>
+    public void SendKeepAliveProbe() => Emit(TcpSequence.Add(Nxt, -1), TcpFlags.Ack, 0, 0);
+
     /// <summary>Sends the SYN (in SYN-SENT) or the SYN-ACK, from ISS.</summary>
     public void SendSyn()
     {
         Nxt = Iss;
-        connection.Send(Iss, connection.State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+        Emit(Iss, connection.State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
         Advance(1);
     }
 
@@ -162,7 +202,7 @@ internal sealed class TcpSender : IEventTarget
         uint ack = segment.AcknowledgmentNumber;
         if (TcpSequence.LessThan(Max, ack))
         {
-            connection.SendAck(); // it acknowledges something not yet sent
+            SendAck(); // it acknowledges something not yet sent
             return false;
         }
 
@@ -236,7 +276,7 @@ internal sealed class TcpSender : IEventTarget
 
             if (FinQueued && Nxt == FinSequence)
             {
-                connection.Send(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+                Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
                 Advance(1);
             }
 
@@ -452,7 +492,7 @@ internal sealed class TcpSender : IEventTarget
     {
         if (FinQueued && Una == FinSequence)
         {
-            connection.Send(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+            Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
             return;
         }
 
@@ -474,7 +514,7 @@ internal sealed class TcpSender : IEventTarget
     {
         int offset = TcpSequence.Difference(seq, send.Start);
         bool last = offset + length == send.Count;
-        connection.Send(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
+        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
     }
 
     /// <summary>The connection as its congestion control sees it now.</summary>
