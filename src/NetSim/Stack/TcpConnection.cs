@@ -31,13 +31,12 @@ public sealed class TcpConnection : IEventTarget
     private readonly TcpSettings settings;
     private readonly TcpSendBuffer send;
     private readonly TcpReceiveBuffer receive;
-    private readonly int localMss;
     private readonly TaskCompletionSource<TcpConnection> connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? finAcknowledged;
     private readonly TcpSender sender; // the send sequence space, what to send, retransmission and persist
-
     private readonly TcpSegmentArrival arrival; // RFC 9293 3.10.7, and ICMP errors
+    private readonly TcpReader reader; // reads, and the window updates they owe
     private EventHandle timeWaitTimer;
     private readonly TcpKeepAlive keepAlive;
     private bool countedByListener; // counted in the listener's OpenConnections until closed
@@ -46,10 +45,6 @@ public sealed class TcpConnection : IEventTarget
     // The application's waits.
     private ReadOnlyMemory<byte> pendingWrite;
     private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
-    private Memory<byte> pendingRead;
-    private SimulationValueTaskSource<int>? readSource;
-    private SocketError error;
-    private bool inSegment;
     private TcpState? closeAfterWrite;
 
     private TcpConnection(Tcp tcp, TcpListener? listener, TcpSettings settings, Ipv4Address localAddress, ushort localPort, Ipv4Address remoteAddress, ushort remotePort, int egressMtu)
@@ -62,7 +57,7 @@ public sealed class TcpConnection : IEventTarget
         LocalPort = localPort;
         RemoteAddress = remoteAddress;
         RemotePort = remotePort;
-        localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
+        int localMss = settings.MaximumSegmentSize != 0 ? settings.MaximumSegmentSize : egressMtu - Ipv4Header.MinLength - TcpHeader.MinLength;
         CongestionControl = settings.CongestionControl();
         rtt = new RttEstimator(settings.InitialRetransmissionTimeout, settings.MinimumRetransmissionTimeout, settings.MaximumRetransmissionTimeout);
         uint iss = tcp.NewInitialSequenceNumber();
@@ -70,6 +65,7 @@ public sealed class TcpConnection : IEventTarget
         receive = new TcpReceiveBuffer(settings.ReceiveBufferSize);
         sender = new TcpSender(this, tcp, settings, send, receive, rtt, CongestionControl, localMss, iss);
         arrival = new TcpSegmentArrival(this, sender, receive);
+        reader = new TcpReader(this, sender, arrival, receive, sim);
         keepAlive = new TcpKeepAlive(sim, settings, this, KeepAliveTimer);
     }
 
@@ -148,6 +144,9 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Called after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
     public Action<TcpConnection>? CongestionWindowChanged { get; set; }
 
+    /// <summary>Why the connection ended (success for an orderly close); read by a waiting read.</summary>
+    internal SocketError Error { get; private set; }
+
     /// <summary>Completes when the connection is CLOSED (after TIME-WAIT for the side that closed first, or a reset).</summary>
     public Task Closed => closed.Task;
 
@@ -198,8 +197,8 @@ public sealed class TcpConnection : IEventTarget
     {
         if (State is not (TcpState.Established or TcpState.CloseWait) || sender.FinQueued || closeAfterWrite is not null)
         {
-            return ValueTask.FromException(error != SocketError.Success
-                ? new SocketException((int)error)
+            return ValueTask.FromException(Error != SocketError.Success
+                ? new SocketException((int)Error)
                 : new InvalidOperationException($"{this} is {State}{(sender.FinQueued ? " and closing" : "")}: it cannot send."));
         }
 
@@ -242,31 +241,7 @@ public sealed class TcpConnection : IEventTarget
     /// </summary>
     /// <exception cref="SocketException">(From the task.) The connection was reset.</exception>
     /// <exception cref="InvalidOperationException">Another read is waiting.</exception>
-    public ValueTask<int> ReadAsync(Memory<byte> buffer)
-    {
-        if (ReadWaiting)
-        {
-            throw new InvalidOperationException($"{this} already has a read waiting.");
-        }
-
-        if (receive.Count > 0 || buffer.IsEmpty)
-        {
-            return new ValueTask<int>(ReadFromReceiveBuffer(buffer.Span));
-        }
-
-        if (arrival.FinReceived)
-        {
-            return new ValueTask<int>(0);
-        }
-
-        if (State == TcpState.Closed)
-        {
-            return error is SocketError.Success or SocketError.Shutdown ? new ValueTask<int>(0) : ValueTask.FromException<int>(new SocketException((int)error));
-        }
-
-        pendingRead = buffer;
-        return (readSource ??= new SimulationValueTaskSource<int>(sim)).Next();
-    }
+    public ValueTask<int> ReadAsync(Memory<byte> buffer) => reader.ReadAsync(buffer);
 
     /// <summary>
     /// Closes this side (no more writes): the FIN follows the data still in the send buffer.
@@ -359,7 +334,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>A segment for this connection arrived (checksum verified): RFC 9293, 3.10.7.</summary>
     internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
     {
-        inSegment = true;
+        reader.InSegment = true;
         try
         {
             SegmentsReceived++;
@@ -368,7 +343,7 @@ public sealed class TcpConnection : IEventTarget
         }
         finally
         {
-            inSegment = false;
+            reader.InSegment = false;
         }
     }
 
@@ -442,7 +417,7 @@ public sealed class TcpConnection : IEventTarget
         bool halfOpen = State == TcpState.SynReceived;
         if (reason != SocketError.Success)
         {
-            error = reason;
+            Error = reason;
         }
 
         sender.StopTimers();
@@ -511,28 +486,6 @@ public sealed class TcpConnection : IEventTarget
         StateChanged?.Invoke(this, before);
     }
 
-    private int ReadFromReceiveBuffer(Span<byte> destination)
-    {
-        int count = receive.Read(destination);
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        if (receive.Count == 0 && State == TcpState.Closed)
-        {
-            receive.Release(); // all read after the end: nothing will arrive any more
-        }
-
-        // Tell the sender when the window has opened enough to matter (after a zero window, say).
-        if (!inSegment && receive.WindowWorthUpdating(sender.Mss) && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
-        {
-            sender.SendAck();
-        }
-
-        return count;
-    }
-
     /// <summary>The sender freed buffer space: a waiting write goes on.</summary>
     internal void ContinueWrite()
     {
@@ -555,33 +508,9 @@ public sealed class TcpConnection : IEventTarget
     }
 
     /// <summary>Data or the end of the stream arrived: a waiting read completes.</summary>
-    internal void ContinueRead()
-    {
-        if (!ReadWaiting || (receive.Count == 0 && !arrival.FinReceived && State != TcpState.Closed))
-        {
-            return;
-        }
-
-        SimulationValueTaskSource<int> reader = readSource!;
-        Memory<byte> destination = pendingRead;
-        pendingRead = default;
-        if (receive.Count > 0)
-        {
-            reader.SetResult(ReadFromReceiveBuffer(destination.Span));
-        }
-        else if (error is SocketError.Success or SocketError.Shutdown || arrival.FinReceived)
-        {
-            reader.SetResult(0);
-        }
-        else
-        {
-            reader.SetException(new SocketException((int)error));
-        }
-    }
+    internal void ContinueRead() => reader.Continue();
 
     private bool WriteWaiting => writeSource is { IsWaiting: true };
-
-    private bool ReadWaiting => readSource is { IsWaiting: true };
 
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
