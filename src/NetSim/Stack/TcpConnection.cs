@@ -42,7 +42,7 @@ public sealed class TcpConnection : IEventTarget
     private bool countedByListener; // counted in the listener's OpenConnections until closed
     private readonly RttEstimator rtt;
 
-    // The application's waits.
+    // A write waiting for room in the send buffer, and a close that waits for it.
     private ReadOnlyMemory<byte> pendingWrite;
     private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
     private TcpState? closeAfterWrite;
