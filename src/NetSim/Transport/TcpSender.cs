@@ -1,0 +1,535 @@
+using NetSim.Engine;
+using NetSim.Ip;
+using NetSim.Wire;
+
+namespace NetSim.Transport;
+
+/// <summary>
+/// The sending half of a TCP connection: the send sequence space (RFC 9293 3.3.1: SND.UNA,
+/// SND.NXT, SND.WND, SND.WL1, SND.WL2, and SND.MAX, the highest sequence number sent plus
+/// one), what may be sent now (3.8.6: the smaller of the congestion and peer windows, no
+/// small segment while a full one may soon fit, then the FIN), the ACK field of arriving
+/// segments (3.10.7.4, fifth: SND.UNA, the window update, duplicate ACKs and NewReno's
+/// recovery, RFC 5681 and RFC 6582), the retransmission timer (RFC 6298: after a timeout it
+/// goes back to SND.UNA and sends again in slow start) and the persist timer with its
+/// zero-window probes (3.8.6.1). It builds every segment the connection sends, ACKs and
+/// resets included (<see cref="Emit"/>), and tells its connection when the FIN is
+/// acknowledged, when buffer space is freed and when the retries run out.
+/// </summary>
+internal sealed class TcpSender : IEventTarget
+{
+    private const int RetransmitTimer = 1;
+    private const int PersistTimer = 2;
+    private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
+    private const int MinimumMss = 64;
+
+    private readonly TcpConnection connection;
+    private readonly Tcp tcp;
+    private readonly Simulation sim;
+    private readonly TcpSettings settings;
+    private readonly TcpSendBuffer send;
+    private readonly TcpReceiveBuffer receive;
+    private readonly RttEstimator rtt;
+    private readonly ICongestionControl congestion;
+    private readonly DeadlineTimer retransmitTimer;
+    private readonly TcpPersistTimer persistTimer;
+    private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
+    private readonly int localMss;
+    private uint wl1; // SND.WL1: the sequence number of the segment that last updated the window
+    private uint wl2; // SND.WL2: its acknowledgment number
+    private int retries;
+    private bool synRetransmitted;
+
+    /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
+    public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
+    {
+        this.connection = connection;
+        this.tcp = tcp;
+        sim = tcp.Node.Simulation;
+        this.settings = settings;
+        this.send = send;
+        this.receive = receive;
+        this.rtt = rtt;
+        this.congestion = congestion;
+        this.localMss = localMss;
+        retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
+        persistTimer = new TcpPersistTimer(sim, this, PersistTimer);
+        Mss = Math.Min(localMss, DefaultPeerMss);
+        Iss = iss;
+        Una = iss;
+        Nxt = iss;
+        Max = iss;
+    }
+
+    /// <summary>ISS: the initial send sequence number.</summary>
+    public uint Iss { get; }
+
+    /// <summary>SND.UNA: the oldest sequence number not yet acknowledged.</summary>
+    public uint Una { get; private set; }
+
+    /// <summary>SND.NXT: the next sequence number to send (below <see cref="Max"/> after a timeout).</summary>
+    public uint Nxt { get; private set; }
+
+    /// <summary>SND.MAX: the highest sequence number sent, plus one.</summary>
+    public uint Max { get; private set; }
+
+    /// <summary>SND.WND: the window the peer last advertised.</summary>
+    public int Window { get; private set; }
+
+    /// <summary>The segment size for sending: the smaller of the peer's MSS and ours.</summary>
+    public int Mss { get; private set; }
+
+    /// <summary>Whether the application closed: the FIN follows the data in the send buffer.</summary>
+    public bool FinQueued { get; private set; }
+
+    /// <summary>Segments sent (retransmissions included).</summary>
+    public long SegmentsSent { get; private set; }
+
+    /// <summary>Segments sent again: by timeout, fast retransmit or partial ACK.</summary>
+    public long Retransmissions { get; private set; }
+
+    /// <summary>Bytes sent and not yet acknowledged.</summary>
+    public int InFlight => TcpSequence.Difference(Max, Una);
+
+    /// <summary>Data bytes the peer acknowledged.</summary>
+    public long BytesAcknowledged { get; private set; }
+
+    /// <summary>Losses repaired by fast retransmit.</summary>
+    public long FastRetransmits { get; private set; }
+
+    /// <summary>Retransmission timer expirations.</summary>
+    public long RetransmissionTimeouts { get; private set; }
+
+    /// <summary>Zero-window probes sent.</summary>
+    public long ZeroWindowProbes { get; private set; }
+
+    /// <summary>
+    /// How many data bytes the next segment may carry (0: none now), given the segment size,
+    /// the bytes buffered and not yet sent, the congestion and peer windows, and the bytes in
+    /// flight. RFC 9293 3.8.6.2.1: no segment smaller than <paramref name="mss"/> while more is
+    /// buffered and data is in flight, since a full one may soon fit.
+    /// </summary>
+    public static int SendableLength(int mss, int unsent, int congestionWindow, int sendWindow, int inFlight)
+    {
+        int room = Math.Min(congestionWindow, sendWindow) - inFlight;
+        int length = Math.Min(Math.Min(mss, unsent), room);
+        return length <= 0 || (length < mss && length < unsent && inFlight > 0) ? 0 : length;
+    }
+
+    /// <summary>Whether <paramref name="seq"/> is in what was sent and not acknowledged (in SYN-SENT, only the SYN).</summary>
+    public bool IsOutstanding(uint seq, bool synSent) =>
+        !TcpSequence.LessThan(seq, Una) && TcpSequence.LessThan(seq, synSent ? TcpSequence.Add(Iss, 1) : TcpSequence.Add(Max, 1));
+
+    /// <summary>The peer's SYN arrived: its MSS option (at least 64 bytes) and its window.</summary>
+    public void TakeSyn(in TcpHeader syn)
+    {
+        int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
+        Mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
+        Window = syn.Window;
+        wl1 = syn.SequenceNumber;
+        wl2 = syn.AcknowledgmentNumber;
+    }
+
+    /// <summary>Builds and sends one segment, acknowledging RCV.NXT and offering the receive window; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
+    public void Emit(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
+    {
+        if (TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
+        {
+            Retransmissions++;
+        }
+
+        var header = new TcpHeader(
+            connection.LocalPort,
+            connection.RemotePort,
+            seq,
+            (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
+            flags,
+            checked((ushort)receive.Advertise(Mss)),
+            withMss ? checked((ushort)localMss) : (ushort)0);
+        int headerLength = header.EmittedLength;
+        Span<byte> segment = tcp.Scratch(headerLength + length);
+        send.CopyTo(offset, segment.Slice(headerLength, length));
+        header.Emit(segment, connection.LocalAddress, connection.RemoteAddress);
+        SegmentsSent++;
+        tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress);
+    }
+
+    /// <summary>Sends an ACK at SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.</summary>
+    public void SendAck() => Emit(Max, TcpFlags.Ack, 0, 0);
+
+    /// <summary>Sends a keep-alive probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.</summary>
+    public void SendKeepAliveProbe() => Emit(TcpSequence.Add(Nxt, -1), TcpFlags.Ack, 0, 0);
+
+    /// <summary>Sends the SYN (in SYN-SENT) or the SYN-ACK, from ISS.</summary>
+    public void SendSyn()
+    {
+        Nxt = Iss;
+        Emit(Iss, connection.State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+        Advance(1);
+    }
+
+    /// <summary>Whether <paramref name="ack"/>, in SYN-RECEIVED, acknowledges our SYN (RFC 9293 3.10.7.4, fifth).</summary>
+    public bool AcknowledgesSyn(uint ack) => TcpSequence.LessThan(Una, ack) && TcpSequence.LessOrEqual(ack, Max);
+
+    /// <summary>Our SYN was acknowledged: the window, the first RTT sample, the congestion control's first window.</summary>
+    public void OnSynAcknowledged(in TcpHeader segment)
+    {
+        Una = segment.AcknowledgmentNumber;
+        if (TcpSequence.LessThan(Nxt, Una))
+        {
+            Nxt = Una;
+        }
+
+        Window = segment.Window;
+        wl1 = segment.SequenceNumber;
+        wl2 = segment.AcknowledgmentNumber;
+        SimDuration? sample = rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured) ? measured : null;
+        rtt.StopTiming();
+        retries = 0;
+        retransmitTimer.Stop();
+        CongestionSignal signal = Signal(sample);
+        congestion.Initialize(signal, handshakeRetransmitted: synRetransmitted);
+        if (synRetransmitted)
+        {
+            rtt.OnHandshakeRetransmitted();
+        }
+
+        connection.OnCongestionWindowChanged();
+    }
+
+    /// <summary>The ACK field of a segment in a synchronized state (RFC 9293 3.10.7.4, fifth). False when the segment is to be dropped.</summary>
+    public bool OnAck(in TcpHeader segment, int dataLength)
+    {
+        uint ack = segment.AcknowledgmentNumber;
+        if (TcpSequence.LessThan(Max, ack))
+        {
+            SendAck(); // it acknowledges something not yet sent
+            return false;
+        }
+
+        bool windowUpdate = TcpSequence.LessThan(wl1, segment.SequenceNumber) || (wl1 == segment.SequenceNumber && TcpSequence.LessOrEqual(wl2, ack));
+        if (TcpSequence.LessThan(Una, ack))
+        {
+            if (windowUpdate)
+            {
+                UpdateWindow(segment);
+            }
+
+            OnNewAck(ack);
+        }
+        else if (ack == Una)
+        {
+            // RFC 5681, 2: no data, no SYN or FIN, the same window, data outstanding. Not while the
+            // window is zero: the answers to zero-window probes look the same and mean no loss.
+            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == Window && Max != Una && Window != 0;
+            if (windowUpdate)
+            {
+                UpdateWindow(segment);
+            }
+
+            if (duplicate)
+            {
+                OnDuplicateAck();
+            }
+            else
+            {
+                Output();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The application closed: the FIN goes after the last byte now in the send buffer.</summary>
+    public void QueueFin()
+    {
+        FinQueued = true;
+        FinSequence = send.End;
+    }
+
+    /// <summary>The FIN's sequence number, once <see cref="FinQueued"/>.</summary>
+    public uint FinSequence { get; private set; }
+
+    /// <summary>Sends what the windows allow: new or (after a timeout) old data, then the FIN.</summary>
+    public void Output()
+    {
+        if (connection.State is not (TcpState.Established or TcpState.CloseWait or TcpState.FinWait1 or TcpState.Closing or TcpState.LastAck))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            int inFlight = TcpSequence.Difference(Nxt, Una);
+            int unsent = send.Count - SentData();
+            if (unsent > 0)
+            {
+                int length = SendableLength(Mss, unsent, congestion.CongestionWindow, Window, inFlight);
+                if (length == 0)
+                {
+                    break;
+                }
+
+                SendData(Nxt, length);
+                Advance(length);
+                continue;
+            }
+
+            if (FinQueued && Nxt == FinSequence)
+            {
+                Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+                Advance(1);
+            }
+
+            break;
+        }
+
+        if (Window == 0 && send.Count - SentData() > 0 && Nxt == Una)
+        {
+            persistTimer.Start(rtt.RetransmissionTimeout);
+        }
+    }
+
+    /// <summary>The connection is in TIME-WAIT or closed: nothing more is sent again.</summary>
+    public void StopTimers()
+    {
+        retransmitTimer.Stop();
+        persistTimer.Stop();
+    }
+
+    /// <inheritdoc/>
+    void IEventTarget.OnEvent(int kind, long argument)
+    {
+        if (kind == RetransmitTimer)
+        {
+            if (retransmitTimer.OnEvent())
+            {
+                OnRetransmitTimeout();
+            }
+        }
+        else
+        {
+            OnPersistTimeout();
+        }
+    }
+
+    private void UpdateWindow(in TcpHeader segment)
+    {
+        bool opened = Window == 0 && segment.Window > 0;
+        Window = segment.Window;
+        wl1 = segment.SequenceNumber;
+        wl2 = segment.AcknowledgmentNumber;
+        if (opened)
+        {
+            persistTimer.Reset();
+            Nxt = Una; // a probe byte that may not have been taken goes again as ordinary data
+        }
+    }
+
+    private void OnNewAck(uint ack)
+    {
+        int acknowledged = TcpSequence.Difference(ack, Una);
+        bool cwndLimited = InFlight + Mss > congestion.CongestionWindow; // RFC 7661: the window held the sender back
+        int cwndBefore = congestion.CongestionWindow;
+        int ssthreshBefore = congestion.SlowStartThreshold;
+
+        // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
+        BytesAcknowledged += send.Acknowledge(ack);
+        Una = ack;
+        SimDuration? sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
+        retries = 0;
+        RecoveryAction action = recovery.OnNewAck(ack);
+        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
+        switch (action)
+        {
+            case RecoveryAction.RecoveryEnd:
+                congestion.OnRecoveryEnd(signal);
+                break;
+            case RecoveryAction.PartialAck:
+                congestion.OnPartialAck(signal);
+                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
+                break;
+            default:
+                congestion.OnAcknowledged(signal);
+                break;
+        }
+
+        if (TcpSequence.LessThan(Nxt, Una))
+        {
+            Nxt = Una;
+        }
+
+        if (Una == Max)
+        {
+            retransmitTimer.Stop(); // RFC 6298, 5.2
+        }
+        else
+        {
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.3
+        }
+
+        if (FinQueued && TcpSequence.LessThan(FinSequence, ack))
+        {
+            connection.OnFinAcknowledged();
+        }
+
+        if (congestion.CongestionWindow != cwndBefore || congestion.SlowStartThreshold != ssthreshBefore)
+        {
+            connection.OnCongestionWindowChanged();
+        }
+
+        connection.ContinueWrite();
+        Output();
+    }
+
+    private void OnDuplicateAck()
+    {
+        RecoveryAction action = recovery.OnDuplicateAck(Una, Max);
+        if (action == RecoveryAction.DuplicateInRecovery)
+        {
+            CongestionSignal signal = Signal(null);
+            congestion.OnDuplicateAckInRecovery(signal); // RFC 5681, 3.2, step 4
+            connection.OnCongestionWindowChanged();
+            Output();
+        }
+        else if (action == RecoveryAction.FastRetransmit)
+        {
+            FastRetransmits++;
+            rtt.StopTiming(); // Karn's rule
+            CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
+            congestion.OnFastRetransmit(signal);
+            connection.OnCongestionWindowChanged();
+            RetransmitFirstSegment();
+            Output();
+        }
+    }
+
+    private void OnRetransmitTimeout()
+    {
+        TcpState state = connection.State;
+        if (state == TcpState.Closed || (state is not (TcpState.SynSent or TcpState.SynReceived) && Una == Max))
+        {
+            return;
+        }
+
+        RetransmissionTimeouts++;
+        int limit = state switch
+        {
+            TcpState.SynSent => settings.SynRetries,
+            TcpState.SynReceived => settings.SynAckRetries,
+            _ => settings.MaxRetransmissions,
+        };
+        if (++retries > limit)
+        {
+            connection.OnRetriesExhausted();
+            return;
+        }
+
+        rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
+        if (state is TcpState.SynSent or TcpState.SynReceived)
+        {
+            synRetransmitted = true;
+            SendSyn();
+            return;
+        }
+
+        CongestionSignal signal = Signal(null, lost: InFlight);
+        congestion.OnRetransmissionTimeout(signal);
+        connection.OnCongestionWindowChanged();
+        recovery.OnRetransmissionTimeout(Max); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
+        Nxt = Una; // go back: resend from the first unacknowledged byte, in slow start
+        Output();
+        retransmitTimer.Restart(rtt.RetransmissionTimeout);
+    }
+
+    private void OnPersistTimeout()
+    {
+        int unsent = send.Count - SentData();
+        bool outstanding = Max != Una;
+        if (Window != 0 || connection.State == TcpState.Closed || send.Count == 0 || (unsent <= 0 && !outstanding))
+        {
+            return;
+        }
+
+        // RFC 9293, 3.8.6.1: probe the zero window with one byte (again, if the last probe was
+        // refused), backing off like the retransmission timer; it runs until the window opens.
+        ZeroWindowProbes++;
+        SendData(Una, 1);
+        if (Nxt == Una)
+        {
+            Nxt = TcpSequence.Add(Una, 1);
+            if (TcpSequence.LessThan(Max, Nxt))
+            {
+                Max = Nxt;
+            }
+        }
+
+        persistTimer.ProbeSent(rtt.RetransmissionTimeout, settings.MaximumRetransmissionTimeout);
+    }
+
+    private int SentData() => Math.Clamp(TcpSequence.Difference(Nxt, send.Start), 0, send.Count);
+
+    private void Advance(int count)
+    {
+        uint start = Nxt;
+        Nxt = TcpSequence.Add(Nxt, count);
+        if (TcpSequence.LessThan(Max, Nxt))
+        {
+            if (!rtt.IsTiming && start == Max)
+            {
+                rtt.StartTiming(Nxt, sim.Now); // time one new segment per round trip (RFC 6298, 3)
+            }
+
+            Max = Nxt;
+        }
+
+        if (!retransmitTimer.IsRunning)
+        {
+            retransmitTimer.Restart(rtt.RetransmissionTimeout); // RFC 6298, 5.1
+        }
+    }
+
+    private void RetransmitFirstSegment()
+    {
+        if (FinQueued && Una == FinSequence)
+        {
+            Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+            return;
+        }
+
+        int length = FirstSegmentLength();
+        if (length > 0)
+        {
+            SendData(Una, length);
+        }
+    }
+
+    /// <summary>The data bytes <see cref="RetransmitFirstSegment"/> sends: one segment from SND.UNA, never past what was sent.</summary>
+    private int FirstSegmentLength()
+    {
+        int available = send.Count - Math.Max(0, TcpSequence.Difference(Una, send.Start));
+        return Math.Max(0, Math.Min(Math.Min(Mss, available), TcpSequence.Difference(Max, Una)));
+    }
+
+    private void SendData(uint seq, int length)
+    {
+        int offset = TcpSequence.Difference(seq, send.Start);
+        bool last = offset + length == send.Count;
+        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
+    }
+
+    /// <summary>The connection as its congestion control sees it now.</summary>
+    private CongestionSignal Signal(SimDuration? sample, int acknowledged = 0, int lost = 0, bool cwndLimited = false) => new()
+    {
+        Now = sim.Now,
+        RoundTripTimeSample = sample,
+        SmoothedRoundTripTime = rtt.SmoothedRoundTripTime,
+        MinimumRoundTripTime = rtt.MinimumRoundTripTime,
+        BytesAcknowledged = acknowledged,
+        BytesLost = lost,
+        BytesInFlight = InFlight,
+        SendWindow = Window,
+        MaximumSegmentSize = Mss,
+        IsCongestionWindowLimited = cwndLimited,
+    };
+}
