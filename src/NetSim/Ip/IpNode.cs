@@ -299,6 +299,32 @@ public partial class IpNode
         protocols = [.. protocols, protocol];
     }
 
+    /// <summary>Registers several protocols at once (a preset's), in one array.</summary>
+    internal void RegisterProtocols(IIpProtocol first, IIpProtocol second)
+    {
+        if (FindProtocol(first.Protocol) is not null || FindProtocol(second.Protocol) is not null || first.Protocol == second.Protocol)
+        {
+            throw new InvalidOperationException($"{Name} already has protocol {(byte)first.Protocol} or {(byte)second.Protocol}.");
+        }
+
+        protocols = [.. protocols, first, second];
+    }
+
+    /// <summary>Puts <paramref name="protocol"/> in the place of the one registered under its number (one made on demand replacing its stand-in).</summary>
+    internal void ReplaceProtocol(IIpProtocol protocol)
+    {
+        for (int i = 0; i < protocols.Length; i++)
+        {
+            if (protocols[i].Protocol == protocol.Protocol)
+            {
+                protocols[i] = protocol;
+                return;
+            }
+        }
+
+        RegisterProtocol(protocol);
+    }
+
     /// <summary>The protocol registered under <paramref name="number"/>, or null.</summary>
     public IIpProtocol? FindProtocol(IpProtocol number)
     {

@@ -22,7 +22,7 @@ internal sealed class Tcp(IpNode node) : IIpProtocol
         }
 
         tcp = new Tcp(node);
-        node.RegisterProtocol(tcp);
+        node.ReplaceProtocol(tcp); // in the place of its stand-in (ProtocolOnDemand), if the node has one
         return tcp;
     }
 

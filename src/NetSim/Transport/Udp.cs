@@ -20,7 +20,7 @@ internal sealed class Udp(IpNode node) : IIpProtocol
         }
 
         udp = new Udp(node);
-        node.RegisterProtocol(udp);
+        node.ReplaceProtocol(udp); // in the place of its stand-in (ProtocolOnDemand), if the node has one
         return udp;
     }
 
