@@ -310,6 +310,20 @@ public partial class IpNode
         protocols = [.. protocols, first, second];
     }
 
+    /// <summary>The protocol of type <typeparamref name="T"/> under <paramref name="number"/>, made by <paramref name="make"/> and registered (in the place of a stand-in) when the node has none yet.</summary>
+    internal T GetOrAddProtocol<T>(IpProtocol number, Func<IpNode, T> make)
+        where T : class, IIpProtocol
+    {
+        if (FindProtocol(number) is T existing)
+        {
+            return existing;
+        }
+
+        T made = make(this);
+        ReplaceProtocol(made);
+        return made;
+    }
+
     /// <summary>Puts <paramref name="protocol"/> in the place of the one registered under its number (one made on demand replacing its stand-in).</summary>
     internal void ReplaceProtocol(IIpProtocol protocol)
     {

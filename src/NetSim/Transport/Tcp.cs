@@ -14,17 +14,7 @@ namespace NetSim.Transport;
 internal sealed class Tcp(IpNode node) : IIpProtocol
 {
     /// <summary>The TCP of <paramref name="node"/>, registered with it when first needed.</summary>
-    public static Tcp On(IpNode node)
-    {
-        if (node.FindProtocol(IpProtocol.Tcp) is Tcp tcp)
-        {
-            return tcp;
-        }
-
-        tcp = new Tcp(node);
-        node.ReplaceProtocol(tcp); // in the place of its stand-in (ProtocolOnDemand), if the node has one
-        return tcp;
-    }
+    public static Tcp On(IpNode node) => node.GetOrAddProtocol(IpProtocol.Tcp, static n => new Tcp(n));
 
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 

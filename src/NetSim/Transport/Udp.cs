@@ -12,17 +12,7 @@ namespace NetSim.Transport;
 internal sealed class Udp(IpNode node) : IIpProtocol
 {
     /// <summary>The UDP of <paramref name="node"/>, registered with it when first needed.</summary>
-    public static Udp On(IpNode node)
-    {
-        if (node.FindProtocol(IpProtocol.Udp) is Udp udp)
-        {
-            return udp;
-        }
-
-        udp = new Udp(node);
-        node.ReplaceProtocol(udp); // in the place of its stand-in (ProtocolOnDemand), if the node has one
-        return udp;
-    }
+    public static Udp On(IpNode node) => node.GetOrAddProtocol(IpProtocol.Udp, static n => new Udp(n));
 
     private const ushort FirstEphemeralPort = 49152; // RFC 6335, 6
 
