@@ -41,7 +41,7 @@ public partial class IpNode
     private const int IndexThreshold = 8;
 
     private readonly List<IpInterface> interfaces = [];
-    private IIpProtocol[] protocols; // in the order registered: ICMP first
+    private ProtocolEntry[] protocols; // in the order registered, ICMP first; each with its number, so a lookup makes no interface calls
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
     private Ipv4Address? defaultGateway; // a host's default gateway while it has no table
@@ -60,7 +60,7 @@ public partial class IpNode
         Name = name;
         Forwarding = forwarding;
         Icmp = new Icmp(this);
-        protocols = [Icmp];
+        protocols = [new(IpProtocol.Icmp, Icmp)];
         if (forwarding)
         {
             routes = new RoutingTable();
@@ -296,7 +296,7 @@ public partial class IpNode
             throw new InvalidOperationException($"{Name} already has protocol {(byte)protocol.Protocol} ({existing}).");
         }
 
-        protocols = [.. protocols, protocol];
+        protocols = [.. protocols, new(protocol.Protocol, protocol)];
     }
 
     /// <summary>Registers several protocols at once (a preset's), in one array.</summary>
@@ -307,7 +307,7 @@ public partial class IpNode
             throw new InvalidOperationException($"{Name} already has protocol {(byte)first.Protocol} or {(byte)second.Protocol}.");
         }
 
-        protocols = [.. protocols, first, second];
+        protocols = [.. protocols, new(first.Protocol, first), new(second.Protocol, second)];
     }
 
     /// <summary>The protocol of type <typeparamref name="T"/> under <paramref name="number"/>, made by <paramref name="make"/> and registered (in the place of a stand-in) when the node has none yet.</summary>
@@ -329,9 +329,9 @@ public partial class IpNode
     {
         for (int i = 0; i < protocols.Length; i++)
         {
-            if (protocols[i].Protocol == protocol.Protocol)
+            if (protocols[i].Number == protocol.Protocol)
             {
-                protocols[i] = protocol;
+                protocols[i] = new(protocol.Protocol, protocol);
                 return;
             }
         }
@@ -342,11 +342,11 @@ public partial class IpNode
     /// <summary>The protocol registered under <paramref name="number"/>, or null.</summary>
     public IIpProtocol? FindProtocol(IpProtocol number)
     {
-        foreach (IIpProtocol protocol in protocols)
+        foreach (ProtocolEntry entry in protocols)
         {
-            if (protocol.Protocol == number)
+            if (entry.Number == number)
             {
-                return protocol;
+                return entry.Protocol;
             }
         }
 
@@ -479,4 +479,7 @@ public partial class IpNode
 
     private IpInterface? FindGatewayInterface(Ipv4Address gateway) =>
         FindOnLinkInterface(gateway) is { } candidate && candidate.Address != gateway ? candidate : null;
+
+    /// <summary>A registered protocol and its number.</summary>
+    private readonly record struct ProtocolEntry(IpProtocol Number, IIpProtocol Protocol);
 }
