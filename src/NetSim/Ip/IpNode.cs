@@ -44,7 +44,7 @@ public partial class IpNode
     private ProtocolEntry[] protocols; // in the order registered, ICMP first; each with its number, so a lookup makes no interface calls
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
-    private Ipv4Address? defaultGateway; // a host's default gateway while it has no table
+    private Ipv4Address? defaultGateway; // a host's default gateway while it has no table (the table holds it after)
     private LoopbackDevice? loopback;
     private Reassembly? reassembly;
     private ushort nextIdentification;
@@ -137,7 +137,7 @@ public partial class IpNode
             if (value is not Ipv4Address gateway)
             {
                 defaultGateway = null;
-                routes?.Remove(DefaultNetwork);
+                _ = routes?.Remove(DefaultNetwork);
                 return;
             }
 
@@ -149,8 +149,14 @@ public partial class IpNode
                 throw new ArgumentException($"{Name} cannot use its own address {gateway} as its default gateway.", nameof(value));
             }
 
-            defaultGateway = gateway;
-            routes?.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
+            if (routes is null)
+            {
+                defaultGateway = gateway;
+            }
+            else
+            {
+                routes.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
+            }
         }
     }
 
@@ -258,7 +264,6 @@ public partial class IpNode
             ?? throw new ArgumentException(
                 $"{Name} cannot reach default gateway {gateway}: it is on none of its networks ({string.Join(", ", Interfaces.Select(i => i.Subnet))}).",
                 nameof(gateway));
-        defaultGateway = gateway;
         Routes.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
     }
 
@@ -455,6 +460,7 @@ public partial class IpNode
             table.AddOrReplace(new Route(DefaultNetwork, gateway, egress.Index, RouteOrigin.Static));
         }
 
+        defaultGateway = null; // from now on the table holds it
         return table;
     }
 

@@ -114,7 +114,7 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
         }
         else if ((flags & TcpFlags.Fin) != 0 && state is TcpState.CloseWait or TcpState.Closing or TcpState.LastAck or TcpState.TimeWait)
         {
-            acknowledge = true; // a retransmitted FIN: its ACK was lost
+            acknowledge = true; // RFC 9293, 3.10.7.4, eighth: a FIN past ESTABLISHED at a new sequence number (a retransmitted one fails the acceptability test above)
             if (state == TcpState.TimeWait)
             {
                 connection.StartTimeWait(); // RFC 9293, 3.10.7.4, eighth: restart the 2 MSL timeout
