@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Wire;
@@ -158,14 +159,16 @@ public partial class IpNode
         }
 
         Ipv4Address destination = packet.Destination;
-        bool broadcast = destination.IsBroadcast || IsSubnetBroadcast(destination);
-        if (!IsHostAddress(packet.Source) || IsSubnetBroadcast(packet.Source) || (linkBroadcast && !broadcast)
+        Ipv4Address source = packet.Source;
+        AddressRole destinationRole = RolesOf(destination, source, out bool sourceIsSubnetBroadcast);
+        bool broadcast = destination.IsBroadcast || destinationRole == AddressRole.SubnetBroadcast;
+        if (!IsHostAddress(source) || sourceIsSubnetBroadcast || (linkBroadcast && !broadcast)
             || destination.IsMulticast || (!broadcast && !IsHostAddress(destination)))
         {
             // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses (127/8 among them) are dropped silently.
             DropPacket(frame, IpDropReason.BadAddress);
         }
-        else if (broadcast || FindInterface(destination) is not null)
+        else if (broadcast || destinationRole == AddressRole.Interface)
         {
             Deliver(ingress, frame, packet); // a router takes directed broadcasts for its networks and does not forward them (RFC 2644)
         }
@@ -225,6 +228,38 @@ public partial class IpNode
         {
             Icmp.SendUnreachable(headerBytes, payload, UnreachableCode.Protocol); // RFC 1122, 3.2.2.1
         }
+    }
+
+    /// <summary>
+    /// What <paramref name="destination"/> is to this node, and whether <paramref name="source"/>
+    /// is the directed broadcast address of one of its networks: the arrival path's questions
+    /// about both addresses, answered in one look at the interfaces.
+    /// </summary>
+    private AddressRole RolesOf(Ipv4Address destination, Ipv4Address source, out bool sourceIsSubnetBroadcast)
+    {
+        if (index is not null)
+        {
+            sourceIsSubnetBroadcast = index.RoleOf(source) == AddressRole.SubnetBroadcast;
+            return index.RoleOf(destination);
+        }
+
+        AddressRole role = AddressRole.None;
+        sourceIsSubnetBroadcast = false;
+        foreach (IpInterface candidate in CollectionsMarshal.AsSpan(interfaces))
+        {
+            if (candidate.Address == destination)
+            {
+                role = AddressRole.Interface;
+            }
+            else if (candidate.IsSubnetBroadcast(destination))
+            {
+                role = AddressRole.SubnetBroadcast;
+            }
+
+            sourceIsSubnetBroadcast |= candidate.IsSubnetBroadcast(source);
+        }
+
+        return role;
     }
 
     /// <summary>True when <paramref name="address"/> is the directed broadcast address of one of this node's networks.</summary>
