@@ -26,13 +26,13 @@ for (int i = 0; i < pcs.Length; i++)
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(pcs[0]);
-var trace = new TraceRecorder(network);
+using var trace = new TraceRecorder(network.Tracer);
 
 Console.WriteLine($"A ({pcs[0].Mac}) sends one frame to B ({pcs[1].Mac}).");
 pcs[0].Send(pcs[0].CreateFrame(pcs[1].Mac, FrameSource.TestEtherType, 46));
 sim.Run();
 
-foreach (TraceEvent e in trace.Events)
+foreach (FrameEvent e in trace.Events.OfType<FrameEvent>())
 {
     Console.WriteLine($"  {e}");
 }
@@ -50,7 +50,7 @@ foreach (Nic pc in pcs)
 }
 
 sim.Run();
-long collisions = trace.Events.Count(e => e.Kind == TraceKind.Collided);
+long collisions = trace.Events.OfType<FrameEvent>().Count(e => e.Kind == FrameEventKind.Collided);
 long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
 Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");
 return 0;

@@ -27,7 +27,7 @@ for (int i = 0; i < pcs.Length; i++)
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(pcs[0]);
-var trace = new TraceRecorder(network);
+using var trace = new TraceRecorder(network.Tracer);
 
 void Step(string what, Nic from, Nic to)
 {
@@ -36,7 +36,7 @@ void Step(string what, Nic from, Nic to)
     long[] before = [.. pcs.Select(p => p.Port.Counters.FramesReceived)];
     from.Send(from.CreateFrame(to.Mac, FrameSource.TestEtherType, 46));
     sim.Run();
-    foreach (TraceEvent e in trace.Events.Where(e => e.Device == "switch" || e.Kind == TraceKind.Received))
+    foreach (FrameEvent e in trace.Events.OfType<FrameEvent>().Where(e => e.Device == "switch" || e.Kind == FrameEventKind.Received))
     {
         Console.WriteLine($"  {e}");
     }

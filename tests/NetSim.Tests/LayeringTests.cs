@@ -23,15 +23,6 @@ public sealed partial class LayeringTests
         ["Topology"] = ["Engine", "Wire", "Tracing", "Links", "Ethernet", "Ip", "Transport", "Applications"],
     };
 
-    // The writers of Tracing attach to ports and NICs until observation is reshaped (issue 14):
-    // they are the one known exception, listed here so that no other file joins them unseen.
-    private static readonly Dictionary<string, string[]> Exceptions = new()
-    {
-        ["Tracing/PcapWriter.cs"] = ["Links", "Ethernet"],
-        ["Tracing/TraceLogger.cs"] = ["Links"],
-        ["Tracing/TraceRecorder.cs"] = ["Links"],
-    };
-
     [Fact]
     public void Every_folder_of_the_library_is_a_known_layer()
     {
@@ -51,7 +42,7 @@ public sealed partial class LayeringTests
                 string relative = $"{layer}/{Path.GetFileName(file)}";
                 string text = File.ReadAllText(file);
                 Regex.Match(text, @"^namespace NetSim\.(\w+);", RegexOptions.Multiline).Groups[1].Value.Should().Be(layer, $"{relative} is in the {layer} folder");
-                string[] allowed = [layer, .. Allowed[layer], .. Exceptions.GetValueOrDefault(relative, [])];
+                string[] allowed = [layer, .. Allowed[layer]];
                 foreach (Match use in NamespaceUse().Matches(text))
                 {
                     string used = use.Groups[1].Value;

@@ -50,7 +50,7 @@ internal sealed class Scenario
         Network = new Network(Simulation);
         if (trace is not null)
         {
-            Network.AddTraceListener(trace);
+            _ = Network.Tracer.Subscribe(trace);
         }
     }
 
@@ -245,13 +245,13 @@ internal sealed class CollisionCounter : ITraceListener
 
     public long BackedOff { get; private set; }
 
-    public void OnTrace(in TraceEvent traceEvent)
+    public void OnFrame(in FrameEvent traceEvent, ReadOnlySpan<byte> frame)
     {
-        if (traceEvent.Kind == TraceKind.Collided)
+        if (traceEvent.Kind == FrameEventKind.Collided)
         {
             Collided++;
         }
-        else if (traceEvent.Kind == TraceKind.BackedOff)
+        else if (traceEvent.Kind == FrameEventKind.BackedOff)
         {
             BackedOff++;
         }

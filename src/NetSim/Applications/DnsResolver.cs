@@ -1,6 +1,7 @@
 using System.Globalization;
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 
@@ -240,6 +241,11 @@ public sealed class DnsResolver
                 && message!.IsResponse && message.Id == id && message.Opcode == 0 && message.Questions.Count == 1
                 && DnsMessage.NamesEqual(message.Questions[0].Name, name) && message.Questions[0].Type == DnsType.A)
             {
+                if (node.Network.Tracer.IsOn)
+                {
+                    ApplicationTrace.Dns(node, ApplicationEventKind.DnsAnswerReceived, from, message);
+                }
+
                 // No TCP fallback here: a truncated answer is as good as none.
                 answered.TrySetResult(message.IsTruncated ? message.CreateResponse(DnsResponseCode.ServerFailure) : message);
             }
@@ -248,6 +254,11 @@ public sealed class DnsResolver
         for (int attempt = 1; attempt <= Attempts; attempt++)
         {
             QueriesSent++;
+            if (node.Network.Tracer.IsOn)
+            {
+                node.Network.Tracer.Raise(new ApplicationEvent(node.Simulation.Now, node.Name, ApplicationEventKind.DnsQuerySent, Server, name) { QueryId = id });
+            }
+
             socket.SendTo(query, Server, ServerPort);
             EventHandle timer = node.Simulation.Schedule(Timeout, () => answered.TrySetResult(null));
             DnsMessage? response = await answered.Task;

@@ -1,4 +1,5 @@
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 
@@ -334,6 +335,11 @@ public sealed class DnsServer : IDisposable
         }
         else
         {
+            if (Node.Network.Tracer.IsOn)
+            {
+                ApplicationTrace.Dns(Node, ApplicationEventKind.DnsQueryReceived, address, query);
+            }
+
             response = Answer(query);
         }
 
@@ -375,6 +381,11 @@ public sealed class DnsServer : IDisposable
 
         response.Emit(buffer);
         ResponsesSent++;
+        if (Node.Network.Tracer.IsOn)
+        {
+            ApplicationTrace.Dns(Node, ApplicationEventKind.DnsAnswerSent, address, response);
+        }
+
         socket.SendTo(buffer.AsSpan(0, length), address, port);
     }
 }

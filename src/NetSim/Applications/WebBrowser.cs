@@ -1,6 +1,7 @@
 using System.Globalization;
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 
@@ -134,8 +135,18 @@ public sealed class WebBrowser
             request.Headers.Add("Host", uri.IsDefaultPort ? uri.IdnHost : string.Create(CultureInfo.InvariantCulture, $"{uri.IdnHost}:{uri.Port}"));
             request.Headers.Add("User-Agent", UserAgent);
             request.Headers.Add("Accept", "*/*");
+            if (Host.Network.Tracer.IsOn)
+            {
+                ApplicationTrace.Http(Host, ApplicationEventKind.HttpRequestSent, address, request.Method, request.Target, bodyLength: request.Body.Length);
+            }
+
             await connection.WriteAsync(request.ToBytes());
             HttpResponse? response = await ReadResponseAsync(connection);
+            if (response is not null && Host.Network.Tracer.IsOn)
+            {
+                ApplicationTrace.Http(Host, ApplicationEventKind.HttpResponseReceived, address, request.Method, request.Target, response);
+            }
+
             if (response is null)
             {
                 steps.Add(new WebVisitStep("HTTP request and response", started, sim.Now, "no valid response"));

@@ -1,6 +1,7 @@
 using System.Text;
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 
@@ -192,6 +193,12 @@ public sealed class WebServer : IDisposable
                     HttpRequest request = parser.Request!;
                     HttpResponse response = Respond(request);
                     RequestsServed++;
+                    if (Node.Network.Tracer.IsOn)
+                    {
+                        ApplicationTrace.Http(Node, ApplicationEventKind.HttpRequestReceived, connection.RemoteAddress, request.Method, request.Target, bodyLength: request.Body.Length);
+                        ApplicationTrace.Http(Node, ApplicationEventKind.HttpResponseSent, connection.RemoteAddress, request.Method, request.Target, response);
+                    }
+
                     timer.Stop(); // no timeout while the answer is written (a slow reader is TCP's to bound)
 
                     if (parser.IsConnectionEnded)

@@ -73,13 +73,13 @@ public sealed class Hub : IFrameReceiver, IFrameRelay
         FramePool pool = network.Frames;
         FramesRepeated++;
         ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Repeated, bytes));
+            FrameTrace.Raise(network, Name, port.Number, FrameEventKind.Repeated, bytes);
         }
 
         // Stations that would drop the frame as not for them are counted, not sent a copy (see remarks).
-        bool countIgnored = !network.IsTracing && EthernetFrame.Validate(bytes) == WireError.None;
+        bool countIgnored = !network.Tracer.IsOn && EthernetFrame.Validate(bytes) == WireError.None;
         MacAddress destination = countIgnored ? MacAddress.Read(bytes) : default;
         int length = bytes.Length;
         Port? last = null;

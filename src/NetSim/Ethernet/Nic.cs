@@ -11,7 +11,7 @@ namespace NetSim.Ethernet;
 /// refuses frames longer than the MTU allows. An IPv4 interface sits on it as on any
 /// <see cref="ILinkEndpoint"/>.
 /// </summary>
-public sealed class Nic : IFrameReceiver, ILinkEndpoint
+public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
 {
     private readonly Network network;
     private ILinkReceiver? upper; // the IPv4 interface on this NIC, if any
@@ -96,9 +96,9 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint
             return false;
         }
 
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, -1, TraceKind.Sent, pool.GetSpan(frame)));
+            FrameTrace.Raise(network, Name, -1, FrameEventKind.Sent, pool.GetSpan(frame));
         }
 
         return Port.Send(frame);
@@ -166,9 +166,9 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint
 
         FramesDelivered++;
         BytesDelivered += bytes.Length;
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, -1, TraceKind.Received, bytes));
+            FrameTrace.Raise(network, Name, -1, FrameEventKind.Received, bytes);
         }
 
         if (upper is not null)
@@ -187,4 +187,7 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint
             pool.Return(frame);
         }
     }
+
+    /// <summary>Shows <paramref name="capture"/> every frame the NIC sends or receives (before its address filter), until the returned subscription is disposed.</summary>
+    public IDisposable AddCapture(IFrameCapture capture) => Port.AddCapture(capture);
 }

@@ -79,9 +79,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
         if (source.IsUnicast)
         {
             LearnResult learned = MacTable.Learn(source, port.Number, now);
-            if (network.IsTracing && learned is LearnResult.Learned or LearnResult.Moved)
+            if (network.Tracer.IsOn && learned is LearnResult.Learned or LearnResult.Moved)
             {
-                network.Trace(new TraceEvent(now, Name, port.Number, TraceKind.Learned, source, default, 0));
+                network.Tracer.Raise(new FrameEvent(now, Name, port.Number, FrameEventKind.Learned, source, default, 0), []);
             }
         }
 
@@ -99,9 +99,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
 
         if (!MacTable.TryLookup(destination, now, out int egress, out bool agedOut))
         {
-            if (agedOut && network.IsTracing)
+            if (agedOut && network.Tracer.IsOn)
             {
-                network.Trace(new TraceEvent(now, Name, -1, TraceKind.AgedOut, destination, default, 0));
+                network.Tracer.Raise(new FrameEvent(now, Name, -1, FrameEventKind.AgedOut, destination, default, 0), []);
             }
 
             Flood(port, frame);
@@ -115,9 +115,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
         }
 
         FramesForwarded++;
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, egress, TraceKind.Forwarded, bytes));
+            FrameTrace.Raise(network, Name, egress, FrameEventKind.Forwarded, bytes);
         }
 
         ports[egress].Send(frame);
@@ -136,9 +136,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
     {
         FramesFiltered++;
         port.Counters.CountDrop(DropReason.Filtered);
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, port.Number, TraceKind.Filtered, bytes));
+            FrameTrace.Raise(network, Name, port.Number, FrameEventKind.Filtered, bytes);
         }
 
         network.Frames.Return(frame);
@@ -149,9 +149,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
     {
         FramesFlooded++;
         FramePool pool = network.Frames;
-        if (network.IsTracing)
+        if (network.Tracer.IsOn)
         {
-            network.Trace(FrameTrace.Make(network, Name, ingress.Number, TraceKind.Flooded, pool.GetSpan(frame)));
+            FrameTrace.Raise(network, Name, ingress.Number, FrameEventKind.Flooded, pool.GetSpan(frame));
         }
 
         Port? last = null;

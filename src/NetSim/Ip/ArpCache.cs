@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -57,6 +58,8 @@ public sealed class ArpCache : IEventTarget
     private SimTime expiryAt = SimTime.MaxValue;
 
     internal ArpCache(IpInterface owner) => this.owner = owner;
+
+    private Tracer Tracer => owner.Node.Network.Tracer;
 
     /// <summary>How long a learned entry is trusted before it is removed (default 60 s, as Linux keeps a stale entry before collecting it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
@@ -249,7 +252,7 @@ public sealed class ArpCache : IEventTarget
             entry = new Entry { State = ArpEntryState.Incomplete, Pending = entry.Pending ?? TakeQueue(), Stamp = Stamp(address) };
             entry.RequestsSent = 1;
             entry.Retry = owner.Simulation.Schedule(RetryInterval, this, RetryEvent, address.Value);
-            SendRequest(address);
+            SendRequest(address, 1);
         }
 
         Queue<FrameHandle> pending = entry.Pending!;
@@ -266,6 +269,10 @@ public sealed class ArpCache : IEventTarget
 
         pendingCount++;
         pending.Enqueue(packet);
+        if (Tracer.IsOn)
+        {
+            Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.PacketQueued, address, MacAddress.Zero) { Waiting = pending.Count });
+        }
     }
 
     /// <summary>
@@ -296,6 +303,11 @@ public sealed class ArpCache : IEventTarget
         if (forUs && packet.Operation == ArpOperation.Request)
         {
             RepliesSent++;
+            if (Tracer.IsOn)
+            {
+                Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.ReplySent, packet.SenderIp, packet.SenderMac));
+            }
+
             owner.SendArp(packet.ReplyFrom(owner.Mac), packet.SenderMac);
         }
     }
@@ -324,12 +336,17 @@ public sealed class ArpCache : IEventTarget
         {
             entry.RequestsSent++;
             entry.Retry = owner.Simulation.Schedule(RetryInterval, this, RetryEvent, argument);
-            SendRequest(address);
+            SendRequest(address, entry.RequestsSent);
             return;
         }
 
         // RFC 1122, 2.3.2.1: give up, and report "host unreachable" for what waited.
         ResolutionsFailed++;
+        if (Tracer.IsOn)
+        {
+            Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.Failed, address, MacAddress.Zero) { Waiting = entry.Pending?.Count ?? 0 });
+        }
+
         Entry failed = entry;
         entries.Remove(address);
         dynamicCount--;
@@ -338,9 +355,14 @@ public sealed class ArpCache : IEventTarget
         TrimWhenEmpty();
     }
 
-    private void SendRequest(Ipv4Address address)
+    private void SendRequest(Ipv4Address address, int attempt)
     {
         RequestsSent++;
+        if (Tracer.IsOn)
+        {
+            Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.RequestSent, address, MacAddress.Zero) { Attempt = attempt });
+        }
+
         owner.SendArp(ArpPacket.Request(owner.Mac, owner.Address, address), MacAddress.Broadcast);
     }
 
@@ -361,6 +383,11 @@ public sealed class ArpCache : IEventTarget
         Cancel(entry);
         SimTime expiresAt = owner.Simulation.Now + EntryLifetime;
         entry = new Entry { Mac = mac, State = state, ExpiresAt = expiresAt, Stamp = stamp };
+        if (isDynamic && Tracer.IsOn)
+        {
+            Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.Resolved, address, mac));
+        }
+
         while (pending is { Count: > 0 })
         {
             pendingCount--;
@@ -391,6 +418,11 @@ public sealed class ArpCache : IEventTarget
             {
                 entries.Remove(address); // allowed while enumerating a Dictionary
                 dynamicCount--;
+                if (Tracer.IsOn)
+                {
+                    Tracer.Raise(new ArpEvent(now, owner.Name, ArpEventKind.Expired, address, entry.Mac));
+                }
+
             }
             else if (entry.ExpiresAt < next)
             {

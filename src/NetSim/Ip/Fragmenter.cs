@@ -1,4 +1,5 @@
 using NetSim.Links;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -16,6 +17,11 @@ internal static class Fragmenter
     {
         FramePool pool = node.Network.Frames;
         int maxData = (egress.Mtu - Ipv4Header.MinLength) & ~7;
+        if (node.Network.Tracer.IsOn)
+        {
+            node.Network.Tracer.Raise(IpTrace.Make(node, IpEventKind.Fragmented, header, payload, egress) with { NextHop = nextHop, Fragments = (payload.Length + maxData - 1) / maxData });
+        }
+
         int offset = 0;
         do
         {

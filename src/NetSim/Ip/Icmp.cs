@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -143,6 +144,11 @@ internal sealed class Icmp(IpNode node) : IIpProtocol
         if (node.Send(header.Source, IpProtocol.Icmp, message, IpNode.DefaultTimeToLive, dontFragment: false, Ipv4Address.Any) == SendResult.Sent)
         {
             node.Counters.IcmpErrorsSent++;
+            if (node.Network.Tracer.IsOn)
+            {
+                // The event names the offending packet; its ICMP fields say what the error is.
+                node.Network.Tracer.Raise(IpTrace.Make(node, IpEventKind.IcmpSent, header, start) with { IcmpType = type, IcmpCode = code, IcmpIdentifier = 0 });
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -223,7 +224,7 @@ public sealed class IpInterface : ILinkReceiver
 
                 break;
             default:
-                Node.DropPacket(packet, IpDropReason.UnknownEtherType);
+                Node.DropPacket(packet, IpDropReason.UnknownEtherType, this);
                 break;
         }
     }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -58,6 +59,11 @@ public partial class IpNode
         if (!TryRoute(destination, out IpInterface egress, out Ipv4Address nextHop))
         {
             Counters.CountDrop(IpDropReason.NoRoute);
+            if (Network.Tracer.IsOn)
+            {
+                Network.Tracer.Raise(new IpEvent(Simulation.Now, Name, IpEventKind.Dropped, source, destination, protocol, totalLength) { TimeToLive = timeToLive, Reason = IpDropReason.NoRoute });
+            }
+
             return SendResult.NoRoute;
         }
 
@@ -77,6 +83,16 @@ public partial class IpNode
         if (dontFragment && totalLength > egress.Mtu)
         {
             Counters.CountDrop(IpDropReason.FragmentationNeeded);
+            if (Network.Tracer.IsOn)
+            {
+                Network.Tracer.Raise(new IpEvent(Simulation.Now, Name, IpEventKind.Dropped, source == Ipv4Address.Any ? egress.Address : source, destination, protocol, totalLength)
+                {
+                    Interface = egress.Name,
+                    TimeToLive = timeToLive,
+                    Reason = IpDropReason.FragmentationNeeded,
+                });
+            }
+
             return SendResult.MessageTooLong;
         }
 
@@ -97,10 +113,20 @@ public partial class IpNode
             header.Emit(bytes);
             first.CopyTo(bytes[Ipv4Header.MinLength..]);
             second.CopyTo(bytes[(Ipv4Header.MinLength + first.Length)..]);
+            if (Network.Tracer.IsOn)
+            {
+                TraceRouted(IpEventKind.Sent, bytes, egress, nextHop);
+            }
+
             Transmit(egress, packet, nextHop);
         }
         else if (second.IsEmpty)
         {
+            if (Network.Tracer.IsOn)
+            {
+                TraceRouted(IpEventKind.Sent, header, first, egress, nextHop);
+            }
+
             Fragmenter.Send(this, egress, nextHop, header, first);
         }
         else
@@ -112,6 +138,11 @@ public partial class IpNode
             joined = [];
             first.CopyTo(buffer);
             second.CopyTo(buffer.AsSpan(first.Length));
+            if (Network.Tracer.IsOn)
+            {
+                TraceRouted(IpEventKind.Sent, header, buffer.AsSpan(0, payloadLength), egress, nextHop);
+            }
+
             Fragmenter.Send(this, egress, nextHop, header, buffer.AsSpan(0, payloadLength));
             joined = buffer;
         }
@@ -166,7 +197,7 @@ public partial class IpNode
             || destination.IsMulticast || (!broadcast && !IsHostAddress(destination)))
         {
             // RFC 1122 3.2.1.3 and 3.3.6, RFC 1812 5.3.7: impossible addresses (127/8 among them) are dropped silently.
-            DropPacket(frame, IpDropReason.BadAddress);
+            DropPacket(frame, IpDropReason.BadAddress, ingress);
         }
         else if (broadcast || destinationRole == AddressRole.Interface)
         {
@@ -178,7 +209,7 @@ public partial class IpNode
         }
         else
         {
-            DropPacket(frame, IpDropReason.NotForMe); // RFC 1122, 3.3.4.2: a host does not forward
+            DropPacket(frame, IpDropReason.NotForMe, ingress); // RFC 1122, 3.3.4.2: a host does not forward
         }
     }
 
@@ -202,10 +233,42 @@ public partial class IpNode
         DropPacket(packet, IpDropReason.HostUnreachable);
     }
 
-    internal void DropPacket(FrameHandle frame, IpDropReason reason)
+    internal void DropPacket(FrameHandle frame, IpDropReason reason, IpInterface? at = null)
     {
         Counters.CountDrop(reason);
+        if (Network.Tracer.IsOn)
+        {
+            IpEventKind kind = reason == IpDropReason.TimeToLiveExceeded ? IpEventKind.TimeToLiveExpired : IpEventKind.Dropped;
+            Network.Tracer.Raise(IpTrace.Make(this, kind, Network.Frames.GetSpan(frame), at) with { Reason = reason });
+        }
+
         Network.Frames.Return(frame);
+    }
+
+    /// <summary>Raises a trace event of a packet sent or forwarded (<paramref name="packet"/>, header first): the route that matched and the next hop with it.</summary>
+    private void TraceRouted(IpEventKind kind, ReadOnlySpan<byte> packet, IpInterface egress, Ipv4Address nextHop)
+    {
+        IpEvent routed = IpTrace.Make(this, kind, packet, egress);
+        Network.Tracer.Raise(routed with { Route = MatchedRoute(routed.Destination, egress), NextHop = nextHop });
+    }
+
+    private void TraceRouted(IpEventKind kind, in Ipv4Header header, ReadOnlySpan<byte> payload, IpInterface egress, Ipv4Address nextHop) =>
+        Network.Tracer.Raise(IpTrace.Make(this, kind, header, payload, egress) with { Route = MatchedRoute(header.Destination, egress), NextHop = nextHop });
+
+    /// <summary>The route a packet to <paramref name="destination"/> took out of <paramref name="egress"/>, for trace events: the table's match, the connected network, or the default route.</summary>
+    private Ipv4Network? MatchedRoute(Ipv4Address destination, IpInterface egress)
+    {
+        if (egress.IsLoopback || destination == egress.Address)
+        {
+            return egress.Subnet;
+        }
+
+        if (routes is not null)
+        {
+            return routes.TryLookup(destination, out Route route) ? route.Destination : null;
+        }
+
+        return egress.IsOnLink(destination) ? egress.Subnet : new Ipv4Network(Ipv4Address.Any, 0);
     }
 
     internal void DropMalformed(FrameHandle frame, WireError error)
@@ -224,6 +287,11 @@ public partial class IpNode
         }
 
         Counters.CountDrop(IpDropReason.UnknownProtocol);
+        if (Network.Tracer.IsOn)
+        {
+            Network.Tracer.Raise(IpTrace.Make(this, IpEventKind.Dropped, header, payload, ingress) with { Reason = IpDropReason.UnknownProtocol });
+        }
+
         if (IsLocalAddress(header.Destination))
         {
             Icmp.SendUnreachable(headerBytes, payload, UnreachableCode.Protocol); // RFC 1122, 3.2.2.1
@@ -359,6 +427,11 @@ public partial class IpNode
 
             packet.TryDecrementTimeToLive();
             Counters.PacketsForwarded++;
+            if (Network.Tracer.IsOn)
+            {
+                TraceRouted(IpEventKind.Forwarded, packet.Bytes, egress, nextHop);
+            }
+
             Fragmenter.Send(this, egress, nextHop, packet.ToHeader(), packet.Payload);
             Network.Frames.Return(frame);
             return;
@@ -366,6 +439,11 @@ public partial class IpNode
 
         packet.TryDecrementTimeToLive(); // RFC 1624 incremental checksum update
         Counters.PacketsForwarded++;
+        if (Network.Tracer.IsOn)
+        {
+            TraceRouted(IpEventKind.Forwarded, packet.Bytes, egress, nextHop);
+        }
+
         egress.Send(frame, nextHop);
     }
 
@@ -377,6 +455,11 @@ public partial class IpNode
             reassembly.Add(ingress, packet); // copies what it keeps
             Network.Frames.Return(frame);
             return;
+        }
+
+        if (Network.Tracer.IsOn)
+        {
+            Network.Tracer.Raise(IpTrace.Make(this, IpEventKind.Received, packet.Bytes, ingress));
         }
 
         DeliverDatagram(ingress, packet.Header, packet.ToHeader(), packet.Payload);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using NetSim.Engine;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -40,6 +41,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         {
             // RFC 791: every fragment but the last carries a multiple of 8 bytes.
             node.Counters.CountDrop(IpDropReason.BadFragments);
+            TraceDrop(fragment, ingress, IpDropReason.BadFragments);
             return;
         }
 
@@ -48,6 +50,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
             if (datagrams.Count >= node.MaxReassemblies)
             {
                 node.Counters.CountDrop(IpDropReason.ReassemblyOverflow);
+                TraceDrop(fragment, ingress, IpDropReason.ReassemblyOverflow);
                 return;
             }
 
@@ -64,6 +67,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         if (contradicts || headerLength + Math.Max(end, datagram.HighestEnd) > MaxDatagram)
         {
             Discard(key, datagram, contradicts ? IpDropReason.BadFragments : IpDropReason.ReassemblyOverflow);
+            TraceDrop(fragment, ingress, contradicts ? IpDropReason.BadFragments : IpDropReason.ReassemblyOverflow);
             return;
         }
 
@@ -79,6 +83,7 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         }
 
         datagram.HighestEnd = Math.Max(datagram.HighestEnd, end);
+        datagram.FragmentsArrived++;
         data.CopyTo(datagram.Buffer.AsSpan(offset));
         for (int block = offset / BlockSize; block < (end + BlockSize - 1) / BlockSize; block++)
         {
@@ -106,6 +111,16 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         }
 
         node.Counters.CountDrop(IpDropReason.ReassemblyTimeout);
+        if (node.Network.Tracer.IsOn)
+        {
+            node.Network.Tracer.Raise(new IpEvent(node.Simulation.Now, node.Name, IpEventKind.Dropped, key.Source, key.Destination, key.Protocol, datagram.HeaderLength + Math.Max(datagram.End, datagram.HighestEnd))
+            {
+                Interface = datagram.Ingress.Name,
+                Identification = key.Identification,
+                Reason = IpDropReason.ReassemblyTimeout,
+            });
+        }
+
         if (datagram.HeaderLength > 0)
         {
             // Quote the first fragment: its header and the first 8 bytes of data.
@@ -116,6 +131,14 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         }
 
         datagram.Release();
+    }
+
+    private void TraceDrop(Ipv4Packet fragment, IpInterface ingress, IpDropReason reason)
+    {
+        if (node.Network.Tracer.IsOn)
+        {
+            node.Network.Tracer.Raise(IpTrace.Make(node, IpEventKind.Dropped, fragment.Bytes, ingress) with { Reason = reason });
+        }
     }
 
     private void Discard(Key key, Datagram datagram, IpDropReason reason)
@@ -141,6 +164,13 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         whole.FragmentOffset = 0;
         whole.UpdateChecksum();
         node.Counters.DatagramsReassembled++;
+        if (node.Network.Tracer.IsOn)
+        {
+            IpEvent reassembled = IpTrace.Make(node, IpEventKind.Reassembled, whole.ToHeader(), datagram.Buffer.AsSpan(0, Math.Min(datagram.End, 8)), datagram.Ingress) with { Fragments = datagram.FragmentsArrived };
+            node.Network.Tracer.Raise(reassembled);
+            node.Network.Tracer.Raise(reassembled with { Kind = IpEventKind.Received, Fragments = 0 });
+        }
+
         node.DeliverDatagram(datagram.Ingress, headerBytes, whole.ToHeader(), datagram.Buffer.AsSpan(0, datagram.End));
         datagram.Release();
     }
@@ -162,6 +192,9 @@ internal sealed class Reassembly(IpNode node) : IEventTarget
         public ulong[] Arrived { get; } = new ulong[(MaxDatagram / BlockSize / 64) + 1];
 
         public int BlocksArrived { get; set; }
+
+        /// <summary>Fragments taken in (duplicates counted), for the trace event.</summary>
+        public int FragmentsArrived { get; set; }
 
         public int HeaderLength { get; set; }
 

@@ -1,4 +1,5 @@
 using NetSim.Engine;
+using NetSim.Tracing;
 
 namespace NetSim.Links;
 
@@ -6,7 +7,7 @@ namespace NetSim.Links;
 /// A full-duplex cable between two ports: each direction has its own wire and its own
 /// egress queue (<see cref="FromA"/>, <see cref="FromB"/>), so both ends can send at once.
 /// </summary>
-public sealed class Cable
+public sealed class Cable : ICapturePoint
 {
     private bool isUp = true;
 
@@ -108,4 +109,22 @@ public sealed class Cable
 
     /// <inheritdoc/>
     public override string ToString() => $"cable {A} <-> {B}";
+
+    /// <summary>Shows <paramref name="capture"/> every frame put on the cable, in both directions, as it leaves its end; until the returned subscription is disposed.</summary>
+    public IDisposable AddCapture(IFrameCapture capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        IDisposable a = A.AddCapture(capture, outgoingOnly: true);
+        IDisposable b = B.AddCapture(capture, outgoingOnly: true);
+        return new BothEnds(a, b);
+    }
+
+    private sealed class BothEnds(IDisposable a, IDisposable b) : IDisposable
+    {
+        public void Dispose()
+        {
+            a.Dispose();
+            b.Dispose();
+        }
+    }
 }

@@ -153,9 +153,9 @@ internal sealed class CsmaCdTransmitter : IEventTarget
         }
 
         Port from = direction.From;
-        if (!collided && from.Network.IsTracing)
+        if (!collided && from.Network.Tracer.IsOn)
         {
-            from.Network.Trace(FrameTrace.Make(from.Network, from.DeviceName, from.Number, TraceKind.Collided, frames.GetSpan(current)));
+            FrameTrace.Raise(from.Network, from.DeviceName, from.Number, FrameEventKind.Collided, frames.GetSpan(current));
         }
 
         collided = true;
@@ -243,9 +243,9 @@ internal sealed class CsmaCdTransmitter : IEventTarget
         }
 
         long slots = direction.Random().NextInt64(1L << Math.Min(attempts, SharedMedium.BackoffLimit));
-        if (from.Network.IsTracing)
+        if (from.Network.Tracer.IsOn)
         {
-            from.Network.Trace(FrameTrace.Make(from.Network, from.DeviceName, from.Number, TraceKind.BackedOff, frames.GetSpan(current)));
+            FrameTrace.Raise(from.Network, from.DeviceName, from.Number, FrameEventKind.BackedOff, frames.GetSpan(current));
         }
 
         SimDuration wait = medium.SlotTime * slots;

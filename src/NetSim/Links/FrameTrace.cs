@@ -3,10 +3,10 @@ using NetSim.Wire;
 
 namespace NetSim.Links;
 
-/// <summary>Builds trace events from frame bytes, for devices that found <see cref="Network.IsTracing"/> true.</summary>
+/// <summary>Raises layer-2 trace events from frame bytes, for devices that found the network's <see cref="Tracer.IsOn"/> true.</summary>
 internal static class FrameTrace
 {
-    public static TraceEvent Make(Network network, string device, int port, TraceKind kind, ReadOnlySpan<byte> frame, DropReason? reason = null)
+    public static void Raise(Network network, string device, int port, FrameEventKind kind, ReadOnlySpan<byte> frame, DropReason? reason = null)
     {
         MacAddress source = default;
         MacAddress destination = default;
@@ -16,6 +16,6 @@ internal static class FrameTrace
             source = MacAddress.Read(frame[MacAddress.Length..]);
         }
 
-        return new TraceEvent(network.Simulation.Now, device, port, kind, source, destination, frame.Length, reason);
+        network.Tracer.Raise(new FrameEvent(network.Simulation.Now, device, port, kind, source, destination, frame.Length, reason), frame);
     }
 }

@@ -17,7 +17,6 @@ public sealed class Network
     private readonly Dictionary<MacAddress, string> givenMacs = []; // addresses given by the user
     private readonly List<string?> assignedMacOwners = []; // who got 02:00:00:00:00:01 + i (null: skipped, it was given)
     private readonly HashSet<string> deviceNames = new(StringComparer.Ordinal);
-    private readonly List<ITraceListener> traceListeners = [];
     private readonly List<ITopologyCheck> topologyChecks = [];
     private ulong nextMac = FirstAssignedMac;
     private bool topologyChanged;
@@ -28,6 +27,7 @@ public sealed class Network
         ArgumentNullException.ThrowIfNull(simulation);
         Simulation = simulation;
         Frames = new FramePool(simulation);
+        Tracer = new Tracer(simulation);
         simulation.RunStarting += CheckTopology;
     }
 
@@ -37,25 +37,12 @@ public sealed class Network
     /// <summary>The frame buffers every device of this network uses.</summary>
     public FramePool Frames { get; }
 
-    /// <summary>True when someone listens to trace events; devices skip building them otherwise.</summary>
-    public bool IsTracing { get; private set; }
-
-    /// <summary>Adds a listener of every trace event from now on.</summary>
-    public void AddTraceListener(ITraceListener listener)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        traceListeners.Add(listener);
-        IsTracing = true;
-    }
-
-    /// <summary>Delivers a trace event to the listeners. Call only when <see cref="IsTracing"/>.</summary>
-    internal void Trace(in TraceEvent traceEvent)
-    {
-        foreach (ITraceListener listener in traceListeners)
-        {
-            listener.OnTrace(traceEvent);
-        }
-    }
+    /// <summary>
+    /// The trace events of every device of the network, of every layer: subscribe a listener
+    /// (<see cref="Tracer.Subscribe"/>, or a <see cref="TraceRecorder"/>, <see cref="TraceLogger"/>
+    /// or <see cref="Fingerprint"/>) to see them.
+    /// </summary>
+    public Tracer Tracer { get; }
 
     /// <summary>
     /// The topology check of type <typeparamref name="T"/> (one per network, made by

@@ -8,7 +8,7 @@ namespace NetSim.Links;
 /// cable's egress queue for their turn on the wire; frames that arrive are handed to the
 /// device that owns the port.
 /// </summary>
-public sealed class Port
+public sealed class Port : ICapturePoint
 {
     private readonly IFrameReceiver owner;
     private IFrameTap[] taps = [];
@@ -98,11 +98,27 @@ public sealed class Port
     /// <summary>True when a tap watches the frames through this port.</summary>
     internal bool HasTaps => taps.Length > 0;
 
-    /// <summary>Shows every frame through this port to <paramref name="tap"/> (a capture).</summary>
-    public void AddTap(IFrameTap tap)
+    /// <summary>Shows every frame through this port to <paramref name="tap"/> (a capture), until the returned subscription is disposed.</summary>
+    public IDisposable AddTap(IFrameTap tap)
     {
         ArgumentNullException.ThrowIfNull(tap);
         taps = [.. taps, tap];
+        return new TapSubscription(this, tap);
+    }
+
+    /// <inheritdoc/>
+    public IDisposable AddCapture(IFrameCapture capture) => AddTap(new CaptureTap(capture, outgoingOnly: false));
+
+    /// <summary>Shows <paramref name="capture"/> the frames this port sends (only those, when <paramref name="outgoingOnly"/>: a cable's capture).</summary>
+    internal IDisposable AddCapture(IFrameCapture capture, bool outgoingOnly) => AddTap(new CaptureTap(capture, outgoingOnly));
+
+    private void RemoveTap(IFrameTap tap)
+    {
+        int index = Array.IndexOf(taps, tap);
+        if (index >= 0)
+        {
+            taps = [.. taps.AsSpan(0, index), .. taps.AsSpan(index + 1)];
+        }
     }
 
     /// <summary>
@@ -144,9 +160,9 @@ public sealed class Port
     {
         Counters.CountDrop(reason);
         FramePool pool = Network.Frames;
-        if (Network.IsTracing)
+        if (Network.Tracer.IsOn)
         {
-            Network.Trace(FrameTrace.Make(Network, DeviceName, Number, TraceKind.Dropped, pool.GetSpan(frame), reason));
+            FrameTrace.Raise(Network, DeviceName, Number, FrameEventKind.Dropped, pool.GetSpan(frame), reason);
         }
 
         pool.Return(frame);
@@ -192,5 +208,27 @@ public sealed class Port
         Counters.FramesReceived++;
         Counters.BytesReceived += Network.Frames.GetLength(frame);
         owner.OnFrameArrived(this, frame);
+    }
+
+    private sealed class TapSubscription(Port port, IFrameTap tap) : IDisposable
+    {
+        private Port? owner = port;
+
+        public void Dispose()
+        {
+            owner?.RemoveTap(tap);
+            owner = null;
+        }
+    }
+
+    private sealed class CaptureTap(IFrameCapture capture, bool outgoingOnly) : IFrameTap
+    {
+        public void OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
+        {
+            if (outgoing || !outgoingOnly)
+            {
+                capture.OnFrame(frame);
+            }
+        }
     }
 }

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using NetSim.Engine;
-using NetSim.Ethernet;
-using NetSim.Links;
 
 namespace NetSim.Tracing;
 
@@ -15,7 +13,7 @@ namespace NetSim.Tracing;
 /// when its first bit goes out; on a hub, where a transmission can be aborted by a
 /// collision, it is stamped when it has gone out whole.
 /// </remarks>
-public sealed class PcapWriter : IFrameTap, IDisposable
+public sealed class PcapWriter : IFrameCapture, IDisposable
 {
     private const uint NanosecondMagic = 0xa1b23c4d;
     private const ushort VersionMajor = 2;
@@ -28,7 +26,6 @@ public sealed class PcapWriter : IFrameTap, IDisposable
     private readonly Stream stream;
     private readonly Simulation simulation;
     private readonly bool ownsStream;
-    private readonly HashSet<Port> outgoingOnly = [];
     private bool disposed;
 
     /// <summary>Starts a capture file on <paramref name="stream"/>, writing the file header at once.</summary>
@@ -60,34 +57,22 @@ public sealed class PcapWriter : IFrameTap, IDisposable
     /// <summary>Frames written so far.</summary>
     public long FramesWritten { get; private set; }
 
-    /// <summary>Captures every frame a port sends or receives.</summary>
-    public void Capture(Port port)
+    /// <summary>
+    /// Captures every frame seen at <paramref name="point"/> from now on: a port or a NIC
+    /// (what it sends and receives, before a NIC's address filter), or a cable (every frame
+    /// put on it, in both directions, as it leaves its end). After <see cref="Dispose"/> the
+    /// writer writes nothing.
+    /// </summary>
+    public void Capture(ICapturePoint point)
     {
-        ArgumentNullException.ThrowIfNull(port);
-        port.AddTap(this);
+        ArgumentNullException.ThrowIfNull(point);
+        _ = point.AddCapture(this);
     }
 
-    /// <summary>Captures every frame a NIC sends or receives (before its address filter).</summary>
-    public void Capture(Nic nic)
+    /// <summary>Writes <paramref name="frame"/>, stamped with the simulation's current time.</summary>
+    public void Write(ReadOnlySpan<byte> frame)
     {
-        ArgumentNullException.ThrowIfNull(nic);
-        Capture(nic.Port);
-    }
-
-    /// <summary>Captures every frame put on a cable, in both directions, as it leaves its end.</summary>
-    public void Capture(Cable cable)
-    {
-        ArgumentNullException.ThrowIfNull(cable);
-        outgoingOnly.Add(cable.A);
-        outgoingOnly.Add(cable.B);
-        cable.A.AddTap(this);
-        cable.B.AddTap(this);
-    }
-
-    /// <summary>Writes a frame seen at a capture point.</summary>
-    void IFrameTap.OnFrame(Port port, ReadOnlySpan<byte> frame, bool outgoing)
-    {
-        if (disposed || (!outgoing && outgoingOnly.Contains(port)))
+        if (disposed)
         {
             return; // a disposed writer stays tapped into its ports but writes nothing
         }
@@ -102,6 +87,9 @@ public sealed class PcapWriter : IFrameTap, IDisposable
         stream.Write(frame);
         FramesWritten++;
     }
+
+    /// <inheritdoc/>
+    void IFrameCapture.OnFrame(ReadOnlySpan<byte> frame) => Write(frame);
 
     /// <summary>Flushes the file.</summary>
     public void Flush() => stream.Flush();

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Transport;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Transport;
@@ -339,6 +340,18 @@ public sealed class TcpConnection : IEventTarget
         try
         {
             SegmentsReceived++;
+            if (Tracer.IsOn)
+            {
+                Tracer.Raise(TraceEvent(TcpEventKind.SegmentReceived) with
+                {
+                    Sequence = segment.SequenceNumber,
+                    Acknowledgment = segment.AcknowledgmentNumber,
+                    Flags = segment.Flags,
+                    Length = data.Length,
+                    Window = segment.Window,
+                });
+            }
+
             keepAlive.OnSegmentReceived();
             arrival.OnSegment(segment, data);
         }
@@ -484,6 +497,11 @@ public sealed class TcpConnection : IEventTarget
     {
         TcpState before = State;
         State = next;
+        if (Tracer.IsOn)
+        {
+            Tracer.Raise(TraceEvent(TcpEventKind.StateChanged) with { PreviousState = before });
+        }
+
         StateChanged?.Invoke(this, before);
     }
 
@@ -517,5 +535,25 @@ public sealed class TcpConnection : IEventTarget
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
 
     /// <summary>The congestion window or threshold may have changed: tell the observer.</summary>
-    internal void OnCongestionWindowChanged() => CongestionWindowChanged?.Invoke(this);
+    internal void OnCongestionWindowChanged()
+    {
+        if (Tracer.IsOn)
+        {
+            Tracer.Raise(TraceEvent(TcpEventKind.WindowChanged));
+        }
+
+        CongestionWindowChanged?.Invoke(this);
+    }
+
+    /// <summary>The tracer of the node's network.</summary>
+    internal Tracer Tracer => tcp.Node.Network.Tracer;
+
+    /// <summary>A trace event of this connection, with its state and congestion window as they are now.</summary>
+    internal TcpEvent TraceEvent(TcpEventKind kind) =>
+        new(sim.Now, tcp.Node.Name, kind, LocalAddress, LocalPort, RemoteAddress, RemotePort)
+        {
+            State = State,
+            CongestionWindow = CongestionWindow,
+            SlowStartThreshold = SlowStartThreshold,
+        };
 }

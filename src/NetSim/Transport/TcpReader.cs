@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using NetSim.Engine;
+using NetSim.Tracing;
 
 namespace NetSim.Transport;
 

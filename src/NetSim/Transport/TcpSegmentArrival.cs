@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Transport;

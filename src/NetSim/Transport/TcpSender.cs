@@ -1,5 +1,6 @@
 using NetSim.Engine;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Transport;
@@ -39,6 +40,7 @@ internal sealed class TcpSender : IEventTarget
     private uint wl2; // SND.WL2: its acknowledgment number
     private int retries;
     private bool synRetransmitted;
+    private TcpRetransmitCause retransmitCause; // why a segment below SND.MAX goes out again: the last trigger (a timeout's go-back resends several)
 
     /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
     public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
@@ -151,6 +153,20 @@ internal sealed class TcpSender : IEventTarget
         send.CopyTo(offset, segment.Slice(headerLength, length));
         header.Emit(segment, connection.LocalAddress, connection.RemoteAddress);
         SegmentsSent++;
+        if (connection.Tracer.IsOn)
+        {
+            bool again = TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0);
+            connection.Tracer.Raise(connection.TraceEvent(again ? TcpEventKind.Retransmitted : TcpEventKind.SegmentSent) with
+            {
+                Sequence = seq,
+                Acknowledgment = header.AcknowledgmentNumber,
+                Flags = flags,
+                Length = length,
+                Window = header.Window,
+                Cause = again ? retransmitCause : null,
+            });
+        }
+
         tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress);
     }
 
@@ -347,6 +363,7 @@ internal sealed class TcpSender : IEventTarget
                 break;
             case RecoveryAction.PartialAck:
                 congestion.OnPartialAck(signal);
+                retransmitCause = TcpRetransmitCause.PartialAcknowledgment;
                 RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
                 break;
             default:
@@ -398,7 +415,13 @@ internal sealed class TcpSender : IEventTarget
             rtt.StopTiming(); // Karn's rule
             CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
             congestion.OnFastRetransmit(signal);
+            if (connection.Tracer.IsOn)
+            {
+                connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.FastRetransmit));
+            }
+
             connection.OnCongestionWindowChanged();
+            retransmitCause = TcpRetransmitCause.FastRetransmit;
             RetransmitFirstSegment();
             Output();
         }
@@ -426,8 +449,10 @@ internal sealed class TcpSender : IEventTarget
         }
 
         rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
+        retransmitCause = TcpRetransmitCause.Timeout;
         if (state is TcpState.SynSent or TcpState.SynReceived)
         {
+            TraceTimeout();
             synRetransmitted = true;
             SendSyn();
             return;
@@ -435,6 +460,7 @@ internal sealed class TcpSender : IEventTarget
 
         CongestionSignal signal = Signal(null, lost: InFlight);
         congestion.OnRetransmissionTimeout(signal);
+        TraceTimeout();
         connection.OnCongestionWindowChanged();
         recovery.OnRetransmissionTimeout(Max); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
         Nxt = Una; // go back: resend from the first unacknowledged byte, in slow start
@@ -454,6 +480,7 @@ internal sealed class TcpSender : IEventTarget
         // RFC 9293, 3.8.6.1: probe the zero window with one byte (again, if the last probe was
         // refused), backing off like the retransmission timer; it runs until the window opens.
         ZeroWindowProbes++;
+        retransmitCause = TcpRetransmitCause.Probe;
         SendData(Una, 1);
         if (Nxt == Una)
         {
@@ -465,6 +492,14 @@ internal sealed class TcpSender : IEventTarget
         }
 
         persistTimer.ProbeSent(rtt.RetransmissionTimeout, settings.MaximumRetransmissionTimeout);
+    }
+
+    private void TraceTimeout()
+    {
+        if (connection.Tracer.IsOn)
+        {
+            connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.RetransmissionTimeoutFired) with { RetransmissionTimeout = rtt.RetransmissionTimeout });
+        }
     }
 
     private int SentData() => Math.Clamp(TcpSequence.Difference(Nxt, send.Start), 0, send.Count);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using NetSim.Ip;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Transport;
@@ -48,6 +49,11 @@ internal sealed class Udp(IpNode node) : IIpProtocol
         // The header is made beside the data, and IP copies the two into the packet once.
         Span<byte> header = stackalloc byte[UdpHeader.HeaderLength];
         new UdpHeader(sourcePort, destinationPort, UdpHeader.HeaderLength + data.Length).EmitHeader(header, data, egress.Address, destination);
+        if (node.Network.Tracer.IsOn)
+        {
+            Trace(UdpEventKind.Sent, egress.Address, sourcePort, destination, destinationPort, data.Length);
+        }
+
         return node.Send(egress, nextHop, destination, IpProtocol.Udp, header, data, IpNode.DefaultTimeToLive, dontFragment: false, egress.Address);
     }
 
@@ -70,18 +76,32 @@ internal sealed class Udp(IpNode node) : IIpProtocol
         }
 
         node.Counters.PacketsDelivered++;
+        bool tracing = node.Network.Tracer.IsOn;
         if (sockets is not null && sockets.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
         {
+            if (tracing)
+            {
+                Trace(UdpEventKind.Delivered, ip.Source, udp.SourcePort, ip.Destination, udp.DestinationPort, udp.Length - UdpHeader.HeaderLength);
+            }
+
             socket.Deliver(ip.Source, udp.SourcePort, payload[UdpHeader.HeaderLength..udp.Length]);
             return;
         }
 
         node.Counters.CountDrop(IpDropReason.NoListener);
+        if (tracing)
+        {
+            Trace(UdpEventKind.PortUnreachable, ip.Source, udp.SourcePort, ip.Destination, udp.DestinationPort, udp.Length - UdpHeader.HeaderLength);
+        }
+
         if (node.IsLocalAddress(ip.Destination))
         {
             node.Icmp.SendUnreachable(headerBytes, payload, UnreachableCode.Port); // RFC 1122, 4.1.3.1
         }
     }
+
+    private void Trace(UdpEventKind kind, Ipv4Address source, ushort sourcePort, Ipv4Address destination, ushort destinationPort, int length) =>
+        node.Network.Tracer.Raise(new UdpEvent(node.Simulation.Now, node.Name, kind, source, sourcePort, destination, destinationPort, length));
 
     /// <summary>An ICMP error about a datagram this node sent: to the socket on its source port.</summary>
     public bool OnError(in IcmpHeader icmp, Ipv4Address reporter, in Ipv4Header quoted, ReadOnlySpan<byte> start)

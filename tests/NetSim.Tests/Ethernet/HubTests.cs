@@ -1,6 +1,7 @@
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Tests.Tracing;
 using NetSim.Tracing;
 
 namespace NetSim.Tests.Ethernet;
@@ -10,7 +11,7 @@ public class HubTests
     private static (TestNetwork Net, Hub Hub, Nic[] Pcs, TraceRecorder Trace) OnAHub(int stations, ulong seed = 1)
     {
         var (net, hub, pcs) = Untraced(stations, seed);
-        return (net, hub, pcs, new TraceRecorder(net.Network));
+        return (net, hub, pcs, new TraceRecorder(net.Network.Tracer));
     }
 
     // Nobody listens to the trace: the hub counts the frames a station ignores instead of sending them.
@@ -35,7 +36,7 @@ public class HubTests
         var (net, hub, pcs) = Untraced(4);
         if (traced)
         {
-            _ = new TraceRecorder(net.Network);
+            _ = new TraceRecorder(net.Network.Tracer);
         }
 
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
@@ -57,7 +58,7 @@ public class HubTests
         var (net, _, pcs) = Untraced(3);
         if (traced)
         {
-            _ = new TraceRecorder(net.Network);
+            _ = new TraceRecorder(net.Network.Tracer);
         }
         pcs[2].Promiscuous = true;
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
@@ -74,7 +75,7 @@ public class HubTests
             var (net, hub, pcs) = Untraced(5, seed: 7);
             if (traced)
             {
-                _ = new TraceRecorder(net.Network);
+                _ = new TraceRecorder(net.Network.Tracer);
             }
             new FrameSource(pcs[0], pcs[1].Mac, 1000, count: 40).Start();
             new FrameSource(pcs[1], pcs[2].Mac, 200, count: 40).Start();
@@ -107,7 +108,7 @@ public class HubTests
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
         net.Simulation.Run();
 
-        trace.Events.Where(e => e.Kind == TraceKind.Dropped).Select(e => (e.Device, e.Reason))
+        trace.Frames().Where(e => e.Kind == FrameEventKind.Dropped).Select(e => (e.Device, e.Reason))
             .Should().BeEquivalentTo([("pc3", (DropReason?)DropReason.NotForMe), ("pc4", DropReason.NotForMe)]);
     }
 
@@ -226,7 +227,7 @@ public class HubTests
         net.Simulation.Run();
 
         pcs[2].FramesDelivered.Should().Be(2);
-        trace.Events.Should().NotContain(e => e.Kind == TraceKind.Collided);
+        trace.Frames().Should().NotContain(e => e.Kind == FrameEventKind.Collided);
     }
 
     [Fact]
@@ -238,8 +239,8 @@ public class HubTests
         net.Simulation.Run();
 
         pcs[2].FramesDelivered.Should().Be(2);
-        trace.Events.Count(e => e.Kind == TraceKind.Collided).Should().BeGreaterThanOrEqualTo(2, "both stations see the collision");
-        trace.Events.Should().Contain(e => e.Kind == TraceKind.BackedOff);
+        trace.Frames().Count(e => e.Kind == FrameEventKind.Collided).Should().BeGreaterThanOrEqualTo(2, "both stations see the collision");
+        trace.Frames().Should().Contain(e => e.Kind == FrameEventKind.BackedOff);
         pcs[2].Port.Counters.Dropped(DropReason.BadFcs).Should().Be(0, "collided frames are aborted, not delivered");
         net.Network.Frames.InUse.Should().Be(0);
     }
@@ -256,7 +257,7 @@ public class HubTests
             }
 
             net.Simulation.Run();
-            return [.. trace.Events.Select(e => e.ToString())];
+            return [.. trace.Frames().Select(e => e.ToString())];
         }
 
         Run(5).Should().Equal(Run(5));

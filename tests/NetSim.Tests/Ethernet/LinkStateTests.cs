@@ -1,6 +1,7 @@
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Tests.Tracing;
 using NetSim.Tracing;
 using NetSim.Wire;
 
@@ -119,12 +120,12 @@ public class LinkStateTests
             _ = new Cable(pcs[i].Port, hub.Ports[i], TestNetwork.Rate, SimDuration.Zero);
         }
 
-        var trace = new TraceRecorder(net.Network);
+        var trace = new TraceRecorder(net.Network.Tracer);
         TestNetwork.SendFrame(pcs[0], pcs[2].Mac);
         TestNetwork.SendFrame(pcs[1], pcs[2].Mac);
         net.Simulation.Run();
 
-        trace.Events.Count(e => e.Kind == TraceKind.Collided).Should().BeGreaterThanOrEqualTo(2, "both see the first collision (and they may collide again)");
+        trace.Frames().Count(e => e.Kind == FrameEventKind.Collided).Should().BeGreaterThanOrEqualTo(2, "both see the first collision (and they may collide again)");
         pcs[2].FramesDelivered.Should().Be(2);
     }
 

@@ -29,7 +29,7 @@ public class SharedMediumTests
         }
 
         var collisions = new CollisionCounter();
-        net.Network.AddTraceListener(collisions);
+        _ = net.Network.Tracer.Subscribe(collisions);
 
         // Teach a switch where everyone is first, as ARP would; the hub does not care.
         foreach (Nic pc in pcs)
@@ -75,9 +75,9 @@ public class SharedMediumTests
     {
         public long Count { get; private set; }
 
-        public void OnTrace(in TraceEvent traceEvent)
+        public void OnFrame(in FrameEvent traceEvent, ReadOnlySpan<byte> frame)
         {
-            if (traceEvent.Kind == TraceKind.Collided)
+            if (traceEvent.Kind == FrameEventKind.Collided)
             {
                 Count++;
             }

@@ -1,6 +1,7 @@
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Tests.Tracing;
 using NetSim.Tracing;
 using NetSim.Wire;
 
@@ -18,7 +19,7 @@ public class SwitchTests
             net.Connect(pcs[i].Port, sw.Ports[i]);
         }
 
-        return (net, sw, pcs, new TraceRecorder(net.Network));
+        return (net, sw, pcs, new TraceRecorder(net.Network.Tracer));
     }
 
     private static long[] Received(Nic[] pcs) => [.. pcs.Select(p => p.Port.Counters.FramesReceived)];
@@ -44,7 +45,7 @@ public class SwitchTests
         Received(pcs).Should().Equal(1, 2, 1, 1); // now known: one port only
         sw.FramesFlooded.Should().Be(1);
         sw.FramesForwarded.Should().Be(2);
-        trace.Events.Select(e => e.Kind).Should().ContainInOrder(TraceKind.Learned, TraceKind.Flooded, TraceKind.Learned, TraceKind.Forwarded, TraceKind.Forwarded);
+        trace.Frames().Select(e => e.Kind).Should().ContainInOrder(FrameEventKind.Learned, FrameEventKind.Flooded, FrameEventKind.Learned, FrameEventKind.Forwarded, FrameEventKind.Forwarded);
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public class SwitchTests
         net.Simulation.Run();
 
         Received(pcs).Should().Equal([2L, 2, 1, 2], "pc2's entry aged out, so the frame was flooded");
-        trace.Events.Should().Contain(e => e.Kind == TraceKind.AgedOut && e.Source == pcs[1].Mac);
+        trace.Frames().Should().Contain(e => e.Kind == FrameEventKind.AgedOut && e.Source == pcs[1].Mac);
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public class SwitchTests
 
         sw.MacTable.TryLookup(pcs[1].Mac, net.Simulation.Now, out int port, out _).Should().BeTrue();
         port.Should().Be(3);
-        trace.Events.Count(e => e.Kind == TraceKind.Learned && e.Source == pcs[1].Mac).Should().Be(2);
+        trace.Frames().Count(e => e.Kind == FrameEventKind.Learned && e.Source == pcs[1].Mac).Should().Be(2);
     }
 
     [Fact]

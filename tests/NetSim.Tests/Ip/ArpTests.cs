@@ -3,6 +3,7 @@ using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Ip;

@@ -3,6 +3,7 @@ using NetSim.Ethernet;
 using NetSim.Ip;
 using NetSim.Links;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 

@@ -4,6 +4,7 @@ using NetSim.Ethernet;
 using NetSim.Ip;
 using NetSim.Links;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Ip;

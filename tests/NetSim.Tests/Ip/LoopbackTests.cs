@@ -3,6 +3,7 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 

@@ -1,6 +1,7 @@
 using NetSim.Applications;
 using NetSim.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Ip;

@@ -2,6 +2,7 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Ip;

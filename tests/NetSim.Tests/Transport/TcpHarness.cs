@@ -91,7 +91,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         _ = new Cable(Host.Port, Peer.Port, DataRate.FromBitsPerSecond(1_000_000_000_000_000_000), SimDuration.Zero);
         Host.Interfaces[0].Arp.AddStatic(PeerAddress, Peer.Mac); // no ARP exchange in the segment timings
         Host.Port.AddTap(this);
-        Network.AddTraceListener(this);
+        _ = Network.Tracer.Subscribe(this);
         Peer.Received = OnPeerFrame;
     }
 
@@ -327,9 +327,9 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     }
 
     /// <inheritdoc/>
-    void ITraceListener.OnTrace(in TraceEvent traceEvent)
+    void ITraceListener.OnFrame(in FrameEvent traceEvent, ReadOnlySpan<byte> frame)
     {
-        if (traceEvent.Kind == TraceKind.Sent && traceEvent.Device == Host.Interfaces[0].Nic.Name)
+        if (traceEvent.Kind == FrameEventKind.Sent && traceEvent.Device == Host.Interfaces[0].Nic.Name)
         {
             handedToNic.Enqueue(traceEvent.Time); // the frame waits in the egress queue behind any earlier ones
         }

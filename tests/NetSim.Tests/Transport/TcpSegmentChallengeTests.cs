@@ -1,7 +1,7 @@
 using NetSim.Engine;
-using NetSim.Transport;
 using NetSim.Wire;
 using SocketError = System.Net.Sockets.SocketError;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Transport;
 

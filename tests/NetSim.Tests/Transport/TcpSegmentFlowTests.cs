@@ -1,5 +1,5 @@
 using NetSim.Engine;
-using NetSim.Transport;
+using NetSim.Tracing;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Transport;

@@ -3,6 +3,7 @@ using NetSim.Transport;
 using NetSim.Wire;
 using SocketError = System.Net.Sockets.SocketError;
 using SocketException = System.Net.Sockets.SocketException;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Transport;
 

@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using NetSim.Engine;
 using NetSim.Ethernet;
-using NetSim.Ip;
 using NetSim.Tests.Ip;
 using NetSim.Topology;
 using NetSim.Transport;
 using NetSim.Wire;
 using SocketError = System.Net.Sockets.SocketError;
 using SocketException = System.Net.Sockets.SocketException;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Transport;
 

@@ -2,6 +2,7 @@ using NetSim.Ethernet;
 using NetSim.Ip;
 using NetSim.Tests.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Transport;
 using NetSim.Wire;
 using PacketDotNet;

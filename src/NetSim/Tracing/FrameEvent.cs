@@ -4,8 +4,8 @@ using NetSim.Wire;
 
 namespace NetSim.Tracing;
 
-/// <summary>What a device did with a frame, or to its tables.</summary>
-public enum TraceKind
+/// <summary>What a station, hub, switch or shared medium did with a frame, or to its MAC table.</summary>
+public enum FrameEventKind
 {
     /// <summary>A station put a frame on its port.</summary>
     Sent,
@@ -42,26 +42,26 @@ public enum TraceKind
 }
 
 /// <summary>
-/// One thing a device did, at a simulated time, and why. Devices raise these; the tracing
-/// layer (recorders, loggers, pcap writers) listens.
+/// A layer-2 trace event: what a device did with a frame (IEEE 802.3, 802.1D), at a simulated
+/// time. Listeners get the frame's bytes beside it (<see cref="ITraceListener.OnFrame"/>).
 /// </summary>
 /// <param name="Time">When it happened.</param>
-/// <param name="Device">The device's name.</param>
+/// <param name="Device">The device's name (a NIC's is "pc1/eth0").</param>
 /// <param name="Port">The port number concerned, or -1.</param>
 /// <param name="Kind">What happened.</param>
 /// <param name="Source">The frame's source address (or the address learned or aged out).</param>
 /// <param name="Destination">The frame's destination address.</param>
 /// <param name="Length">The frame's length in bytes, or 0.</param>
-/// <param name="Reason">Why a frame was dropped (only for <see cref="TraceKind.Dropped"/>).</param>
-public readonly record struct TraceEvent(
+/// <param name="Reason">Why a frame was dropped (only for <see cref="FrameEventKind.Dropped"/>).</param>
+public readonly record struct FrameEvent(
     SimTime Time,
     string Device,
     int Port,
-    TraceKind Kind,
+    FrameEventKind Kind,
     MacAddress Source,
     MacAddress Destination,
     int Length,
-    DropReason? Reason = null)
+    DropReason? Reason = null) : ITraceEvent
 {
     /// <summary>One line a learner reads: "12.345 us s1 port 3: forwarded 02:00:00:00:00:01 -> 02:00:00:00:00:02 (64 bytes)".</summary>
     public override string ToString()
@@ -71,11 +71,4 @@ public readonly record struct TraceEvent(
         string frame = Length > 0 ? string.Create(CultureInfo.InvariantCulture, $" {Source} -> {Destination} ({Length} bytes)") : $" {Source}";
         return string.Create(CultureInfo.InvariantCulture, $"{Time} {Device}{port}: {Kind.ToString().ToLowerInvariant()}{frame}{reason}");
     }
-}
-
-/// <summary>Receives the trace events of a network (see <c>Network.AddTraceListener</c>).</summary>
-public interface ITraceListener
-{
-    /// <summary>Called for every trace event, in simulated-time order.</summary>
-    void OnTrace(in TraceEvent traceEvent);
 }

@@ -1,4 +1,4 @@
-namespace NetSim.Transport;
+namespace NetSim.Tracing;
 
 /// <summary>The states of a TCP connection (RFC 9293, 3.3.2).</summary>
 public enum TcpState
