@@ -139,11 +139,11 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;
 
-    /// <summary>Called after every change of state, with the state before. It runs inside the stack's processing: read the connection, do not call into it.</summary>
-    public Action<TcpConnection, TcpState>? StateChanged { get; set; }
+    /// <summary>Raised after every change of state, with the states before and after. It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    public event EventHandler<TcpStateChange>? StateChanged;
 
-    /// <summary>Called after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
-    public Action<TcpConnection>? CongestionWindowChanged { get; set; }
+    /// <summary>Raised after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    public event EventHandler? CongestionWindowChanged;
 
     /// <summary>Why the connection ended (success for an orderly close); read by a waiting read.</summary>
     internal SocketError Error { get; private set; }
@@ -479,12 +479,12 @@ public sealed class TcpConnection : IEventTarget
         }
     }
 
-    /// <summary>Changes the state and tells the observer.</summary>
+    /// <summary>Changes the state and tells the observers.</summary>
     internal void SetState(TcpState next)
     {
         TcpState before = State;
         State = next;
-        StateChanged?.Invoke(this, before);
+        StateChanged?.Invoke(this, new TcpStateChange(before, next));
     }
 
     /// <summary>The sender freed buffer space: a waiting write goes on.</summary>
@@ -516,6 +516,6 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
 
-    /// <summary>The congestion window or threshold may have changed: tell the observer.</summary>
-    internal void OnCongestionWindowChanged() => CongestionWindowChanged?.Invoke(this);
+    /// <summary>The congestion window or threshold may have changed: tell the observers.</summary>
+    internal void OnCongestionWindowChanged() => CongestionWindowChanged?.Invoke(this, EventArgs.Empty);
 }

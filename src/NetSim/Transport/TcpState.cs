@@ -36,3 +36,8 @@ public enum TcpState
     /// <summary>Both FINs done; waiting 2 MSL so that a lost last ACK can be sent again.</summary>
     TimeWait,
 }
+
+/// <summary>A change of a <see cref="TcpConnection"/>'s state (<see cref="TcpConnection.StateChanged"/>).</summary>
+/// <param name="Previous">The state it left.</param>
+/// <param name="Current">The state it entered.</param>
+public readonly record struct TcpStateChange(TcpState Previous, TcpState Current);
