@@ -81,7 +81,7 @@ public sealed class UdpSocket : IDisposable
     /// <summary>Datagrams sent.</summary>
     public long DatagramsSent { get; private set; }
 
-    /// <summary>Datagrams received (handed to the socket's owner or to <see cref="Received"/>, or queued).</summary>
+    /// <summary>Datagrams received (handed to the handlers of <see cref="Received"/>, or to the library application that owns the socket, or queued).</summary>
     public long DatagramsReceived { get; private set; }
 
     /// <summary>Datagrams dropped because the receive buffer was full.</summary>
