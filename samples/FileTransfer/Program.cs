@@ -88,8 +88,9 @@ _ = sim.Start(async () =>
 _ = sim.Start(async () =>
 {
     start = sim.Now;
-    connection = await TcpConnection.ConnectAsync(sender, receiver.Address, 5001);
-    connection.CongestionWindowChanged = c => window.Add((sim.Now, c.CongestionWindow, c.SlowStartThreshold));
+    TcpConnection open = await TcpConnection.ConnectAsync(sender, receiver.Address, 5001);
+    connection = open;
+    open.CongestionWindowChanged += (_, _) => window.Add((sim.Now, open.CongestionWindow, open.SlowStartThreshold));
     await connection.WriteAsync(file);
     await connection.CloseAsync();
 });

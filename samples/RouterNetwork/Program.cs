@@ -48,7 +48,7 @@ Console.WriteLine();
 
 var ping = new Ping(pc1, pc2.Address) { Count = 2 };
 Console.WriteLine($"pc1: {ping.Banner}");
-ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  pc1: {result}");
+ping.ResultReceived += (_, result) => Console.WriteLine($"{sim.Now,12}  pc1: {result}");
 ping.Start();
 sim.Run();
 

@@ -71,7 +71,7 @@ void Trace(Ipv4Address destination)
 {
     var trace = new Traceroute(pc1, destination);
     Console.WriteLine(trace.Banner);
-    trace.HopCompleted = hop => Console.WriteLine(hop);
+    trace.HopCompleted += (_, hop) => Console.WriteLine(hop);
     trace.Start();
     sim.Run();
     Console.WriteLine(trace.ReachedDestination ? $"Reached {destination} in {trace.Hops.Count} hops." : $"Did not reach {destination}.");

@@ -37,7 +37,7 @@ static void RunPing(string bobAddress, string? pcapPath)
 
     var ping = new Ping(alice, bob.Address) { Count = 3 };
     Console.WriteLine($"alice: {ping.Banner}");
-    ping.ResultReceived = result => Console.WriteLine($"{sim.Now,12}  alice: {result}");
+    ping.ResultReceived += (_, result) => Console.WriteLine($"{sim.Now,12}  alice: {result}");
     ping.Start();
     sim.Run();
     Console.WriteLine(); // ping leaves an empty line before its statistics

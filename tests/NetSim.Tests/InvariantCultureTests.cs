@@ -51,7 +51,7 @@ public class InvariantCultureTests
         pc1.Port.Cable!.FromA.Impairments.DropFrameNumbers.Add(3); // frame 1 is ARP, 2 the first request, 3 the second
         var ping = new Ping(pc1, pc2.Address) { Count = 3 };
         var text = new StringWriter { NewLine = "\n" };
-        ping.ResultReceived = result => text.WriteLine($"{net.Simulation.Now,12}  {result}");
+        ping.ResultReceived += (_, result) => text.WriteLine($"{net.Simulation.Now,12}  {result}");
         text.WriteLine(ping.Banner);
         ping.Start();
         net.Simulation.Run();

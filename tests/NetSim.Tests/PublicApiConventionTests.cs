@@ -47,4 +47,22 @@ public class PublicApiConventionTests
             type.GetMethod("TryParse", [typeof(string), type.MakeByRefType()]).Should().NotBeNull($"{type.Name}.TryParse(string, out) should exist");
         }
     }
+
+    [Fact]
+    public void Callbacks_are_events_that_take_many_handlers_not_delegate_properties_with_one_slot()
+    {
+        // A settable delegate property holds one handler: setting it drops the one before
+        // (the library's own wiring among them). Init-only settings (a factory) are not callbacks.
+        string[] slots =
+        [
+            .. typeof(Simulation).Assembly.GetExportedTypes()
+                .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+                .Where(p => typeof(Delegate).IsAssignableFrom(p.PropertyType) && p.SetMethod is { IsPublic: true } setter
+                    && !setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)))
+                .Select(p => $"{p.DeclaringType!.Name}.{p.Name}"),
+        ];
+
+        slots.Should().BeEmpty();
+        typeof(NetSim.Transport.UdpSocket).GetEvent(nameof(NetSim.Transport.UdpSocket.Received)).Should().NotBeNull("the callbacks are there, as events");
+    }
 }

@@ -120,7 +120,7 @@ public class DnsServerBenchmarks
         server.Start();
         var client = new UdpSocket(clientHost);
         client.Bind(5353);
-        client.Received = (_, _, _, data) => answers += data.Length > 0 ? 1 : 0;
+        client.Received += (_, _, _, data) => answers += data.Length > 0 ? 1 : 0;
         sender = new QuerySender(client, DnsMessage.Query(0x1234, "www.example.com", DnsType.A).ToArray(), serverHost.Address, Queries);
         if (Ask() != Queries)
         {

@@ -22,7 +22,7 @@ internal readonly record struct ScenarioResult(string Name, long Offered, long D
 /// <summary>
 /// The scenarios ns-3 was timed on (see benchmarks/README.md, "Scenarios"): UDP constant
 /// bit rate flows of 1,000-byte payloads to port 9, ARP preset on every sender for every
-/// peer it sends to, receivers that count in a <see cref="UdpSocket.Received"/> callback.
+/// peer it sends to, receivers that count in a <see cref="UdpSocket.Received"/> handler.
 /// A scenario is built, then <see cref="Run"/> runs it to 11.1 s and checks what it did.
 /// </summary>
 internal sealed class Scenario
@@ -211,7 +211,8 @@ internal sealed class Scenario
 
     private void AddReceiver(Host host)
     {
-        var socket = new UdpSocket(host) { Received = OnReceived };
+        var socket = new UdpSocket(host);
+        socket.Received += OnReceived;
         socket.Bind(ReceiverPort);
     }
 

@@ -234,7 +234,7 @@ public sealed class DnsResolver
         ushort id = unchecked((ushort)random.NextUInt32());
         byte[] query = DnsMessage.Query(id, name, DnsType.A).ToArray();
         var answered = new TaskCompletionSource<DnsMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.Received = (_, from, port, data) =>
+        socket.Owner = (_, from, port, data) =>
         {
             // RFC 1035, 7.3: the id first, then the question must be the one asked.
             if (from == Server && port == ServerPort && DnsMessage.TryParse(data, out DnsMessage? message) == WireError.None

@@ -47,7 +47,7 @@ public sealed class DnsServer : IDisposable
         ArgumentNullException.ThrowIfNull(node);
         Node = node;
         Port = port;
-        socket = new UdpSocket(node);
+        socket = new UdpSocket(node) { Owner = OnQuery };
     }
 
     /// <summary>The node it runs on.</summary>
@@ -140,7 +140,6 @@ public sealed class DnsServer : IDisposable
     public void Start()
     {
         socket.Bind(Port);
-        socket.Received = OnQuery;
     }
 
     /// <summary>Stops answering and frees the port.</summary>

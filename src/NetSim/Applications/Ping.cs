@@ -201,8 +201,8 @@ public sealed class Ping : IEventTarget, IIcmpReceiver
     /// </summary>
     public bool ReportOutstanding { get; init; }
 
-    /// <summary>Called with each result as it happens (to print it live).</summary>
-    public Action<PingResult>? ResultReceived { get; set; }
+    /// <summary>Raised with each result as it happens (to print it live).</summary>
+    public event EventHandler<PingResult>? ResultReceived;
 
     /// <summary>The lines ping printed so far (replies, errors, and requests that could not be sent), in the order they happened.</summary>
     public IReadOnlyList<PingResult> Results => results;
@@ -454,7 +454,7 @@ public sealed class Ping : IEventTarget, IIcmpReceiver
     private void Report(PingResult result)
     {
         results.Add(result);
-        ResultReceived?.Invoke(result);
+        ResultReceived?.Invoke(this, result);
     }
 
     private void End()

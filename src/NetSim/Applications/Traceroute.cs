@@ -153,8 +153,8 @@ public sealed class Traceroute : IEventTarget, IIcmpReceiver
     /// <summary>Data bytes per probe (default 32, as tracert).</summary>
     public int PayloadSize { get; init; } = 32;
 
-    /// <summary>Called with each hop when its probes are done (to print it live).</summary>
-    public Action<TracerouteHop>? HopCompleted { get; set; }
+    /// <summary>Raised with each hop when its probes are done (to print it live).</summary>
+    public event EventHandler<TracerouteHop>? HopCompleted;
 
     /// <summary>The hops so far.</summary>
     public IReadOnlyList<TracerouteHop> Hops => hops;
@@ -257,7 +257,7 @@ public sealed class Traceroute : IEventTarget, IIcmpReceiver
             var hop = new TracerouteHop(ttl, [.. currentProbes]);
             hops.Add(hop);
             currentProbes.Clear();
-            HopCompleted?.Invoke(hop);
+            HopCompleted?.Invoke(this, hop);
             if (stop || ttl == MaxHops)
             {
                 End();

@@ -88,13 +88,16 @@ public sealed class WebServer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, SimDuration.Zero, nameof(KeepAliveTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, SimDuration.Zero, nameof(RequestHeadersTimeout));
-        listener = new TcpListener(Node, Port) { MaxConnections = MaxConnections };
-        listener.Start();
-        listener.Accepted = connection =>
+        listener = new TcpListener(Node, Port)
         {
-            Connections++;
-            Node.Simulation.Start(() => ServeAsync(connection)); // an application of its own: a bug in it stops the run, loudly
+            MaxConnections = MaxConnections,
+            Owner = connection =>
+            {
+                Connections++;
+                Node.Simulation.Start(() => ServeAsync(connection)); // an application of its own: a bug in it stops the run, loudly
+            },
         };
+        listener.Start();
     }
 
     /// <summary>Stops accepting connections and frees the port; connections already open go on.</summary>

@@ -4,12 +4,19 @@ using NetSim.Wire;
 
 namespace NetSim.Ethernet;
 
+/// <summary>Called with each frame a <see cref="Nic"/> accepts; the span is valid during the call only.</summary>
+/// <param name="nic">The NIC that accepted it.</param>
+/// <param name="frame">The whole frame, Ethernet header first (no preamble, no FCS).</param>
+public delegate void NicReceiveHandler(Nic nic, ReadOnlySpan<byte> frame);
+
 /// <summary>
 /// A network interface card: one port and one MAC address. It accepts frames addressed
-/// to its address or to broadcast (and every frame in promiscuous mode), and hands them to
-/// <see cref="Received"/>; it pads short frames to the 60-byte minimum when sending and
-/// refuses frames longer than the MTU allows. An IPv4 interface sits on it as on any
-/// <see cref="ILinkEndpoint"/>.
+/// to its address or to broadcast (and every frame in promiscuous mode), shows each to the
+/// observers of <see cref="Received"/>, and hands it to the layer attached above it; it
+/// pads short frames to the 60-byte minimum when sending and refuses frames longer than
+/// the MTU allows. An IPv4 interface sits on it as on any <see cref="ILinkEndpoint"/>
+/// (<see cref="ILinkEndpoint.Attach"/>); so can any other <see cref="ILinkReceiver"/> that
+/// wants to own the frames.
 /// </summary>
 public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
 {
@@ -59,11 +66,12 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
     public long BytesDelivered { get; private set; }
 
     /// <summary>
-    /// Called with each accepted frame, which it then owns (it must return it to
-    /// <see cref="Network.Frames"/> when done). When null, the NIC counts the frame and returns it.
-    /// Not called on a NIC that an IPv4 interface sits on: its frames go to the interface.
+    /// Raised with the bytes of each accepted frame, before the layer attached above the NIC
+    /// (an IPv4 interface) gets it, and whether or not one is attached: an observer sees
+    /// the frame and never owns it. The NIC hands the frame up, or returns it to
+    /// <see cref="Network.Frames"/> when nothing is attached.
     /// </summary>
-    public Action<Nic, FrameHandle>? Received { get; set; }
+    public event NicReceiveHandler? Received;
 
     /// <summary>Rents a frame from this NIC to <paramref name="destination"/>, with the header written and a zeroed payload.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The payload is negative or longer than the MTU.</exception>
@@ -171,16 +179,14 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
             FrameTrace.Raise(network, Name, -1, FrameEventKind.Received, bytes);
         }
 
+        Received?.Invoke(this, bytes); // before the layer above, which may edit the frame in place
+
         if (upper is not null)
         {
             EtherType type = (EtherType)(ushort)((bytes[EthernetFrame.EtherTypeOffset] << 8) | bytes[EthernetFrame.EtherTypeOffset + 1]);
             bool linkBroadcast = destination.IsBroadcast;
             pool.TrimFront(frame, EthernetFrame.HeaderLength);
             upper.OnReceived(this, frame, type, linkBroadcast);
-        }
-        else if (Received is { } received)
-        {
-            received(this, frame);
         }
         else
         {

@@ -140,11 +140,11 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;
 
-    /// <summary>Called after every change of state, with the state before. It runs inside the stack's processing: read the connection, do not call into it.</summary>
-    public Action<TcpConnection, TcpState>? StateChanged { get; set; }
+    /// <summary>Raised after every change of state, with the states before and after. It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    public event EventHandler<TcpStateChange>? StateChanged;
 
-    /// <summary>Called after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
-    public Action<TcpConnection>? CongestionWindowChanged { get; set; }
+    /// <summary>Raised after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    public event EventHandler? CongestionWindowChanged;
 
     /// <summary>Why the connection ended (success for an orderly close); read by a waiting read.</summary>
     internal SocketError Error { get; private set; }
@@ -492,7 +492,7 @@ public sealed class TcpConnection : IEventTarget
         }
     }
 
-    /// <summary>Changes the state and tells the observer.</summary>
+    /// <summary>Changes the state and tells the observers.</summary>
     internal void SetState(TcpState next)
     {
         TcpState before = State;
@@ -502,7 +502,7 @@ public sealed class TcpConnection : IEventTarget
             Tracer.Raise(TraceEvent(TcpEventKind.StateChanged) with { PreviousState = before });
         }
 
-        StateChanged?.Invoke(this, before);
+        StateChanged?.Invoke(this, new TcpStateChange(before, next));
     }
 
     /// <summary>The sender freed buffer space: a waiting write goes on.</summary>
@@ -534,7 +534,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
 
-    /// <summary>The congestion window or threshold may have changed: tell the observer.</summary>
+    /// <summary>The congestion window or threshold may have changed: tell the observers.</summary>
     internal void OnCongestionWindowChanged()
     {
         if (Tracer.IsOn)
@@ -542,7 +542,7 @@ public sealed class TcpConnection : IEventTarget
             Tracer.Raise(TraceEvent(TcpEventKind.WindowChanged));
         }
 
-        CongestionWindowChanged?.Invoke(this);
+        CongestionWindowChanged?.Invoke(this, EventArgs.Empty);
     }
 
     /// <summary>The tracer of the node's network.</summary>

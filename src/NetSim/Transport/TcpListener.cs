@@ -59,8 +59,18 @@ public sealed class TcpListener
     /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
     public bool IsListening { get; private set; }
 
-    /// <summary>When set, called with each connection as its handshake completes, instead of handing it to <see cref="AcceptAsync"/>.</summary>
-    public Action<TcpConnection>? Accepted { get; set; }
+    /// <summary>
+    /// Raised with each connection as its handshake completes. While it has a handler, its
+    /// handlers take the connections: they are not also handed to <see cref="AcceptAsync"/>.
+    /// </summary>
+    public event EventHandler<TcpConnection>? Accepted;
+
+    /// <summary>
+    /// The application of the library that owns this listener (a web server): it takes each
+    /// connection, ahead of the handlers of <see cref="Accepted"/>, and no user can replace
+    /// it or take it away. Null on a user's listener.
+    /// </summary>
+    internal Action<TcpConnection>? Owner { get; init; }
 
     /// <summary>Starts listening.</summary>
     /// <exception cref="InvalidOperationException">Another listener has the port.</exception>
@@ -118,9 +128,12 @@ public sealed class TcpListener
     {
         halfOpen--;
         OpenConnections++;
-        if (Accepted is { } accepted)
+        Action<TcpConnection>? owner = Owner;
+        EventHandler<TcpConnection>? accepted = Accepted;
+        if (owner is not null || accepted is not null)
         {
-            accepted(connection); // the callback takes the connection: it does not also wait for AcceptAsync
+            owner?.Invoke(connection);
+            accepted?.Invoke(this, connection); // the handlers take the connection: it does not also wait for AcceptAsync
             return;
         }
 

@@ -22,7 +22,7 @@ public readonly record struct UdpError(IcmpType Type, byte Code, Ipv4Address Rep
     public bool IsPortUnreachable => Type == IcmpType.DestinationUnreachable && Code == (byte)UnreachableCode.Port;
 }
 
-/// <summary>Called with each datagram as it arrives, before <see cref="UdpSocket.ReceiveAsync"/> sees it; the span is valid during the call only.</summary>
+/// <summary>Handles the datagrams a <see cref="UdpSocket"/> receives (<see cref="UdpSocket.Received"/>); the span is valid during the call only.</summary>
 /// <param name="socket">The socket it arrived at.</param>
 /// <param name="remoteAddress">The sender's address.</param>
 /// <param name="remotePort">The sender's port.</param>
@@ -37,10 +37,10 @@ public delegate void UdpReceiveHandler(UdpSocket socket, Ipv4Address remoteAddre
 /// <see cref="ErrorReceived"/>.
 /// </summary>
 /// <remarks>
-/// Receive either with <see cref="Received"/>, a callback with the bytes in place (no
+/// Receive either with <see cref="Received"/>, an event with the bytes in place (no
 /// allocation: for traffic generators and servers under load), or with
-/// <see cref="ReceiveAsync"/> from application code on simulated time. When
-/// <see cref="Received"/> is set, datagrams are not queued for <see cref="ReceiveAsync"/>.
+/// <see cref="ReceiveAsync"/> from application code on simulated time. While
+/// <see cref="Received"/> has a handler, datagrams are not queued for <see cref="ReceiveAsync"/>.
 /// </remarks>
 public sealed class UdpSocket : IDisposable
 {
@@ -66,11 +66,11 @@ public sealed class UdpSocket : IDisposable
     /// <summary>The most bytes of datagrams waiting to be received (default 212,992, as Linux's rmem_default); datagrams beyond are dropped and counted.</summary>
     public int ReceiveBufferSize { get; set; } = 212_992;
 
-    /// <summary>Called with each datagram as it arrives (see the remarks).</summary>
-    public UdpReceiveHandler? Received { get; set; }
+    /// <summary>Raised with each datagram as it arrives; while it has a handler, datagrams are not queued for <see cref="ReceiveAsync"/> (see the remarks).</summary>
+    public event UdpReceiveHandler? Received;
 
-    /// <summary>Called with each ICMP error reported about a datagram this socket sent.</summary>
-    public Action<UdpSocket, UdpError>? ErrorReceived { get; set; }
+    /// <summary>Raised with each ICMP error reported about a datagram this socket sent (also kept in <see cref="Errors"/>).</summary>
+    public event EventHandler<UdpError>? ErrorReceived;
 
     /// <summary>The last 100 ICMP errors reported to this socket, oldest first (<see cref="ErrorCount"/> counts them all).</summary>
     public IReadOnlyList<UdpError> Errors => errors;
@@ -81,7 +81,7 @@ public sealed class UdpSocket : IDisposable
     /// <summary>Datagrams sent.</summary>
     public long DatagramsSent { get; private set; }
 
-    /// <summary>Datagrams received (handed to <see cref="Received"/> or queued).</summary>
+    /// <summary>Datagrams received (handed to the handlers of <see cref="Received"/>, or to the library application that owns the socket, or queued).</summary>
     public long DatagramsReceived { get; private set; }
 
     /// <summary>Datagrams dropped because the receive buffer was full.</summary>
@@ -170,12 +170,22 @@ public sealed class UdpSocket : IDisposable
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"UDP {Node.Name}:{LocalPort}");
 
+    /// <summary>
+    /// The application of the library that owns this socket (a DNS server or resolver): it
+    /// takes every datagram, ahead of the handlers of <see cref="Received"/>, and no user can
+    /// replace it or take it away. Null on a user's socket.
+    /// </summary>
+    internal UdpReceiveHandler? Owner { get; set; }
+
     internal void Deliver(Ipv4Address from, ushort fromPort, ReadOnlySpan<byte> data)
     {
-        if (Received is { } received)
+        UdpReceiveHandler? owner = Owner;
+        UdpReceiveHandler? received = Received;
+        if (owner is not null || received is not null)
         {
             DatagramsReceived++;
-            received(this, from, fromPort, data);
+            owner?.Invoke(this, from, fromPort, data);
+            received?.Invoke(this, from, fromPort, data);
             return;
         }
 

@@ -15,10 +15,9 @@ public class CableTests
         Nic[] pcs = net.Computers(2);
         net.Connect(pcs[0].Port, pcs[1].Port);
         var arrivals = new List<(SimTime Time, byte[] Bytes)>();
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
-            arrivals.Add((net.Simulation.Now, net.Network.Frames.GetSpan(frame).ToArray()));
-            net.Network.Frames.Return(frame);
+            arrivals.Add((net.Simulation.Now, frame.ToArray()));
         };
 
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac, 100);
@@ -40,10 +39,9 @@ public class CableTests
         Nic[] pcs = net.Computers(2);
         net.Connect(pcs[0].Port, pcs[1].Port);
         int received = 0;
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
-            received = net.Network.Frames.GetLength(frame);
-            net.Network.Frames.Return(frame);
+            received = frame.Length;
         };
 
         pcs[0].Send(pcs[0].CreateFrame(pcs[1].Mac, FrameSource.TestEtherType, 10));
@@ -63,10 +61,9 @@ public class CableTests
         Nic[] pcs = net.Computers(2);
         net.Connect(pcs[0].Port, pcs[1].Port);
         var times = new List<SimTime>();
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
             times.Add(net.Simulation.Now);
-            net.Network.Frames.Return(frame);
         };
 
         for (int i = 0; i < 3; i++)

@@ -182,10 +182,9 @@ public class HubTests
     {
         var (net, _, pcs, _) = OnAHub(2);
         SimTime? arrived = null;
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
             arrived = net.Simulation.Now;
-            net.Network.Frames.Return(frame);
         };
         TestNetwork.SendFrame(pcs[0], pcs[1].Mac);
         net.Simulation.Run();
@@ -197,10 +196,9 @@ public class HubTests
     {
         var (net, _, pcs) = Untraced(2);
         var arrivals = new List<SimTime>();
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
             arrivals.Add(net.Simulation.Now);
-            net.Network.Frames.Return(frame);
         };
         SimDuration gap = TestNetwork.Rate.TransmissionTime(12);
         SimDuration frameTime = TestNetwork.OnWire(60);

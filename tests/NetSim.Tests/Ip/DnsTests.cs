@@ -92,7 +92,7 @@ public class DnsTests
         (IpTestNetwork net, Host client, Host serverHost, DnsServer server) = Setup();
         var socket = new UdpSocket(client);
         var answers = new List<DnsMessage>();
-        socket.Received = (_, _, _, data) =>
+        socket.Received += (_, _, _, data) =>
         {
             DnsMessage.TryParse(data, out DnsMessage? m).Should().Be(WireError.None);
             answers.Add(m!);
@@ -175,7 +175,7 @@ public class DnsTests
     {
         var socket = new UdpSocket(client);
         var answers = new List<byte[]>();
-        socket.Received = (_, _, _, data) => answers.Add(data.ToArray());
+        socket.Received += (_, _, _, data) => answers.Add(data.ToArray());
         foreach (byte[] query in queries)
         {
             socket.SendTo(query, serverHost.Address, 53);

@@ -68,7 +68,7 @@ public class LoopbackTests
         var server = new UdpSocket(pc1);
         server.Bind(7);
         var received = new List<string>();
-        server.Received = (_, from, port, data) => received.Add($"{from}:{port} {Encoding.ASCII.GetString(data)}");
+        server.Received += (_, from, port, data) => received.Add($"{from}:{port} {Encoding.ASCII.GetString(data)}");
         var client = new UdpSocket(pc1);
 
         client.SendTo("hello"u8, Ipv4Address.Parse("127.0.0.1"), 7).Should().Be(SendResult.Sent);
@@ -88,7 +88,7 @@ public class LoopbackTests
         var server = new UdpSocket(pc1);
         server.Bind(7);
         var from = new List<Ipv4Address>();
-        server.Received = (_, address, _, _) => from.Add(address);
+        server.Received += (_, address, _, _) => from.Add(address);
         new UdpSocket(pc1).SendTo("hello"u8, pc1.Address, 7).Should().Be(SendResult.Sent);
         net.Simulation.Run();
 
@@ -115,7 +115,7 @@ public class LoopbackTests
         var server = new UdpSocket(pc1);
         server.Bind(7);
         byte[]? received = null;
-        server.Received = (_, _, _, data) => received = data.ToArray();
+        server.Received += (_, _, _, data) => received = data.ToArray();
         byte[] sent = new byte[5000];
         new Random(5).NextBytes(sent);
         new UdpSocket(pc1).SendTo(sent, Ipv4Address.Parse("127.0.0.1"), 7).Should().Be(SendResult.Sent);

@@ -16,7 +16,7 @@ public class PingAndTracerouteTests
         net.Connect(a.Port, b.Port);
         var ping = new Ping(a, b.Address) { Count = 3, Interval = SimDuration.FromMilliseconds(500), PayloadSize = 56 };
         var live = new List<PingResult>();
-        ping.ResultReceived = live.Add;
+        ping.ResultReceived += (_, result) => live.Add(result);
         ping.Start();
         net.Simulation.Run();
 

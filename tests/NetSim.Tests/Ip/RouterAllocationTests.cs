@@ -28,10 +28,9 @@ public class RouterAllocationTests
         }
 
         long received = 0;
-        receiver.Received = (nic, frame) =>
+        receiver.Received += (nic, frame) =>
         {
             received++;
-            net.Network.Frames.Return(frame);
         };
         var packet = new byte[Ipv4Header.MinLength + 26];
         new Ipv4Header(Ipv4Address.Parse("10.0.1.10"), destination, IpProtocol.Udp, 64, packet.Length).Emit(packet);

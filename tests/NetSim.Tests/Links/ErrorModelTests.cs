@@ -22,10 +22,9 @@ public class ErrorModelTests
         var model = new OddLengthLoss();
         cable.FromA.ErrorModel = model;
         var lengths = new List<int>();
-        pcs[1].Received = (nic, frame) =>
+        pcs[1].Received += (nic, frame) =>
         {
-            lengths.Add(net.Network.Frames.GetLength(frame));
-            net.Network.Frames.Return(frame);
+            lengths.Add(frame.Length);
         };
 
         for (int length = 60; length < 70; length++)

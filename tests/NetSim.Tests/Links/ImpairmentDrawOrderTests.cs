@@ -25,15 +25,13 @@ public class ImpairmentDrawOrderTests
 
         foreach (Nic nic in receivers)
         {
-            nic.Received = (n, frame) =>
+            nic.Received += (n, frame) =>
             {
                 Mix(net.Simulation.Now.Picoseconds);
-                foreach (byte b in net.Network.Frames.GetSpan(frame))
+                foreach (byte b in frame)
                 {
                     Mix(b);
                 }
-
-                net.Network.Frames.Return(frame);
             };
         }
 

@@ -92,7 +92,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         Host.Interfaces[0].Arp.AddStatic(PeerAddress, Peer.Mac); // no ARP exchange in the segment timings
         Host.Port.AddTap(this);
         _ = Network.Tracer.Subscribe(this);
-        Peer.Received = OnPeerFrame;
+        Peer.Received += OnPeerFrame;
     }
 
     public Simulation Simulation { get; }
@@ -404,10 +404,8 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     }
 
     /// <summary>The peer answers ARP requests for its address (the host has a static entry, but may ask anyway).</summary>
-    private void OnPeerFrame(Nic nic, FrameHandle frame)
+    private void OnPeerFrame(Nic nic, ReadOnlySpan<byte> bytes)
     {
-        FramePool pool = Network.Frames;
-        ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
         if (EthernetHeader.TryParse(bytes, out EthernetHeader ethernet) == WireError.None
             && ethernet.PayloadType == EtherType.Arp
             && ArpPacket.TryParse(bytes[ethernet.Length..], out ArpPacket arp) == WireError.None
@@ -415,10 +413,8 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
             && arp.TargetIp == PeerAddress)
         {
             FrameHandle reply = nic.CreateFrame(arp.SenderMac, EtherType.Arp, ArpPacket.Length);
-            arp.ReplyFrom(nic.Mac).Emit(pool.GetSpan(reply)[EthernetFrame.HeaderLength..]);
+            arp.ReplyFrom(nic.Mac).Emit(Network.Frames.GetSpan(reply)[EthernetFrame.HeaderLength..]);
             nic.Send(reply);
         }
-
-        pool.Return(frame);
     }
 }

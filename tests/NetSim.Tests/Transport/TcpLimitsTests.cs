@@ -185,7 +185,7 @@ public class TcpLimitsTests
         listener.Start();
         listener.Backlog.Should().Be(4096, "Linux's somaxconn");
         var accepted = new List<TcpConnection>();
-        listener.Accepted = accepted.Add;
+        listener.Accepted += (_, connection) => accepted.Add(connection);
         var connected = new List<SimTime>();
         for (int i = 0; i < 3; i++)
         {
@@ -331,7 +331,7 @@ public class TcpLimitsTests
         var listener = new TcpListener(pc2, 80) { MaxConnections = 1 };
         listener.Start();
         int accepted = 0;
-        listener.Accepted = c =>
+        listener.Accepted += (_, c) =>
         {
             accepted++;
             c.Abort();

@@ -70,7 +70,7 @@ public class TcpTests
         net.Simulation.Start(async () =>
         {
             clientEnd = await TcpConnection.ConnectAsync(client, server.Address, 80, QuickTimeWait);
-            clientEnd.StateChanged = (c, _) => clientStates.Add(c.State);
+            clientEnd.StateChanged += (_, change) => clientStates.Add(change.Current);
             await clientEnd.WriteAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
             await clientEnd.CloseAsync();
         });
@@ -96,13 +96,13 @@ public class TcpTests
         net.Simulation.Start(async () =>
         {
             TcpConnection s = await listener.AcceptAsync();
-            s.StateChanged = (c, _) =>
+            s.StateChanged += (_, change) =>
             {
-                if (c.State == TcpState.TimeWait)
+                if (change.Current == TcpState.TimeWait)
                 {
                     timeWaitAt = net.Simulation.Now;
                 }
-                else if (c.State == TcpState.Closed)
+                else if (change.Current == TcpState.Closed)
                 {
                     closedAt = net.Simulation.Now;
                 }
@@ -135,8 +135,8 @@ public class TcpTests
         net.Simulation.Start(async () => c = await TcpConnection.ConnectAsync(client, server.Address, 80, QuickTimeWait));
         net.Simulation.ScheduleAt(SimTime.FromMilliseconds(10), () =>
         {
-            s!.StateChanged = (conn, _) => states.Add($"server {conn.State}");
-            c!.StateChanged = (conn, _) => states.Add($"client {conn.State}");
+            s!.StateChanged += (_, change) => states.Add($"server {change.Current}");
+            c!.StateChanged += (_, change) => states.Add($"client {change.Current}");
             _ = c.CloseAsync(); // both FINs leave at once and cross
             _ = s.CloseAsync();
         });
@@ -295,8 +295,9 @@ public class TcpTests
         });
         net.Simulation.Start(async () =>
         {
-            sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
-            sender.CongestionWindowChanged = c => trace.Add((c.CongestionWindow, c.SlowStartThreshold));
+            TcpConnection c = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+            sender = c;
+            c.CongestionWindowChanged += (_, _) => trace.Add((c.CongestionWindow, c.SlowStartThreshold));
             await sender.WriteAsync(new byte[2_000_000]);
             await sender.CloseAsync();
         });

@@ -16,7 +16,7 @@ public class TransportAllocationTests
         var sink = new UdpSocket(pc2);
         sink.Bind(9);
         long bytes = 0;
-        sink.Received = (_, _, _, data) => bytes += data.Length;
+        sink.Received += (_, _, _, data) => bytes += data.Length;
         using var source = new UdpTrafficSource(pc1, pc2.Address, 9) { PayloadSize = 1000, Interval = SimDuration.FromMicroseconds(100) };
         source.Start();
         net.Simulation.RunFor(SimDuration.FromSeconds(1)); // warm up: ARP, pools, queues, JIT

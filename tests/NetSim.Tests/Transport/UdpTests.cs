@@ -19,7 +19,7 @@ public class UdpSocketTests
         FrameLog log = IpTestNetwork.Tap(pc2.Port);
         var server = new UdpSocket(pc2);
         server.Bind(9);
-        server.Received = (socket, from, port, data) => socket.SendTo(data, from, port); // echo
+        server.Received += (socket, from, port, data) => socket.SendTo(data, from, port); // echo
         var client = new UdpSocket(pc1);
         string? answer = null;
         net.Simulation.Start(async () =>
@@ -48,7 +48,7 @@ public class UdpSocketTests
         var server = new UdpSocket(pc2);
         server.Bind(9);
         var received = new List<byte[]>();
-        server.Received = (_, _, _, data) => received.Add(data.ToArray());
+        server.Received += (_, _, _, data) => received.Add(data.ToArray());
         var client = new UdpSocket(pc1);
         var random = new Random(768);
         byte[][] sent = [new byte[4000], new byte[3001], new byte[1472], new byte[5]]; // the third fills the 1,500-byte MTU exactly
@@ -79,7 +79,7 @@ public class UdpSocketTests
         (Host pc1, _, Host pc2) = net.Chain(1);
         var client = new UdpSocket(pc1);
         var errors = new List<UdpError>();
-        client.ErrorReceived = (_, e) => errors.Add(e);
+        client.ErrorReceived += (_, e) => errors.Add(e);
         client.SendTo([1, 2, 3], pc2.Address, 4444);
         net.Simulation.Run();
 
