@@ -76,7 +76,8 @@ public sealed partial class TopologyBuilder
         foreach (IpInterface ipInterface in existing)
         {
             taken.Add(ipInterface.Subnet);
-            if (domains.Of(ipInterface) is int domain && domain < existingIn.Length)
+            int domain = domains.Of(ipInterface);
+            if (domain < existingIn.Length)
             {
                 (existingIn[domain] ??= []).Add(ipInterface);
             }
