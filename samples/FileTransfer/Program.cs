@@ -41,8 +41,6 @@ double loss = options.GetValue(lossOption);
 //   sender 10.0.1.10 -- r1 -- 10.0.2.0/24 (lossy) -- r2 -- receiver 10.0.3.10
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
-var rate = DataRate.Parse("100Mbps");
-var delay = SimDuration.FromMilliseconds(5);
 
 var sender = new Host(network, "sender", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var receiver = new Host(network, "receiver", "10.0.3.10/24", defaultGateway: "10.0.3.1");
@@ -52,11 +50,11 @@ r1.AddInterface("10.0.1.1/24");
 r1.AddInterface("10.0.2.1/24");
 r2.AddInterface("10.0.2.2/24");
 r2.AddInterface("10.0.3.1/24");
-r1.AddRoute("10.0.3.0/24", "10.0.2.2");
-r2.AddRoute("10.0.1.0/24", "10.0.2.1");
-_ = new Cable(sender.Port, r1.Interfaces[0].Port, rate, delay);
-var lossy = new Cable(r1.Interfaces[1].Port, r2.Interfaces[0].Port, rate, delay);
-_ = new Cable(r2.Interfaces[1].Port, receiver.Port, rate, delay);
+var topology = new TopologyBuilder(network) { DefaultRate = DataRate.Parse("100Mbps"), DefaultDelay = SimDuration.FromMilliseconds(5) };
+topology.Connect(sender, r1);
+var lossy = topology.Connect(r1, r2);
+topology.Connect(r2, receiver);
+topology.ComputeRoutes(); // r1: 10.0.3.0/24 via 10.0.2.2; r2: 10.0.1.0/24 via 10.0.2.1
 lossy.FromA.Impairments.LossProbability = loss;
 lossy.FromB.Impairments.LossProbability = loss;
 
@@ -98,7 +96,7 @@ sim.Run();
 
 // Numbers print in the invariant culture ("1.0 %", "1,000,000"), the same on every machine.
 CultureInfo invariant = CultureInfo.InvariantCulture;
-Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Address} to {receiver.Address} over {rate} links with {delay} of delay each; {loss:P1} loss between the routers."));
+Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Address} to {receiver.Address} over {lossy.Rate} links with {lossy.Delay} of delay each; {loss:P1} loss between the routers."));
 Console.WriteLine(string.Create(invariant, $"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s)."));
 Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}."));
 Console.WriteLine();

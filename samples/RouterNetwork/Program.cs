@@ -21,8 +21,6 @@ string? pcapPath = options.GetValue(pcapOption);
 // the right has the router's and pc2's.
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
-var rate = DataRate.Parse("100Mbps");
-var delay = SimDuration.FromMicroseconds(1);
 
 var lan1 = new Switch(network, "sw1", 4);
 var lan2 = new Switch(network, "sw2", 4);
@@ -31,10 +29,13 @@ router.AddInterface("192.168.1.1/24");
 router.AddInterface("192.168.2.1/24");
 var pc1 = new Host(network, "pc1", "192.168.1.10/24", defaultGateway: "192.168.1.1");
 var pc2 = new Host(network, "pc2", "192.168.2.20/24", defaultGateway: "192.168.2.1");
-_ = new Cable(pc1.Port, lan1.Ports[0], rate, delay);
-_ = new Cable(router.Interfaces[0].Port, lan1.Ports[1], rate, delay);
-_ = new Cable(router.Interfaces[1].Port, lan2.Ports[0], rate, delay);
-_ = new Cable(pc2.Port, lan2.Ports[1], rate, delay);
+
+// Each cable goes into the next free port at both ends: 100 Mb/s and 1 us of delay, the defaults.
+var topology = new TopologyBuilder(network);
+topology.Connect(pc1, lan1);
+topology.Connect(router, lan1); // r1's first interface without a cable, 192.168.1.1
+topology.Connect(router, lan2); // then its second, 192.168.2.1
+topology.Connect(pc2, lan2);
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(pc1.Interfaces[0].Nic);

@@ -24,8 +24,6 @@ string? pcapPath = options.GetValue(pcapOption);
 //   pc1 10.0.1.10 -- r1 -- 10.0.2.0/24 -- r2 -- 10.0.3.0/24 -- r3 -- pc2 10.0.4.10
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
-var rate = DataRate.Parse("1Gbps");
-var delay = SimDuration.FromMicroseconds(50); // a few kilometres of fibre per link
 
 var pc1 = new Host(network, "pc1", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var pc2 = new Host(network, "pc2", "10.0.4.10/24", defaultGateway: "10.0.4.1");
@@ -43,10 +41,14 @@ r1.AddRoute("10.0.4.0/24", "10.0.2.2");
 r2.AddRoute("10.0.1.0/24", "10.0.2.1");
 r2.AddRoute("10.0.4.0/24", "10.0.3.2");
 r3.SetDefaultRoute("10.0.3.1");
-_ = new Cable(pc1.Port, r1.Interfaces[0].Port, rate, delay);
-_ = new Cable(r1.Interfaces[1].Port, r2.Interfaces[0].Port, rate, delay);
-_ = new Cable(r2.Interfaces[1].Port, r3.Interfaces[0].Port, rate, delay);
-_ = new Cable(r3.Interfaces[1].Port, pc2.Port, rate, delay);
+
+// 1 Gb/s links of 50 us, a few kilometres of fibre each; every cable goes into the next
+// interface without one: r1's first (10.0.1.1) to pc1, its second (10.0.2.1) to r2, and so on.
+var topology = new TopologyBuilder(network) { DefaultRate = DataRate.Parse("1Gbps"), DefaultDelay = SimDuration.FromMicroseconds(50) };
+topology.Connect(pc1, r1);
+topology.Connect(r1, r2);
+topology.Connect(r2, r3);
+topology.Connect(r3, pc2);
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(pc1.Interfaces[0].Nic);

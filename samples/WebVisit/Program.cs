@@ -44,11 +44,12 @@ r2.AddInterface("203.0.113.2/24");
 r2.AddInterface("198.51.100.1/24");
 r2.AddInterface("93.184.216.1/24");
 r2.AddRoute("192.168.1.0/24", "203.0.113.1");
-_ = new Cable(pc.Port, sw.Ports[0], lan, SimDuration.FromMicroseconds(1));
-_ = new Cable(r1.Interfaces[0].Port, sw.Ports[1], lan, SimDuration.FromMicroseconds(1));
-_ = new Cable(r1.Interfaces[1].Port, r2.Interfaces[0].Port, wan, SimDuration.FromMilliseconds(5));
-_ = new Cable(r2.Interfaces[1].Port, dnsHost.Port, wan, SimDuration.FromMilliseconds(2));
-_ = new Cable(r2.Interfaces[2].Port, webHost.Port, wan, SimDuration.FromMilliseconds(10));
+var topology = new TopologyBuilder(network) { DefaultRate = lan }; // and 1 us of delay
+topology.Connect(pc, sw);
+topology.Connect(r1, sw);
+topology.Connect(r1, r2, wan, SimDuration.FromMilliseconds(5));
+topology.Connect(r2, dnsHost, wan, SimDuration.FromMilliseconds(2));
+topology.Connect(r2, webHost, wan, SimDuration.FromMilliseconds(10));
 
 var dns = new DnsServer(dnsHost);
 dns.AddCname("www.example.com", "example.com", 300);

@@ -21,6 +21,12 @@ internal sealed class DuplicateAddressCheck(Network network) : ITopologyCheck
 {
     private readonly List<IpInterface> interfaces = [];
 
+    /// <summary>Every interface of every node of the network, in the order they were added (the topology helpers walk them).</summary>
+    public IReadOnlyList<IpInterface> Interfaces => interfaces;
+
+    /// <summary>The check of <paramref name="network"/>, made when first asked for.</summary>
+    public static DuplicateAddressCheck Of(Network network) => network.GetTopologyCheck(static n => new DuplicateAddressCheck(n));
+
     /// <summary>Includes <paramref name="added"/> in the next check.</summary>
     public void Add(IpInterface added)
     {
