@@ -106,8 +106,8 @@ public sealed class TopologyBuilderEquivalenceTests
             pcap.Capture(lab.Pc3.Interfaces[0].Nic);
             var toPc3 = new Ping(lab.Pc1, lab.Pc3.Address) { Count = 3 };
             var toPc2 = new Ping(lab.Pc3, lab.Pc2.Address) { Count = 2 };
-            toPc3.ResultReceived = r => lines.Add($"{sim.Now} pc1: {r}");
-            toPc2.ResultReceived = r => lines.Add($"{sim.Now} pc3: {r}");
+            toPc3.ResultReceived += (_, r) => lines.Add($"{sim.Now} pc1: {r}");
+            toPc2.ResultReceived += (_, r) => lines.Add($"{sim.Now} pc3: {r}");
             toPc3.Start();
             toPc2.Start();
             sim.Run();
