@@ -1,10 +1,10 @@
 using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
 using NetSim.Topology;
 using NetSim.Tracing;
-using Switch = NetSim.Ethernet.Switch;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
 ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption }.Parse(args);

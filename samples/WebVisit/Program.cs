@@ -1,10 +1,10 @@
 using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Engine;
+using NetSim.Ethernet;
 using NetSim.Links;
 using NetSim.Topology;
 using NetSim.Tracing;
-using Switch = NetSim.Ethernet.Switch;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the pc's link");
 ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption }.Parse(args);
