@@ -280,7 +280,7 @@ public sealed class ArpCache : IEventTarget
     /// reception"). Learns the sender when it is already known or when the packet is for us,
     /// and only when the sender is on the interface's network; answers requests for our address.
     /// </summary>
-    internal void OnPacket(in ArpPacket packet)
+    internal void OnPacket(in ArpHeader packet)
     {
         if (packet.SenderIp == Ipv4Address.Any || !packet.SenderMac.IsUnicast)
         {
@@ -363,7 +363,7 @@ public sealed class ArpCache : IEventTarget
             Tracer.Raise(new ArpEvent(owner.Simulation.Now, owner.Name, ArpEventKind.RequestSent, address, MacAddress.Zero) { Attempt = attempt });
         }
 
-        owner.SendArp(ArpPacket.Request(owner.Mac, owner.Address, address), MacAddress.Broadcast);
+        owner.SendArp(ArpHeader.Request(owner.Mac, owner.Address, address), MacAddress.Broadcast);
     }
 
     private void Resolve(Ipv4Address address, MacAddress mac, ArpEntryState state)

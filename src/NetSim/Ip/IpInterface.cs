@@ -173,9 +173,9 @@ public sealed class IpInterface : ILinkReceiver
     /// <summary>Hands the packet to the link for <paramref name="destination"/> (lo never sends: IpNode.Transmit keeps its packets).</summary>
     internal void SendResolved(FrameHandle packet, MacAddress destination) => link!.Send(packet, destination, EtherType.IPv4);
 
-    internal void SendArp(in ArpPacket packet, MacAddress destination)
+    internal void SendArp(in ArpHeader packet, MacAddress destination)
     {
-        FrameHandle frame = Node.Network.Frames.Rent(ArpPacket.Length);
+        FrameHandle frame = Node.Network.Frames.Rent(ArpHeader.Length);
         packet.Emit(Node.Network.Frames.GetSpan(frame));
         link!.Send(frame, destination, EtherType.Arp);
     }
@@ -211,7 +211,7 @@ public sealed class IpInterface : ILinkReceiver
                 Node.OnPacketArrived(this, packet, linkBroadcast);
                 break;
             case EtherType.Arp when arp is not null:
-                WireError error = ArpPacket.TryParse(Node.Network.Frames.GetSpan(packet), out ArpPacket message);
+                WireError error = ArpHeader.TryParse(Node.Network.Frames.GetSpan(packet), out ArpHeader message);
                 if (error == WireError.None)
                 {
                     arp.OnPacket(message);

@@ -40,7 +40,7 @@ public static class FrameSummary
 
     private static void DescribeArp(StringBuilder text, ReadOnlySpan<byte> payload)
     {
-        if (ArpPacket.TryParse(payload, out ArpPacket arp) is var error && error != WireError.None)
+        if (ArpHeader.TryParse(payload, out ArpHeader arp) is var error && error != WireError.None)
         {
             text.Append(CultureInfo.InvariantCulture, $"ARP, malformed ({error})");
             return;

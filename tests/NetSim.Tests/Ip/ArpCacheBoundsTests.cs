@@ -21,9 +21,9 @@ public class ArpCacheBoundsTests
         return (net, raw, pc);
     }
 
-    internal static void SendArp(Nic raw, in ArpPacket packet)
+    internal static void SendArp(Nic raw, in ArpHeader packet)
     {
-        FrameHandle frame = raw.CreateFrame(MacAddress.Broadcast, EtherType.Arp, ArpPacket.Length);
+        FrameHandle frame = raw.CreateFrame(MacAddress.Broadcast, EtherType.Arp, ArpHeader.Length);
         packet.Emit(raw.Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..]);
         raw.Send(frame);
     }
@@ -34,8 +34,8 @@ public class ArpCacheBoundsTests
     public void A_request_for_us_from_a_sender_off_our_network_is_answered_but_not_learned()
     {
         (IpTestNetwork net, Nic raw, Host pc) = RawAndHost("10.0.0.1/24");
-        SendArp(raw, ArpPacket.Request(Mac(1), Ipv4Address.Parse("172.16.5.5"), pc.Address));
-        SendArp(raw, ArpPacket.Request(Mac(2), Ipv4Address.Parse("10.0.0.7"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(1), Ipv4Address.Parse("172.16.5.5"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(2), Ipv4Address.Parse("10.0.0.7"), pc.Address));
         net.Simulation.Run();
 
         pc.Interfaces[0].Arp.RepliesSent.Should().Be(2, "a request for our address is answered whoever asks");
@@ -47,7 +47,7 @@ public class ArpCacheBoundsTests
     public void A_request_claiming_our_own_address_is_not_learned()
     {
         (IpTestNetwork net, Nic raw, Host pc) = RawAndHost();
-        SendArp(raw, ArpPacket.Request(Mac(1), pc.Address, pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(1), pc.Address, pc.Address));
         net.Simulation.Run();
 
         pc.Interfaces[0].Arp.GetEntries().Should().BeEmpty();
@@ -62,7 +62,7 @@ public class ArpCacheBoundsTests
         arp.MaxEntries = 4;
         for (int i = 1; i <= 10; i++)
         {
-            SendArp(raw, ArpPacket.Request(Mac(i), Ipv4Address.Parse($"10.0.1.{i}"), pc.Address));
+            SendArp(raw, ArpHeader.Request(Mac(i), Ipv4Address.Parse($"10.0.1.{i}"), pc.Address));
             net.Simulation.RunFor(SimDuration.FromMilliseconds(1));
         }
 
@@ -77,9 +77,9 @@ public class ArpCacheBoundsTests
         ArpCache arp = pc.Interfaces[0].Arp;
         arp.MaxEntries = 2;
         arp.AddStatic(Ipv4Address.Parse("10.0.9.9"), Mac(99));
-        SendArp(raw, ArpPacket.Request(Mac(1), Ipv4Address.Parse("10.0.1.1"), pc.Address));
-        SendArp(raw, ArpPacket.Request(Mac(2), Ipv4Address.Parse("10.0.1.2"), pc.Address));
-        SendArp(raw, ArpPacket.Request(Mac(3), Ipv4Address.Parse("10.0.1.3"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(1), Ipv4Address.Parse("10.0.1.1"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(2), Ipv4Address.Parse("10.0.1.2"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(3), Ipv4Address.Parse("10.0.1.3"), pc.Address));
         net.Simulation.Run();
 
         arp.GetEntries().Select(e => e.Address.ToString()).Should().Equal("10.0.1.2", "10.0.1.3", "10.0.9.9");
@@ -90,7 +90,7 @@ public class ArpCacheBoundsTests
     {
         (IpTestNetwork net, Nic raw, Host pc) = RawAndHost();
         ArpCache arp = pc.Interfaces[0].Arp;
-        SendArp(raw, ArpPacket.Request(Mac(1), Ipv4Address.Parse("10.0.1.1"), pc.Address));
+        SendArp(raw, ArpHeader.Request(Mac(1), Ipv4Address.Parse("10.0.1.1"), pc.Address));
         net.Simulation.Run();
         net.Simulation.Now.Should().BeLessThan(SimTime.FromSeconds(1), "Run returns when only the cache's housekeeping is left");
         net.Simulation.PendingBackgroundEvents.Should().Be(1);

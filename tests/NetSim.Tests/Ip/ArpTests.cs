@@ -19,10 +19,10 @@ public class ArpTests
         return (net, a, b, IpTestNetwork.Tap(a.Port));
     }
 
-    private static ArpPacket ArpOf(byte[] frame)
+    private static ArpHeader ArpOf(byte[] frame)
     {
         FrameLog.TypeOf(frame).Should().Be(EtherType.Arp);
-        ArpPacket.TryParse(frame.AsSpan(EthernetFrame.HeaderLength), out ArpPacket packet).Should().Be(WireError.None);
+        ArpHeader.TryParse(frame.AsSpan(EthernetFrame.HeaderLength), out ArpHeader packet).Should().Be(WireError.None);
         return packet;
     }
 
@@ -38,11 +38,11 @@ public class ArpTests
         frames.Should().HaveCount(4);
         EthernetHeader.TryParse(frames[0], out EthernetHeader request).Should().Be(WireError.None);
         request.Destination.Should().Be(MacAddress.Broadcast);
-        ArpOf(frames[0]).Should().Be(ArpPacket.Request(a.Interfaces[0].Mac, a.Address, b.Address));
+        ArpOf(frames[0]).Should().Be(ArpHeader.Request(a.Interfaces[0].Mac, a.Address, b.Address));
 
         EthernetHeader.TryParse(frames[1], out EthernetHeader reply).Should().Be(WireError.None);
         reply.Destination.Should().Be(a.Interfaces[0].Mac, "the reply goes straight back to the asker");
-        ArpOf(frames[1]).Should().Be(new ArpPacket(ArpOperation.Reply, b.Interfaces[0].Mac, b.Address, a.Interfaces[0].Mac, a.Address));
+        ArpOf(frames[1]).Should().Be(new ArpHeader(ArpOperation.Reply, b.Interfaces[0].Mac, b.Address, a.Interfaces[0].Mac, a.Address));
 
         FrameLog.IpHeaderOf(frames[2]).Protocol.Should().Be(IpProtocol.Icmp);
         FrameLog.IpHeaderOf(frames[3]).Source.Should().Be(b.Address);

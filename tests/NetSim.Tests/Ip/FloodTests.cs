@@ -38,7 +38,7 @@ public class FloodTests
                 // Half from our network (10/8), half from anywhere; every one asks for our address.
                 uint sender = (i & 1) == 0 ? 0x0a00_0000u | (uint)random.Next(1, 0xff_ffff) : (uint)random.Next(0x0b00_0000, 0x7f00_0000);
                 var mac = MacAddress.FromUInt64(0x02_00_00_00_00_00UL | (uint)random.Next());
-                ArpCacheBoundsTests.SendArp(raw, ArpPacket.Request(mac, Ipv4Address.FromUInt32(sender), pc.Address));
+                ArpCacheBoundsTests.SendArp(raw, ArpHeader.Request(mac, Ipv4Address.FromUInt32(sender), pc.Address));
                 if (i % 64 == 63)
                 {
                     net.Simulation.RunFor(SimDuration.FromMilliseconds(1));

@@ -21,7 +21,7 @@ public sealed class WebVisitTests : IDisposable
     {
         if (FrameLog.TypeOf(frame) == EtherType.Arp)
         {
-            ArpPacket.TryParse(frame.AsSpan(14), out ArpPacket arp).Should().Be(WireError.None);
+            ArpHeader.TryParse(frame.AsSpan(14), out ArpHeader arp).Should().Be(WireError.None);
             return arp.Operation == ArpOperation.Request ? $"ARP who-has {arp.TargetIp}" : $"ARP reply {arp.SenderIp}";
         }
 

@@ -408,11 +408,11 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     {
         if (EthernetHeader.TryParse(bytes, out EthernetHeader ethernet) == WireError.None
             && ethernet.PayloadType == EtherType.Arp
-            && ArpPacket.TryParse(bytes[ethernet.Length..], out ArpPacket arp) == WireError.None
+            && ArpHeader.TryParse(bytes[ethernet.Length..], out ArpHeader arp) == WireError.None
             && arp.Operation == ArpOperation.Request
             && arp.TargetIp == PeerAddress)
         {
-            FrameHandle reply = nic.CreateFrame(arp.SenderMac, EtherType.Arp, ArpPacket.Length);
+            FrameHandle reply = nic.CreateFrame(arp.SenderMac, EtherType.Arp, ArpHeader.Length);
             arp.ReplyFrom(nic.Mac).Emit(Network.Frames.GetSpan(reply)[EthernetFrame.HeaderLength..]);
             nic.Send(reply);
         }

@@ -17,7 +17,7 @@ public class ArpMessageTests
     public void Reads_a_real_request_as_the_parsed_form_does_and_leaves_out_the_padding()
     {
         byte[] padded = [.. Request, .. new byte[18]]; // to the 46 bytes of a minimum Ethernet payload
-        ArpPacket.TryParse(padded, out ArpPacket parsed).Should().Be(WireError.None);
+        ArpHeader.TryParse(padded, out ArpHeader parsed).Should().Be(WireError.None);
 
         ArpMessage.TryCreate(padded, out ArpMessage view).Should().Be(WireError.None);
         view.Operation.Should().Be(parsed.Operation);
@@ -96,7 +96,7 @@ public class ArpMessageTests
 
             WireError error = ArpMessage.TryCreate(buffer.AsSpan(0, length), out ArpMessage view);
             Enum.IsDefined(error).Should().BeTrue();
-            ArpPacket.TryParse(buffer.AsSpan(0, length), out ArpPacket parsed).Should().Be(error);
+            ArpHeader.TryParse(buffer.AsSpan(0, length), out ArpHeader parsed).Should().Be(error);
             if (error == WireError.None)
             {
                 view.ToPacket().Should().Be(parsed);
@@ -107,7 +107,7 @@ public class ArpMessageTests
     [Fact]
     public void PacketDotNet_reads_a_reply_written_through_the_view()
     {
-        var bytes = new byte[ArpPacket.Length];
+        var bytes = new byte[ArpHeader.Length];
         _ = new ArpMessage(bytes)
         {
             Operation = ArpOperation.Reply,

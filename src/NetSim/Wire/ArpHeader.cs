@@ -15,13 +15,16 @@ public enum ArpOperation : ushort
 /// <summary>
 /// The parsed form of an ARP packet for Ethernet and IPv4 (RFC 826): 28 bytes after the
 /// Ethernet header, read with <see cref="TryParse"/> and written with <see cref="Emit"/>.
+/// As for every protocol in Wire, the parsed form is the <c>...Header</c> value and the view
+/// over the bytes is named for the unit (<see cref="ArpMessage"/>, as <c>Ipv4Packet</c>,
+/// <c>UdpDatagram</c>, <c>TcpSegment</c> and <c>EthernetFrame</c>).
 /// </summary>
 /// <param name="Operation">Request or reply.</param>
 /// <param name="SenderMac">The sender's MAC address.</param>
 /// <param name="SenderIp">The sender's IPv4 address.</param>
 /// <param name="TargetMac">The target's MAC address (zero in a request: it is what is asked for).</param>
 /// <param name="TargetIp">The IPv4 address asked about, or answered to.</param>
-public readonly record struct ArpPacket(ArpOperation Operation, MacAddress SenderMac, Ipv4Address SenderIp, MacAddress TargetMac, Ipv4Address TargetIp)
+public readonly record struct ArpHeader(ArpOperation Operation, MacAddress SenderMac, Ipv4Address SenderIp, MacAddress TargetMac, Ipv4Address TargetIp)
 {
     // Field offsets, declared once (RFC 826, "Packet format").
     internal const int HardwareTypeOffset = 0;
@@ -39,15 +42,15 @@ public readonly record struct ArpPacket(ArpOperation Operation, MacAddress Sende
     public const int Length = TargetIpOffset + Ipv4Address.Length;
 
     /// <summary>A request: <paramref name="senderMac"/> at <paramref name="senderIp"/> asks who has <paramref name="targetIp"/>.</summary>
-    public static ArpPacket Request(MacAddress senderMac, Ipv4Address senderIp, Ipv4Address targetIp) =>
+    public static ArpHeader Request(MacAddress senderMac, Ipv4Address senderIp, Ipv4Address targetIp) =>
         new(ArpOperation.Request, senderMac, senderIp, MacAddress.Zero, targetIp);
 
     /// <summary>The reply to this request from <paramref name="ownerMac"/>, the owner of its target address.</summary>
-    public ArpPacket ReplyFrom(MacAddress ownerMac) =>
+    public ArpHeader ReplyFrom(MacAddress ownerMac) =>
         new(ArpOperation.Reply, ownerMac, TargetIp, SenderMac, SenderIp);
 
     /// <summary>Reads an ARP packet, or says why it cannot. Bytes after the 28 (Ethernet padding) are ignored. Never throws.</summary>
-    public static WireError TryParse(ReadOnlySpan<byte> bytes, out ArpPacket packet)
+    public static WireError TryParse(ReadOnlySpan<byte> bytes, out ArpHeader packet)
     {
         packet = default;
         WireError error = ArpMessage.Validate(bytes);
@@ -61,7 +64,7 @@ public readonly record struct ArpPacket(ArpOperation Operation, MacAddress Sende
     }
 
     // Reads the fields of a checked packet (the parse above and ArpMessage.ToPacket).
-    internal static ArpPacket Read(ReadOnlySpan<byte> bytes) => new(
+    internal static ArpHeader Read(ReadOnlySpan<byte> bytes) => new(
         (ArpOperation)BinaryPrimitives.ReadUInt16BigEndian(bytes[OperationOffset..]),
         MacAddress.Read(bytes[SenderMacOffset..]),
         Ipv4Address.Read(bytes[SenderIpOffset..]),

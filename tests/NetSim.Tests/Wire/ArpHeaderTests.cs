@@ -2,7 +2,7 @@ using NetSim.Wire;
 
 namespace NetSim.Tests.Wire;
 
-public class ArpPacketTests
+public class ArpHeaderTests
 {
     // Who has 192.168.1.2? Tell 192.168.1.1 (00:11:22:33:44:55): the ARP part of a real request.
     private static readonly byte[] Request =
@@ -15,8 +15,8 @@ public class ArpPacketTests
     [Fact]
     public void Takes_a_real_request_apart_and_builds_it_again_over_garbage()
     {
-        ArpPacket.TryParse(Request, out ArpPacket packet).Should().Be(WireError.None);
-        packet.Should().Be(ArpPacket.Request(MacAddress.Parse("00:11:22:33:44:55"), Ipv4Address.Parse("192.168.1.1"), Ipv4Address.Parse("192.168.1.2")));
+        ArpHeader.TryParse(Request, out ArpHeader packet).Should().Be(WireError.None);
+        packet.Should().Be(ArpHeader.Request(MacAddress.Parse("00:11:22:33:44:55"), Ipv4Address.Parse("192.168.1.1"), Ipv4Address.Parse("192.168.1.2")));
 
         var buffer = new byte[30];
         Array.Fill(buffer, (byte)0xa5);
@@ -28,8 +28,8 @@ public class ArpPacketTests
     [Fact]
     public void A_reply_swaps_sender_and_target()
     {
-        ArpPacket.TryParse(Request, out ArpPacket request);
-        ArpPacket reply = request.ReplyFrom(MacAddress.Parse("02:00:00:00:00:02"));
+        ArpHeader.TryParse(Request, out ArpHeader request);
+        ArpHeader reply = request.ReplyFrom(MacAddress.Parse("02:00:00:00:00:02"));
         reply.Operation.Should().Be(ArpOperation.Reply);
         reply.SenderIp.Should().Be(Ipv4Address.Parse("192.168.1.2"));
         reply.SenderMac.Should().Be(MacAddress.Parse("02:00:00:00:00:02"));
@@ -42,19 +42,19 @@ public class ArpPacketTests
     {
         for (int length = 0; length < Request.Length; length++)
         {
-            ArpPacket.TryParse(Request.AsSpan(0, length), out _).Should().Be(WireError.Truncated, $"at length {length}");
+            ArpHeader.TryParse(Request.AsSpan(0, length), out _).Should().Be(WireError.Truncated, $"at length {length}");
         }
 
         foreach (int field in new[] { 1, 2, 4, 5 })
         {
             byte[] other = [.. Request];
             other[field] ^= 0x10;
-            ArpPacket.TryParse(other, out _).Should().Be(WireError.UnsupportedArpFormat, $"with byte {field} changed");
+            ArpHeader.TryParse(other, out _).Should().Be(WireError.UnsupportedArpFormat, $"with byte {field} changed");
         }
 
         byte[] rarp = [.. Request];
         rarp[7] = 3; // a RARP request: an unknown operation is a value, not an error
-        ArpPacket.TryParse(rarp, out ArpPacket parsed).Should().Be(WireError.None);
+        ArpHeader.TryParse(rarp, out ArpHeader parsed).Should().Be(WireError.None);
         parsed.Operation.Should().Be((ArpOperation)3);
     }
 }
