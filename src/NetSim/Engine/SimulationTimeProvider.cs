@@ -29,6 +29,13 @@ namespace NetSim.Engine;
 /// <see cref="SimTime.MaxValue"/>) never comes, and schedules nothing.
 /// </para>
 /// <para>
+/// A timer's times are its <see cref="TimeSpan"/>s' 100 ns ticks, exactly, and so are
+/// <see cref="PeriodicTimer"/>'s and <see cref="CancellationTokenSource"/>'s. But
+/// <c>Task.Delay</c> and <c>Task.WaitAsync</c> cut their <see cref="TimeSpan"/> to whole
+/// milliseconds before they ask for a timer (.NET does, whatever the provider); for a finer
+/// delay use <see cref="Simulation.Delay"/>.
+/// </para>
+/// <para>
 /// Create, change and dispose timers from the simulation's thread, as every call into a
 /// simulation. Awaiting a delay outside a run (on a test's thread, say) waits forever:
 /// nothing moves the clock but a run.
