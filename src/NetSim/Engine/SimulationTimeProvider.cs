@@ -29,6 +29,15 @@ namespace NetSim.Engine;
 /// <see cref="SimTime.MaxValue"/>) never comes, and schedules nothing.
 /// </para>
 /// <para>
+/// As with a .NET timer, the callback runs with no <see cref="SynchronizationContext"/>:
+/// so a task it completes (a <c>Task.Delay</c>) resumes code that awaited it with
+/// <c>ConfigureAwait(false)</c> at once, on the simulation's thread, and posts the
+/// continuations of application code (which captured the simulation's context) as events
+/// at the same instant. To start application work from a callback, use
+/// <see cref="Simulation.Start"/>: an <c>await</c> inside the callback itself would not
+/// come back to the simulation.
+/// </para>
+/// <para>
 /// A timer's times are its <see cref="TimeSpan"/>s' 100 ns ticks, exactly, and so are
 /// <see cref="PeriodicTimer"/>'s and <see cref="CancellationTokenSource"/>'s. But
 /// <c>Task.Delay</c> and <c>Task.WaitAsync</c> cut their <see cref="TimeSpan"/> to whole
@@ -139,13 +148,25 @@ public sealed class SimulationTimeProvider : TimeProvider
                 ScheduleIn(period); // before the callback, which may change or dispose the timer
             }
 
-            if (context is null)
+            // As a .NET timer's, the callback runs with no synchronization context: a task it completes
+            // (Task.Delay's) then runs ConfigureAwait(false) continuations inline, on this thread, instead of
+            // queueing them to the thread pool, and posts those that captured the simulation's context to it.
+            SynchronizationContext? synchronizationContext = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
             {
-                Call();
+                if (context is null)
+                {
+                    Call();
+                }
+                else
+                {
+                    ExecutionContext.Run(context, CallInContext, this);
+                }
             }
-            else
+            finally
             {
-                ExecutionContext.Run(context, CallInContext, this);
+                SynchronizationContext.SetSynchronizationContext(synchronizationContext);
             }
         }
 

@@ -58,6 +58,37 @@ public class SimulationTimeProviderTests
     }
 
     [Fact]
+    public void Library_code_awaiting_a_delay_with_ConfigureAwait_false_stays_on_the_simulation_thread()
+    {
+        var sim = new Simulation();
+        int thread = Environment.CurrentManagedThreadId;
+        var log = new List<string>();
+        string Where() => $"{(SynchronizationContext.Current is null ? "no context" : "simulation context")} {(Environment.CurrentManagedThreadId == thread ? "simulation thread" : "other thread")} {sim.Now}";
+
+        async Task Inner()
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), sim.TimeProvider).ConfigureAwait(false);
+            log.Add($"inner: {Where()}");
+        }
+
+        async Task Outer()
+        {
+            await Inner().ConfigureAwait(false);
+            log.Add($"outer: {Where()}");
+        }
+
+        sim.Start(async () =>
+        {
+            await Outer();
+            log.Add($"application: {Where()}");
+        });
+
+        sim.Run();
+
+        log.Should().Equal("inner: no context simulation thread 5 ms", "outer: no context simulation thread 5 ms", "application: simulation context simulation thread 5 ms");
+    }
+
+    [Fact]
     public void A_pending_delay_keeps_the_run_going_though_only_background_events_are_left_beside_it()
     {
         var sim = new Simulation();
