@@ -34,6 +34,11 @@ namespace NetSim.Transport;
 /// <see cref="NetworkStream"/>, a failure of the connection (a reset, a timeout) comes as an
 /// <see cref="IOException"/> whose inner exception is the <see cref="SocketException"/>.
 /// </para>
+/// <para>
+/// Code that awaits the stream with <c>ConfigureAwait(false)</c>, as the BCL's readers and
+/// writers do, resumes on the simulation's thread with no synchronization context; an
+/// application's <c>await</c> above it resumes in the simulation's context, as an event.
+/// </para>
 /// </remarks>
 public sealed class TcpStream : Stream
 {
@@ -228,7 +233,7 @@ public sealed class TcpStream : Stream
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(CancelRead, connection);
         try
         {
-            return await read.ConfigureAwait(false); // resumes on the simulation's thread, without its context: see the remarks
+            return await read.ConfigureAwait(false); // on the simulation's thread without its context, so what this completes runs inline (SimulationValueTaskSource)
         }
         catch (SocketException failure)
         {
