@@ -32,6 +32,7 @@ public sealed class Simulation
     private const int BackgroundKind = int.MinValue; // the sign bit of an event's kind marks a background event
     private bool stopRequested;
     private SimulationSynchronizationContext? context;
+    private SimulationTimeProvider? timeProvider;
     private ExceptionDispatchInfo? failure;
 
     /// <summary>Creates a simulation at time zero with no events.</summary>
@@ -61,6 +62,15 @@ public sealed class Simulation
 
     /// <summary>How many of the <see cref="PendingEvents"/> are background events (see <see cref="ScheduleBackground"/>).</summary>
     public int PendingBackgroundEvents => backgroundPending;
+
+    /// <summary>
+    /// This simulation's clock as a <see cref="System.TimeProvider"/>, for .NET's timing APIs
+    /// in application code: <c>await Task.Delay(delay, sim.TimeProvider)</c> resumes at
+    /// <see cref="Now"/> + delay, <c>new PeriodicTimer(period, sim.TimeProvider)</c> ticks in
+    /// simulated time, <c>new CancellationTokenSource(delay, sim.TimeProvider)</c> cancels in
+    /// simulated time. Its timers are events of this simulation (see <see cref="SimulationTimeProvider"/>).
+    /// </summary>
+    public SimulationTimeProvider TimeProvider => timeProvider ??= new SimulationTimeProvider(this);
 
     /// <summary>True while <see cref="Run"/>, <see cref="RunUntil"/> or <see cref="RunFor"/> is running events.</summary>
     public bool IsRunning { get; private set; }
@@ -319,8 +329,9 @@ public sealed class Simulation
 
     /// <summary>
     /// A task that completes <paramref name="delay"/> from now in simulated time: the
-    /// <c>Task.Delay</c> of application code (<c>await sim.Delay(...)</c>). Never use
-    /// <c>Task.Delay</c> in a simulation: it waits in wall-clock time, on another thread.
+    /// <c>Task.Delay</c> of application code (<c>await sim.Delay(...)</c>), as is
+    /// <c>Task.Delay(delay, sim.TimeProvider)</c>. Never use <c>Task.Delay</c> without
+    /// <see cref="TimeProvider"/> in a simulation: it waits in wall-clock time, on another thread.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
     public Task Delay(SimDuration delay)

@@ -10,6 +10,15 @@ namespace NetSim.Engine;
 /// of its own at the time of completion, never inside the code that completed it. Each
 /// task it hands out must be awaited once, as every <see cref="ValueTask"/>.
 /// </summary>
+/// <remarks>
+/// Code that awaits with <c>ConfigureAwait(false)</c> (the BCL's own: a
+/// <see cref="StreamReader"/> over a TCP stream) still resumes on the simulation's thread,
+/// in that event, but with no synchronization context, as it asked. That matters: a task
+/// completed where a context other than the default one is current never runs its
+/// <c>ConfigureAwait(false)</c> continuations inline, it queues them to the thread pool,
+/// off the simulation. Without a context they run inline, and an await further up that
+/// did capture the simulation's context posts its continuation to it, as an event.
+/// </remarks>
 internal sealed class SimulationValueTaskSource<TResult>(Simulation simulation) : IValueTaskSource<TResult>, IValueTaskSource, IEventTarget
 {
     private short version;
@@ -18,6 +27,7 @@ internal sealed class SimulationValueTaskSource<TResult>(Simulation simulation) 
     private ExceptionDispatchInfo? error;
     private Action<object?>? continuation;
     private object? continuationState;
+    private bool continueWithoutContext; // awaited with ConfigureAwait(false)
 
     /// <summary>True between handing out a task and its completion.</summary>
     public bool IsWaiting { get; private set; }
@@ -61,6 +71,7 @@ internal sealed class SimulationValueTaskSource<TResult>(Simulation simulation) 
         Check(token);
         this.continuation = continuation;
         continuationState = state;
+        continueWithoutContext = (flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) == 0;
         if (completed)
         {
             simulation.Schedule(SimDuration.Zero, this);
@@ -96,7 +107,27 @@ internal sealed class SimulationValueTaskSource<TResult>(Simulation simulation) 
         object? state = continuationState;
         continuation = null;
         continuationState = null;
-        next?.Invoke(state);
+        if (next is null)
+        {
+            return;
+        }
+
+        if (!continueWithoutContext)
+        {
+            next(state);
+            return;
+        }
+
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            next(state);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     private void Complete()

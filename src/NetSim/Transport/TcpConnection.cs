@@ -246,6 +246,17 @@ public sealed class TcpConnection : IEventTarget
     public ValueTask<int> ReadAsync(Memory<byte> buffer) => reader.ReadAsync(buffer);
 
     /// <summary>
+    /// A <see cref="Stream"/> over this connection, for code written against streams
+    /// (<see cref="StreamReader"/>, <see cref="StreamWriter"/>); see <see cref="TcpStream"/>.
+    /// Each call makes a new one.
+    /// </summary>
+    /// <param name="ownsConnection">Whether disposing the stream closes this side of the connection (true, as <c>TcpClient.GetStream</c>'s stream does).</param>
+    public TcpStream GetStream(bool ownsConnection = true) => new(this, ownsConnection);
+
+    /// <summary>A waiting read gives up (its token was cancelled), having taken no bytes.</summary>
+    internal void CancelRead(CancellationToken token) => reader.Cancel(token);
+
+    /// <summary>
     /// Closes this side (no more writes): the FIN follows the data still in the send buffer.
     /// Completes when the peer has acknowledged the FIN; the peer may still send until it
     /// closes too.

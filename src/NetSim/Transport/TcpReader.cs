@@ -75,6 +75,18 @@ internal sealed class TcpReader(TcpConnection connection, TcpSender sender, TcpS
         }
     }
 
+    /// <summary>The waiting read gives up (its token was cancelled): it ends with <see cref="OperationCanceledException"/>, having taken no bytes.</summary>
+    public void Cancel(CancellationToken token)
+    {
+        if (!IsWaiting)
+        {
+            return;
+        }
+
+        pending = default;
+        source!.SetException(new OperationCanceledException(token));
+    }
+
     private int Read(Span<byte> destination)
     {
         int count = receive.Read(destination);

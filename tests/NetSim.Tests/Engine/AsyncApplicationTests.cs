@@ -73,6 +73,45 @@ public class AsyncApplicationTests
     }
 
     [Fact]
+    public void Library_code_awaiting_with_ConfigureAwait_false_stays_on_the_simulation_thread_and_the_application_resumes_in_its_context()
+    {
+        var sim = new Simulation();
+        var source = new SimulationValueTaskSource<int>(sim);
+        int thread = Environment.CurrentManagedThreadId;
+        var log = new List<string>();
+        string Where() => $"{(SynchronizationContext.Current is null ? "no context" : "simulation context")} {(Environment.CurrentManagedThreadId == thread ? "simulation thread" : "other thread")} {sim.Now}";
+
+        // As the BCL's StreamReader over a socket: two layers of tasks, each awaiting with ConfigureAwait(false).
+        async Task<int> Inner()
+        {
+            int value = await source.Next().ConfigureAwait(false);
+            log.Add($"inner: {Where()}");
+            return value;
+        }
+
+        async Task<int> Outer()
+        {
+            int value = await Inner().ConfigureAwait(false);
+            log.Add($"outer: {Where()}");
+            return value + 1;
+        }
+
+        sim.Start(async () =>
+        {
+            int value = await Outer();
+            log.Add($"application got {value}: {Where()}");
+        });
+        sim.Schedule(SimDuration.FromMilliseconds(1), () => source.SetResult(41));
+
+        sim.Run();
+
+        log.Should().Equal(
+            "inner: no context simulation thread 1 ms",
+            "outer: no context simulation thread 1 ms",
+            "application got 42: simulation context simulation thread 1 ms");
+    }
+
+    [Fact]
     public void The_context_is_only_installed_while_running()
     {
         var sim = new Simulation();
