@@ -2,6 +2,7 @@ using System.Text;
 using NetSim.Engine;
 using NetSim.Tests.Ip;
 using NetSim.Topology;
+using NetSim.Tracing;
 using NetSim.Transport;
 using SocketError = System.Net.Sockets.SocketError;
 using SocketException = System.Net.Sockets.SocketException;
