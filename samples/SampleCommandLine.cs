@@ -1,4 +1,6 @@
 using System.CommandLine;
+using NetSim.Links;
+using NetSim.Tracing;
 
 /// <summary>
 /// What every sample does with its command line, in one file that each sample project links. <c>--help</c> prints the
@@ -33,6 +35,24 @@ internal static class SampleCommandLine
             }
         });
         return option;
+    }
+
+    /// <summary><c>--fingerprint</c>: print the run's fingerprint at its end.</summary>
+    public static Option<bool> FingerprintOption() => new("--fingerprint")
+    {
+        Description = "Print the run's fingerprint at its end: a hash of every trace event and frame. Two runs that print the same did the same things at the same times.",
+    };
+
+    /// <summary>Starts hashing <paramref name="network"/>'s run when <paramref name="wanted"/>; <see cref="Print"/> shows it at the end.</summary>
+    public static Fingerprint? StartFingerprint(bool wanted, Network network) => wanted ? new Fingerprint(network.Tracer) : null;
+
+    /// <summary>Prints a fingerprint started with <see cref="StartFingerprint"/>, if any.</summary>
+    public static void Print(this Fingerprint? fingerprint)
+    {
+        if (fingerprint is not null)
+        {
+            Console.WriteLine($"fingerprint: {fingerprint}");
+        }
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using NetSim.Tracing;
 using NetSim.Transport;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<double> lossOption = new("--loss")
 {
     HelpName = "P",
@@ -25,7 +26,7 @@ Option<double> lossOption = new("--loss")
         return 0;
     },
 };
-ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, lossOption }.Parse(args);
+ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, lossOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -41,6 +42,7 @@ double loss = options.GetValue(lossOption);
 //   sender 10.0.1.10 -- r1 -- 10.0.2.0/24 (lossy) -- r2 -- receiver 10.0.3.10
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 
 var sender = new Host(network, "sender", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var receiver = new Host(network, "receiver", "10.0.3.10/24", defaultGateway: "10.0.3.1");
@@ -117,4 +119,5 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
 }
 
+fingerprint.Print();
 return 0;

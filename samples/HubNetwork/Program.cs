@@ -5,7 +5,8 @@ using NetSim.Links;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
-ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -17,6 +18,7 @@ string? pcapPath = options.GetValue(pcapOption);
 // repeats every frame out of every other port. C and D throw it away: it is not for them.
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 var hub = new Hub(network, "hub", 4);
 Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
 for (int i = 0; i < pcs.Length; i++)
@@ -53,4 +55,5 @@ sim.Run();
 long collisions = trace.Events.OfType<FrameEvent>().Count(e => e.Kind == FrameEventKind.Collided);
 long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
 Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");
+fingerprint.Print();
 return 0;

@@ -7,7 +7,8 @@ using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
-ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -21,6 +22,7 @@ string? pcapPath = options.GetValue(pcapOption);
 // the right has the router's and pc2's.
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 
 var lan1 = new Switch(network, "sw1", 4);
 var lan2 = new Switch(network, "sw2", 4);
@@ -66,6 +68,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
 
+fingerprint.Print();
 return 0;
 
 /// <summary>Prints each frame as it enters or leaves the router on one LAN.</summary>

@@ -5,7 +5,8 @@ using NetSim.Links;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
-ParseResult options = new RootCommand("Four computers on a switch: it floods, learns, then sends out of one port only.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("Four computers on a switch: it floods, learns, then sends out of one port only.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -18,6 +19,7 @@ string? pcapPath = options.GetValue(pcapOption);
 // from then on frames between them go out of one port only.
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 var sw = new Switch(network, "switch", 4);
 Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
 for (int i = 0; i < pcs.Length; i++)
@@ -55,4 +57,5 @@ foreach (var entry in sw.MacTable.GetEntries(sim.Now))
     Console.WriteLine($"  {entry.Address}  port {entry.Port}  age {entry.Age}");
 }
 
+fingerprint.Print();
 return 0;

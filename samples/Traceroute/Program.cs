@@ -7,7 +7,8 @@ using NetSim.Tracing;
 using NetSim.Wire;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
-ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -24,6 +25,7 @@ string? pcapPath = options.GetValue(pcapOption);
 //   pc1 10.0.1.10 -- r1 -- 10.0.2.0/24 -- r2 -- 10.0.3.0/24 -- r3 -- pc2 10.0.4.10
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 
 var pc1 = new Host(network, "pc1", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var pc2 = new Host(network, "pc2", "10.0.4.10/24", defaultGateway: "10.0.4.1");
@@ -67,6 +69,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
 
+fingerprint.Print();
 return 0;
 
 void Trace(Ipv4Address destination)

@@ -6,28 +6,31 @@ using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("alice's link (the first ping)");
-ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
 }
 
 string? pcapPath = options.GetValue(pcapOption);
+bool printFingerprint = options.GetValue(fingerprintOption);
 
 // Two computers on one cable talk when their addresses share a subnet: the same network
 // part under the netmask. Move one into another subnet and the ping fails, and the
 // sender says why.
 Console.WriteLine("1. alice 192.168.1.1/24 and bob 192.168.1.2/24: both in 192.168.1.0/24.");
-RunPing("192.168.1.2/24", pcapPath);
+RunPing("192.168.1.2/24", pcapPath, printFingerprint);
 Console.WriteLine();
 Console.WriteLine("2. bob moves to 192.168.2.2/24: his network part is now 192.168.2, not alice's 192.168.1.");
-RunPing("192.168.2.2/24", pcapPath: null);
+RunPing("192.168.2.2/24", pcapPath: null, printFingerprint);
 return 0;
 
-static void RunPing(string bobAddress, string? pcapPath)
+static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint)
 {
     var sim = new Simulation(seed: 1);
     var network = new Network(sim);
+    using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
     var alice = new Host(network, "alice", "192.168.1.1/24");
     var bob = new Host(network, "bob", bobAddress);
     _ = new Cable(alice.Port, bob.Port, DataRate.Parse("100Mbps"), SimDuration.FromMicroseconds(5));
@@ -47,6 +50,8 @@ static void RunPing(string bobAddress, string? pcapPath)
     {
         Console.WriteLine($"Capture of alice's link written to {pcapPath}.");
     }
+
+    fingerprint.Print();
 }
 
 /// <summary>Prints each frame that leaves alice, with its addresses.</summary>

@@ -7,7 +7,8 @@ using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the pc's link");
-ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption }.Parse(args);
+Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
+ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -28,6 +29,7 @@ string? pcapPath = options.GetValue(pcapOption);
 //                                                   r2 -- 93.184.216.0/24 -- www 93.184.216.34
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
+using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
 var lan = DataRate.Parse("1Gbps");
 var wan = DataRate.Parse("100Mbps");
 
@@ -86,6 +88,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the pc's link written to {pcapPath}.");
 }
 
+fingerprint.Print();
 return 0;
 
 /// <summary>Prints each frame that crosses a port, with its addresses.</summary>
