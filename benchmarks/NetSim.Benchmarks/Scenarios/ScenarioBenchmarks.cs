@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using NetSim.Tracing;
 
 namespace NetSim.Benchmarks.Scenarios;
 
@@ -24,6 +25,14 @@ public class ScenarioBenchmarks
     [Benchmark]
     public long S3RouterChain() => Keep(Scenario.RouterChain().Run());
 
+    /// <summary>S2 with one trace listener that counts events: what tracing every layer costs when someone listens.</summary>
+    [Benchmark]
+    public long S2SwitchStarTraced() => Keep(Scenario.SwitchStar(new CountingListener()).Run());
+
+    /// <summary>S3 with one trace listener that counts events.</summary>
+    [Benchmark]
+    public long S3RouterChainTraced() => Keep(Scenario.RouterChain(new CountingListener()).Run());
+
     /// <summary>S4: 16 hosts on a hub (CSMA/CD), 100,000 datagrams offered.</summary>
     [Benchmark]
     public long S4Hub() => Keep(Scenario.HubShared().Run());
@@ -36,5 +45,23 @@ public class ScenarioBenchmarks
     {
         last = result;
         return result.Delivered;
+    }
+
+    /// <summary>A listener of every layer that only counts: the cost measured is building and raising the events.</summary>
+    private sealed class CountingListener : ITraceListener
+    {
+        public long Events { get; private set; }
+
+        public void OnFrame(in FrameEvent traceEvent, ReadOnlySpan<byte> frame) => Events++;
+
+        public void OnArp(in ArpEvent traceEvent) => Events++;
+
+        public void OnIp(in IpEvent traceEvent) => Events++;
+
+        public void OnUdp(in UdpEvent traceEvent) => Events++;
+
+        public void OnTcp(in TcpEvent traceEvent) => Events++;
+
+        public void OnApplication(in ApplicationEvent traceEvent) => Events++;
     }
 }
