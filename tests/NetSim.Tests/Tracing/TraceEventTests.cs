@@ -29,6 +29,26 @@ public sealed class TraceEventTests
 
     private static List<T> Of<T>(TraceRecorder trace) => [.. trace.Events.OfType<T>()];
 
+    // pc1 -- pc2 on one cable, pc2 listening on port 80; pc1 connects and writes, and the
+    // cable from pc1 loses the frame numbered lostFrame.
+    private static (IpTestNetwork Net, TraceRecorder Trace, TcpListener Listener) SendOverLossyCable(long lostFrame, int bytes)
+    {
+        var net = new IpTestNetwork();
+        var pc1 = new Host(net.Network, "pc1", "10.0.1.10/24");
+        var pc2 = new Host(net.Network, "pc2", "10.0.1.20/24");
+        Cable cable = net.Connect(pc1.Port, pc2.Port);
+        var trace = new TraceRecorder(net.Network.Tracer);
+        var listener = new TcpListener(pc2, 80);
+        listener.Start();
+        cable.FromA.ErrorModel = new ListErrorModel { FrameNumbers = { lostFrame } };
+        net.Simulation.Start(async () =>
+        {
+            TcpConnection connection = await TcpConnection.ConnectAsync(pc1, pc2.Address, 80);
+            await connection.WriteAsync(new byte[bytes]);
+        });
+        return (net, trace, listener);
+    }
+
     private static void SendUdp(Host from, ushort port, Ipv4Address to, ushort toPort, int length)
     {
         using var socket = new UdpSocket(from);
@@ -204,19 +224,8 @@ public sealed class TraceEventTests
     [Fact]
     public void A_lost_segment_is_retransmitted_after_the_rto_with_the_sequence_number_and_why()
     {
-        var net = new IpTestNetwork();
-        var pc1 = new Host(net.Network, "pc1", "10.0.1.10/24");
-        var pc2 = new Host(net.Network, "pc2", "10.0.1.20/24");
-        Cable cable = net.Connect(pc1.Port, pc2.Port);
-        using var trace = new TraceRecorder(net.Network.Tracer);
-        var listener = new TcpListener(pc2, 80);
-        listener.Start();
-        cable.FromA.ErrorModel = new ListErrorModel { FrameNumbers = { 2 } }; // pc1 sends its ARP request, the SYN, then the data with the handshake's ACK: that one is lost
-        net.Simulation.Start(async () =>
-        {
-            TcpConnection connection = await TcpConnection.ConnectAsync(pc1, pc2.Address, 80);
-            await connection.WriteAsync(new byte[100]);
-        });
+        // pc1 sends its ARP request, the SYN, then the data with the handshake's ACK: that one is lost.
+        (IpTestNetwork net, TraceRecorder trace, _) = SendOverLossyCable(lostFrame: 2, bytes: 100);
         net.Simulation.RunFor(SimDuration.FromSeconds(5));
 
         List<TcpEvent> tcp = Of<TcpEvent>(trace).Where(e => e.Device == "pc1").ToList();
@@ -230,19 +239,8 @@ public sealed class TraceEventTests
     [Fact]
     public void Three_duplicate_acks_trigger_a_traced_fast_retransmit()
     {
-        var net = new IpTestNetwork();
-        var pc1 = new Host(net.Network, "pc1", "10.0.1.10/24");
-        var pc2 = new Host(net.Network, "pc2", "10.0.1.20/24");
-        Cable cable = net.Connect(pc1.Port, pc2.Port);
-        using var trace = new TraceRecorder(net.Network.Tracer);
-        var listener = new TcpListener(pc2, 80);
-        listener.Start();
-        cable.FromA.ErrorModel = new ListErrorModel { FrameNumbers = { 40 } }; // a data segment once the window is open: three more follow it
-        net.Simulation.Start(async () =>
-        {
-            TcpConnection connection = await TcpConnection.ConnectAsync(pc1, pc2.Address, 80);
-            await connection.WriteAsync(new byte[200_000]);
-        });
+        // A data segment once the window is open: three more follow it.
+        (IpTestNetwork net, TraceRecorder trace, TcpListener listener) = SendOverLossyCable(lostFrame: 40, bytes: 200_000);
         net.Simulation.Start(async () =>
         {
             TcpConnection accepted = await listener.AcceptAsync();
