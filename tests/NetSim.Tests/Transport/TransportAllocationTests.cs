@@ -21,14 +21,15 @@ public class TransportAllocationTests
         source.Start();
         net.Simulation.RunFor(SimDuration.FromSeconds(1)); // warm up: ARP, pools, queues, JIT
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        // Two windows of 50,000 datagrams each: a per-datagram allocation shows in both, while a
+        // one-time one of the runtime's (seen under a loaded test run) lands in one at most.
         long delivered = sink.DatagramsReceived;
-        net.Simulation.RunFor(SimDuration.FromSeconds(5));
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long first = AllocatedDuring(() => net.Simulation.RunFor(SimDuration.FromSeconds(5)));
+        long second = AllocatedDuring(() => net.Simulation.RunFor(SimDuration.FromSeconds(5)));
 
-        (sink.DatagramsReceived - delivered).Should().Be(50_000);
-        routers[0].Counters.PacketsForwarded.Should().BeGreaterThan(50_000);
-        allocated.Should().Be(0);
+        (sink.DatagramsReceived - delivered).Should().Be(100_000);
+        routers[0].Counters.PacketsForwarded.Should().BeGreaterThan(100_000);
+        Math.Min(first, second).Should().Be(0, $"the windows allocated {first} and {second} bytes");
     }
 
     [Fact]
@@ -68,10 +69,21 @@ public class TransportAllocationTests
             return (allocated, sender!.SegmentsSent);
         }
 
+        // Each size twice, keeping the smaller count: a one-time allocation of the runtime's (seen
+        // under a loaded test run) lands in one run at most; a per-segment one is in both.
         (long small, long smallSegments) = Transfer(2);
+        small = Math.Min(small, Transfer(2).Allocated);
         (long large, long largeSegments) = Transfer(8);
+        large = Math.Min(large, Transfer(8).Allocated);
         (largeSegments - smallSegments).Should().BeGreaterThan(4000, "six more megabytes are about 4,100 more segments");
         double perSegment = (double)(large - small) / (largeSegments - smallSegments);
         perSegment.Should().BeLessThan(1, "reads and writes are ValueTasks from one reusable source per connection; segments allocate nothing");
+    }
+
+    private static long AllocatedDuring(Action action)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
