@@ -46,14 +46,20 @@ public sealed class PackageTests(PackageTests.PackedLibrary package) : IClassFix
     public void The_symbols_map_the_sources_to_the_repository_at_that_commit()
     {
         // GitHub serves a file of a commit from raw.githubusercontent.com/OWNER/REPO/COMMIT/PATH.
-        string expected = PackageReadmeTests.RepositoryUrl.Replace("https://github.com/", "https://raw.githubusercontent.com/", StringComparison.Ordinal) + "/" + Git("rev-parse HEAD") + "/*";
+        // The commit is the one the library was built at: HEAD in CI, which builds a clean clone; a
+        // commit of this repository in any case (a local build, then a commit, then the tests).
+        string prefix = PackageReadmeTests.RepositoryUrl.Replace("https://github.com/", "https://raw.githubusercontent.com/", StringComparison.Ordinal) + "/";
 
         using MetadataReaderProvider pdb = package.SymbolsPdb();
         MetadataReader reader = pdb.GetMetadataReader();
         string sourceLink = Encoding.UTF8.GetString(reader.GetBlobBytes(CustomDebugInformation(reader, EntityHandle.ModuleDefinition, SourceLinkKind).Single()));
         Dictionary<string, string> documents = JsonDocument.Parse(sourceLink).RootElement.GetProperty("documents").Deserialize<Dictionary<string, string>>()!;
 
-        documents.Should().ContainSingle().Which.Value.Should().Be(expected);
+        string mapped = documents.Should().ContainSingle().Which.Value;
+        mapped.Should().StartWith(prefix).And.EndWith("/*");
+        string commit = mapped[prefix.Length..^2];
+        commit.Should().MatchRegex("^[0-9a-f]{40}$");
+        Git($"cat-file -t {commit}").Should().Be("commit", "the sources are mapped at a commit of this repository");
         string mappedRoot = documents.Single().Key.TrimEnd('*');
         string[] names = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToArray();
         names.Should().Contain(name => name.EndsWith("Engine/Simulation.cs", StringComparison.Ordinal) && name.StartsWith(mappedRoot, StringComparison.Ordinal));
