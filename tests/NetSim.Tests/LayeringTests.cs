@@ -60,18 +60,5 @@ public sealed partial class LayeringTests
     [GeneratedRegex(@"\bNetSim\.(Engine|Wire|Tracing|Links|Ethernet|Ip|Transport|Applications|Topology|Devices|Stack)\b")]
     private static partial Regex NamespaceUse();
 
-    private static string Source { get; } = Path.Combine(FindRoot(), "src", "NetSim");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NetSim.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string Source { get; } = RepositoryFiles.PathOf("src", "NetSim");
 }

@@ -6,7 +6,7 @@ namespace NetSim.Tests;
 [Collection(ConsoleUsers.Name)] // running the sample takes over Console.Out
 public class ReadmeTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryFiles.Root;
 
     [Fact]
     public void The_usage_example_is_the_HelloSimulation_sample()
@@ -33,18 +33,6 @@ public class ReadmeTests
 
     private static Regex FencedBlock(string language) => new($"```{language}\n(?<code>.*?)```", RegexOptions.Singleline);
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NetSim.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>Tests that redirect Console.Out run one at a time.</summary>

@@ -12,7 +12,7 @@ public sealed partial class SampleNamingTests
     [Fact]
     public void No_sample_needs_an_alias_for_a_library_type()
     {
-        string samples = Path.Combine(FindRoot(), "samples");
+        string samples = RepositoryFiles.PathOf("samples");
         string[] aliases = [.. Directory.GetFiles(samples, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => Alias().Matches(File.ReadAllText(f)).Select(m => $"{Path.GetFileName(Path.GetDirectoryName(f))}: {m.Value.Trim()}"))];
@@ -22,17 +22,4 @@ public sealed partial class SampleNamingTests
 
     [GeneratedRegex(@"^using \w+ = NetSim\.[\w.]+;", RegexOptions.Multiline)]
     private static partial Regex Alias();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetSim.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NetSim.sln not found above the test binaries.");
-    }
 }
