@@ -140,7 +140,7 @@ public class SchedulerHoldBenchmarks
         }
     }
 
-    /// <summary>The real engine: <see cref="Simulation.Run"/> delivering each event to an <see cref="IEventTarget"/> that schedules the next.</summary>
+    /// <summary>The real engine: <see cref="Simulation.Run()"/> delivering each event to an <see cref="IEventTarget"/> that schedules the next.</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public long NetSim()
     {

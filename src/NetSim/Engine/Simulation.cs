@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -72,7 +73,7 @@ public sealed class Simulation
     /// </summary>
     public SimulationTimeProvider TimeProvider => timeProvider ??= new SimulationTimeProvider(this);
 
-    /// <summary>True while <see cref="Run"/>, <see cref="RunUntil"/> or <see cref="RunFor"/> is running events.</summary>
+    /// <summary>True while <see cref="Run()"/>, <see cref="RunUntil(SimTime)"/> or <see cref="RunFor"/> is running events.</summary>
     public bool IsRunning { get; private set; }
 
     /// <summary>
@@ -126,7 +127,7 @@ public sealed class Simulation
     /// <summary>
     /// Schedules a background event: housekeeping such as removing expired table entries.
     /// It runs in time order like any other event when the run reaches its time, but it does
-    /// not keep <see cref="Run"/> going: <see cref="Run"/> returns when only background events
+    /// not keep <see cref="Run()"/> going: <see cref="Run()"/> returns when only background events
     /// are left. It cannot be cancelled (the target checks at run time whether it is still
     /// needed). Allocates nothing.
     /// </summary>
@@ -191,7 +192,35 @@ public sealed class Simulation
     /// or <see cref="Stop"/> is called. <see cref="Now"/> is then the time of the last event run.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
-    public void Run() => RunCore(SimTime.MaxValue, advanceClockToLimit: false);
+    public void Run() => RunCore(SimTime.MaxValue, advanceClockToLimit: false, progress: null);
+
+    /// <summary>
+    /// <see cref="Run()"/>, reporting to <paramref name="progress"/> how far it has come
+    /// every <paramref name="reportInterval"/> of wall-clock time, and once more when it
+    /// returns (<see cref="SimulationProgress.IsFinal"/>). A run has no stop time, so
+    /// <see cref="SimulationProgress.Fraction"/> and <see cref="SimulationProgress.EstimatedTimeLeft"/> are null.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The reports are for the person waiting; they change nothing in the run: the same events
+    /// run at the same simulated times with or without them. The wall clock is read only every
+    /// 1024 events, so a report can come a little after its interval. With no
+    /// <paramref name="progress"/> (null), the loop is the one of <see cref="Run()"/> and costs nothing more.
+    /// </para>
+    /// <para>
+    /// <see cref="IProgress{T}.Report"/> is called on the simulation's thread, inside the run.
+    /// A <see cref="Progress{T}"/> created inside a simulated application would post its
+    /// handler into the simulation as an event; create it outside, or implement
+    /// <see cref="IProgress{T}"/> directly.
+    /// </para>
+    /// </remarks>
+    /// <param name="progress">Where to report; null reports nothing.</param>
+    /// <param name="reportInterval">How often to report, in wall-clock time; one second when null.</param>
+    /// <param name="wallClock">The wall clock to measure with; the machine's (<c>TimeProvider.System</c>) when null. Tests give a fake one.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reportInterval"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void Run(IProgress<SimulationProgress>? progress, TimeSpan? reportInterval = null, TimeProvider? wallClock = null) =>
+        RunCore(SimTime.MaxValue, advanceClockToLimit: false, progress, reportInterval, wallClock);
 
     /// <summary>
     /// Runs every event whose time is at or before <paramref name="limit"/> (events at
@@ -209,7 +238,31 @@ public sealed class Simulation
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"Cannot run until {limit}: the simulation is already at {Now}.");
         }
 
-        RunCore(limit, advanceClockToLimit: true);
+        RunCore(limit, advanceClockToLimit: true, progress: null);
+    }
+
+    /// <summary>
+    /// <see cref="RunUntil(SimTime)"/>, reporting to <paramref name="progress"/> how far it has
+    /// come every <paramref name="reportInterval"/> of wall-clock time, and once more when it
+    /// returns (<see cref="SimulationProgress.IsFinal"/>): the simulated time reached, the
+    /// fraction of the way from where the run started to <paramref name="limit"/>, and an
+    /// estimate of the wall-clock time left. See <see cref="Run(IProgress{SimulationProgress}, TimeSpan?, TimeProvider?)"/>
+    /// for what the reports may and may not do.
+    /// </summary>
+    /// <param name="limit">The stop time.</param>
+    /// <param name="progress">Where to report; null reports nothing.</param>
+    /// <param name="reportInterval">How often to report, in wall-clock time; one second when null.</param>
+    /// <param name="wallClock">The wall clock to measure with; the machine's (<c>TimeProvider.System</c>) when null. Tests give a fake one.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is before <see cref="Now"/>, or <paramref name="reportInterval"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void RunUntil(SimTime limit, IProgress<SimulationProgress>? progress, TimeSpan? reportInterval = null, TimeProvider? wallClock = null)
+    {
+        if (limit < Now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"Cannot run until {limit}: the simulation is already at {Now}.");
+        }
+
+        RunCore(limit, advanceClockToLimit: true, progress, reportInterval, wallClock);
     }
 
     /// <summary>Runs for <paramref name="duration"/> of simulated time: <c>RunUntil(Now + duration)</c>.</summary>
@@ -255,77 +308,114 @@ public sealed class Simulation
         return RandomSource.ForName(Seed, name);
     }
 
-    private void RunCore(SimTime limit, bool advanceClockToLimit)
+    private void RunCore(SimTime limit, bool advanceClockToLimit, IProgress<SimulationProgress>? progress, TimeSpan? reportInterval = null, TimeProvider? wallClock = null)
+    {
+        if (reportInterval is { } interval)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(reportInterval));
+        }
+
+        if (IsRunning)
+        {
+            throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
+        }
+
+        RunStarting?.Invoke();
+        IsRunning = true;
+        stopRequested = false;
+        SynchronizationContext? previousContext = SynchronizationContext.Current;
+        context ??= new SimulationSynchronizationContext(this);
+        context.RunningThread = Environment.CurrentManagedThreadId;
+        SynchronizationContext.SetSynchronizationContext(context);
+        long executedBefore = EventsExecuted;
+        SimulationLog.RunStarting(logger, Now, PendingEvents);
+        bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
+        try
+        {
+            long limitPicoseconds = limit.Picoseconds;
+            ProgressReporter reporter = default;
+            if (progress is null)
+            {
+                // The loop without progress: NoObserver's empty AfterEvent is inlined away, so this is the plain loop.
+                NoObserver none = default;
+                RunEvents(limitPicoseconds, advanceClockToLimit, traceEvents, ref none);
+            }
+            else
+            {
+                reporter = new ProgressReporter(progress, reportInterval ?? TimeSpan.FromSeconds(1), wallClock ?? SystemWallClock(), Now, advanceClockToLimit ? limit : null, executedBefore);
+                RunEvents(limitPicoseconds, advanceClockToLimit, traceEvents, ref reporter);
+            }
+
+            if (failure is { } failed)
+            {
+                failure = null;
+                failed.Throw(); // an application started with Start threw: its exception, as it was thrown
+            }
+
+            if (advanceClockToLimit && !stopRequested)
+            {
+                Now = limit;
+            }
+
+            if (progress is not null)
+            {
+                reporter.Report(this, reporter.WallClock.GetTimestamp(), isFinal: true);
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+            IsRunning = false;
+            SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : PendingEvents == backgroundPending && !advanceClockToLimit ? "only background events left" : "limit reached");
+        }
+    }
+
+    // The run loop, specialized by the JIT for each observer type (a struct): with NoObserver it is
+    // the loop with nothing added; with ProgressReporter, one test of the event count per event.
+    private void RunEvents<TObserver>(long limitPicoseconds, bool advanceClockToLimit, bool traceEvents, ref TObserver observer)
+        where TObserver : struct, IRunObserver
     {
         // unchecked: the event count cannot reach 2^63, and the Scheduler benchmark showed the loop's checks cost about 10% (benchmarks/README.md). SimTime arithmetic checks itself.
         unchecked
         {
-            if (IsRunning)
+            bool onlyBackgroundLeft = !advanceClockToLimit && backgroundPending != 0 && queue.Count - cancelledPending == backgroundPending;
+            while (!onlyBackgroundLeft && queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
             {
-                throw new InvalidOperationException("The simulation is already running: Run, RunUntil and RunFor cannot be called from inside an event.");
-            }
-
-            RunStarting?.Invoke();
-            IsRunning = true;
-            stopRequested = false;
-            SynchronizationContext? previousContext = SynchronizationContext.Current;
-            context ??= new SimulationSynchronizationContext(this);
-            context.RunningThread = Environment.CurrentManagedThreadId;
-            SynchronizationContext.SetSynchronizationContext(context);
-            long executedBefore = EventsExecuted;
-            SimulationLog.RunStarting(logger, Now, PendingEvents);
-            bool traceEvents = logger.IsEnabled(LogLevel.Trace); // read once: the loop stays free of logging calls
-            try
-            {
-                long limitPicoseconds = limit.Picoseconds;
-                bool onlyBackgroundLeft = !advanceClockToLimit && backgroundPending != 0 && queue.Count - cancelledPending == backgroundPending;
-                while (!onlyBackgroundLeft && queue.TryDequeue(limitPicoseconds, out long time, out IEventTarget? target, out int kind, out long argument))
+                if (target is null)
                 {
-                    if (target is null)
-                    {
-                        cancelledPending--;
-                        continue;
-                    }
-
-                    if (kind < 0)
-                    {
-                        backgroundPending--;
-                        kind &= ~BackgroundKind;
-                    }
-
-                    Now = SimTime.FromPicoseconds(time);
-                    EventsExecuted++;
-                    if (traceEvents)
-                    {
-                        SimulationLog.EventRunning(logger, Now, target, kind, argument);
-                    }
-
-                    target.OnEvent(kind, argument);
-                    if (stopRequested || (backgroundPending != 0 && !advanceClockToLimit && queue.Count - cancelledPending == backgroundPending))
-                    {
-                        break; // stopped, or Run with only background events left
-                    }
+                    cancelledPending--;
+                    continue;
                 }
 
-                if (failure is { } failed)
+                if (kind < 0)
                 {
-                    failure = null;
-                    failed.Throw(); // an application started with Start threw: its exception, as it was thrown
+                    backgroundPending--;
+                    kind &= ~BackgroundKind;
                 }
 
-                if (advanceClockToLimit && !stopRequested)
+                Now = SimTime.FromPicoseconds(time);
+                EventsExecuted++;
+                if (traceEvents)
                 {
-                    Now = limit;
+                    SimulationLog.EventRunning(logger, Now, target, kind, argument);
                 }
-            }
-            finally
-            {
-                SynchronizationContext.SetSynchronizationContext(previousContext);
-                IsRunning = false;
-                SimulationLog.RunEnded(logger, Now, EventsExecuted - executedBefore, stopRequested ? "stopped" : PendingEvents == 0 ? "no events left" : PendingEvents == backgroundPending && !advanceClockToLimit ? "only background events left" : "limit reached");
+
+                target.OnEvent(kind, argument);
+                if (stopRequested || (backgroundPending != 0 && !advanceClockToLimit && queue.Count - cancelledPending == backgroundPending))
+                {
+                    break; // stopped, or Run with only background events left
+                }
+
+                observer.AfterEvent(this);
             }
         }
     }
+
+    // Progress reporting is the one use of the machine's clock in the library: the reports are
+    // for the person waiting, and nothing the simulation does reads them.
+#pragma warning disable RS0030 // TimeProvider.System: progress reports measure wall-clock time by design; no simulated value depends on it
+    private static TimeProvider SystemWallClock() => System.TimeProvider.System;
+#pragma warning restore RS0030
 
     /// <summary>
     /// A task that completes <paramref name="delay"/> from now in simulated time: the
@@ -345,7 +435,7 @@ public sealed class Simulation
     /// Starts an application: <paramref name="application"/> is called at the current
     /// simulated time, inside an event, and its <c>await</c>s continue as events of this
     /// simulation, so it runs on simulated time and deterministically. If it throws, the
-    /// run stops and <see cref="Run"/> (or <see cref="RunUntil"/>) throws its exception.
+    /// run stops and <see cref="Run()"/> (or <see cref="RunUntil(SimTime)"/>) throws its exception.
     /// Returns a task that completes when the application does.
     /// </summary>
     /// <example><code>
@@ -402,6 +492,87 @@ public sealed class Simulation
             {
                 Completion.SetException(exception);
                 simulation.Fail(exception);
+            }
+        }
+    }
+
+    // What the run loop calls after each event. A struct, so that RunEvents is compiled once per observer.
+    private interface IRunObserver
+    {
+        void AfterEvent(Simulation simulation);
+    }
+
+    // No observer: the loop as it was.
+    private struct NoObserver : IRunObserver
+    {
+        public readonly void AfterEvent(Simulation simulation)
+        {
+        }
+    }
+
+    // Reports progress at a wall-clock interval. The clock is read once every CheckEvery events
+    // (a mask of the event count the loop keeps anyway), so the cost per event is one test.
+    private struct ProgressReporter(IProgress<SimulationProgress> progress, TimeSpan interval, TimeProvider wallClock, SimTime start, SimTime? stop, long executedBefore) : IRunObserver
+    {
+        private const long CheckEvery = 1024; // a power of two
+        private readonly long startTimestamp = wallClock.GetTimestamp();
+        private readonly long intervalTicks = (long)Math.Min(interval.TotalSeconds * wallClock.TimestampFrequency, long.MaxValue / 4.0);
+        private long nextReport = long.MinValue;
+
+        public readonly TimeProvider WallClock => wallClock;
+
+        public void AfterEvent(Simulation simulation)
+        {
+            if ((simulation.EventsExecuted & (CheckEvery - 1)) == 0)
+            {
+                CheckWallClock(simulation);
+            }
+        }
+
+        public readonly void Report(Simulation simulation, long timestamp, bool isFinal)
+        {
+            TimeSpan wallTime = wallClock.GetElapsedTime(startTimestamp, timestamp);
+            long events = simulation.EventsExecuted - executedBefore;
+            double? fraction = null;
+            TimeSpan? left = null;
+            if (stop is { } end)
+            {
+                long total = (end - start).Picoseconds;
+                long done = (simulation.Now - start).Picoseconds;
+                double f = total == 0 ? 1.0 : Math.Clamp((double)done / total, 0.0, 1.0);
+                fraction = f;
+                if (isFinal)
+                {
+                    left = TimeSpan.Zero;
+                }
+                else if (f > 0)
+                {
+                    // Simulated time so far took wallTime; the rest, at the same rate, takes wallTime * (1 - f) / f.
+                    left = TimeSpan.FromSeconds(Math.Min(wallTime.TotalSeconds * (1 - f) / f, TimeSpan.MaxValue.TotalSeconds / 2));
+                }
+            }
+            else if (isFinal)
+            {
+                left = TimeSpan.Zero;
+            }
+
+            double perSecond = wallTime > TimeSpan.Zero ? events / wallTime.TotalSeconds : 0;
+            progress.Report(new SimulationProgress(simulation.Now, fraction, events, wallTime, perSecond, left, isFinal));
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)] // off the loop's fast path
+        private void CheckWallClock(Simulation simulation)
+        {
+            long now = wallClock.GetTimestamp();
+            if (nextReport == long.MinValue)
+            {
+                nextReport = startTimestamp + intervalTicks;
+            }
+
+            if (now >= nextReport)
+            {
+                nextReport = now + intervalTicks;
+                Report(simulation, now, isFinal: false);
             }
         }
     }

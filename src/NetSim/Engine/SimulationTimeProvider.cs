@@ -21,10 +21,10 @@ namespace NetSim.Engine;
 /// on the simulation's thread, inside the run, at the simulated time it is due, in the
 /// order of the events at that instant; a periodic one schedules its next tick before
 /// calling back. Timers are ordinary events, not background ones: a pending
-/// <c>Task.Delay</c>, timeout or periodic timer keeps <see cref="Simulation.Run"/> going,
+/// <c>Task.Delay</c>, timeout or periodic timer keeps <see cref="Simulation.Run()"/> going,
 /// as it is the application's work. So dispose a periodic timer (or its
 /// <see cref="PeriodicTimer"/>) when done, or bound the run with
-/// <see cref="Simulation.RunUntil"/>. A timer can be made before a run: it waits, as any
+/// <see cref="Simulation.RunUntil(SimTime)"/>. A timer can be made before a run: it waits, as any
 /// event, for the run to reach its time. A due time the simulation cannot reach (past
 /// <see cref="SimTime.MaxValue"/>) never comes, and schedules nothing.
 /// </para>
