@@ -94,7 +94,7 @@ _ = sim.Start(async () =>
     await connection.WriteAsync(file);
     await connection.CloseAsync();
 });
-sim.Run();
+SampleProgress.Run(sim, "1 MB over TCP", done: () => (double)received.Length / file.Length); // a bar on a terminal only
 
 // Numbers print in the invariant culture ("1.0 %", "1,000,000"), the same on every machine.
 CultureInfo invariant = CultureInfo.InvariantCulture;
