@@ -52,15 +52,22 @@ public class RouterAllocationTests
             SendBatch(500); // warm up: pools, queues, JIT, the routing table's lookup arrays
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        // Two windows of 50,000 hops each: a per-packet allocation shows in both, while a one-time
+        // one of the runtime's (seen under a loaded test run) lands in one at most.
+        long[] allocated = new long[2];
+        for (int window = 0; window < 2; window++)
         {
-            SendBatch(500);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                SendBatch(500);
+            }
+
+            allocated[window] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         received.Should().Be(110_000);
         r1.Counters.PacketsForwarded.Should().Be(110_000);
-        allocated.Should().Be(0);
+        allocated.Min().Should().Be(0, $"the windows allocated {allocated[0]} and {allocated[1]} bytes");
     }
 }
