@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tests.Ip;
@@ -126,6 +127,57 @@ public sealed class FlowMonitorTests
         flow.Drops.Should().Equal(new Dictionary<string, long> { ["Ip.NoRoute"] = 1 });
         flow.DelayMean.Should().BeNull();
         flow.Throughput.Should().BeNull();
+    }
+
+    [Fact]
+    public void Packets_a_full_queue_dropped_are_lost_for_that_reason()
+    {
+        var (simulation, network, pc1, pc2, cable) = TwoHostsWithCable(seed: 1);
+        using var recorder = new TraceRecorder(network.Tracer);
+        using var monitor = new FlowMonitor(network.Tracer);
+        cable.FromA.QueueLimitFrames = 5;
+        Warm(simulation, pc1, pc2);
+        var sender = new UdpSocket(pc1);
+        sender.Bind(4000);
+        simulation.ScheduleAt(SimTime.FromMilliseconds(1), () =>
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                sender.SendTo(new byte[Payload], pc2.Address, SinkPort);
+            }
+        });
+        simulation.Run();
+
+        int queueDrops = recorder.Events.OfType<FrameEvent>().Count(e => e.Kind == FrameEventKind.Dropped && e.Reason == DropReason.QueueFull);
+        FlowStatistics flow = monitor.GetStatistics().Single(f => f.Key.SourcePort == 4000);
+        queueDrops.Should().BeInRange(1, 15);
+        (flow.PacketsSent, flow.PacketsReceived, flow.PacketsLost).Should().Be((20, 20 - queueDrops, queueDrops));
+        flow.Drops.Should().Equal(new Dictionary<string, long> { ["Frame.QueueFull"] = queueDrops });
+    }
+
+    [Fact]
+    public void Pings_are_flows_by_ICMP_type_and_identifier_and_a_TTL_that_runs_out_is_a_drop_reason()
+    {
+        var net = new IpTestNetwork();
+        (Host pc1, Router[] routers, Host pc2) = net.Chain(2);
+        using var monitor = new FlowMonitor(net.Network.Tracer);
+        var ping = new Ping(pc1, pc2.Address) { Count = 3, Interval = SimDuration.FromMilliseconds(10) };
+        var expiring = new Ping(pc1, pc2.Address) { Count = 1, TimeToLive = 1 };
+        _ = net.Simulation.Start(async () =>
+        {
+            await ping.RunAsync();
+            await expiring.RunAsync();
+        });
+        net.Simulation.Run();
+
+        IReadOnlyList<FlowStatistics> flows = monitor.GetStatistics();
+        FlowStatistics[] requests = [.. flows.Where(f => f.Key.IcmpType == IcmpType.EchoRequest)];
+        requests.Should().HaveCount(2, "each ping has an identifier of its own");
+        requests.Select(f => (f.PacketsSent, f.PacketsReceived, f.PacketsLost)).Should().Equal([(3, 3, 0), (1, 0, 1)]);
+        requests[1].Drops.Should().Equal(new Dictionary<string, long> { ["Ip.TimeToLiveExceeded"] = 1 });
+        requests[0].Key.ToString().Should().Be($"icmp {pc1.Address} > {pc2.Address} EchoRequest id {requests[0].Key.IcmpIdentifier}");
+        flows.Should().ContainSingle(f => f.Key.IcmpType == IcmpType.EchoReply).Which.PacketsReceived.Should().Be(3);
+        flows.Should().ContainSingle(f => f.Key.IcmpType == IcmpType.TimeExceeded).Which.Key.Source.Should().Be(routers[0].Interfaces[0].Address);
     }
 
     [Fact]
