@@ -22,8 +22,9 @@ namespace NetSim.Tracing;
 /// </para>
 /// <para>
 /// A packet still in flight counts as lost until it arrives: take the statistics once the
-/// traffic is over. A packet delivered to several nodes (a broadcast) counts once, when it
-/// first arrives.
+/// traffic is over. A packet delivered to several nodes (a broadcast), or twice (a duplicated
+/// frame), counts once, when it first arrives. A packet its own sender drops before it leaves
+/// (no route) raises no send and is not counted.
 /// </para>
 /// </remarks>
 public sealed class FlowMonitor : ITraceListener, IDisposable

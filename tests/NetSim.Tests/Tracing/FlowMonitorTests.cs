@@ -181,6 +181,22 @@ public sealed class FlowMonitorTests
     }
 
     [Fact]
+    public void A_disposed_monitor_keeps_its_statistics_and_counts_no_more()
+    {
+        var (simulation, network, pc1, pc2) = TwoHosts();
+        var monitor = new FlowMonitor(network.Tracer);
+        UdpSocket sender = SendEveryMillisecond(simulation, pc1, pc2, count: 2);
+        simulation.Run();
+
+        monitor.Dispose();
+        sender.SendTo(new byte[Payload], pc2.Address, SinkPort);
+        simulation.Run();
+
+        monitor.GetStatistics().Single(f => f.Key.SourcePort == sender.LocalPort).PacketsSent.Should().Be(2);
+        network.Tracer.IsOn.Should().BeFalse("nobody listens any more, so the devices build no events");
+    }
+
+    [Fact]
     public void Only_the_nodes_given_are_watched()
     {
         var (simulation, network, pc1, pc2) = TwoHosts();
