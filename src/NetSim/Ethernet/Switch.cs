@@ -62,6 +62,20 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
     /// <inheritdoc/>
     public override string ToString() => Name;
 
+    /// <summary>
+    /// The MAC table now (at the simulation's current time), like Cisco's
+    /// <c>show mac address-table</c>: address, port and age of each live entry. The data is
+    /// <see cref="MacTable"/>'s <see cref="MacTable.GetEntries"/>.
+    /// </summary>
+    public string FormatMacTable() => MacTable.Format($"MAC address table of {Name}", network.Simulation.Now);
+
+    /// <summary>
+    /// The counters of every port now, one port a line, like <c>ip -s link</c>: frames and
+    /// bytes received and sent, frames dropped, the queue's peak. The data is each port's
+    /// <see cref="Port.Counters"/>.
+    /// </summary>
+    public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Counters)));
+
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)
     {
