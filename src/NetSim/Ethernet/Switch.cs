@@ -11,7 +11,7 @@ namespace NetSim.Ethernet;
 /// and filters a frame whose destination sits on the port it came in on. Store-and-forward:
 /// a frame is forwarded once it has arrived whole, and waits in the egress port's queue.
 /// </summary>
-public sealed class Switch : IFrameReceiver, IFrameRelay
+public sealed class Switch : IFrameReceiver, IFrameRelay, IDeviceTables
 {
     private const ulong ReservedGroupAddresses = 0x01_80_C2_00_00_00;
 
@@ -75,6 +75,9 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
     /// <see cref="Port.Counters"/>.
     /// </summary>
     public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Counters)));
+
+    /// <summary>The MAC table, then the port counters (<see cref="FormatMacTable"/>, <see cref="FormatPorts"/>).</summary>
+    public string FormatTables() => FormatMacTable() + "\n" + FormatPorts();
 
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)

@@ -30,7 +30,7 @@ public enum SendResult
 /// forwards packets that are not for it (RFC 1812): <c>Router</c> (in Topology) is a node
 /// with forwarding on, <c>Host</c> one with it off.
 /// </summary>
-public partial class IpNode
+public partial class IpNode : IDeviceTables
 {
     /// <summary>The TTL of the packets a node sends: 64, as Linux and macOS use.</summary>
     public const byte DefaultTimeToLive = 64;
@@ -322,6 +322,12 @@ public partial class IpNode
     /// </summary>
     public string FormatInterfaces() =>
         PortCounters.Format($"Interfaces of {Name}", "Interface", interfaces.Where(i => !i.IsLoopback && i.Link is Nic).Select(i => (i.Name, i.Port.Counters)));
+
+    /// <summary>
+    /// The interface counters, the ARP cache and the routes, in that order
+    /// (<see cref="FormatInterfaces"/>, <see cref="FormatArp"/>, <see cref="FormatRoutes"/>).
+    /// </summary>
+    public string FormatTables() => FormatInterfaces() + "\n" + FormatArp() + "\n" + FormatRoutes();
 
     /// <summary>
     /// Registers a protocol above IPv4 under its number: datagrams that carry the number are

@@ -162,6 +162,41 @@ public class DeviceTablesTests
     }
 
     [Fact]
+    public void Every_device_prints_all_its_tables_the_same_way()
+    {
+        IDeviceTables[] devices = [sw, pc2];
+
+        At2Seconds(() => string.Concat(devices.Select(d => d.FormatTables() + "\n"))).Should().Be(
+            """
+            MAC address table of sw (2 of 8192 addresses, ageing time 300 s)
+            MAC address        Port  Age
+            02:00:00:00:00:01  0     2.000 s
+            02:00:00:00:00:02  1     2.000 s
+
+            Ports of sw
+            Port  RX frames  RX bytes  TX frames  TX bytes  Dropped  Queue peak
+            0     2          158       2          158       0        1
+            1     2          158       2          158       0        1
+            2     0          0         0          0         0        0
+
+            Interfaces of pc2
+            Interface  RX frames  RX bytes  TX frames  TX bytes  Dropped  Queue peak
+            pc2/eth0   2          158       2          158       0        1
+
+            ARP cache of pc2
+            Address   MAC address        Interface  State     Expires in
+            10.0.2.1  02:00:00:00:00:03  pc2/eth0   resolved  58.000 s
+
+            Routing table of pc2
+            Destination  Gateway   Interface  Origin
+            10.0.2.0/24  on-link   pc2/eth0   connected
+            0.0.0.0/0    10.0.2.1  pc2/eth0   static
+
+
+            """.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void The_arp_cache_printed_after_its_entries_expired_is_empty()
     {
         string text = "";
