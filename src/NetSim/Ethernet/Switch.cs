@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Links;
 using NetSim.Tracing;
 using NetSim.Wire;
@@ -74,7 +75,7 @@ public sealed class Switch : IFrameReceiver, IFrameRelay, IDeviceTables
     /// bytes received and sent, frames dropped, the queue's peak. The data is each port's
     /// <see cref="Port.Counters"/>.
     /// </summary>
-    public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Counters)));
+    public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(CultureInfo.InvariantCulture), p.Counters)));
 
     /// <summary>The MAC table, then the port counters (<see cref="FormatMacTable"/>, <see cref="FormatPorts"/>).</summary>
     public string FormatTables() => FormatMacTable() + "\n" + FormatPorts();
