@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using NetSim.Engine;
 using NetSim.Ip;
 using NetSim.Tracing;
@@ -40,6 +41,41 @@ public sealed record DnsResolution(string Name, DnsResolutionStatus Status, stri
     /// <summary>The first address; throws when there is none.</summary>
     /// <exception cref="InvalidOperationException">The resolution found no address.</exception>
     public Ipv4Address Address => Addresses.Count > 0 ? Addresses[0] : throw new InvalidOperationException($"{Name} did not resolve: {Status}.");
+
+    /// <summary>
+    /// The resolution on one line, as <c>host</c> prints it and then how it was found:
+    /// "www.example.com is an alias for example.com; example.com has address 93.184.216.34
+    /// (TTL 300 s, 2 queries, 20 ms)", "nowhere.example: no such name (NXDOMAIN) (1 query, 10 ms)" or
+    /// "example.com has address 93.184.216.34 (TTL 300 s, from the cache)".
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        if (!string.Equals(CanonicalName, Name, StringComparison.OrdinalIgnoreCase))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Name} is an alias for {CanonicalName}; ");
+        }
+
+        if (Addresses.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{CanonicalName} has address{(Addresses.Count > 1 ? "es" : "")} {string.Join(", ", Addresses)} (TTL {TimeToLive} s, ");
+        }
+        else
+        {
+            string outcome = Status switch
+            {
+                DnsResolutionStatus.NameError => "no such name (NXDOMAIN)",
+                DnsResolutionStatus.NoAddress => "no address",
+                DnsResolutionStatus.Timeout => "no answer (timed out)",
+                DnsResolutionStatus.ServerFailure => "server failure",
+                _ => Status.ToString(),
+            };
+            text.Append(CultureInfo.InvariantCulture, $"{(text.Length > 0 ? CanonicalName : Name)}: {outcome} (");
+        }
+
+        text.Append(FromCache ? "from the cache)" : string.Create(CultureInfo.InvariantCulture, $"{Queries} quer{(Queries == 1 ? "y" : "ies")}, {Duration})"));
+        return text.ToString();
+    }
 }
 
 /// <summary>

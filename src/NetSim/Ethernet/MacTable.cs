@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetSim.Engine;
@@ -109,6 +110,28 @@ public sealed class MacTable
         [.. entries.Where(e => now - e.Value.LastSeen <= AgingTime)
             .Select(e => new MacTableEntry(e.Key, e.Value.Port, now - e.Value.LastSeen))
             .OrderBy(e => e.Port).ThenBy(e => e.Address)];
+
+    /// <summary>
+    /// The table at <paramref name="now"/> as a switch prints it (like Cisco's
+    /// <c>show mac address-table</c>): a title, then address, port and age, one live entry a
+    /// line in the order of <see cref="GetEntries"/>. <see cref="Switch.FormatMacTable"/>
+    /// prints a switch's at the simulation's current time.
+    /// </summary>
+    public string Format(SimTime now) => Format("MAC address table", now);
+
+    internal string Format(string title, SimTime now)
+    {
+        IReadOnlyList<MacTableEntry> live = GetEntries(now);
+        var table = new TextTable(
+            string.Create(CultureInfo.InvariantCulture, $"{title} ({live.Count} of {Capacity} addresses, ageing time {AgingTime})"),
+            "MAC address", "Port", "Age");
+        foreach (MacTableEntry entry in live)
+        {
+            table.Add(entry.Address.ToString(), entry.Port.ToString(CultureInfo.InvariantCulture), entry.Age.ToString());
+        }
+
+        return table.ToString();
+    }
 
     // A full table drops entries that have aged out (a real bridge's ageing timer would have),
     // at most once a second so that a MAC flood does not make every frame scan the table.

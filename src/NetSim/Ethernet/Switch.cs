@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Links;
 using NetSim.Tracing;
 using NetSim.Wire;
@@ -11,7 +12,7 @@ namespace NetSim.Ethernet;
 /// and filters a frame whose destination sits on the port it came in on. Store-and-forward:
 /// a frame is forwarded once it has arrived whole, and waits in the egress port's queue.
 /// </summary>
-public sealed class Switch : IFrameReceiver, IFrameRelay
+public sealed class Switch : IFrameReceiver, IFrameRelay, IDeviceTables
 {
     private const ulong ReservedGroupAddresses = 0x01_80_C2_00_00_00;
 
@@ -61,6 +62,23 @@ public sealed class Switch : IFrameReceiver, IFrameRelay
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>
+    /// The MAC table now (at the simulation's current time), like Cisco's
+    /// <c>show mac address-table</c>: address, port and age of each live entry. The data is
+    /// <see cref="MacTable"/>'s <see cref="MacTable.GetEntries"/>.
+    /// </summary>
+    public string FormatMacTable() => MacTable.Format($"MAC address table of {Name}", network.Simulation.Now);
+
+    /// <summary>
+    /// The counters of every port now, one port a line, like <c>ip -s link</c>: frames and
+    /// bytes received and sent, frames dropped, the queue's peak. The data is each port's
+    /// <see cref="Port.Counters"/>.
+    /// </summary>
+    public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(CultureInfo.InvariantCulture), p.Counters)));
+
+    /// <summary>The MAC table, then the port counters (<see cref="FormatMacTable"/>, <see cref="FormatPorts"/>).</summary>
+    public string FormatTables() => FormatMacTable() + "\n" + FormatPorts();
 
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)

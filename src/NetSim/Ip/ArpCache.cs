@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using NetSim.Engine;
 using NetSim.Links;
 using NetSim.Tracing;
@@ -213,20 +212,37 @@ public sealed class ArpCache : IEventTarget
         return list;
     }
 
-    /// <summary>The cache as a table, one entry a line.</summary>
+    /// <summary>
+    /// The cache now as a table, like <c>ip neigh show dev</c>: a title naming the interface,
+    /// then address, MAC address, state and time left of each entry in the order of
+    /// <see cref="GetEntries"/>. <see cref="IpNode.FormatArp"/> prints every interface's at once.
+    /// </summary>
     public override string ToString()
     {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"ARP cache of {owner.Name} ({owner.Address} at {owner.Mac})").AppendLine();
-        text.AppendLine("Address          MAC address        State       Expires in");
+        var table = new TextTable(
+            string.Create(CultureInfo.InvariantCulture, $"ARP cache of {owner.Name} ({owner.Address} at {owner.Mac})"),
+            "Address", "MAC address", "State", "Expires in");
         foreach (ArpEntry entry in GetEntries())
         {
-            string expires = entry.State == ArpEntryState.Resolved ? entry.ExpiresIn.ToString() : "";
-            text.Append(CultureInfo.InvariantCulture, $"{entry.Address,-16} {(entry.State == ArpEntryState.Incomplete ? "(incomplete)" : entry.Mac.ToString()),-18} {entry.State,-11} {expires}").AppendLine();
+            table.Add(Cells(entry));
         }
 
-        return text.ToString();
+        return table.ToString();
     }
+
+    /// <summary>The cells of one entry: address, MAC address, state, time left (empty unless resolved).</summary>
+    internal static string[] Cells(ArpEntry entry) =>
+    [
+        entry.Address.ToString(),
+        entry.State == ArpEntryState.Incomplete ? "(incomplete)" : entry.Mac.ToString(),
+        entry.State switch
+        {
+            ArpEntryState.Incomplete => "incomplete",
+            ArpEntryState.Resolved => "resolved",
+            _ => "static",
+        },
+        entry.State == ArpEntryState.Resolved ? entry.ExpiresIn.ToString() : "",
+    ];
 
     /// <summary>
     /// Hands <paramref name="packet"/> (an IPv4 packet, owned by the cache from now on) to

@@ -105,6 +105,9 @@ public sealed class IpInterface : ILinkReceiver
     /// <exception cref="InvalidOperationException">The interface is the loopback interface, or its link needs no ARP.</exception>
     public ArpCache Arp => arp ?? ThrowNoLink<ArpCache>();
 
+    /// <summary>True when the interface has an ARP cache (not the loopback interface, and its link needs ARP).</summary>
+    internal bool HasArp => arp is not null;
+
     /// <summary>The simulation the interface runs on.</summary>
     public Simulation Simulation => Node.Network.Simulation;
 

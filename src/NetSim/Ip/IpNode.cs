@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
@@ -31,7 +30,7 @@ public enum SendResult
 /// forwards packets that are not for it (RFC 1812): <c>Router</c> (in Topology) is a node
 /// with forwarding on, <c>Host</c> one with it off.
 /// </summary>
-public partial class IpNode
+public partial class IpNode : IDeviceTables
 {
     /// <summary>The TTL of the packets a node sends: 64, as Linux and macOS use.</summary>
     public const byte DefaultTimeToLive = 64;
@@ -271,21 +270,64 @@ public partial class IpNode
     /// <exception cref="FormatException">The gateway is not an address.</exception>
     public void SetDefaultRoute(string gateway) => SetDefaultRoute(Ipv4Address.Parse(gateway));
 
-    /// <summary>The routing table as a learner reads it: destination, gateway, interface by name, origin.</summary>
+    /// <summary>
+    /// The routing table now, like <c>ip route</c>: destination, gateway ("on-link" for a
+    /// connected network), interface by name and origin ("connected" or "static"), most
+    /// specific first. The data is <see cref="Routes"/>' <see cref="RoutingTable.GetRoutes"/>.
+    /// </summary>
     public string FormatRoutes()
     {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Routing table of {Name}").AppendLine();
-        text.AppendLine("Destination         Gateway          Interface      Origin");
+        var table = new TextTable($"Routing table of {Name}", "Destination", "Gateway", "Interface", "Origin");
         foreach (Route route in Routes.GetRoutes())
         {
-            string gateway = route.IsOnLink ? "on-link" : route.Gateway.ToString();
             string egress = (uint)route.InterfaceIndex < (uint)interfaces.Count ? interfaces[route.InterfaceIndex].Name : "(none)";
-            text.Append(CultureInfo.InvariantCulture, $"{route.Destination,-19} {gateway,-16} {egress,-14} {route.Origin}").AppendLine();
+            table.Add(route.Destination.ToString(), route.IsOnLink ? "on-link" : route.Gateway.ToString(), egress, Route.OriginText(route.Origin));
         }
 
-        return text.ToString();
+        return table.ToString();
     }
+
+    /// <summary>
+    /// The ARP caches of all the node's interfaces now, in one table, like <c>ip neigh</c>:
+    /// address, MAC address, interface, state and time left of each entry, interface by
+    /// interface. Expired entries are gone (a learned entry lives 60 s by default). The data
+    /// is each interface's <see cref="IpInterface.Arp"/> <see cref="ArpCache.GetEntries"/>.
+    /// </summary>
+    public string FormatArp()
+    {
+        var table = new TextTable($"ARP cache of {Name}", "Address", "MAC address", "Interface", "State", "Expires in");
+        foreach (IpInterface ipInterface in interfaces)
+        {
+            if (!ipInterface.HasArp)
+            {
+                continue;
+            }
+
+            foreach (ArpEntry entry in ipInterface.Arp.GetEntries())
+            {
+                string[] cells = ArpCache.Cells(entry);
+                table.Add(cells[0], cells[1], ipInterface.Name, cells[2], cells[3]);
+            }
+        }
+
+        return table.ToString();
+    }
+
+    /// <summary>
+    /// The counters of every interface's port now, one interface a line, like
+    /// <c>ip -s link</c>: frames and bytes received and sent, frames dropped, the queue's
+    /// peak. Interfaces whose link is not a NIC are left out. The data is each interface's
+    /// <see cref="IpInterface.Port"/> <see cref="Port.Counters"/>; what IPv4 did with the
+    /// packets is in <see cref="Counters"/>.
+    /// </summary>
+    public string FormatInterfaces() =>
+        PortCounters.Format($"Interfaces of {Name}", "Interface", interfaces.Where(i => !i.IsLoopback && i.Link is Nic).Select(i => (i.Name, i.Port.Counters)));
+
+    /// <summary>
+    /// The interface counters, the ARP cache and the routes, in that order
+    /// (<see cref="FormatInterfaces"/>, <see cref="FormatArp"/>, <see cref="FormatRoutes"/>).
+    /// </summary>
+    public string FormatTables() => FormatInterfaces() + "\n" + FormatArp() + "\n" + FormatRoutes();
 
     /// <summary>
     /// Registers a protocol above IPv4 under its number: datagrams that carry the number are

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using NetSim.Wire;
 
 namespace NetSim.Ip;
@@ -150,20 +149,24 @@ public sealed class RoutingTable
         return result;
     }
 
-    /// <summary>The table as text: a header line, then one line per route in the order of <see cref="GetRoutes"/>.</summary>
+    /// <summary>
+    /// The table as text, in the layout of <see cref="IpNode.FormatRoutes"/> (which names
+    /// the interfaces; a bare table knows only their indexes): a title, a header line, then
+    /// one line per route in the order of <see cref="GetRoutes"/>.
+    /// </summary>
     public override string ToString()
     {
-        var text = new StringBuilder();
-        text.Append("Destination        Gateway          If  Origin").Append('\n');
+        var table = new TextTable(string.Create(CultureInfo.InvariantCulture, $"Routing table ({routes.Count} routes)"), "Destination", "Gateway", "Interface", "Origin");
         foreach (Route route in GetRoutes())
         {
-            string gateway = route.IsOnLink ? "on-link" : route.Gateway.ToString();
-            text.Append(
-                CultureInfo.InvariantCulture,
-                $"{route.Destination,-18} {gateway,-16} {route.InterfaceIndex,-3} {Route.OriginText(route.Origin)}").Append('\n');
+            table.Add(
+                route.Destination.ToString(),
+                route.IsOnLink ? "on-link" : route.Gateway.ToString(),
+                route.InterfaceIndex.ToString(CultureInfo.InvariantCulture),
+                Route.OriginText(route.Origin));
         }
 
-        return text.ToString();
+        return table.ToString();
     }
 
     private static void CheckInterfaceIndex(Route route)

@@ -159,7 +159,7 @@ public class ArpTests
         log.Sent.Should().NotContain(f => FrameLog.TypeOf(f) == EtherType.Arp && ArpOf(f).Operation == ArpOperation.Request, "a answers b's request, but asks nothing");
         arp.TryGet(b.Address, out _).Should().BeTrue();
         arp.GetEntries().Should().ContainSingle().Which.State.Should().Be(ArpEntryState.Static);
-        arp.ToString().Should().Contain("192.168.1.2").And.Contain(b.Interfaces[0].Mac.ToString()).And.Contain("Static");
+        arp.ToString().Should().Contain("192.168.1.2").And.Contain(b.Interfaces[0].Mac.ToString()).And.Contain("static");
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public sealed class IpSeamTests
         r1.Counters.PacketsForwarded.Should().Be(2, "the request to x and its reply go through r1 (r2 has no route to 10.1.0.0/24)");
         r2.Counters.PacketsForwarded.Should().Be(2, "only the request to y and its reply go through r2");
         pc.DefaultGateway.Should().Be(Ipv4Address.Parse("10.0.0.2"));
-        pc.FormatRoutes().Should().Contain("10.1.0.0/24").And.Contain("10.0.0.1").And.Contain("0.0.0.0/0").And.Contain("Connected");
+        pc.FormatRoutes().Should().Contain("10.1.0.0/24").And.Contain("10.0.0.1").And.Contain("0.0.0.0/0").And.Contain("connected");
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public class RouterTests
         NextHop("10.2.0.1").Should().Be("r/eth0 192.168.0.2");
         NextHop("8.8.8.8").Should().Be("r/eth0 192.168.0.254");
         NextHop("192.168.2.77").Should().Be("r/eth2 192.168.2.77", "connected networks are on-link");
-        r.FormatRoutes().Should().Contain("10.1.2.0/24").And.Contain("192.168.2.2").And.Contain("r/eth2").And.Contain("Connected").And.Contain("0.0.0.0/0");
+        r.FormatRoutes().Should().Contain("10.1.2.0/24").And.Contain("192.168.2.2").And.Contain("r/eth2").And.Contain("connected").And.Contain("0.0.0.0/0");
     }
 
     [Fact]

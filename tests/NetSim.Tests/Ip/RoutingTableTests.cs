@@ -302,11 +302,12 @@ public class RoutingTableTests
         string[] lines = table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         lines.Should().Equal(
-            "Destination        Gateway          If  Origin",
-            "192.168.1.0/24     on-link          0   connected",
-            "10.0.0.0/16        192.168.1.3      12  static",
-            "10.1.0.0/16        192.168.1.2      1   static",
-            "0.0.0.0/0          192.168.1.1      0   static");
+            "Routing table (4 routes)",
+            "Destination     Gateway      Interface  Origin",
+            "192.168.1.0/24  on-link      0          connected",
+            "10.0.0.0/16     192.168.1.3  12         static",
+            "10.1.0.0/16     192.168.1.2  1          static",
+            "0.0.0.0/0       192.168.1.1  0          static");
         table.GetRoutes().Select(r => r.Destination).Should().Equal(N("192.168.1.0/24"), N("10.0.0.0/16"), N("10.1.0.0/16"), N("0.0.0.0/0"));
     }
 

@@ -154,7 +154,7 @@ public sealed class ComputedRoutesTests
         string first = Build();
 
         Build().Should().Be(first);
-        first.Should().Contain("10.0.3.0/24         10.0.6.2         r0/eth1        Static", "r0 reaches r3's LAN, three routers away either way, through r1, whose address is the lower");
+        first.Should().Contain("10.0.3.0/24   10.0.6.2   r0/eth1    static", "r0 reaches r3's LAN, three routers away either way, through r1, whose address is the lower");
     }
 
     [Fact]
