@@ -33,6 +33,14 @@ public class ScenarioBenchmarks
     [Benchmark]
     public long S3RouterChainTraced() => Keep(Scenario.RouterChain(new CountingListener()).Run());
 
+    /// <summary>S2 with a flow monitor on every host: statistics per flow from the trace events.</summary>
+    [Benchmark]
+    public long S2SwitchStarFlowMonitor() => Monitored(Scenario.SwitchStar());
+
+    /// <summary>S3 with a flow monitor on every node.</summary>
+    [Benchmark]
+    public long S3RouterChainFlowMonitor() => Monitored(Scenario.RouterChain());
+
     /// <summary>S4: 16 hosts on a hub (CSMA/CD), 100,000 datagrams offered.</summary>
     [Benchmark]
     public long S4Hub() => Keep(Scenario.HubShared().Run());
@@ -40,6 +48,12 @@ public class ScenarioBenchmarks
     /// <summary>Prints the counters of the last run into the log.</summary>
     [GlobalCleanup]
     public void Cleanup() => Console.WriteLine($"// {last}");
+
+    private long Monitored(Scenario scenario)
+    {
+        using var monitor = new FlowMonitor(scenario.Network.Tracer);
+        return Keep(scenario.Run());
+    }
 
     private long Keep(ScenarioResult result)
     {
