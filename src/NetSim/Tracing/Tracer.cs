@@ -28,9 +28,6 @@ public sealed class Tracer
     /// <summary>True while someone listens; devices skip building events otherwise.</summary>
     public bool IsOn { get; private set; }
 
-    /// <summary>The current simulated time, to stamp an event with.</summary>
-    public SimTime Now => Simulation.Now;
-
     /// <summary>Sends every trace event from now on to <paramref name="listener"/>, until the returned subscription is disposed.</summary>
     public IDisposable Subscribe(ITraceListener listener)
     {
