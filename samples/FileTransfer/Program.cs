@@ -100,7 +100,26 @@ SampleProgress.Run(sim, "1 MB over TCP", done: () => (double)received.Length / f
 CultureInfo invariant = CultureInfo.InvariantCulture;
 Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Address} to {receiver.Address} over {lossy.Rate} links with {lossy.Delay} of delay each; {loss:P1} loss between the routers."));
 Console.WriteLine(string.Create(invariant, $"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s)."));
-Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent}; retransmissions: {connection.Retransmissions} ({connection.FastRetransmits} fast retransmits, {connection.RetransmissionTimeouts} timeouts); frames lost on the lossy link: {lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable)}."));
+long lostOnLink = lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable);
+Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent:N0}; frames lost on the lossy link: {lostOnLink}."));
+Console.WriteLine(string.Create(invariant, $"Retransmitted segments: {connection.Retransmissions} = {connection.RetransmissionsBy(TcpRetransmitCause.FastRetransmit)} by fast retransmit (three duplicate ACKs) + {connection.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment)} on partial ACKs during NewReno recovery (RFC 6582) + {connection.RetransmissionsBy(TcpRetransmitCause.Timeout)} resent after {connection.RetransmissionTimeouts} retransmission timeouts (RFC 6298) + {connection.RetransmissionsBy(TcpRetransmitCause.Probe)} window probes."));
+
+// What held the sender back (RFC 4898's send-limit times): a sender held back by a window
+// moves at most one window per round trip, however fast the links are.
+TcpSendLimits limits = connection.SendLimits;
+double busy = limits.Busy.Picoseconds;
+string Share(SimDuration part) => (part.Picoseconds / busy).ToString("P0", invariant);
+Console.WriteLine(string.Create(invariant, $"What held the sender back while it was busy ({limits.Busy}): the receiver's window {Share(limits.ReceiveWindow)}, the congestion window {Share(limits.CongestionWindow)}, the send buffer {Share(limits.SendBuffer)}, the application {Share(limits.Application)}."));
+double windowCeiling = ushort.MaxValue * 8.0 / (connection.SmoothedRoundTripTime.Picoseconds / 1e12) / 1e6;
+if (limits.ReceiveWindow >= limits.CongestionWindow)
+{
+    Console.WriteLine(string.Create(invariant, $"So the window is the limit, not the {lossy.Rate} links: one 65,535-byte window per {connection.SmoothedRoundTripTime} round trip is at most {windowCeiling:F1} Mb/s (a wider window needs window scaling, RFC 7323); the congestion window was the smaller one {(connection.Retransmissions == 0 ? "only in slow start, at the start" : "in slow start and after losses")}."));
+}
+else
+{
+    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one halves the congestion window, which then grows back one segment per round trip (the window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
+}
+
 Console.WriteLine();
 Console.WriteLine("Congestion window over time (MSS = 1460 bytes):");
 Console.WriteLine("        time   cwnd (bytes)   ssthresh");

@@ -137,6 +137,14 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Keep-alive probes sent (RFC 1122, 4.2.3.6; only with <see cref="TcpSettings.KeepAlive"/>).</summary>
     public long KeepAliveProbes { get; private set; }
 
+    /// <summary>How long the sender was held back, and by what (RFC 4898's SndLimTime counters; Linux's <c>ss -i</c> shows them as rwnd_limited and sndbuf_limited): what limits a transfer's throughput.</summary>
+    public TcpSendLimits SendLimits => sender.SendLimits;
+
+    /// <summary>Segments sent again because of <paramref name="cause"/>; a timeout's go-back counts every segment it resends. The causes add up to <see cref="Retransmissions"/>.</summary>
+    /// <param name="cause">Why the segments went out again.</param>
+    /// <returns>The number of segments.</returns>
+    public long RetransmissionsBy(TcpRetransmitCause cause) => sender.RetransmissionsBy(cause);
+
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;
 
@@ -540,7 +548,8 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Data or the end of the stream arrived: a waiting read completes.</summary>
     internal void ContinueRead() => reader.Continue();
 
-    private bool WriteWaiting => writeSource is { IsWaiting: true };
+    /// <summary>Whether the application's write waits for room in the send buffer.</summary>
+    internal bool WriteWaiting => writeSource is { IsWaiting: true };
 
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);

@@ -41,6 +41,10 @@ internal sealed class TcpSender : IEventTarget
     private int retries;
     private bool synRetransmitted;
     private TcpRetransmitCause retransmitCause; // why a segment below SND.MAX goes out again: the last trigger (a timeout's go-back resends several)
+    private long retransmittedAfterTimeout, retransmittedFast, retransmittedPartialAck, retransmittedProbe;
+    private TcpSendLimit sendLimit; // RFC 4898's SndLimState: what held the sender back since sendLimitSince
+    private SimTime sendLimitSince;
+    private SimDuration applicationLimited, sendBufferLimited, receiveWindowLimited, congestionWindowLimited;
 
     /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
     public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
@@ -105,6 +109,30 @@ internal sealed class TcpSender : IEventTarget
     /// <summary>Zero-window probes sent.</summary>
     public long ZeroWindowProbes { get; private set; }
 
+    /// <summary>Segments sent again because of <paramref name="cause"/> (a timeout's go-back counts every segment it resends).</summary>
+    public long RetransmissionsBy(TcpRetransmitCause cause) => cause switch
+    {
+        TcpRetransmitCause.Timeout => retransmittedAfterTimeout,
+        TcpRetransmitCause.FastRetransmit => retransmittedFast,
+        TcpRetransmitCause.PartialAcknowledgment => retransmittedPartialAck,
+        TcpRetransmitCause.Probe => retransmittedProbe,
+        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, "not a retransmission cause"),
+    };
+
+    /// <summary>How long each limit held the sender back so far, the current stretch included.</summary>
+    public TcpSendLimits SendLimits
+    {
+        get
+        {
+            SimDuration current = sendLimit == TcpSendLimit.None ? SimDuration.Zero : sim.Now - sendLimitSince;
+            return new TcpSendLimits(
+                applicationLimited + (sendLimit == TcpSendLimit.Application ? current : SimDuration.Zero),
+                sendBufferLimited + (sendLimit == TcpSendLimit.SendBuffer ? current : SimDuration.Zero),
+                receiveWindowLimited + (sendLimit == TcpSendLimit.ReceiveWindow ? current : SimDuration.Zero),
+                congestionWindowLimited + (sendLimit == TcpSendLimit.CongestionWindow ? current : SimDuration.Zero));
+        }
+    }
+
     /// <summary>
     /// How many data bytes the next segment may carry (0: none now), given the segment size,
     /// the bytes buffered and not yet sent, the congestion and peer windows, and the bytes in
@@ -138,6 +166,13 @@ internal sealed class TcpSender : IEventTarget
         if (TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
         {
             Retransmissions++;
+            _ = retransmitCause switch
+            {
+                TcpRetransmitCause.Timeout => ++retransmittedAfterTimeout,
+                TcpRetransmitCause.FastRetransmit => ++retransmittedFast,
+                TcpRetransmitCause.PartialAcknowledgment => ++retransmittedPartialAck,
+                _ => ++retransmittedProbe,
+            };
         }
 
         var header = new TcpHeader(
@@ -300,10 +335,47 @@ internal sealed class TcpSender : IEventTarget
             break;
         }
 
-        if (Window == 0 && send.Count - SentData() > 0 && Nxt == Una)
+        int waiting = send.Count - SentData();
+        if (Window == 0 && waiting > 0 && Nxt == Una)
         {
             persistTimer.Start(rtt.RetransmissionTimeout);
         }
+
+        // RFC 4898 (SndLimTimeRwin, SndLimTimeCwnd, SndLimTimeSnd): what stopped this round of sending.
+        // A window counts as the limit when data waited or the window had no room for a full segment.
+        int windowRoom = Math.Min(congestion.CongestionWindow, Window) - TcpSequence.Difference(Nxt, Una);
+        TcpSendLimit limit = waiting == 0 && !connection.WriteWaiting ? (Max != Una ? TcpSendLimit.Application : TcpSendLimit.None)
+            : waiting > 0 || windowRoom < Mss ? (Window <= congestion.CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
+            : TcpSendLimit.SendBuffer;
+        EnterSendLimit(limit);
+    }
+
+    private void EnterSendLimit(TcpSendLimit limit)
+    {
+        if (limit == sendLimit)
+        {
+            return;
+        }
+
+        SimDuration spent = sim.Now - sendLimitSince;
+        switch (sendLimit)
+        {
+            case TcpSendLimit.Application:
+                applicationLimited += spent;
+                break;
+            case TcpSendLimit.SendBuffer:
+                sendBufferLimited += spent;
+                break;
+            case TcpSendLimit.ReceiveWindow:
+                receiveWindowLimited += spent;
+                break;
+            case TcpSendLimit.CongestionWindow:
+                congestionWindowLimited += spent;
+                break;
+        }
+
+        sendLimit = limit;
+        sendLimitSince = sim.Now;
     }
 
     /// <summary>The connection is in TIME-WAIT or closed: nothing more is sent again.</summary>
@@ -311,6 +383,7 @@ internal sealed class TcpSender : IEventTarget
     {
         retransmitTimer.Stop();
         persistTimer.Stop();
+        EnterSendLimit(TcpSendLimit.None);
     }
 
     /// <inheritdoc/>

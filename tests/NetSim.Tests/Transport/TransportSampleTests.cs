@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Tests.Tracing;
 using PacketDotNet;
 
@@ -19,7 +20,12 @@ public sealed class TransportSampleTests : IDisposable
         string output = Run("--pcap", pcap);
         output.Should().Contain("1.0 % loss between the routers");
         output.Should().Contain("Received 1,000,000 bytes; SHA-256 matches the file sent.");
-        output.Should().MatchRegex(@"retransmissions: [1-9]\d* \(");
+        System.Text.RegularExpressions.Match tally = System.Text.RegularExpressions.Regex.Match(output, @"Retransmitted segments: (\d+) = (\d+) by fast retransmit .* \+ (\d+) on partial ACKs .* \+ (\d+) resent after \d+ retransmission timeouts .* \+ (\d+) window probes");
+        tally.Success.Should().BeTrue("every kind of retransmission is named: {0}", output);
+        long[] counts = [.. tally.Groups.Values.Skip(1).Select(g => long.Parse(g.Value, CultureInfo.InvariantCulture))];
+        counts[0].Should().BeGreaterThan(0);
+        (counts[1] + counts[2] + counts[3] + counts[4]).Should().Be(counts[0], "the kinds add up to the total");
+        output.Should().Contain("So the losses are the limit");
         output.Should().Contain("Congestion window over time");
 
         int segments = 0;
@@ -40,7 +46,9 @@ public sealed class TransportSampleTests : IDisposable
     public void Without_loss_nothing_is_retransmitted()
     {
         string output = Run("--loss", "0");
-        output.Should().Contain("retransmissions: 0 (0 fast retransmits, 0 timeouts)");
+        output.Should().Contain("Retransmitted segments: 0 = 0 by fast retransmit");
+        output.Should().MatchRegex(@"the receiver's window (7\d|8\d) %", "the 64 KiB window holds the sender back most of the time");
+        output.Should().Contain("So the window is the limit, not the 100 Mbps links: one 65,535-byte window per");
         output.Should().Contain("SHA-256 matches");
     }
 

@@ -1,0 +1,97 @@
+using NetSim.Engine;
+using NetSim.Links;
+using NetSim.Topology;
+using NetSim.Tracing;
+using NetSim.Transport;
+
+namespace NetSim.Tests.Transport;
+
+public class TcpSendLimitsTests
+{
+    private static (Simulation Sim, Host Client, Host Server, Cable Cable) Pair(long rateMbps, long delayMs)
+    {
+        var sim = new Simulation(seed: 1);
+        var network = new Network(sim);
+        var client = new Host(network, "client", "10.0.0.1/24");
+        var server = new Host(network, "server", "10.0.0.2/24");
+        Cable cable = new TopologyBuilder(network) { DefaultRate = DataRate.FromMegabitsPerSecond(rateMbps), DefaultDelay = SimDuration.FromMilliseconds(delayMs) }.Connect(client, server);
+        return (sim, client, server, cable);
+    }
+
+    private static TcpConnection Transfer(Simulation sim, Host client, Host server, Func<TcpConnection, Task> write)
+    {
+        var listener = new TcpListener(server, 5001);
+        listener.Start();
+        TcpConnection? sender = null;
+        sim.Start(async () =>
+        {
+            TcpConnection incoming = await listener.AcceptAsync();
+            byte[] buffer = new byte[16384];
+            while (await incoming.ReadAsync(buffer) > 0)
+            {
+            }
+
+            await incoming.CloseAsync();
+        });
+        sim.Start(async () =>
+        {
+            sender = await TcpConnection.ConnectAsync(client, server.Address, 5001);
+            await write(sender);
+            await sender.CloseAsync();
+        });
+        sim.Run();
+        return sender!;
+    }
+
+    [Fact]
+    public void A_bulk_transfer_on_a_long_fat_path_is_held_back_by_the_receive_window()
+    {
+        // 100 Mb/s with a 20 ms round trip holds 250 kB; the 65,535-byte window fills it a quarter.
+        (Simulation sim, Host client, Host server, _) = Pair(100, 10);
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[2_000_000]).AsTask());
+
+        TcpSendLimits limits = sender.SendLimits;
+        (limits.ReceiveWindow.Picoseconds / (double)limits.Busy.Picoseconds).Should().BeGreaterThan(0.8, "after slow start the peer's window is what is full: {0}", limits);
+        limits.CongestionWindow.Should().BeGreaterThan(SimDuration.Zero, "slow start held the first round trips back");
+        limits.Busy.Should().BeLessThan(SimDuration.FromSeconds(1), "2 MB at one window per 20 ms take about 0.65 s");
+        limits.ToString().Should().StartWith("receive window ");
+    }
+
+    [Fact]
+    public void A_sender_that_writes_a_little_now_and_then_is_held_back_by_the_application()
+    {
+        (Simulation sim, Host client, Host server, _) = Pair(100, 1);
+        TcpConnection sender = Transfer(sim, client, server, async c =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await c.WriteAsync(new byte[100]);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), sim.TimeProvider);
+            }
+        });
+
+        TcpSendLimits limits = sender.SendLimits;
+        limits.ReceiveWindow.Should().Be(SimDuration.Zero);
+        limits.CongestionWindow.Should().Be(SimDuration.Zero);
+        limits.SendBuffer.Should().Be(SimDuration.Zero);
+        limits.Application.Should().BeGreaterThan(SimDuration.Zero, "each write waits a round trip for its ACK");
+        limits.Busy.Should().BeLessThan(SimDuration.FromMilliseconds(100), "between writes nothing is in flight: idle time is no limit");
+    }
+
+    [Fact]
+    public void Retransmissions_by_cause_add_up_and_name_the_partial_acknowledgments()
+    {
+        (Simulation sim, Host client, Host server, Cable cable) = Pair(100, 1);
+        cable.FromA.Impairments.LossProbability = 0.03;
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[3_000_000]).AsTask());
+
+        long timeout = sender.RetransmissionsBy(TcpRetransmitCause.Timeout);
+        long fast = sender.RetransmissionsBy(TcpRetransmitCause.FastRetransmit);
+        long partial = sender.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment);
+        long probe = sender.RetransmissionsBy(TcpRetransmitCause.Probe);
+        (timeout + fast + partial + probe).Should().Be(sender.Retransmissions);
+        fast.Should().Be(sender.FastRetransmits, "each fast retransmit resends one segment");
+        partial.Should().BeGreaterThan(0, "two losses in one window leave a partial ACK (RFC 6582)");
+        timeout.Should().BeGreaterThanOrEqualTo(sender.RetransmissionTimeouts);
+    }
+}
