@@ -26,6 +26,11 @@ namespace NetSim.Tracing;
 /// frame), counts once, when it first arrives. A packet its own sender drops before it leaves
 /// (no route) raises no send and is not counted.
 /// </para>
+/// <para>
+/// It is bounded (<see cref="FlowMonitorOptions.MaxFlows"/>, <see cref="FlowMonitorOptions.MaxPacketsInFlight"/>):
+/// a flood of flows or of lost packets stops being measured at the bounds, and
+/// <see cref="PacketsNotMeasured"/> says how many packets were left out.
+/// </para>
 /// </remarks>
 public sealed class FlowMonitor : ITraceListener, IDisposable
 {
@@ -33,9 +38,14 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
     private readonly HashSet<string>? nodes;
     private readonly SimDuration binWidth;
     private readonly int binCount;
+    private readonly int maxFlows;
+    private readonly int maxPacketsInFlight;
     private readonly Dictionary<FlowKey, Flow> flows = [];
     private readonly List<Flow> order = [];
     private readonly Dictionary<PacketId, InFlight> inFlight = [];
+
+    /// <summary>Packets left out at the bounds: sent by a flow past <see cref="FlowMonitorOptions.MaxFlows"/> (not counted anywhere else), or sent while <see cref="FlowMonitorOptions.MaxPacketsInFlight"/> were waiting (counted as sent, never as received or lost).</summary>
+    public long PacketsNotMeasured { get; private set; }
 
     /// <summary>Starts measuring the flows of the network whose tracer is <paramref name="tracer"/>.</summary>
     /// <param name="tracer">A network's <c>Tracer</c>.</param>
@@ -47,8 +57,12 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
         options ??= new FlowMonitorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.DelayBinWidth.Picoseconds, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DelayBinCount, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxFlows, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketsInFlight, 1, nameof(options));
         binWidth = options.DelayBinWidth;
         binCount = options.DelayBinCount;
+        maxFlows = options.MaxFlows;
+        maxPacketsInFlight = options.MaxPacketsInFlight;
         nodes = options.Nodes is null ? null : new HashSet<string>(options.Nodes, StringComparer.Ordinal);
         subscription = tracer.Subscribe(this);
     }
@@ -133,7 +147,11 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
     {
         if (traceEvent.Kind == TcpEventKind.Retransmitted && Watches(traceEvent.Device))
         {
-            Flow flow = FlowOf(new FlowKey(IpProtocol.Tcp, traceEvent.LocalAddress, traceEvent.LocalPort, traceEvent.RemoteAddress, traceEvent.RemotePort));
+            if (FlowOf(new FlowKey(IpProtocol.Tcp, traceEvent.LocalAddress, traceEvent.LocalPort, traceEvent.RemoteAddress, traceEvent.RemotePort)) is not { } flow)
+            {
+                return;
+            }
+
             flow.RetransmittedBytes += traceEvent.Length;
             flow.RetransmittedSegments++;
         }
@@ -145,10 +163,15 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
 
     private bool Watches(string device) => nodes is null || nodes.Contains(device);
 
-    private Flow FlowOf(FlowKey key)
+    private Flow? FlowOf(FlowKey key)
     {
         if (!flows.TryGetValue(key, out Flow? flow))
         {
+            if (flows.Count >= maxFlows)
+            {
+                return null;
+            }
+
             flow = new Flow(key, binCount);
             flows.Add(key, flow);
             order.Add(flow);
@@ -159,7 +182,12 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
 
     private void Sent(in IpEvent traceEvent)
     {
-        Flow flow = FlowOf(FlowKey.Of(traceEvent));
+        if (FlowOf(FlowKey.Of(traceEvent)) is not { } flow)
+        {
+            PacketsNotMeasured++;
+            return;
+        }
+
         SimTime now = traceEvent.Time;
         flow.PacketsSent++;
         flow.BytesSent += traceEvent.Length;
@@ -170,6 +198,12 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
         {
             // The identification came round again (65,536 packets later): the earlier packet is gone.
             earlier.Flow.Expire(earlier.Reason);
+        }
+
+        if (inFlight.Count >= maxPacketsInFlight)
+        {
+            PacketsNotMeasured++;
+            return;
         }
 
         inFlight.Add(id, new InFlight(flow, now, null));

@@ -18,4 +18,18 @@ public sealed class FlowMonitorOptions
 
     /// <summary>How many bins the delay histogram has (100 unless set); the last one takes every longer delay.</summary>
     public int DelayBinCount { get; init; } = 100;
+
+    /// <summary>
+    /// The most flows measured (262,144 unless set, the size of Linux's connection-tracking table,
+    /// <c>nf_conntrack_max</c>, on a machine of 8 GiB or more): a flood of new flows cannot grow the
+    /// monitor without end. Packets of flows past it are counted in <see cref="FlowMonitor.PacketsNotMeasured"/> only.
+    /// </summary>
+    public int MaxFlows { get; init; } = 262_144;
+
+    /// <summary>
+    /// The most packets waiting to be matched with their arrival (1,048,576 unless set, about 64 MiB):
+    /// a packet sent while that many are in flight or lost is counted as sent, never timed, and
+    /// counted in <see cref="FlowMonitor.PacketsNotMeasured"/>.
+    /// </summary>
+    public int MaxPacketsInFlight { get; init; } = 1_048_576;
 }

@@ -197,6 +197,40 @@ public sealed class FlowMonitorTests
     }
 
     [Fact]
+    public void Flows_past_the_bound_are_not_measured_but_counted()
+    {
+        var (simulation, network, pc1, pc2) = TwoHosts();
+        using var monitor = new FlowMonitor(network.Tracer, new FlowMonitorOptions { MaxFlows = 1 });
+        SendEveryMillisecond(simulation, pc1, pc2, count: 3);
+        simulation.Run();
+
+        monitor.GetStatistics().Select(f => f.PacketsSent).Should().Equal([1], "the warming datagram's flow came first and fills the table");
+        monitor.PacketsNotMeasured.Should().Be(3, "the second flow's three datagrams found no room");
+    }
+
+    [Fact]
+    public void Packets_past_the_in_flight_bound_count_as_sent_but_are_not_timed()
+    {
+        var (simulation, network, pc1, pc2) = TwoHosts();
+        using var monitor = new FlowMonitor(network.Tracer, new FlowMonitorOptions { MaxPacketsInFlight = 2 });
+        Warm(simulation, pc1, pc2);
+        var sender = new UdpSocket(pc1);
+        sender.Bind();
+        simulation.ScheduleAt(SimTime.FromMilliseconds(1), () =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                sender.SendTo(new byte[Payload], pc2.Address, SinkPort); // five at once: all in flight together
+            }
+        });
+        simulation.Run();
+
+        FlowStatistics flow = monitor.GetStatistics().Single(f => f.Key.SourcePort == sender.LocalPort);
+        (flow.PacketsSent, flow.PacketsReceived, flow.PacketsLost).Should().Be((5, 2, 0), "two were timed; three were sent while two waited");
+        monitor.PacketsNotMeasured.Should().Be(3);
+    }
+
+    [Fact]
     public void Only_the_nodes_given_are_watched()
     {
         var (simulation, network, pc1, pc2) = TwoHosts();
