@@ -292,6 +292,11 @@ Console.WriteLine(string.Create(invariant, $"Jain's fairness index over the flow
 int peak = queue.From.Counters.QueuePeak;
 double meanQueue = measurements.Queue.Count == 0 ? 0 : measurements.Queue.Average(q => q.Frames);
 Console.WriteLine(string.Create(invariant, $"Bottleneck queue (r1 -> r2): limit {queueFrames} frames, peak {peak}, mean {meanQueue:F1} (sampled every {queueInterval}); {portDrops:N0} frames dropped because it was full."));
+SimDuration shortest = flows.Min(f => f.BaseRoundTrip);
+long pathBytes = (long)(bottleneckRate.BitsPerSecond / 8.0 * shortest.TotalSeconds);
+Console.WriteLine(portDrops > 0
+    ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueFrames} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
+    : string.Create(invariant, $"Why no drop: the flows' windows ({TcpSettings.Default.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueFrames}-frame queue; the surplus waits in the queue (peak {queue.From.Counters.QueuePeak} frames), which adds delay, not throughput."));
 Console.WriteLine(string.Create(invariant, $"Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery."));
 Console.WriteLine();
 
