@@ -18,6 +18,7 @@ public sealed class SampleCaptureTests
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
     [InlineData("FileTransfer", "f73dee4099b072ebed1de366b955d7b15af9007002033234359c7722a47b670b")]
     [InlineData("WebVisit", "605d7ef70c0f04a2567628f61eecba5ba9f0bc65ad7e59de705d6e671ab725e7")]
+    [InlineData("Dumbbell", "b4fe71a4ceaaf5cd2db381a15bb1067f5d110e1ad2fbe8a03df3744afe4650c6")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
     {
         string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");

@@ -18,6 +18,7 @@ public sealed partial class SampleFingerprintTests
     [InlineData("Traceroute", "94ade059471df3d2")]
     [InlineData("FileTransfer", "10dfa194326b6572")]
     [InlineData("WebVisit", "58e8e770583d03a2")]
+    [InlineData("Dumbbell", "2d88be3c118ced0e")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace NetSim.Tests.Samples;
+
+/// <summary>
+/// The Dumbbell sample: TCP flows that share a 10 Mb/s bottleneck behave as the physics says (together no more than the
+/// link, equal flows get equal shares, the queue never holds more than its size, a small queue drops and a large one does
+/// not, a shorter round trip wins), its CSV files read back with the columns its header documents, and it repeats exactly.
+/// </summary>
+[Collection(ConsoleUsers.Name)]
+public sealed partial class DumbbellSampleTests : IDisposable
+{
+    private const double Bottleneck = 10e6;
+
+    // Columns of the flow table, counted from the right: the "all" row leaves the left ones empty.
+    private static readonly string[] CsvFiles = ["flows.csv", "throughput.csv", "cwnd.csv", "queue.csv", "flowmonitor.csv"];
+    private static readonly Index BaseRtt = ^8;
+    private static readonly Index Throughput = ^7;
+    private static readonly Index Retransmitted = ^5;
+    private static readonly Index QueueDrops = ^1;
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"netsim-dumbbell-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Two_equal_flows_share_the_bottleneck_fairly_and_fill_it_without_passing_it()
+    {
+        string output = SampleRunner.Run("Dumbbell");
+
+        Row(output, "1").Should().NotBeNull();
+        Row(output, "2").Should().NotBeNull();
+        Row(output, "3").Should().BeNull("two flows by default");
+        double total = Megabits(Row(output, "all")![Throughput]) * 1e6;
+        total.Should().BeLessThanOrEqualTo(Bottleneck).And.BeGreaterThan(0.8 * Bottleneck, "two bulk flows keep a 10 Mb/s link busy once out of slow start");
+        Jain(output).Should().BeGreaterThan(0.9, "two flows with the same round trip get about equal shares");
+        Megabits(Row(output, "1")![Throughput]).Should().BeApproximately(Megabits(Row(output, "2")![Throughput]), 1.0);
+    }
+
+    [Fact]
+    public void The_queue_never_holds_more_than_its_size_and_its_drops_agree_with_the_flows_drops()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--queue", "5", "--csv", folder);
+
+        Match queue = QueueLine().Match(output);
+        queue.Success.Should().BeTrue(output);
+        int.Parse(queue.Groups["limit"].Value, CultureInfo.InvariantCulture).Should().Be(5);
+        int.Parse(queue.Groups["peak"].Value, CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(5);
+        long portDrops = long.Parse(queue.Groups["drops"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        portDrops.Should().BePositive("a queue of 5 frames overflows under two bulk flows");
+        long.Parse(Row(output, "all")![QueueDrops], NumberStyles.AllowThousands, CultureInfo.InvariantCulture).Should().Be(portDrops, "every frame the port dropped belongs to a flow");
+
+        List<string[]> samples = ReadCsv("queue.csv", "time_s", "frames", "bytes");
+        samples.Should().HaveCount(1000, "5 s sampled every 5 ms");
+        samples.Max(row => int.Parse(row[1], CultureInfo.InvariantCulture)).Should().BeInRange(1, 5);
+        samples.Max(row => long.Parse(row[2], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(5 * 1514);
+    }
+
+    [Fact]
+    public void A_queue_larger_than_the_flows_windows_drops_nothing_and_nothing_is_retransmitted()
+    {
+        // Two 64 KiB windows are about 90 full segments: 100 frames hold them all, whatever the link has on the wire.
+        string output = SampleRunner.Run("Dumbbell", "--queue", "100");
+
+        Row(output, "all")![Retransmitted].Should().Be("0", "retransmitted");
+        Row(output, "all")![QueueDrops].Should().Be("0", "queue drops");
+        QueueLine().Match(output).Groups["drops"].Value.Should().Be("0");
+    }
+
+    [Fact]
+    public void The_flow_with_the_shorter_round_trip_gets_the_larger_share()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--delay", "2ms,20ms");
+
+        Row(output, "1")![BaseRtt].Should().Be("28 ms");
+        Row(output, "2")![BaseRtt].Should().Be("100 ms");
+        Megabits(Row(output, "1")![Throughput]).Should().BeGreaterThan(2 * Megabits(Row(output, "2")![Throughput]), "TCP's window grows once per round trip");
+    }
+
+    [Fact]
+    public void More_flows_print_a_row_each_and_a_fairness_index_between_1_over_N_and_1()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--flows", "4", "--time", "2s");
+
+        Row(output, "4").Should().NotBeNull();
+        Row(output, "5").Should().BeNull();
+        Jain(output).Should().BeInRange(0.25, 1);
+        output.Should().Contain("1/4 = one flow has it all");
+    }
+
+    [Fact]
+    public void The_CSV_files_read_back_with_the_documented_columns_and_agree_with_the_table()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--csv", folder);
+
+        output.Should().Contain($"CSV files written to {folder}: flows.csv, throughput.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
+        List<string[]> flows = ReadCsv("flows.csv", "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "queue_drops");
+        flows.Select(row => row[0]).Should().Equal("1", "2");
+        flows[0][1].Should().Be("10.1.1.10");
+        flows[0][2].Should().Be("10.2.1.10");
+        flows[0][4].Should().Be("0.04");
+        foreach (string[] flow in flows)
+        {
+            string[] printed = Row(output, flow[0])!;
+            (double.Parse(flow[6], CultureInfo.InvariantCulture) / 1e6).Should().BeApproximately(Megabits(printed[Throughput]), 0.005);
+            flow[7].Should().Be(printed[Retransmitted]);
+            (long.Parse(flow[8], CultureInfo.InvariantCulture) + long.Parse(flow[9], CultureInfo.InvariantCulture) + long.Parse(flow[10], CultureInfo.InvariantCulture))
+                .Should().Be(long.Parse(flow[7], CultureInfo.InvariantCulture), "every retransmission has one of the three causes here");
+            flow[11].Should().Be(printed[QueueDrops]);
+        }
+
+        flows.Sum(row => double.Parse(row[6], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(Bottleneck);
+
+        // Throughput over time, summed over the intervals, is every byte each flow received: the last sample is the run's end.
+        List<string[]> throughput = ReadCsv("throughput.csv", "time_s", "flow", "throughput_bps");
+        throughput.Should().HaveCount(50 * 2, "5 s in 100 ms intervals, two flows");
+        throughput[^1][0].Should().Be("5");
+        foreach (string[] flow in flows)
+        {
+            double bytes = throughput.Where(row => row[1] == flow[0]).Sum(row => double.Parse(row[2], CultureInfo.InvariantCulture) * 0.1 / 8);
+            bytes.Should().BeApproximately(double.Parse(flow[5], CultureInfo.InvariantCulture), 2 * 10, "each interval's rate is rounded to a bit per second");
+        }
+
+        List<string[]> cwnd = ReadCsv("cwnd.csv", "time_s", "flow", "cwnd_bytes", "ssthresh_bytes");
+        foreach (string[] flow in flows)
+        {
+            string[][] changes = [.. cwnd.Where(row => row[1] == flow[0])];
+            changes.Should().HaveCountGreaterThan(10);
+            changes[0][2].Should().Be("4380", "the initial window: three segments of 1460 bytes (RFC 5681, 3.1)");
+            changes[0][3].Should().BeEmpty("no slow-start threshold before the first loss");
+            changes.Select(row => double.Parse(row[0], CultureInfo.InvariantCulture)).Should().BeInAscendingOrder();
+            changes.Should().Contain(row => row[3].Length > 0, "a loss sets the slow-start threshold");
+        }
+
+        ReadCsv("queue.csv", "time_s", "frames", "bytes").Should().HaveCount(1000);
+        File.ReadLines(Path.Combine(folder, "flowmonitor.csv")).First().Should().StartWith("protocol,source,source_port,destination,destination_port");
+    }
+
+    [Fact]
+    public void The_same_seed_repeats_the_run_exactly_and_another_seed_changes_it()
+    {
+        string first = SampleRunner.Run("Dumbbell", "--csv", folder);
+        string[] files = [.. CsvFiles.Select(f => File.ReadAllText(Path.Combine(folder, f)))];
+        string second = SampleRunner.Run("Dumbbell", "--csv", folder);
+
+        second.Should().Be(first);
+        CsvFiles.Select(f => File.ReadAllText(Path.Combine(folder, f))).Should().Equal(files);
+        Table(SampleRunner.Run("Dumbbell", "--seed", "2")).Should().NotBe(Table(first), "the flows start at other times");
+    }
+
+    [Theory]
+    [InlineData("--flows", "0")]
+    [InlineData("--flows", "65")]
+    [InlineData("--queue", "0")]
+    [InlineData("--bottleneck", "100Mbps")]
+    [InlineData("--bottleneck", "fast")]
+    [InlineData("--delay", "5ms,x")]
+    [InlineData("--delay", "-1ms")]
+    [InlineData("--time", "0s")]
+    [InlineData("--interval", "0s")]
+    [InlineData("--seed", "-1")]
+    public void A_bad_value_exits_2_naming_the_option(string option, string value)
+    {
+        SampleRun run = SampleRunner.Execute("Dumbbell", option, value);
+
+        run.ExitCode.Should().Be(2, run.Error);
+        run.Output.Should().BeEmpty();
+        run.Error.Should().StartWith($"Dumbbell: ").And.Contain(option).And.NotContain("Exception");
+    }
+
+    /// <summary>The cells of the flow table's row that starts with <paramref name="flow"/> ("1", "2", "all"), or null.</summary>
+    private static string[]? Row(string output, string flow)
+    {
+        string? line = Table(output).Split('\n').FirstOrDefault(l => l.StartsWith(flow + " ", StringComparison.Ordinal));
+        return line is null ? null : Cells().Split(line.Trim());
+    }
+
+    private static string Table(string output) => string.Join('\n', output.Split('\n').SkipWhile(l => !l.StartsWith("flow ", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0));
+
+    private static double Megabits(string cell) => double.Parse(cell.Replace(" Mb/s", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    private static double Jain(string output)
+    {
+        Match match = JainLine().Match(output);
+        match.Success.Should().BeTrue(output);
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private List<string[]> ReadCsv(string name, params string[] columns)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(folder, name));
+        lines[0].Split(',').Should().Equal(columns, $"{name}'s columns are documented in the sample's header");
+        string[][] rows = [.. lines.Skip(1).Select(line => line.Split(','))];
+        rows.Should().OnlyContain(row => row.Length == columns.Length, name);
+        return [.. rows];
+    }
+
+    // Cells are separated by two spaces or more; a cell ("4.60 Mb/s", "partial ACK") may hold one.
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex Cells();
+
+    [GeneratedRegex(@"Jain's fairness index over the flows' throughputs: (\d\.\d{3}) ")]
+    private static partial Regex JainLine();
+
+    [GeneratedRegex(@"Bottleneck queue \(r1 -> r2\): limit (?<limit>\d+) frames, peak (?<peak>\d+), mean [\d.]+ \(sampled every 5 ms\); (?<drops>[\d,]+) frames dropped because it was full\.")]
+    private static partial Regex QueueLine();
+}
