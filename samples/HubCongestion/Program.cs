@@ -134,7 +134,7 @@ foreach (int count in hostCounts)
     }
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Hosts on one 10 Mb/s hub, then on a 10 Mb/s switch; each host sends {load} of UDP to the next for {runTime}."));
+Console.WriteLine(Text($"Hosts on one 10 Mb/s hub, then on a 10 Mb/s switch; each host sends {load} of UDP to the next for {runTime}."));
 Console.WriteLine();
 Console.Write(Result.FormatTable(results));
 Console.WriteLine("Mb/s: IP throughput delivered over the run, all hosts and per host; coll/frame: collisions per delivered frame;");
@@ -142,20 +142,17 @@ Console.WriteLine("dropped: frames dropped after 16 collisions; delay ms: mean o
 Console.WriteLine();
 Result mostHosts = results.Where(r => r.Kind == DeviceKind.Hub).MaxBy(r => r.Hosts)!;
 Result mostHostsSwitch = results.Where(r => r.Kind == DeviceKind.Switch).MaxBy(r => r.Hosts)!;
-Console.WriteLine(string.Create(
-    CultureInfo.InvariantCulture,
-    $"The hub is one shared 10 Mb/s medium: with {mostHosts.Hosts} hosts offering {mostHosts.OfferedMbps:F0} Mb/s it delivered {mostHosts.DeliveredMbps:F2} Mb/s ({mostHosts.DeliveredFraction:P1} of the packets),"));
-Console.WriteLine(string.Create(
-    CultureInfo.InvariantCulture,
-    $"with {mostHosts.CollisionsPerFrame:F2} collisions per delivered frame; the rest waited in the hosts' queues or was dropped after 16 collisions."));
-Console.WriteLine(string.Create(
-    CultureInfo.InvariantCulture,
-    $"The switch gives each host its own full-duplex 10 Mb/s link: it delivered {mostHostsSwitch.DeliveredFraction:P1} ({mostHostsSwitch.Collisions} collisions; the rest was in flight when the run ended)."));
+Console.WriteLine(mostHosts.DeliveredFraction < 0.95
+    ? Text($"The hub is one shared 10 Mb/s medium: with {mostHosts.Hosts} hosts offering {mostHosts.OfferedMbps:F0} Mb/s it delivered {mostHosts.DeliveredMbps:F2} Mb/s ({mostHosts.DeliveredFraction:P1} of the packets),\nwith {mostHosts.CollisionsPerFrame:F2} collisions per delivered frame; the rest waited in the hosts' queues or was dropped after 16 collisions.")
+    : Text($"The hub is one shared 10 Mb/s medium, and {mostHosts.Hosts} hosts offering {mostHosts.OfferedMbps:F2} Mb/s did not overload it: it delivered {mostHosts.DeliveredFraction:P1} of the packets, with {mostHosts.CollisionsPerFrame:F2} collisions per delivered frame."));
+Console.WriteLine(Text($"The switch gives each host its own full-duplex 10 Mb/s link: with {mostHostsSwitch.Hosts} hosts it delivered {mostHostsSwitch.DeliveredFraction:P1} of the packets, with {mostHostsSwitch.Collisions} collisions (the rest was in flight when the run ended)."));
 Result fewestHosts = results.Where(r => r.Kind == DeviceKind.Hub).MinBy(r => r.Hosts)!;
 Result fewestHostsSwitch = results.Where(r => r.Kind == DeviceKind.Switch).MinBy(r => r.Hosts)!;
-Console.WriteLine(string.Create(
-    CultureInfo.InvariantCulture,
-    $"With {fewestHosts.Hosts} hosts the hub is the faster ({fewestHosts.MeanDelay?.TotalSeconds * 1000:F2} ms against {fewestHostsSwitch.MeanDelay?.TotalSeconds * 1000:F2} ms): it repeats bits as they come, while the switch stores a whole frame before it sends it on."));
+if (fewestHosts.MeanDelay < fewestHostsSwitch.MeanDelay)
+{
+    Console.WriteLine(Text($"With {fewestHosts.Hosts} hosts the hub is the faster ({fewestHosts.MeanDelay?.TotalSeconds * 1000:F2} ms against {fewestHostsSwitch.MeanDelay?.TotalSeconds * 1000:F2} ms): it repeats bits as they come, while the switch stores a whole frame before it sends it on."));
+}
+
 if (csvPath is not null)
 {
     using var writer = new StreamWriter(csvPath);
@@ -164,6 +161,8 @@ if (csvPath is not null)
 }
 
 return 0;
+
+static string Text(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 
 /// <summary>What the hosts are connected to.</summary>
 internal enum DeviceKind

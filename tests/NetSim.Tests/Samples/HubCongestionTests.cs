@@ -70,6 +70,30 @@ public sealed class HubCongestionTests : IDisposable
     }
 
     [Fact]
+    public void The_table_prints_the_numbers_of_the_csv_and_the_text_says_what_they_show()
+    {
+        string output = SampleRunner.Run("HubCongestion", "--csv", csv);
+        Row[] rows = Read(File.ReadAllText(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Row hub = rows.Single(r => r is { Device: "hub", Hosts: 32 });
+        Row sw = rows.Single(r => r is { Device: "switch", Hosts: 32 });
+
+        string row = output.Split('\n').Single(l => l.TrimStart().StartsWith("32 ", StringComparison.Ordinal));
+        row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "32", "32.00",
+            "|", F(hub.DeliveredMbps, "F2"), F(hub.DeliveredPerHostMbps, "F3"), F(hub.CollisionsPerFrame, "F2"), F(hub.CollisionLimitDrops, "N0"), F(hub.MeanDelayMs, "F2"),
+            "|", F(sw.DeliveredMbps, "F2"), F(sw.DeliveredPerHostMbps, "F3"), "0.00", "0", F(sw.MeanDelayMs, "F2"));
+        output.Should().Contain($"with 32 hosts offering 32 Mb/s it delivered {F(hub.DeliveredMbps, "F2")} Mb/s")
+            .And.Contain("with 32 hosts it delivered 99.7 % of the packets, with 0 collisions")
+            .And.Contain("With 2 hosts the hub is the faster");
+    }
+
+    [Fact]
+    public void A_hub_that_is_not_overloaded_is_said_to_keep_up()
+    {
+        SampleRunner.Run("HubCongestion", "--hosts", "2,3", "--time", "100ms").Should().Contain("3 hosts offering 3.00 Mb/s did not overload it");
+    }
+
+    [Fact]
     public void The_options_choose_the_host_counts_the_load_and_the_time()
     {
         string output = SampleRunner.Run("HubCongestion", "--hosts", "3,5", "--load", "2Mbps", "--time", "200ms", "--csv", csv);
@@ -120,6 +144,8 @@ public sealed class HubCongestionTests : IDisposable
         run.Error.Split('\n')[0].Should().Contain("--csv").And.Contain("does not exist");
         File.Exists(path).Should().BeFalse();
     }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     private static Row[] Read(string[] lines) => [.. lines.Skip(1).Select(Row.Parse)];
 
