@@ -55,5 +55,6 @@ sim.Run();
 long collisions = trace.Events.OfType<FrameEvent>().Count(e => e.Kind == FrameEventKind.Collided);
 long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
 Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");
+Console.WriteLine("For the curve as hosts are added, with a switch beside it, run samples/HubCongestion.");
 fingerprint.Print();
 return 0;

@@ -11,7 +11,7 @@ internal sealed record SampleRun(int ExitCode, string Output, string Error);
 internal static class SampleRunner
 {
     /// <summary>The samples that take <c>--pcap PATH</c>: every one but HelloSimulation.</summary>
-    public static readonly string[] NetworkSamples = ["TwoComputers", "HubNetwork", "SwitchNetwork", "RouterNetwork", "Traceroute", "FileTransfer", "WebVisit", "Dumbbell"];
+    public static readonly string[] NetworkSamples = ["TwoComputers", "HubNetwork", "HubCongestion", "SwitchNetwork", "RouterNetwork", "Traceroute", "FileTransfer", "WebVisit", "Dumbbell"];
 
     /// <summary>Every sample under samples/.</summary>
     public static readonly string[] AllSamples = ["HelloSimulation", .. NetworkSamples];

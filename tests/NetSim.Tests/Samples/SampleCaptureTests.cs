@@ -13,6 +13,7 @@ public sealed class SampleCaptureTests
     [Theory]
     [InlineData("TwoComputers", "22452452fbfabb3884a492a71f9a1771faf7366d60d6be6491614cbebbfcf412")]
     [InlineData("HubNetwork", "229e4bdebd7ca9ea9e6cd86e81e93c9dcf7abf257a4c8320c0443b31813bf16b")]
+    [InlineData("HubCongestion", "a201bcefc41f571db4d41251e0f9ba642c4b27138042991a2b48386c288c90b0")]
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]

@@ -13,6 +13,7 @@ public sealed partial class SampleFingerprintTests
     [Theory]
     [InlineData("TwoComputers", "dc4ff56d0e00d9bc 4fbf56a488b961ed")]
     [InlineData("HubNetwork", "da0b84055420005c")]
+    [InlineData("HubCongestion", "ac64134cd4ec6315 167ed8edb15b65a2 230f816e1c12ef22 16f22623d09c16a0 85c89b710a151591 6ecf99a5b80c788f 899ac4014be809b8 252745b2c6380457 636b558c3c1e5156 e9696ca2bad671b3")]
     [InlineData("SwitchNetwork", "9ee0747065f8d440")]
     [InlineData("RouterNetwork", "bec910bd20267e7e")]
     [InlineData("Traceroute", "94ade059471df3d2")]
