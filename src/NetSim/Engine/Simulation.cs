@@ -73,7 +73,7 @@ public sealed class Simulation
     /// </summary>
     public SimulationTimeProvider TimeProvider => timeProvider ??= new SimulationTimeProvider(this);
 
-    /// <summary>True while <see cref="Run()"/>, <see cref="RunUntil(SimTime)"/> or <see cref="RunFor"/> is running events.</summary>
+    /// <summary>True while <see cref="Run()"/>, <see cref="RunUntil(SimTime)"/> or <see cref="RunFor(SimDuration)"/> is running events.</summary>
     public bool IsRunning { get; private set; }
 
     /// <summary>
@@ -272,6 +272,22 @@ public sealed class Simulation
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, SimDuration.Zero);
         RunUntil(Now + duration);
+    }
+
+    /// <summary>
+    /// <see cref="RunFor(SimDuration)"/>, reporting to <paramref name="progress"/> as
+    /// <see cref="RunUntil(SimTime, IProgress{SimulationProgress}, TimeSpan?, TimeProvider?)"/> does.
+    /// </summary>
+    /// <param name="duration">How much simulated time to run.</param>
+    /// <param name="progress">Where to report; null reports nothing.</param>
+    /// <param name="reportInterval">How often to report, in wall-clock time; one second when null.</param>
+    /// <param name="wallClock">The wall clock to measure with; the machine's (<c>TimeProvider.System</c>) when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> or <paramref name="reportInterval"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
+    public void RunFor(SimDuration duration, IProgress<SimulationProgress>? progress, TimeSpan? reportInterval = null, TimeProvider? wallClock = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, SimDuration.Zero);
+        RunUntil(Now + duration, progress, reportInterval, wallClock);
     }
 
     /// <summary>

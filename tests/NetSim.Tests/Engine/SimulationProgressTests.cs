@@ -88,6 +88,20 @@ public class SimulationProgressTests
     }
 
     [Fact]
+    public void RunFor_reports_the_fraction_of_its_duration()
+    {
+        Simulation sim = Ticking(3_000);
+        sim.RunUntil(SimTime.FromMicroseconds(1_000));
+        var reports = new ListProgress();
+
+        sim.RunFor(SimDuration.FromMicroseconds(1_000), reports, TimeSpan.FromSeconds(1), new SteppingClock(TimeSpan.FromSeconds(2)));
+
+        reports.Items[0].Fraction.Should().BeApproximately(24 / 1000.0, 1e-12, "the 1024th event is 24 us into the 1000 us asked for");
+        reports.Items[^1].Should().Match<SimulationProgress>(p => p.IsFinal && p.Fraction == 1 && p.EventsExecuted == 1_000);
+        sim.Now.Should().Be(SimTime.FromMicroseconds(2_000));
+    }
+
+    [Fact]
     public void A_stopped_run_makes_its_final_report_where_it_stopped()
     {
         Simulation sim = Ticking(100);
