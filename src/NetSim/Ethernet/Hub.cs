@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetSim.Links;
 using NetSim.Tracing;
 using NetSim.Wire;
@@ -32,7 +33,7 @@ namespace NetSim.Ethernet;
 /// dropped as not for the station. A port whose link is down gets nothing, either way.
 /// </para>
 /// </remarks>
-public sealed class Hub : IFrameReceiver, IFrameRelay
+public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
 {
     private readonly Network network;
     private readonly Port[] ports;
@@ -66,6 +67,16 @@ public sealed class Hub : IFrameReceiver, IFrameRelay
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>
+    /// The counters of every port now, one port a line, like <c>ip -s link</c>, in the layout of
+    /// <see cref="Switch.FormatPorts"/>. The data is each port's <see cref="Port.Counters"/>.
+    /// </summary>
+    public string FormatPorts() => PortCounters.Format($"Ports of {Name}", "Port", ports.Select(p => (p.Number.ToString(CultureInfo.InvariantCulture), p.Counters)));
+
+    /// <summary>A hub keeps no MAC table: what it repeated, then the port counters (<see cref="FormatPorts"/>).</summary>
+    public string FormatTables() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Name} is a hub: it keeps no MAC table and repeats every frame to every other port ({FramesRepeated} frames so far).\n\n") + FormatPorts();
 
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)

@@ -197,6 +197,36 @@ public class DeviceTablesTests
     }
 
     [Fact]
+    public void A_hub_has_no_mac_table_to_print_and_prints_its_ports()
+    {
+        var hubSim = new Simulation(1);
+        var hubNetwork = new Network(hubSim);
+        var hub = new Hub(hubNetwork, "hub", 3);
+        var a = new Host(hubNetwork, "a", "10.0.0.1/24");
+        var b = new Host(hubNetwork, "b", "10.0.0.2/24");
+        _ = new Cable(a.Port, hub.Ports[0], DataRate.FromMegabitsPerSecond(10), SimDuration.FromMicroseconds(1));
+        _ = new Cable(b.Port, hub.Ports[1], DataRate.FromMegabitsPerSecond(10), SimDuration.FromMicroseconds(1));
+        _ = new Cable(new Host(hubNetwork, "c", "10.0.0.3/24").Port, hub.Ports[2], DataRate.FromMegabitsPerSecond(10), SimDuration.FromMicroseconds(1));
+        new Ping(a, b.Address) { Count = 1 }.Start();
+        string? text = null;
+        hubSim.ScheduleAt(SimTime.FromSeconds(2), () => text = ((IDeviceTables)hub).FormatTables());
+        hubSim.Run();
+
+        // ARP request, ARP reply, echo request, echo reply: each repeated out of the two other ports, so c hears all four.
+        text.Should().Be(
+            """
+            hub is a hub: it keeps no MAC table and repeats every frame to every other port (4 frames so far).
+
+            Ports of hub
+            Port  RX frames  RX bytes  TX frames  TX bytes  Dropped  Queue peak
+            0     2          158       2          158       0        0
+            1     2          158       2          158       0        0
+            2     0          0         4          316       0        0
+
+            """.ReplaceLineEndings("\n"), "a hub repeats bit by bit as the frame comes in: nothing queues at its ports");
+    }
+
+    [Fact]
     public void The_arp_cache_printed_after_its_entries_expired_is_empty()
     {
         string text = "";
