@@ -253,6 +253,7 @@ internal sealed class TcpSender : IEventTarget
             }
         }
 
+        connection.OnMetricsMayHaveChanged();
         return true;
     }
 
@@ -304,6 +305,8 @@ internal sealed class TcpSender : IEventTarget
         {
             persistTimer.Start(rtt.RetransmissionTimeout);
         }
+
+        connection.OnMetricsMayHaveChanged();
     }
 
     /// <summary>The connection is in TIME-WAIT or closed: nothing more is sent again.</summary>
@@ -327,6 +330,8 @@ internal sealed class TcpSender : IEventTarget
         {
             OnPersistTimeout();
         }
+
+        connection.OnMetricsMayHaveChanged();
     }
 
     private void UpdateWindow(in TcpHeader segment)
