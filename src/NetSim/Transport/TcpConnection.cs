@@ -145,6 +145,7 @@ public sealed class TcpConnection : IEventTarget
     public event EventHandler<TcpStateChange>? StateChanged;
 
     /// <summary>Raised after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    /// <remarks><see cref="MetricsChanged"/> carries the values, RTT, RTO and bytes in flight too.</remarks>
     public event EventHandler? CongestionWindowChanged;
 
     /// <summary>The congestion window, threshold, smoothed RTT, RTO and bytes in flight as they are now.</summary>
