@@ -72,6 +72,7 @@ public sealed class TcpProbeTests
         probes.Rto.Points.Should().OnlyContain(p => p.Value >= 0.2, "RFC 6298 with a 200 ms minimum, as the default settings have");
         IReadOnlyList<TimeSeriesPoint> inFlight = probes.InFlight.Points;
         inFlight[0].Value.Should().Be(0);
+        inFlight[1].Should().Be(new TimeSeriesPoint(inFlight[0].Time, 3 * Mss), "the write sends the initial window at once, and the probe sees it then, not at the first ACK");
         inFlight[^1].Value.Should().Be(0, "everything, the FIN too, was acknowledged");
         inFlight.Max(p => p.Value).Should().BeGreaterThan(3 * Mss).And.BeLessThanOrEqualTo(probes.Cwnd.Points.Max(p => p.Value) + 1);
         probes.Raised.Zip(probes.Raised.Skip(1)).Should().OnlyContain(pair => pair.First != pair.Second, "raised only when a value changed");
@@ -87,5 +88,30 @@ public sealed class TcpProbeTests
         {
             series.Points.Zip(series.Points.Skip(1)).Should().NotContain(pair => pair.First.Value == pair.Second.Value, series.Name);
         }
+    }
+
+    [Fact]
+    public void The_rto_series_doubles_at_each_timeout_when_the_path_is_cut()
+    {
+        var net = new IpTestNetwork(seed: 3);
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        var listener = new TcpListener(pc2, 5000);
+        listener.Start();
+        TimeSeries? rto = null;
+        TcpConnection? client = null;
+        net.Simulation.Start(async () => await listener.AcceptAsync());
+        net.Simulation.Start(async () =>
+        {
+            client = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, new TcpSettings { MaxRetransmissions = 3 });
+            rto = client.Probe(TcpMetric.RetransmissionTimeout);
+            pc2.Port.Cable!.IsUp = false;
+            await client.WriteAsync(new byte[1000]);
+        });
+
+        net.Simulation.Run();
+
+        client!.RetransmissionTimeouts.Should().Be(4, "three retransmissions, then the fourth timeout gives up");
+        double first = rto!.Points[0].Value;
+        rto.Points.Select(p => p.Value).Should().StartWith([first, 2 * first, 4 * first, 8 * first], "RFC 6298, 5.5: each timeout doubles the RTO, and the probe sees it when the timer fires");
     }
 }
