@@ -37,6 +37,8 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
 {
     private readonly Network network;
     private readonly Port[] ports;
+    private readonly SharedMedium medium;
+    private EventHandler? collided;
 
     /// <summary>Creates a hub with <paramref name="portCount"/> ports, numbered from 0.</summary>
     /// <exception cref="ArgumentException">The name is taken.</exception>
@@ -48,7 +50,7 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
         network.RegisterDevice(name);
         this.network = network;
         Name = name;
-        var medium = new SharedMedium(name);
+        medium = new SharedMedium(name);
         ports = new Port[portCount];
         for (int i = 0; i < portCount; i++)
         {
@@ -65,6 +67,41 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
     /// <summary>Frames repeated (each counted once, however many ports it went out of).</summary>
     public long FramesRepeated { get; private set; }
 
+    /// <summary>
+    /// Collisions on the hub's medium so far: every attempt of a station that collided and
+    /// was cut short by a jam counts once (two stations that start together make two), as the
+    /// <see cref="FrameEventKind.Collided"/> trace events count them. A late collision, heard
+    /// after the frame's last bit left, garbles the frame and is not counted here.
+    /// </summary>
+    public long Collisions => medium.Collisions;
+
+    /// <summary>Raised after each collision is counted in <see cref="Collisions"/>. It runs inside the simulation's processing: read, do not send.</summary>
+    public event EventHandler? Collided
+    {
+        add
+        {
+            collided += value;
+            medium.Collided = collided is null ? null : RaiseCollided;
+        }
+
+        remove
+        {
+            collided -= value;
+            medium.Collided = collided is null ? null : RaiseCollided;
+        }
+    }
+
+    /// <summary>Records <see cref="Collisions"/> over time: the count now, then a point at every collision.</summary>
+    public TimeSeries ProbeCollisions(int capacity = TimeSeries.DefaultCapacity)
+    {
+        var series = new TimeSeries($"{Name} collisions", "collisions", capacity);
+        series.Record(network.Simulation.Now, Collisions);
+        EventHandler handler = (_, _) => series.Record(network.Simulation.Now, Collisions);
+        Collided += handler;
+        series.Attach(() => Collided -= handler);
+        return series;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 
@@ -77,6 +114,8 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
     /// <summary>A hub keeps no MAC table: what it repeated, then the port counters (<see cref="FormatPorts"/>).</summary>
     public string FormatTables() =>
         string.Create(CultureInfo.InvariantCulture, $"{Name} is a hub: it keeps no MAC table and repeats every frame to every other port ({FramesRepeated} frames so far).\n\n") + FormatPorts();
+
+    private void RaiseCollided() => collided?.Invoke(this, EventArgs.Empty);
 
     /// <inheritdoc/>
     void IFrameReceiver.OnFrameArrived(Port port, FrameHandle frame)

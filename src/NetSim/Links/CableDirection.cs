@@ -190,6 +190,7 @@ public sealed class CableDirection : IEventTarget
             if (!dropTail.Admits(length))
             {
                 From.Drop(frame, DropReason.QueueFull);
+                From.QueueChangedHandlers?.Invoke(From, Change(QueueChangeKind.Dropped));
                 return false;
             }
 
@@ -210,6 +211,7 @@ public sealed class CableDirection : IEventTarget
         }
         else if (!queueContext!.Offer(discipline!, frame, length))
         {
+            From.QueueChangedHandlers?.Invoke(From, Change(QueueChangeKind.Dropped));
             return false;
         }
 
@@ -219,6 +221,7 @@ public sealed class CableDirection : IEventTarget
             From.Counters.QueuePeak = queued;
         }
 
+        From.QueueChangedHandlers?.Invoke(From, Change(QueueChangeKind.Enqueued));
         if (fullDuplex is not null)
         {
             fullDuplex.OnQueued();
@@ -244,10 +247,18 @@ public sealed class CableDirection : IEventTarget
             }
 
             frame = dropTail.Take(out length);
+            From.QueueChangedHandlers?.Invoke(From, Change(QueueChangeKind.Dequeued));
             return true;
         }
 
-        return queueContext!.TryTake(discipline!, out frame, out length);
+        int before = discipline!.Count;
+        bool taken = queueContext!.TryTake(discipline, out frame, out length);
+        if (taken || discipline.Count != before)
+        {
+            From.QueueChangedHandlers?.Invoke(From, Change(taken ? QueueChangeKind.Dequeued : QueueChangeKind.Dropped));
+        }
+
+        return taken;
     }
 
     /// <summary>
@@ -309,6 +320,12 @@ public sealed class CableDirection : IEventTarget
         inFlight++;
         simulation.Schedule(delay, this, kind, frame.ToEventArgument());
     }
+
+    // The queue as it is now, for the port's QueueChanged (only made when someone listens).
+    private PortQueueChange Change(QueueChangeKind kind) =>
+        dropTail is not null
+            ? new(simulation.Now, kind, dropTail.Count, dropTail.Bytes)
+            : new(simulation.Now, kind, discipline!.Count, discipline.Bytes);
 
     /// <summary>Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows, which the common rates (10 Mb/s to 400 Gb/s) all do.</summary>
     internal SimDuration OnWire(int length) =>

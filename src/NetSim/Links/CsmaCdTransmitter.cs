@@ -158,11 +158,16 @@ internal sealed class CsmaCdTransmitter : IEventTarget
             FrameTrace.Raise(from.Network, from.DeviceName, from.Number, FrameEventKind.Collided, frames.GetSpan(current));
         }
 
+        bool first = !collided;
         collided = true;
         simulation.Cancel(endOfTransmission);
         TransmitEnd = jamEnd;
         medium.Cut(this, jamEnd);
         endOfTransmission = simulation.ScheduleAt(jamEnd, this, JamEnd);
+        if (first)
+        {
+            medium.CountCollision(); // after the jam is set, so an observer sees this attempt collided
+        }
     }
 
     private void StartNext()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetSim.Tracing;
+using NetSim.Wire;
 
 namespace NetSim.Links;
 
@@ -14,6 +15,7 @@ public sealed class Port : ICapturePoint
     private IFrameTap[] taps = [];
     private IQueueDiscipline? queueDiscipline; // made when the port is connected or first asked for
     private QueueDisciplineContext? queueContext; // made for a discipline other than drop-tail
+    private EventHandler<PortQueueChange>? queueChanged; // read by the egress: one null check per change when nobody listens
 
     /// <summary>Creates port <paramref name="number"/> of device <paramref name="deviceName"/>, delivering to <paramref name="owner"/>.</summary>
     public Port(Network network, IFrameReceiver owner, string deviceName, int number)
@@ -83,6 +85,22 @@ public sealed class Port : ICapturePoint
         }
     }
 
+    /// <summary>
+    /// Raised after every change of the port's egress queue: a frame joined it, left it for the
+    /// wire, or was refused or dropped by it, with the frames and bytes it holds now. A frame
+    /// that finds the wire free and nothing waiting goes straight out and changes nothing. It
+    /// runs inside the frame's processing: read, do not send. Raising it allocates nothing.
+    /// </summary>
+    /// <remarks>To record the queue length over time, use <see cref="ProbeQueue"/>.</remarks>
+    public event EventHandler<PortQueueChange>? QueueChanged
+    {
+        add => queueChanged += value;
+        remove => queueChanged -= value;
+    }
+
+    /// <summary>The handlers of <see cref="QueueChanged"/>, or null when nobody listens.</summary>
+    internal EventHandler<PortQueueChange>? QueueChangedHandlers => queueChanged;
+
     /// <summary>What a queue discipline other than drop-tail is given to drop frames at this port.</summary>
     internal QueueDisciplineContext QueueContext => queueContext ??= new(this);
 
@@ -135,6 +153,56 @@ public sealed class Port : ICapturePoint
         }
 
         return Egress.Enqueue(frame);
+    }
+
+    /// <summary>
+    /// Records the port's egress queue length over time, in frames or bytes, as it changes
+    /// (see <see cref="QueueChanged"/>): the length now, then a point at every change of it.
+    /// </summary>
+    public TimeSeries ProbeQueue(QueueMetric metric = QueueMetric.Frames, int capacity = TimeSeries.DefaultCapacity)
+    {
+        bool bytes = metric == QueueMetric.Bytes;
+        var series = new TimeSeries($"{this} queue", bytes ? "bytes" : "frames", capacity);
+        long last = bytes ? QueueDiscipline.Bytes : QueueDiscipline.Count;
+        series.Record(Network.Simulation.Now, last);
+        EventHandler<PortQueueChange> handler = (_, change) =>
+        {
+            long value = bytes ? change.Bytes : change.Frames;
+            if (value != last)
+            {
+                last = value;
+                series.Record(change.Time, value);
+            }
+        };
+        QueueChanged += handler;
+        series.Attach(() => QueueChanged -= handler);
+        return series;
+    }
+
+    /// <summary>Records, at every tick of <paramref name="sampler"/>, the port's throughput over the last interval in bit/s: the bytes of the frames it sent or received (without preamble and FCS).</summary>
+    public TimeSeries ProbeThroughput(PeriodicSampler sampler, PortTraffic traffic = PortTraffic.Sent, int capacity = TimeSeries.DefaultCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        PortCounters counters = Counters;
+        return traffic == PortTraffic.Sent
+            ? sampler.SampleRate($"{this} sent", "bit/s", () => counters.BytesSent, 8, capacity)
+            : sampler.SampleRate($"{this} received", "bit/s", () => counters.BytesReceived, 8, capacity);
+    }
+
+    /// <summary>
+    /// Records, at every tick of <paramref name="sampler"/>, the fraction of the line rate the
+    /// port's sending used over the last interval: each frame it sent with its preamble, FCS and
+    /// inter-frame gap, so a saturated link reads 1. A frame counts in the interval its
+    /// transmission starts in, so one interval may read a little over 1 and the next under.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No cable is plugged into the port.</exception>
+    public TimeSeries ProbeUtilization(PeriodicSampler sampler, int capacity = TimeSeries.DefaultCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        Cable cable = Cable ?? throw new InvalidOperationException($"{this} has no cable: plug one in before probing its utilization.");
+        PortCounters counters = Counters;
+        const int overhead = CableDirection.PreambleLength + EthernetFrame.FcsLength + CableDirection.InterFrameGap;
+        return sampler.SampleRate($"{this} utilization", "fraction", () => counters.BytesSent + (counters.FramesSent * overhead), 8.0 / cable.Rate.BitsPerSecond, capacity);
     }
 
     /// <inheritdoc/>

@@ -39,6 +39,12 @@ internal sealed class SharedMedium(string hubName)
 
     public string HubName { get; } = hubName;
 
+    /// <summary>Attempts that collided: each station's attempt counts once, however many stations it collided with.</summary>
+    public long Collisions { get; private set; }
+
+    /// <summary>Called after each collision is counted (the hub's observers), or null.</summary>
+    public Action? Collided { get; set; }
+
     public DataRate? Rate { get; private set; }
 
     /// <summary>The backoff unit: 512 bit times, or 4,096 above 100 Mb/s (IEEE 802.3, 4.4.2).</summary>
@@ -148,6 +154,13 @@ internal sealed class SharedMedium(string hubName)
                 return;
             }
         }
+    }
+
+    /// <summary>One more station's attempt collided.</summary>
+    public void CountCollision()
+    {
+        Collisions++;
+        Collided?.Invoke();
     }
 
     // True when the signal of the other station's current attempt reaches the sender only now or later.

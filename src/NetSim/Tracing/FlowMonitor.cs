@@ -92,6 +92,9 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
         return statistics;
     }
 
+    /// <summary>The IP bytes the flow <paramref name="key"/> delivered so far; zero before its first packet.</summary>
+    internal long BytesReceivedOf(FlowKey key) => flows.TryGetValue(key, out Flow? flow) ? flow.BytesReceived : 0;
+
     /// <summary>Stops measuring; the statistics so far stay.</summary>
     public void Dispose() => subscription.Dispose();
 
@@ -255,7 +258,7 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
 
         private long PacketsReceived { get; set; }
 
-        private long BytesReceived { get; set; }
+        public long BytesReceived { get; private set; }
 
         private long Expired { get; set; }
 

@@ -48,6 +48,7 @@ public sealed class TcpConnection : IEventTarget
     private ReadOnlyMemory<byte> pendingWrite;
     private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
     private TcpState? closeAfterWrite;
+    private TcpMetrics lastMetrics; // as last raised by MetricsChanged
 
     private TcpConnection(Tcp tcp, TcpListener? listener, TcpSettings settings, Ipv4Address localAddress, ushort localPort, Ipv4Address remoteAddress, ushort remotePort, int egressMtu)
     {
@@ -152,7 +153,54 @@ public sealed class TcpConnection : IEventTarget
     public event EventHandler<TcpStateChange>? StateChanged;
 
     /// <summary>Raised after every change of the congestion window or threshold (to trace it). It runs inside the stack's processing: read the connection, do not call into it.</summary>
+    /// <remarks><see cref="MetricsChanged"/> carries the values, RTT, RTO and bytes in flight too.</remarks>
     public event EventHandler? CongestionWindowChanged;
+
+    /// <summary>The congestion window, threshold, smoothed RTT, RTO and bytes in flight as they are now.</summary>
+    public TcpMetrics Metrics => new(CongestionWindow, SlowStartThreshold, SmoothedRoundTripTime, RetransmissionTimeout, BytesInFlight);
+
+    /// <summary>
+    /// Raised when any of the <see cref="Metrics"/> changed (after an ACK, a send, a timer), with
+    /// their new values; not raised when none changed. It runs inside the stack's processing:
+    /// read the connection, do not call into it. Nobody listening costs a null check.
+    /// </summary>
+    /// <remarks>To record one of them over time, use <see cref="Probe"/>.</remarks>
+    public event EventHandler<TcpMetrics>? MetricsChanged;
+
+    /// <summary>
+    /// Records <paramref name="metric"/> over time: its value now, then a point at every change
+    /// of it (see <see cref="MetricsChanged"/>). Bytes for the windows and bytes in flight,
+    /// seconds for the times.
+    /// </summary>
+    public TimeSeries Probe(TcpMetric metric, int capacity = TimeSeries.DefaultCapacity)
+    {
+        string unit = metric is TcpMetric.SmoothedRoundTripTime or TcpMetric.RetransmissionTimeout ? "s" : "bytes";
+        var series = new TimeSeries(string.Create(CultureInfo.InvariantCulture, $"{LocalAddress}:{LocalPort} {metric}"), unit, capacity);
+        double last = Read(Metrics, metric);
+        series.Record(sim.Now, last);
+        EventHandler<TcpMetrics> handler = (_, metrics) =>
+        {
+            double value = Read(metrics, metric);
+            if (value != last)
+            {
+                last = value;
+                series.Record(sim.Now, value);
+            }
+        };
+        MetricsChanged += handler;
+        series.Attach(() => MetricsChanged -= handler);
+        return series;
+
+        static double Read(in TcpMetrics metrics, TcpMetric metric) => metric switch
+        {
+            TcpMetric.CongestionWindow => metrics.CongestionWindow,
+            TcpMetric.SlowStartThreshold => metrics.SlowStartThreshold,
+            TcpMetric.SmoothedRoundTripTime => metrics.SmoothedRoundTripTime.TotalSeconds,
+            TcpMetric.RetransmissionTimeout => metrics.RetransmissionTimeout.TotalSeconds,
+            TcpMetric.BytesInFlight => metrics.BytesInFlight,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Not a TCP metric."),
+        };
+    }
 
     /// <summary>Why the connection ended (success for an orderly close); read by a waiting read.</summary>
     internal SocketError Error { get; private set; }
@@ -563,6 +611,21 @@ public sealed class TcpConnection : IEventTarget
         }
 
         CongestionWindowChanged?.Invoke(this, EventArgs.Empty);
+        OnMetricsMayHaveChanged();
+    }
+
+    /// <summary>An ACK, a send or a timer may have changed the <see cref="Metrics"/>: tell the observers when they did.</summary>
+    internal void OnMetricsMayHaveChanged()
+    {
+        if (MetricsChanged is { } handlers)
+        {
+            TcpMetrics metrics = Metrics;
+            if (metrics != lastMetrics)
+            {
+                lastMetrics = metrics;
+                handlers(this, metrics);
+            }
+        }
     }
 
     /// <summary>The tracer of the node's network.</summary>

@@ -288,6 +288,7 @@ internal sealed class TcpSender : IEventTarget
             }
         }
 
+        connection.OnMetricsMayHaveChanged();
         return true;
     }
 
@@ -348,6 +349,7 @@ internal sealed class TcpSender : IEventTarget
             : waiting > 0 || windowRoom < Mss ? (Window <= congestion.CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
             : TcpSendLimit.SendBuffer;
         EnterSendLimit(limit);
+        connection.OnMetricsMayHaveChanged();
     }
 
     private void EnterSendLimit(TcpSendLimit limit)
@@ -400,6 +402,8 @@ internal sealed class TcpSender : IEventTarget
         {
             OnPersistTimeout();
         }
+
+        connection.OnMetricsMayHaveChanged();
     }
 
     private void UpdateWindow(in TcpHeader segment)

@@ -5,7 +5,7 @@ namespace NetSim.Tests.Ethernet;
 
 public class ForwardingAllocationTests
 {
-    private static long AllocatedWhileForwarding(bool useHub)
+    private static long AllocatedWhileForwarding(bool useHub, bool probed = false)
     {
         var net = new TestNetwork();
         IReadOnlyList<Port> ports = useHub ? new Hub(net.Network, "h1", 2).Ports : new Switch(net.Network, "s1", 2).Ports;
@@ -14,6 +14,16 @@ public class ForwardingAllocationTests
         net.Connect(pcs[1].Port, ports[1]);
         TestNetwork.SendFrame(pcs[1], pcs[0].Mac); // the switch learns pc2
         net.Simulation.Run();
+        long queueChanges = 0;
+        if (probed)
+        {
+            // A listener on every queue, and a probe already full (it counts what it misses).
+            foreach (Port port in ports.Append(pcs[0].Port))
+            {
+                port.QueueChanged += (_, change) => queueChanges += change.Frames;
+                port.ProbeQueue(capacity: 1);
+            }
+        }
 
         var source = new FrameSource(pcs[0], pcs[1].Mac, 64, count: 300_000);
         source.Start();
@@ -25,6 +35,11 @@ public class ForwardingAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         (pcs[1].FramesDelivered - delivered).Should().BeGreaterThanOrEqualTo(100_000);
+        if (probed)
+        {
+            queueChanges.Should().BePositive("the frames waited in the sending NIC's queue");
+        }
+
         return allocated;
     }
 
@@ -35,4 +50,12 @@ public class ForwardingAllocationTests
     [Fact]
     public void Repeating_100000_frames_through_a_hub_allocates_nothing() =>
         AllocatedWhileForwarding(useHub: true).Should().Be(0);
+
+    [Fact]
+    public void Forwarding_100000_frames_with_queue_listeners_and_probes_on_every_port_allocates_nothing() =>
+        AllocatedWhileForwarding(useHub: false, probed: true).Should().Be(0);
+
+    [Fact]
+    public void Repeating_100000_frames_with_queue_listeners_and_probes_on_every_port_allocates_nothing() =>
+        AllocatedWhileForwarding(useHub: true, probed: true).Should().Be(0);
 }
