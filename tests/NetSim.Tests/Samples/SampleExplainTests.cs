@@ -32,4 +32,13 @@ public sealed class SampleExplainTests
         SampleRunner.Run("TwoComputers", "--explain").Should().Contain("alice/eth0 broadcast an ARP request: who has 192.168.1.2?");
         SampleRunner.Run("HubNetwork", "--explain").Should().Contain(": a hub copies every bit to every other port, whatever the address");
     }
+
+    [Fact]
+    public void WebVisit_and_Traceroute_with_explain_tell_the_handshake_and_the_time_exceeded()
+    {
+        string visit = SampleRunner.Run("WebVisit", "--explain");
+        visit.Should().Contain("pc asked the DNS server 198.51.100.53 for the address of www.example.com");
+        visit.Should().Contain("the three-way handshake is complete, and data can flow both ways");
+        SampleRunner.Run("Traceroute", "--explain").Should().Contain("sent ICMP time exceeded to 10.0.1.10 about its packet to 10.0.4.10: its TTL ran out here (this is how traceroute finds each router)");
+    }
 }
