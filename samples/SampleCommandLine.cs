@@ -43,6 +43,15 @@ internal static class SampleCommandLine
         Description = "Print the run's fingerprint at its end: a hash of every trace event and frame. Two runs that print the same did the same things at the same times.",
     };
 
+    /// <summary><c>--explain</c>: tell every trace event of the run in one sentence (what each device did and why).</summary>
+    public static Option<bool> ExplainOption() => new("--explain")
+    {
+        Description = "Tell every event of the run in one sentence: what each device did and why (TraceNarrator).",
+    };
+
+    /// <summary>Starts telling <paramref name="network"/>'s run on the console when <paramref name="wanted"/>.</summary>
+    public static TraceNarrator? StartNarrator(bool wanted, Network network) => wanted ? new TraceNarrator(network.Tracer, Console.Out) : null;
+
     /// <summary>Starts hashing <paramref name="network"/>'s run when <paramref name="wanted"/>; <see cref="Print"/> shows it at the end.</summary>
     public static Fingerprint? StartFingerprint(bool wanted, Network network) => wanted ? new Fingerprint(network.Tracer) : null;
 

@@ -6,7 +6,8 @@ using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption, fingerprintOption }.Parse(args);
+Option<bool> explainOption = SampleCommandLine.ExplainOption();
+ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -19,6 +20,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 var hub = new Hub(network, "hub", 4);
 Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
 for (int i = 0; i < pcs.Length; i++)

@@ -8,7 +8,8 @@ using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption, fingerprintOption }.Parse(args);
+Option<bool> explainOption = SampleCommandLine.ExplainOption();
+ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -23,6 +24,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 
 var lan1 = new Switch(network, "sw1", 4);
 var lan2 = new Switch(network, "sw2", 4);
@@ -58,10 +60,7 @@ sim.Run();
 Console.WriteLine(); // ping leaves an empty line before its statistics
 Console.WriteLine(ping.Summary);
 Console.WriteLine();
-Console.Write(router.FormatRoutes());
-Console.WriteLine();
-Console.Write(router.Interfaces[0].Arp);
-Console.Write(router.Interfaces[1].Arp);
+Console.Write(router.FormatTables());
 Console.WriteLine($"r1 forwarded {router.Counters.PacketsForwarded} packets.");
 if (pcapPath is not null)
 {

@@ -40,7 +40,7 @@ void Step(string what, Nic from, Nic to)
     sim.Run();
     foreach (FrameEvent e in trace.Events.OfType<FrameEvent>().Where(e => e.Device == "switch" || e.Kind == FrameEventKind.Received))
     {
-        Console.WriteLine($"  {e}");
+        Console.WriteLine($"  {e.Time,10}  {TraceNarrator.Explain(e)}");
     }
 
     IEnumerable<string> heard = pcs.Where((p, i) => p.Port.Counters.FramesReceived > before[i]).Select(p => p.Name);
@@ -51,11 +51,8 @@ Step("1. A sends to B: the switch does not know B yet, so it floods.", pcs[0], p
 Step("2. B replies: the switch learned A on port 0, so only A gets it.", pcs[1], pcs[0]);
 Step("3. A sends to B again: now one port only.", pcs[0], pcs[1]);
 
-Console.WriteLine("The switch's MAC table:");
-foreach (var entry in sw.MacTable.GetEntries(sim.Now))
-{
-    Console.WriteLine($"  {entry.Address}  port {entry.Port}  age {entry.Age}");
-}
+Console.WriteLine();
+Console.Write(sw.FormatTables());
 
 fingerprint.Print();
 return 0;

@@ -8,7 +8,8 @@ using NetSim.Wire;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption, fingerprintOption }.Parse(args);
+Option<bool> explainOption = SampleCommandLine.ExplainOption();
+ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -26,6 +27,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 
 var pc1 = new Host(network, "pc1", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var pc2 = new Host(network, "pc2", "10.0.4.10/24", defaultGateway: "10.0.4.1");

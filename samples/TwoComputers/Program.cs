@@ -7,7 +7,8 @@ using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("alice's link (the first ping)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption, fingerprintOption }.Parse(args);
+Option<bool> explainOption = SampleCommandLine.ExplainOption();
+ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -15,22 +16,24 @@ if (options.PrintHelpOrError() is int exitCode)
 
 string? pcapPath = options.GetValue(pcapOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
+bool explain = options.GetValue(explainOption);
 
 // Two computers on one cable talk when their addresses share a subnet: the same network
 // part under the netmask. Move one into another subnet and the ping fails, and the
 // sender says why.
 Console.WriteLine("1. alice 192.168.1.1/24 and bob 192.168.1.2/24: both in 192.168.1.0/24.");
-RunPing("192.168.1.2/24", pcapPath, printFingerprint);
+RunPing("192.168.1.2/24", pcapPath, printFingerprint, explain);
 Console.WriteLine();
 Console.WriteLine("2. bob moves to 192.168.2.2/24: his network part is now 192.168.2, not alice's 192.168.1.");
-RunPing("192.168.2.2/24", pcapPath: null, printFingerprint);
+RunPing("192.168.2.2/24", pcapPath: null, printFingerprint, explain);
 return 0;
 
-static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint)
+static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint, bool explain)
 {
     var sim = new Simulation(seed: 1);
     var network = new Network(sim);
     using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
+    using TraceNarrator? narrator = SampleCommandLine.StartNarrator(explain, network);
     var alice = new Host(network, "alice", "192.168.1.1/24");
     var bob = new Host(network, "bob", bobAddress);
     _ = new Cable(alice.Port, bob.Port, DataRate.Parse("100Mbps"), SimDuration.FromMicroseconds(5));

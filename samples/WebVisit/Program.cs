@@ -8,7 +8,8 @@ using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the pc's link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption, fingerprintOption }.Parse(args);
+Option<bool> explainOption = SampleCommandLine.ExplainOption();
+ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -30,6 +31,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 var lan = DataRate.Parse("1Gbps");
 var wan = DataRate.Parse("100Mbps");
 

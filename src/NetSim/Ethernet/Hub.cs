@@ -125,7 +125,7 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
         ReadOnlySpan<byte> bytes = pool.GetSpan(frame);
         if (network.Tracer.IsOn)
         {
-            FrameTrace.Raise(network, Name, port.Number, FrameEventKind.Repeated, bytes);
+            FrameTrace.Raise(network, Name, port.Number, FrameEventKind.Repeated, bytes, outPorts: Port.OthersUp(ports, port));
         }
 
         // Stations that would drop the frame as not for them are counted, not sent a copy (see remarks).

@@ -169,7 +169,7 @@ public sealed class Switch : IFrameReceiver, IFrameRelay, IDeviceTables
         FramePool pool = network.Frames;
         if (network.Tracer.IsOn)
         {
-            FrameTrace.Raise(network, Name, ingress.Number, FrameEventKind.Flooded, pool.GetSpan(frame));
+            FrameTrace.Raise(network, Name, ingress.Number, FrameEventKind.Flooded, pool.GetSpan(frame), outPorts: Port.OthersUp(ports, ingress));
         }
 
         Port? last = null;

@@ -249,11 +249,11 @@ public partial class IpNode
     private void TraceRouted(IpEventKind kind, ReadOnlySpan<byte> packet, IpInterface egress, Ipv4Address nextHop)
     {
         IpEvent routed = IpTrace.Make(this, kind, packet, egress);
-        Network.Tracer.Raise(routed with { Route = MatchedRoute(routed.Destination, egress), NextHop = nextHop });
+        Network.Tracer.Raise(routed with { Route = MatchedRoute(routed.Destination, egress), NextHop = nextHop, InterfaceSubnet = egress.Subnet });
     }
 
     private void TraceRouted(IpEventKind kind, in Ipv4Header header, ReadOnlySpan<byte> payload, IpInterface egress, Ipv4Address nextHop) =>
-        Network.Tracer.Raise(IpTrace.Make(this, kind, header, payload, egress) with { Route = MatchedRoute(header.Destination, egress), NextHop = nextHop });
+        Network.Tracer.Raise(IpTrace.Make(this, kind, header, payload, egress) with { Route = MatchedRoute(header.Destination, egress), NextHop = nextHop, InterfaceSubnet = egress.Subnet });
 
     /// <summary>The route a packet to <paramref name="destination"/> took out of <paramref name="egress"/>, for trace events: the table's match, the connected network, or the default route.</summary>
     private Ipv4Network? MatchedRoute(Ipv4Address destination, IpInterface egress)

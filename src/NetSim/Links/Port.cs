@@ -46,6 +46,21 @@ public sealed class Port : ICapturePoint
     /// <summary>True when a cable is plugged in and up.</summary>
     public bool IsLinkUp => Cable is { IsUp: true };
 
+    /// <summary>For trace events only: the numbers of the ports of <paramref name="ports"/> other than <paramref name="ingress"/> with a link up (where a flood or a hub's repeat goes).</summary>
+    internal static int[] OthersUp(Port[] ports, Port ingress)
+    {
+        var numbers = new List<int>(ports.Length);
+        foreach (Port port in ports)
+        {
+            if (port != ingress && port.IsLinkUp)
+            {
+                numbers.Add(port.Number);
+            }
+        }
+
+        return [.. numbers];
+    }
+
     /// <summary>
     /// The algorithm of this port's egress queue: a <see cref="DropTailDiscipline"/> of 1,000 frames
     /// unless another is set. Frames wait here while the wire is busy.

@@ -63,6 +63,12 @@ public readonly record struct FrameEvent(
     int Length,
     DropReason? Reason = null) : ITraceEvent
 {
+    /// <summary>
+    /// For <see cref="FrameEventKind.Flooded"/> and <see cref="FrameEventKind.Repeated"/>: the
+    /// ports the frame went out of (every other port with a link up), in order; null otherwise.
+    /// </summary>
+    public IReadOnlyList<int>? OutPorts { get; init; }
+
     /// <summary>One line a learner reads: "12.345 us s1 port 3: forwarded 02:00:00:00:00:01 -> 02:00:00:00:00:02 (64 bytes)".</summary>
     public override string ToString()
     {

@@ -80,6 +80,9 @@ public readonly record struct IpEvent(SimTime Time, string Device, IpEventKind K
     /// <summary>For a packet sent or forwarded: the next hop (the destination itself when it is on the link).</summary>
     public Ipv4Address NextHop { get; init; }
 
+    /// <summary>For a packet sent or forwarded: the network of the interface it leaves by (<see cref="Interface"/>), which says whether the destination is on the link.</summary>
+    public Ipv4Network? InterfaceSubnet { get; init; }
+
     /// <summary>For <see cref="IpEventKind.Dropped"/> and <see cref="IpEventKind.TimeToLiveExpired"/>: why.</summary>
     public IpDropReason? Reason { get; init; }
 
