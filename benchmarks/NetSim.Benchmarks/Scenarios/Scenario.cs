@@ -60,6 +60,9 @@ internal sealed class Scenario
 
     public Network Network { get; }
 
+    /// <summary>The switch's ports (S2 only; empty otherwise): where the probe variants attach.</summary>
+    public IReadOnlyList<Port> SwitchPorts { get; private set; } = [];
+
     /// <summary>Datagrams offered by the sources over the 10 s.</summary>
     public long Expected { get; }
 
@@ -76,6 +79,7 @@ internal sealed class Scenario
         const int hostCount = 16;
         var scenario = new Scenario("S2 switch star", hostCount * 50_000L, hostCount * 50_000L, trace);
         var sw = new Switch(scenario.Network, "s1", hostCount);
+        scenario.SwitchPorts = sw.Ports;
         Host[] hosts = scenario.MakeHosts(hostCount);
         for (int i = 0; i < hostCount; i++)
         {
@@ -165,10 +169,10 @@ internal sealed class Scenario
     }
 
     /// <summary>Runs to 11.1 s and checks that the datagrams were all sent and (enough of them) delivered; throws otherwise.</summary>
-    public ScenarioResult Run()
+    public ScenarioResult Run(IProgress<SimulationProgress>? progress = null)
     {
         long eventsBefore = Simulation.EventsExecuted;
-        Simulation.RunUntil(End);
+        Simulation.RunUntil(End, progress);
         var result = new ScenarioResult(
             Name,
             sources.Sum(s => s.DatagramsSent),

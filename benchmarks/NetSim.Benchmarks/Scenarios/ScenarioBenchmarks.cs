@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using NetSim.Engine;
+using NetSim.Benchmarks.Scheduler;
+using NetSim.Links;
 using NetSim.Tracing;
 
 namespace NetSim.Benchmarks.Scenarios;
@@ -40,6 +43,30 @@ public class ScenarioBenchmarks
     /// <summary>S3 with a flow monitor on every node.</summary>
     [Benchmark]
     public long S3RouterChainFlowMonitor() => Monitored(Scenario.RouterChain());
+
+    /// <summary>S2 reporting its progress every second of wall time (as a progress bar would): what <c>RunUntil</c> with an <see cref="IProgress{T}"/> costs.</summary>
+    [Benchmark]
+    public long S2SwitchStarProgress() => Keep(Scenario.SwitchStar().Run(IgnoredProgress.Instance));
+
+    /// <summary>S3 reporting its progress every second of wall time.</summary>
+    [Benchmark]
+    public long S3RouterChainProgress() => Keep(Scenario.RouterChain().Run(IgnoredProgress.Instance));
+
+    /// <summary>S2 with probes on every switch port: the queue length on change, and the utilisation sampled every millisecond.</summary>
+    [Benchmark]
+    public long S2SwitchStarProbes()
+    {
+        Scenario scenario = Scenario.SwitchStar();
+        var sampler = new PeriodicSampler(scenario.Simulation, SimDuration.FromMilliseconds(1));
+        var series = new List<TimeSeries>();
+        foreach (Port port in scenario.SwitchPorts)
+        {
+            series.Add(port.ProbeQueue());
+            series.Add(port.ProbeUtilization(sampler));
+        }
+
+        return Keep(scenario.Run()) + series.Sum(s => s.Points.Count);
+    }
 
     /// <summary>S4: 16 hosts on a hub (CSMA/CD), 100,000 datagrams offered.</summary>
     [Benchmark]

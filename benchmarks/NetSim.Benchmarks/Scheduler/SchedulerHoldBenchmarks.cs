@@ -68,7 +68,7 @@ public class SchedulerHoldBenchmarks
     [Params(32, 1_000, 100_000, 1_000_000)]
     public int Pending { get; set; }
 
-    [GlobalSetup(Target = nameof(NetSim))]
+    [GlobalSetup(Targets = [nameof(NetSim), nameof(NetSimWithProgress)])]
     public void SetupNetSim()
     {
         holdTarget = new HoldTarget(new Simulation(), new HoldRandom(Seed));
@@ -150,6 +150,18 @@ public class SchedulerHoldBenchmarks
         }
 
         return holdTarget.RunEvents(Operations);
+    }
+
+    /// <summary>The real engine with progress reporting on (<c>Run(progress)</c>, a report every second of wall time): what the reporting costs per event.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public long NetSimWithProgress()
+    {
+        if (holdTarget!.Simulation.Now.Picoseconds >= ClockLimit)
+        {
+            SetupNetSim();
+        }
+
+        return holdTarget.RunEvents(Operations, IgnoredProgress.Instance);
     }
 
     /// <summary>The same loop on the BCL's <see cref="PriorityQueue{TElement, TPriority}"/>, ties broken by sequence number.</summary>
@@ -301,10 +313,18 @@ public class SchedulerHoldBenchmarks
             }
         }
 
-        public long RunEvents(int count)
+        public long RunEvents(int count, IProgress<SimulationProgress>? progress = null)
         {
             remaining = count;
-            Simulation.Run();
+            if (progress is null)
+            {
+                Simulation.Run();
+            }
+            else
+            {
+                Simulation.Run(progress);
+            }
+
             return Simulation.Now.Picoseconds;
         }
 
@@ -324,5 +344,15 @@ public class SchedulerHoldBenchmarks
         public void OnEvent(int kind, long argument)
         {
         }
+    }
+}
+
+/// <summary>Takes progress reports and does nothing with them.</summary>
+internal sealed class IgnoredProgress : IProgress<SimulationProgress>
+{
+    public static readonly IgnoredProgress Instance = new();
+
+    public void Report(SimulationProgress value)
+    {
     }
 }
