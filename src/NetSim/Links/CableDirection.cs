@@ -235,7 +235,10 @@ public sealed class CableDirection : IEventTarget
     }
 
     /// <summary>The next frame of the queue, and its length; false when the queue is empty.</summary>
-    internal bool TryDequeue(out FrameHandle frame, out int length)
+    internal bool TryDequeue(out FrameHandle frame, out int length) => TryTake(out frame, out length, QueueChangeKind.Dequeued);
+
+    // Takes the next frame, telling the port's queue listeners it left as `kind` (dequeued to be sent, or dropped).
+    private bool TryTake(out FrameHandle frame, out int length, QueueChangeKind kind)
     {
         if (dropTail is not null)
         {
@@ -247,15 +250,20 @@ public sealed class CableDirection : IEventTarget
             }
 
             frame = dropTail.Take(out length);
-            From.QueueChangedHandlers?.Invoke(From, Change(QueueChangeKind.Dequeued));
+            From.QueueChangedHandlers?.Invoke(From, Change(kind));
             return true;
+        }
+
+        if (From.QueueChangedHandlers is null)
+        {
+            return queueContext!.TryTake(discipline!, out frame, out length); // nobody listens: no counting either
         }
 
         int before = discipline!.Count;
         bool taken = queueContext!.TryTake(discipline, out frame, out length);
         if (taken || discipline.Count != before)
         {
-            From.QueueChangedHandlers?.Invoke(From, Change(taken ? QueueChangeKind.Dequeued : QueueChangeKind.Dropped));
+            From.QueueChangedHandlers?.Invoke(From, Change(taken ? kind : QueueChangeKind.Dropped));
         }
 
         return taken;
@@ -267,7 +275,7 @@ public sealed class CableDirection : IEventTarget
     /// </summary>
     internal void GoDown()
     {
-        while (TryDequeue(out FrameHandle queued, out _))
+        while (TryTake(out FrameHandle queued, out _, QueueChangeKind.Dropped))
         {
             From.Drop(queued, DropReason.LinkDown);
         }

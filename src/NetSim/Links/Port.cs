@@ -207,8 +207,10 @@ public sealed class Port : ICapturePoint
     /// <summary>
     /// Records, at every tick of <paramref name="sampler"/>, the fraction of the line rate the
     /// port's sending used over the last interval: each frame it sent with its preamble, FCS and
-    /// inter-frame gap, so a saturated link reads 1. A frame counts in the interval its
-    /// transmission starts in, so one interval may read a little over 1 and the next under.
+    /// inter-frame gap, so a saturated link reads 1. On a full-duplex cable a frame counts in the
+    /// interval its transmission starts in, so one interval may read a little over 1 and the next
+    /// under; on a hub's shared medium (CSMA/CD) a frame counts when its successful attempt ends,
+    /// and collided attempts and jam signals are not counted (see the hub's collisions for those).
     /// </summary>
     /// <exception cref="InvalidOperationException">No cable is plugged into the port.</exception>
     public TimeSeries ProbeUtilization(PeriodicSampler sampler, int capacity = TimeSeries.DefaultCapacity)

@@ -40,11 +40,13 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
     private readonly int binCount;
     private readonly int maxFlows;
     private readonly int maxPacketsInFlight;
+    private readonly SimDuration packetLifetime;
+    private SimTime nextSweep;
     private readonly Dictionary<FlowKey, Flow> flows = [];
     private readonly List<Flow> order = [];
     private readonly Dictionary<PacketId, InFlight> inFlight = [];
 
-    /// <summary>Packets left out at the bounds: sent by a flow past <see cref="FlowMonitorOptions.MaxFlows"/> (not counted anywhere else), or sent while <see cref="FlowMonitorOptions.MaxPacketsInFlight"/> were waiting (counted as sent, never as received or lost).</summary>
+    /// <summary>Packets left out at the bounds, counted in no flow: sent by a flow past <see cref="FlowMonitorOptions.MaxFlows"/>, or sent while <see cref="FlowMonitorOptions.MaxPacketsInFlight"/> packets younger than <see cref="FlowMonitorOptions.PacketLifetime"/> were waiting.</summary>
     public long PacketsNotMeasured { get; private set; }
 
     /// <summary>Starts measuring the flows of the network whose tracer is <paramref name="tracer"/>.</summary>
@@ -59,10 +61,12 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DelayBinCount, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxFlows, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPacketsInFlight, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PacketLifetime.Picoseconds, 0, nameof(options));
         binWidth = options.DelayBinWidth;
         binCount = options.DelayBinCount;
         maxFlows = options.MaxFlows;
         maxPacketsInFlight = options.MaxPacketsInFlight;
+        packetLifetime = options.PacketLifetime;
         nodes = options.Nodes is null ? null : new HashSet<string>(options.Nodes, StringComparer.Ordinal);
         subscription = tracer.Subscribe(this);
     }
@@ -192,10 +196,6 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
         }
 
         SimTime now = traceEvent.Time;
-        flow.PacketsSent++;
-        flow.BytesSent += traceEvent.Length;
-        flow.FirstSent ??= now;
-        flow.LastSent = now;
         var id = new PacketId(traceEvent.Source, traceEvent.Destination, traceEvent.Protocol, traceEvent.Identification);
         if (inFlight.Remove(id, out InFlight earlier))
         {
@@ -203,13 +203,44 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
             earlier.Flow.Expire(earlier.Reason);
         }
 
-        if (inFlight.Count >= maxPacketsInFlight)
+        if (inFlight.Count >= maxPacketsInFlight && !GiveUpOldPackets(now))
         {
             PacketsNotMeasured++;
             return;
         }
 
+        flow.PacketsSent++;
+        flow.BytesSent += traceEvent.Length;
+        flow.FirstSent ??= now;
+        flow.LastSent = now;
         inFlight.Add(id, new InFlight(flow, now, null));
+    }
+
+    // The in-flight table is full: packets sent more than the packet lifetime ago are lost (as
+    // ns-3's MaxPerHopDelay); true when that made room. Sweeps at most once per lifetime's worth of the oldest packet.
+    private bool GiveUpOldPackets(SimTime now)
+    {
+        if (now < nextSweep)
+        {
+            return false;
+        }
+
+        SimTime oldest = SimTime.MaxValue;
+        foreach ((PacketId id, InFlight packet) in inFlight)
+        {
+            if (now - packet.SentAt > packetLifetime)
+            {
+                packet.Flow.Expire(packet.Reason);
+                inFlight.Remove(id); // allowed while enumerating a Dictionary since .NET Core 3.0
+            }
+            else if (packet.SentAt < oldest)
+            {
+                oldest = packet.SentAt;
+            }
+        }
+
+        nextSweep = oldest == SimTime.MaxValue ? now : oldest + packetLifetime;
+        return inFlight.Count < maxPacketsInFlight;
     }
 
     private void Received(in IpEvent traceEvent)
@@ -235,7 +266,7 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
 
     private sealed class Flow(FlowKey key, int binCount)
     {
-        private readonly long[] histogram = new long[binCount];
+        private long[]? histogram; // made at the first arrival: a flood of flows that never arrive costs no histograms
         private Int128 delaySum;
         private SimDuration delayMin = SimDuration.MaxValue;
         private SimDuration delayMax = SimDuration.MinValue;
@@ -297,6 +328,7 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
             delayMin = transit < delayMin ? transit : delayMin;
             delayMax = transit > delayMax ? transit : delayMax;
             long bin = transit / binWidth;
+            histogram ??= new long[binCount];
             histogram[bin < histogram.Length ? (int)bin : histogram.Length - 1]++;
         }
 
@@ -327,7 +359,7 @@ public sealed class FlowMonitor : ITraceListener, IDisposable
                 DelayMean = received ? SimDuration.FromPicoseconds((long)(delaySum / PacketsReceived)) : null,
                 DelayMax = received ? delayMax : null,
                 DelayBinWidth = binWidth,
-                DelayHistogram = [.. histogram],
+                DelayHistogram = histogram is null ? new long[binCount] : [.. histogram],
                 Jitter = SimDuration.FromPicoseconds((long)Math.Round(jitter, MidpointRounding.AwayFromZero)),
                 Throughput = throughput,
                 RetransmittedBytes = RetransmittedBytes,

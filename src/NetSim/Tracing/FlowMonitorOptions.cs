@@ -20,16 +20,22 @@ public sealed class FlowMonitorOptions
     public int DelayBinCount { get; init; } = 100;
 
     /// <summary>
-    /// The most flows measured (262,144 unless set, the size of Linux's connection-tracking table,
-    /// <c>nf_conntrack_max</c>, on a machine of 8 GiB or more): a flood of new flows cannot grow the
-    /// monitor without end. Packets of flows past it are counted in <see cref="FlowMonitor.PacketsNotMeasured"/> only.
+    /// The most flows measured (65,536 unless set): a flood of new flows cannot grow the monitor
+    /// without end. A flow costs about 200 bytes, and its delay histogram (8 bytes a bin) once a
+    /// packet of it arrives. Packets of flows past it are counted in <see cref="FlowMonitor.PacketsNotMeasured"/> only.
     /// </summary>
-    public int MaxFlows { get; init; } = 262_144;
+    public int MaxFlows { get; init; } = 65_536;
 
     /// <summary>
-    /// The most packets waiting to be matched with their arrival (1,048,576 unless set, about 64 MiB):
-    /// a packet sent while that many are in flight or lost is counted as sent, never timed, and
-    /// counted in <see cref="FlowMonitor.PacketsNotMeasured"/>.
+    /// The most packets waiting to be matched with their arrival (1,048,576 unless set, about 64 MiB).
+    /// When it is full, packets sent more than <see cref="PacketLifetime"/> ago are counted lost to
+    /// make room; a packet that still finds no room is counted in <see cref="FlowMonitor.PacketsNotMeasured"/> only.
     /// </summary>
     public int MaxPacketsInFlight { get; init; } = 1_048_576;
+
+    /// <summary>
+    /// How long a packet may be on its way before the monitor gives it up as lost when it needs the
+    /// room (10 s unless set, ns-3's <c>MaxPerHopDelay</c>).
+    /// </summary>
+    public SimDuration PacketLifetime { get; init; } = SimDuration.FromSeconds(10);
 }

@@ -152,9 +152,10 @@ public sealed class TimeSeries
             int comma = line.IndexOf(',', StringComparison.Ordinal);
             if (comma < 0
                 || !decimal.TryParse(line.AsSpan(0, comma), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds)
-                || !double.TryParse(line.AsSpan(comma + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                || !double.TryParse(line.AsSpan(comma + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                || seconds * PicosecondsPerSecond > long.MaxValue)
             {
-                throw new FormatException($"Line {lineNumber} (\"{line}\") is not a time in seconds and a value.");
+                throw new FormatException($"Line {lineNumber} (\"{line}\") is not a time in seconds (up to about 106 days) and a value.");
             }
 
             series.Record(SimTime.FromPicoseconds(decimal.ToInt64(seconds * PicosecondsPerSecond)), value);

@@ -49,6 +49,7 @@ public sealed class TcpConnection : IEventTarget
     private SimulationValueTaskSource<bool>? writeSource; // made at the first write that waits; reused
     private TcpState? closeAfterWrite;
     private TcpMetrics lastMetrics; // as last raised by MetricsChanged
+    private EventHandler<TcpMetrics>? metricsChanged;
 
     private TcpConnection(Tcp tcp, TcpListener? listener, TcpSettings settings, Ipv4Address localAddress, ushort localPort, Ipv4Address remoteAddress, ushort remotePort, int egressMtu)
     {
@@ -165,7 +166,20 @@ public sealed class TcpConnection : IEventTarget
     /// read the connection, do not call into it. Nobody listening costs a null check.
     /// </summary>
     /// <remarks>To record one of them over time, use <see cref="Probe"/>.</remarks>
-    public event EventHandler<TcpMetrics>? MetricsChanged;
+    public event EventHandler<TcpMetrics>? MetricsChanged
+    {
+        add
+        {
+            if (metricsChanged is null)
+            {
+                lastMetrics = Metrics; // the values may have changed while nobody listened: compare with now
+            }
+
+            metricsChanged += value;
+        }
+
+        remove => metricsChanged -= value;
+    }
 
     /// <summary>
     /// Records <paramref name="metric"/> over time: its value now, then a point at every change
@@ -266,13 +280,13 @@ public sealed class TcpConnection : IEventTarget
         }
 
         int copied = send.Write(data.Span);
+        pendingWrite = data[copied..]; // before Output, so that it sees a write waiting for room
         sender.Output();
-        if (copied == data.Length)
+        if (pendingWrite.IsEmpty)
         {
             return ValueTask.CompletedTask;
         }
 
-        pendingWrite = data[copied..];
         return (writeSource ??= new SimulationValueTaskSource<bool>(sim)).NextWithoutResult();
     }
 
@@ -599,6 +613,9 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Whether the application's write waits for room in the send buffer.</summary>
     internal bool WriteWaiting => writeSource is { IsWaiting: true };
 
+    /// <summary>Whether part of the application's write did not fit in the send buffer (set before the write starts waiting).</summary>
+    internal bool HasPendingWrite => !pendingWrite.IsEmpty;
+
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);
 
@@ -617,7 +634,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>An ACK, a send or a timer may have changed the <see cref="Metrics"/>: tell the observers when they did.</summary>
     internal void OnMetricsMayHaveChanged()
     {
-        if (MetricsChanged is { } handlers)
+        if (metricsChanged is { } handlers)
         {
             TcpMetrics metrics = Metrics;
             if (metrics != lastMetrics)

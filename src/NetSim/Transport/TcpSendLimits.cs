@@ -24,8 +24,8 @@ internal enum TcpSendLimit
 
 /// <summary>
 /// How long a TCP sender spent held back by each limit while it had data in flight or waiting
-/// (RFC 4898, tcpEStatsPerfSndLimTimeSnd, -Rwin and -Cwnd; Linux reports the same split as
-/// <c>busy</c>, <c>rwnd_limited</c> and <c>sndbuf_limited</c> in <c>ss -i</c>). The largest one
+/// (RFC 4898, tcpEStatsPerfSndLimTimeSnd, -Rwin and -Cwnd, with the send buffer apart; Linux's
+/// <c>ss -i</c> shows <c>busy</c>, the sum, with <c>rwnd_limited</c> and <c>sndbuf_limited</c>). The largest one
 /// says what limits the throughput: a window-limited transfer moves at most a window per round trip.
 /// </summary>
 /// <param name="Application">Time with everything written already sent: the application was the limit.</param>

@@ -343,11 +343,11 @@ internal sealed class TcpSender : IEventTarget
         }
 
         // RFC 4898 (SndLimTimeRwin, SndLimTimeCwnd, SndLimTimeSnd): what stopped this round of sending.
-        // A window counts as the limit when data waited or the window had no room for a full segment.
-        int windowRoom = Math.Min(congestion.CongestionWindow, Window) - TcpSequence.Difference(Nxt, Una);
-        TcpSendLimit limit = waiting == 0 && !connection.WriteWaiting ? (Max != Una ? TcpSendLimit.Application : TcpSendLimit.None)
-            : waiting > 0 || windowRoom < Mss ? (Window <= congestion.CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
-            : TcpSendLimit.SendBuffer;
+        // Data waiting in the buffer: the smaller window stopped it. The buffer full of sent data
+        // and the application's write waiting: the send buffer, unless the peer's window is full too.
+        TcpSendLimit limit = waiting > 0 ? (Window <= congestion.CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
+            : connection.HasPendingWrite ? (TcpSequence.Difference(Nxt, Una) >= Window ? TcpSendLimit.ReceiveWindow : TcpSendLimit.SendBuffer)
+            : Max != Una ? TcpSendLimit.Application : TcpSendLimit.None;
         EnterSendLimit(limit);
         connection.OnMetricsMayHaveChanged();
     }

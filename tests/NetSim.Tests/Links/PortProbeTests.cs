@@ -64,6 +64,26 @@ public sealed class PortProbeTests
     }
 
     [Fact]
+    public void Frames_queued_when_the_link_goes_down_leave_the_queue_as_dropped()
+    {
+        var net = new TestNetwork();
+        Nic[] pcs = net.Computers(2);
+        var cable = new Cable(pcs[0].Port, pcs[1].Port, Slow, SimDuration.FromMicroseconds(1));
+        var kinds = new List<QueueChangeKind>();
+        pcs[0].Port.QueueChanged += (_, change) => kinds.Add(change.Kind);
+        for (int i = 0; i < 3; i++)
+        {
+            TestNetwork.SendFrame(pcs[0], pcs[1].Mac, 60); // the first goes onto the wire, two queue
+        }
+
+        cable.IsUp = false;
+        net.Simulation.Run();
+
+        kinds.Should().Equal(QueueChangeKind.Enqueued, QueueChangeKind.Enqueued, QueueChangeKind.Dropped, QueueChangeKind.Dropped);
+        pcs[0].Port.Counters.Dropped(DropReason.LinkDown).Should().BeGreaterThanOrEqualTo(2);
+    }
+
+    [Fact]
     public void A_stopped_probe_records_no_more()
     {
         var net = new TestNetwork();

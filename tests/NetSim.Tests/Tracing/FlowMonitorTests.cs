@@ -209,25 +209,31 @@ public sealed class FlowMonitorTests
     }
 
     [Fact]
-    public void Packets_past_the_in_flight_bound_count_as_sent_but_are_not_timed()
+    public void Packets_past_the_in_flight_bound_are_not_counted_and_old_lost_packets_make_room()
     {
-        var (simulation, network, pc1, pc2) = TwoHosts();
-        using var monitor = new FlowMonitor(network.Tracer, new FlowMonitorOptions { MaxPacketsInFlight = 2 });
+        var (simulation, network, pc1, pc2, cable) = TwoHostsWithCable(seed: 1);
+        using var monitor = new FlowMonitor(network.Tracer, new FlowMonitorOptions { MaxPacketsInFlight = 2, PacketLifetime = SimDuration.FromMilliseconds(5) });
         Warm(simulation, pc1, pc2);
         var sender = new UdpSocket(pc1);
         sender.Bind();
-        simulation.ScheduleAt(SimTime.FromMilliseconds(1), () =>
+        void Send(int count)
         {
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < count; i++)
             {
-                sender.SendTo(new byte[Payload], pc2.Address, SinkPort); // five at once: all in flight together
+                sender.SendTo(new byte[Payload], pc2.Address, SinkPort);
             }
-        });
+        }
+
+        simulation.ScheduleAt(SimTime.FromMilliseconds(1), () => Send(5)); // five at once: two are timed, three find no room
+        simulation.ScheduleAt(SimTime.FromMilliseconds(2), () => cable.FromA.Impairments.LossProbability = 0.999999);
+        simulation.ScheduleAt(SimTime.FromMilliseconds(3), () => Send(2)); // lost on the cable: they fill the table
+        simulation.ScheduleAt(SimTime.FromMilliseconds(4), () => Send(1)); // no room, and the lost ones are not old yet
+        simulation.ScheduleAt(SimTime.FromMilliseconds(9), () => Send(1)); // 6 ms later the lost two are given up: room
         simulation.Run();
 
         FlowStatistics flow = monitor.GetStatistics().Single(f => f.Key.SourcePort == sender.LocalPort);
-        (flow.PacketsSent, flow.PacketsReceived, flow.PacketsLost).Should().Be((5, 2, 0), "two were timed; three were sent while two waited");
-        monitor.PacketsNotMeasured.Should().Be(3);
+        (flow.PacketsSent, flow.PacketsReceived, flow.PacketsLost).Should().Be((5, 2, 3), "two timed at 1 ms, two lost at 3 ms, one lost at 9 ms; every sent packet is received or lost");
+        monitor.PacketsNotMeasured.Should().Be(4, "three at 1 ms and one at 4 ms found no room");
     }
 
     [Fact]

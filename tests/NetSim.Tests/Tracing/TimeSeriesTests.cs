@@ -59,6 +59,7 @@ public sealed class TimeSeriesTests
     [InlineData("time,value\n0,1\n")]
     [InlineData("time_s,value\n0;1\n")]
     [InlineData("time_s,value\nx,1\n")]
+    [InlineData("time_s,value\n99999999999,1\n")]
     public void Reading_a_csv_that_is_not_a_series_throws_a_format_exception_naming_the_line(string csv)
     {
         Action read = () => TimeSeries.ReadCsv(new StringReader(csv), "q", "frames");

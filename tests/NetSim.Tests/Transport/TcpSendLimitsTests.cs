@@ -18,7 +18,7 @@ public class TcpSendLimitsTests
         return (sim, client, server, cable);
     }
 
-    private static TcpConnection Transfer(Simulation sim, Host client, Host server, Func<TcpConnection, Task> write)
+    private static TcpConnection Transfer(Simulation sim, Host client, Host server, Func<TcpConnection, Task> write, TcpSettings? settings = null)
     {
         var listener = new TcpListener(server, 5001);
         listener.Start();
@@ -35,7 +35,7 @@ public class TcpSendLimitsTests
         });
         sim.Start(async () =>
         {
-            sender = await TcpConnection.ConnectAsync(client, server.Address, 5001);
+            sender = await TcpConnection.ConnectAsync(client, server.Address, 5001, settings);
             await write(sender);
             await sender.CloseAsync();
         });
@@ -55,6 +55,18 @@ public class TcpSendLimitsTests
         limits.CongestionWindow.Should().BeGreaterThan(SimDuration.Zero, "slow start held the first round trips back");
         limits.Busy.Should().BeLessThan(SimDuration.FromSeconds(1), "2 MB at one window per 20 ms take about 0.65 s");
         limits.ToString().Should().StartWith("receive window ");
+    }
+
+    [Fact]
+    public void A_small_send_buffer_on_a_long_fat_path_is_the_limit()
+    {
+        // 8,000 bytes of buffer hold less than the peer's 65,535-byte window and soon less than the congestion window.
+        (Simulation sim, Host client, Host server, _) = Pair(100, 10);
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[400_000]).AsTask(), new TcpSettings { SendBufferSize = 8_000 });
+
+        TcpSendLimits limits = sender.SendLimits;
+        (limits.SendBuffer.Picoseconds / (double)limits.Busy.Picoseconds).Should().BeGreaterThan(0.8, "the write waits for the buffer most of the time: {0}", limits);
+        limits.ReceiveWindow.Should().Be(SimDuration.Zero, "the peer's window is never full");
     }
 
     [Fact]
