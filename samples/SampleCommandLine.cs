@@ -37,6 +37,37 @@ internal static class SampleCommandLine
         return option;
     }
 
+    /// <summary>
+    /// <c>--csv PATH</c>: write <paramref name="what"/> as CSV to a new file at PATH; with <paramref name="folder"/>,
+    /// <c>--csv DIR</c>: write the files <paramref name="what"/> names into the folder DIR (made if missing).
+    /// </summary>
+    public static Option<string> CsvOption(string what, bool folder = false)
+    {
+        var option = new Option<string>("--csv")
+        {
+            HelpName = folder ? "DIR" : "PATH",
+            Description = folder ? $"Write {what} to the folder DIR (made if missing), for a plot." : $"Write {what} to PATH as CSV, for a plot.",
+        };
+        option.Validators.Add(result =>
+        {
+            string path = result.GetValueOrDefault<string>() ?? "";
+            string? parent = Path.GetDirectoryName(path);
+            if (folder && (path.Length == 0 || File.Exists(path)))
+            {
+                result.AddError($"--csv needs the path of a folder to write the CSV files to; '{path}' is {(path.Length == 0 ? "empty" : "a file")}.");
+            }
+            else if (!folder && (path.Length == 0 || Directory.Exists(path)))
+            {
+                result.AddError($"--csv needs the path of a file to write, such as results.csv; '{path}' is not one.");
+            }
+            else if (!folder && !string.IsNullOrEmpty(parent) && !Directory.Exists(parent))
+            {
+                result.AddError($"--csv cannot write '{path}': the folder '{parent}' does not exist.");
+            }
+        });
+        return option;
+    }
+
     /// <summary><c>--fingerprint</c>: print the run's fingerprint at its end.</summary>
     public static Option<bool> FingerprintOption() => new("--fingerprint")
     {

@@ -6,6 +6,7 @@ using NetSim.Links;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
+using NetSim.Wire;
 
 // The dumbbell: N TCP bulk flows, from left hosts to right hosts, share one bottleneck link
 // between two routers whose egress queue is a drop-tail queue of a few frames.
@@ -18,21 +19,34 @@ using NetSim.Transport;
 // (from the seed) in the first 100 ms, until the run ends. The access links are 100 Mb/s with
 // the delay given for the flow (--delay), so a flow's round trip without queueing is
 // 2 x (2 x its delay + 10 ms). The sample prints a table of the flows (throughput, share,
-// retransmissions by cause, drops at the bottleneck queue), Jain's fairness index, the queue,
-// and throughput, congestion window and queue over time.
+// retransmissions by cause, drops at the bottleneck queue, what held the sender back), Jain's
+// fairness index, the queue, and throughput, link utilisation, congestion window and queue over time.
+//
+// Everything over time comes from the library's probes: each sender's congestion window and
+// slow-start threshold on change (TcpConnection.Probe), the bottleneck queue on change
+// (Port.ProbeQueue: every enqueue, dequeue and drop, exact), and per --interval a
+// PeriodicSampler's series: each flow's throughput (the bytes the receiving application read)
+// and the bottleneck's utilisation (Port.ProbeUtilization). Retransmissions by cause and the
+// send limits (RFC 4898) are the sender's own counters (TcpConnection.RetransmissionsBy,
+// TcpConnection.SendLimits). The sampler's ticks are background events: the run is the same
+// with or without them (the fingerprint does not change).
 //
 // With --csv DIR it writes, all in the invariant culture (a dot for decimals), times in seconds:
 //   flows.csv       one row per flow: flow,source,destination,start_s,base_rtt_s,bytes_received,
 //                   throughput_bps (bytes the receiving application read x 8 / (end - start)),
 //                   retransmissions,timeouts,fast_retransmits,partial_acks (segments sent again, by
-//                   the TcpEvent retransmit cause: timer, three duplicate ACKs, NewReno partial ACK),
-//                   queue_drops (the flow's packets the bottleneck queue dropped)
+//                   cause: timer, three duplicate ACKs, NewReno partial ACK), queue_drops (the flow's
+//                   packets the bottleneck queue dropped), cwnd_limited_s,rwnd_limited_s,
+//                   sndbuf_limited_s,app_limited_s (how long the sender was held back by its congestion
+//                   window, the receiver's window, the send buffer, the application; RFC 4898 SndLimTime)
 //   throughput.csv  long form, one row per flow and interval: time_s,flow,throughput_bps (what the
 //                   receiving application read in the --interval ending at time_s)
+//   utilization.csv the bottleneck (r1 -> r2) per --interval: time_s,value (the fraction of the line
+//                   rate used, preamble, FCS and inter-frame gap included; TimeSeries.WriteCsv)
 //   cwnd.csv        long form, one row per change: time_s,flow,cwnd_bytes,ssthresh_bytes (empty
 //                   while the slow-start threshold is not set yet)
-//   queue.csv       the bottleneck queue every 5 ms (or --interval if shorter): time_s,frames,bytes
-//                   (waiting, the frame on the wire not counted)
+//   queue.csv       the bottleneck queue at every change: time_s,frames,bytes (waiting, the frame on
+//                   the wire not counted)
 //   flowmonitor.csv the library's FlowMonitor report (FlowReport.CsvColumns), one row per direction
 //                   of each connection
 var flowsOption = new Option<int>("--flows")
@@ -121,19 +135,7 @@ var seedOption = new Option<ulong>("--seed")
     Description = "The seed of the run (the flows' start times, TCP's initial sequence numbers); the same seed, the same run.",
     DefaultValueFactory = _ => 1,
 };
-var csvOption = new Option<string>("--csv")
-{
-    HelpName = "DIR",
-    Description = "Write flows.csv, throughput.csv, cwnd.csv, queue.csv and flowmonitor.csv to the folder DIR (made if missing).",
-};
-csvOption.Validators.Add(result =>
-{
-    string path = result.GetValueOrDefault<string>() ?? "";
-    if (path.Length == 0 || File.Exists(path))
-    {
-        result.AddError($"--csv needs the path of a folder to write the CSV files to; '{path}' is {(path.Length == 0 ? "empty" : "a file")}.");
-    }
-});
+Option<string> csvOption = SampleCommandLine.CsvOption("flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv and flowmonitor.csv", folder: true);
 Option<string> pcapOption = SampleCommandLine.PcapOption("the bottleneck link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("TCP flows share a bottleneck with a drop-tail queue: throughput, fairness, the queue, retransmissions and the congestion window over time.")
@@ -147,7 +149,7 @@ if (options.PrintHelpOrError() is int exitCode)
 }
 
 int flowCount = options.GetValue(flowsOption);
-int queueFrames = options.GetValue(queueOption);
+int queueLimit = options.GetValue(queueOption);
 DataRate bottleneckRate = options.GetValue(bottleneckOption);
 SimDuration[] delays = options.GetValue(delayOption)!;
 SimDuration runTime = options.GetValue(timeOption);
@@ -196,7 +198,7 @@ for (int i = 0; i < flowCount; i++)
 
 topology.ComputeRoutes();
 CableDirection queue = bottleneck.FromA; // r1's port onto the bottleneck: where the flows' data waits
-queue.QueueLimitFrames = queueFrames;
+queue.QueueLimitFrames = queueLimit;
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(bottleneck);
@@ -211,13 +213,16 @@ for (int i = 0; i < flowCount; i++)
     flows[i] = new FlowRecord(i + 1, left[i].Address, right[i].Address, start, baseRoundTrip);
 }
 
-SimDuration queueInterval = interval < SimDuration.FromMilliseconds(5) ? interval : SimDuration.FromMilliseconds(5);
-using var measurements = new Measurements(sim, network.Tracer, queue, flows, interval, queueInterval, end)
+// The probes: each is attached before the traffic starts (the senders' when their connection opens).
+Port bottleneckPort = queue.From;
+TimeSeries queueFrames = bottleneckPort.ProbeQueue(QueueMetric.Frames);
+TimeSeries queueBytes = bottleneckPort.ProbeQueue(QueueMetric.Bytes);
+var sampler = new PeriodicSampler(sim, interval, stopAt: end);
+TimeSeries utilization = bottleneckPort.ProbeUtilization(sampler);
+foreach (FlowRecord flow in flows)
 {
-    QueueDrops = flow => monitor.GetStatistics()
-        .Where(s => s.Key.Source == flow.Source && s.Key.Destination == flow.Destination)
-        .Sum(s => s.Drops.GetValueOrDefault("Frame." + nameof(DropReason.QueueFull))),
-};
+    flow.Throughput = sampler.SampleRate($"flow {flow.Number}", "bit/s", () => flow.BytesReceived, scale: 8);
+}
 
 for (int i = 0; i < flowCount; i++)
 {
@@ -238,7 +243,7 @@ for (int i = 0; i < flowCount; i++)
     sim.ScheduleAt(flow.Start, () => _ = sim.Start(async () =>
     {
         TcpConnection connection = await TcpConnection.ConnectAsync(sender, flow.Destination, 5001);
-        measurements.Watch(flow, connection);
+        flow.Watch(connection);
         byte[] chunk = new byte[65536];
         while (true)
         {
@@ -251,57 +256,67 @@ SampleProgress.RunUntil(sim, end, $"{flowCount} TCP flows"); // a bar on a termi
 
 // Numbers print in the invariant culture ("9.41 Mb/s", "1,234"), the same on every machine.
 CultureInfo invariant = CultureInfo.InvariantCulture;
-double[] throughputs = [.. flows.Select(f => f.Throughput(end))];
+IReadOnlyList<FlowStatistics> monitored = monitor.GetStatistics();
+foreach (FlowRecord flow in flows)
+{
+    flow.QueueDrops = monitored
+        .Where(s => s.Key.Source == flow.Source && s.Key.Destination == flow.Destination)
+        .Sum(s => s.Drops.GetValueOrDefault("Frame." + nameof(DropReason.QueueFull)));
+}
+
+double[] throughputs = [.. flows.Select(f => f.AverageThroughput(end))];
 double total = throughputs.Sum();
 double jain = total * total / (flowCount * throughputs.Sum(x => x * x));
-long[] queueDrops = [.. flows.Select(measurements.QueueDrops!)];
-long portDrops = queue.From.Counters.Dropped(DropReason.QueueFull);
+long portDrops = bottleneckPort.Counters.Dropped(DropReason.QueueFull);
 
-Console.WriteLine(string.Create(invariant, $"{flowCount} TCP flow{(flowCount == 1 ? "" : "s")} (NewReno) from left hosts to right hosts share a {bottleneckRate} bottleneck between r1 and r2 ({bottleneckDelay}, drop-tail queue of {queueFrames} frames)."));
+Console.WriteLine(string.Create(invariant, $"{flowCount} TCP flow{(flowCount == 1 ? "" : "s")} (NewReno) from left hosts to right hosts share a {bottleneckRate} bottleneck between r1 and r2 ({bottleneckDelay}, drop-tail queue of {queueLimit} frames)."));
 string delayText = delays.Length == 1 ? $"{delays[0]}" : string.Join(", ", delays.Select(d => d.ToString()));
 Console.WriteLine(string.Create(invariant, $"Access links {AccessRate()}, {delayText} each; {runTime} simulated; seed {seed}."));
 Console.WriteLine();
 
-List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "retransmitted", "timeout", "fast", "partial ACK", "queue drops"]];
+List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "retransmitted", "timeout", "fast", "partial ACK", "queue drops", "held back by"]];
 foreach (FlowRecord flow in flows)
 {
-    long[] r = flow.Retransmits;
     table.Add(
     [
         flow.Number.ToString(invariant), flow.Source.ToString(), flow.Destination.ToString(), flow.Start.ToString(), flow.BaseRoundTrip.ToString(),
-        Megabits(flow.Throughput(end)), string.Create(invariant, $"{flow.Throughput(end) / total:P1}"),
-        r.Sum().ToString("N0", invariant), r[(int)TcpRetransmitCause.Timeout].ToString("N0", invariant),
-        r[(int)TcpRetransmitCause.FastRetransmit].ToString("N0", invariant), r[(int)TcpRetransmitCause.PartialAcknowledgment].ToString("N0", invariant),
-        queueDrops[flow.Number - 1].ToString("N0", invariant),
+        Megabits(flow.AverageThroughput(end)), string.Create(invariant, $"{flow.AverageThroughput(end) / total:P1}"),
+        Count(flow.Retransmissions), Count(flow.RetransmissionsBy(TcpRetransmitCause.Timeout)),
+        Count(flow.RetransmissionsBy(TcpRetransmitCause.FastRetransmit)), Count(flow.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment)),
+        Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
     ]);
 }
 
+TcpSendLimits allLimits = flows.Select(f => f.SendLimits).Aggregate(default(TcpSendLimits), (a, b) => new TcpSendLimits(
+    a.Application + b.Application, a.SendBuffer + b.SendBuffer, a.ReceiveWindow + b.ReceiveWindow, a.CongestionWindow + b.CongestionWindow));
 table.Add(
 [
-    "all", "", "", "", "", Megabits(total), "100.0 %", flows.Sum(f => f.Retransmits.Sum()).ToString("N0", invariant),
-    flows.Sum(f => f.Retransmits[(int)TcpRetransmitCause.Timeout]).ToString("N0", invariant),
-    flows.Sum(f => f.Retransmits[(int)TcpRetransmitCause.FastRetransmit]).ToString("N0", invariant),
-    flows.Sum(f => f.Retransmits[(int)TcpRetransmitCause.PartialAcknowledgment]).ToString("N0", invariant),
-    queueDrops.Sum().ToString("N0", invariant),
+    "all", "", "", "", "", Megabits(total), "100.0 %", Count(flows.Sum(f => f.Retransmissions)),
+    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.Timeout))),
+    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.FastRetransmit))),
+    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment))),
+    Count(flows.Sum(f => f.QueueDrops)), HeldBackBy(allLimits),
 ]);
 Console.Write(FormatTable(table, leftColumns: 3));
 Console.WriteLine();
 
 Console.WriteLine(string.Create(invariant, $"Throughput is what the receiving applications read (TCP payload), from each flow's start to the end; together {Megabits(total)} of the bottleneck's {bottleneckRate} ({total / bottleneckRate.BitsPerSecond:P1}): headers, preamble and the gap between frames take the rest."));
 Console.WriteLine(string.Create(invariant, $"Jain's fairness index over the flows' throughputs: {jain:F3} (1 = equal shares; 1/{flowCount} = one flow has it all)."));
-int peak = queue.From.Counters.QueuePeak;
-double meanQueue = measurements.Queue.Count == 0 ? 0 : measurements.Queue.Average(q => q.Frames);
-Console.WriteLine(string.Create(invariant, $"Bottleneck queue (r1 -> r2): limit {queueFrames} frames, peak {peak}, mean {meanQueue:F1} (sampled every {queueInterval}); {portDrops:N0} frames dropped because it was full."));
+int peak = bottleneckPort.Counters.QueuePeak;
+Console.WriteLine(string.Create(invariant, $"Bottleneck queue (r1 -> r2): limit {queueLimit} frames, peak {peak}, mean {TimeWeightedMean(queueFrames, end):F1} (over time, at every change); {portDrops:N0} frames dropped because it was full."));
 SimDuration shortest = flows.Min(f => f.BaseRoundTrip);
 long pathBytes = (long)(bottleneckRate.BitsPerSecond / 8.0 * shortest.TotalSeconds);
 Console.WriteLine(portDrops > 0
-    ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueFrames} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
-    : string.Create(invariant, $"Why no drop: the flows' windows ({TcpSettings.Default.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueFrames}-frame queue; the surplus waits in the queue (peak {queue.From.Counters.QueuePeak} frames), which adds delay, not throughput."));
-Console.WriteLine(string.Create(invariant, $"Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery."));
+    ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueLimit} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
+    : string.Create(invariant, $"Why no drop: the flows' windows ({TcpSettings.Default.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueLimit}-frame queue; the surplus waits in the queue (peak {peak} frames), which adds delay, not throughput."));
+Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery.");
+Console.WriteLine("Held back by: what limited each sender for most of the time it had data to send (RFC 4898's send-limit times), and that share:");
+Console.WriteLine("cwnd = its congestion window was full (the network is the limit); rwnd = the receiver's window was full; sndbuf = the send buffer; app = the application.");
 Console.WriteLine();
 
-// Throughput, congestion window and queue at ten moments of the run (per flow when there are few flows).
-int step = Math.Max(1, measurements.SampleTimes.Count / 10);
+// Throughput, utilisation, congestion window and queue at ten moments of the run (per flow when there are few flows).
+int samples = utilization.Points.Count;
+int step = Math.Max(1, samples / 10);
 bool perFlow = flowCount <= 4;
 var overTime = new List<string[]>();
 var header = new List<string> { "time" };
@@ -311,6 +326,7 @@ if (perFlow)
 }
 
 header.Add("all Mb/s");
+header.Add("util");
 if (perFlow)
 {
     header.AddRange(flows.Select(f => $"cwnd {f.Number}"));
@@ -318,39 +334,35 @@ if (perFlow)
 
 header.Add("queue");
 overTime.Add([.. header]);
-for (int index = step - 1; index < measurements.SampleTimes.Count; index += step)
+for (int index = step - 1; index < samples; index += step)
 {
-    SimTime time = measurements.SampleTimes[index];
+    SimTime time = utilization.Points[index].Time;
     var row = new List<string> { time.ToString() };
     if (perFlow)
     {
-        row.AddRange(flows.Select(f => (measurements.IntervalThroughput(f, index, step) / 1e6).ToString("F2", invariant)));
+        row.AddRange(flows.Select(f => (Mean(f.Throughput!, index, step) / 1e6).ToString("F2", invariant)));
     }
 
-    row.Add((flows.Sum(f => measurements.IntervalThroughput(f, index, step)) / 1e6).ToString("F2", invariant));
+    row.Add((flows.Sum(f => Mean(f.Throughput!, index, step)) / 1e6).ToString("F2", invariant));
+    row.Add(Mean(utilization, index, step).ToString("P0", invariant));
     if (perFlow)
     {
-        row.AddRange(flows.Select(f => f.Window.LastOrDefault(w => w.Time <= time).Window.ToString("N0", invariant)));
+        row.AddRange(flows.Select(f => f.Window is null ? "0" : At(f.Window, time).ToString("N0", invariant)));
     }
 
-    row.Add(measurements.Queue.LastOrDefault(q => q.Time <= time).Frames.ToString(invariant));
+    row.Add(At(queueFrames, time).ToString(invariant));
     overTime.Add([.. row]);
 }
 
-Console.WriteLine(string.Create(invariant, $"Over time (throughput over the {interval * step} before each time; cwnd in bytes and queue in frames at that time):"));
+Console.WriteLine(string.Create(invariant, $"Over time (throughput and the bottleneck's utilisation over the {interval * step} before each time; cwnd in bytes and queue in frames at that time):"));
 Console.Write(FormatTable(overTime, leftColumns: 0));
 
 if (csvFolder is not null)
 {
     Directory.CreateDirectory(csvFolder);
-    measurements.WriteCsv(csvFolder);
-    using (var report = new StreamWriter(Path.Combine(csvFolder, "flowmonitor.csv")))
-    {
-        FlowReport.WriteCsv(report, monitor.GetStatistics());
-    }
-
+    WriteCsv(csvFolder);
     Console.WriteLine();
-    Console.WriteLine($"CSV files written to {csvFolder}: flows.csv, throughput.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
+    Console.WriteLine($"CSV files written to {csvFolder}: flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
 }
 
 if (pcapPath is not null)
@@ -361,9 +373,140 @@ if (pcapPath is not null)
 fingerprint.Print();
 return 0;
 
+// The files of the header comment, from the probes' series.
+void WriteCsv(string folder)
+{
+    using (var writer = new StreamWriter(Path.Combine(folder, "flows.csv")))
+    {
+        writer.WriteLine("flow,source,destination,start_s,base_rtt_s,bytes_received,throughput_bps,retransmissions,timeouts,fast_retransmits,partial_acks,queue_drops,cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s");
+        foreach (FlowRecord flow in flows)
+        {
+            TcpSendLimits limits = flow.SendLimits;
+            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.RetransmissionsBy(TcpRetransmitCause.Timeout)},{flow.RetransmissionsBy(TcpRetransmitCause.FastRetransmit)},{flow.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
+        }
+    }
+
+    using (var writer = new StreamWriter(Path.Combine(folder, "throughput.csv")))
+    {
+        writer.WriteLine("time_s,flow,throughput_bps");
+        for (int i = 0; i < utilization.Points.Count; i++)
+        {
+            foreach (FlowRecord flow in flows)
+            {
+                TimeSeriesPoint point = flow.Throughput!.Points[i];
+                writer.WriteLine(string.Create(invariant, $"{Seconds(point.Time.SinceStart)},{flow.Number},{point.Value:F0}"));
+            }
+        }
+    }
+
+    using (var writer = new StreamWriter(Path.Combine(folder, "utilization.csv")))
+    {
+        utilization.WriteCsv(writer);
+    }
+
+    using (var writer = new StreamWriter(Path.Combine(folder, "cwnd.csv")))
+    {
+        writer.WriteLine("time_s,flow,cwnd_bytes,ssthresh_bytes");
+        foreach (FlowRecord flow in flows.Where(f => f.Window is not null))
+        {
+            foreach ((SimTime time, double window, double threshold) in Merge(flow.Window!, flow.Threshold!))
+            {
+                writer.WriteLine(string.Create(invariant, $"{Seconds(time.SinceStart)},{flow.Number},{window},{(threshold >= int.MaxValue ? "" : threshold.ToString(invariant))}"));
+            }
+        }
+    }
+
+    using (var writer = new StreamWriter(Path.Combine(folder, "queue.csv")))
+    {
+        writer.WriteLine("time_s,frames,bytes");
+        foreach ((SimTime time, double frames, double bytes) in Merge(queueFrames, queueBytes))
+        {
+            writer.WriteLine(string.Create(invariant, $"{Seconds(time.SinceStart)},{frames},{bytes}"));
+        }
+    }
+
+    using (var writer = new StreamWriter(Path.Combine(folder, "flowmonitor.csv")))
+    {
+        FlowReport.WriteCsv(writer, monitored);
+    }
+}
+
 static DataRate AccessRate() => DataRate.FromMegabitsPerSecond(100);
 
 SimDuration DelayOf(int flow) => delays[Math.Min(flow, delays.Length - 1)];
+
+static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+static string Seconds(SimDuration duration) => duration.TotalSeconds.ToString("0.############", CultureInfo.InvariantCulture);
+
+// The limit that held the sender back the longest, and its share of the time it had data to send.
+static string HeldBackBy(TcpSendLimits limits)
+{
+    (string Name, SimDuration Time)[] all = [("cwnd", limits.CongestionWindow), ("rwnd", limits.ReceiveWindow), ("sndbuf", limits.SendBuffer), ("app", limits.Application)];
+    (string name, SimDuration time) = all.MaxBy(limit => limit.Time);
+    return limits.Busy == SimDuration.Zero ? "-" : string.Create(CultureInfo.InvariantCulture, $"{name} {time.Picoseconds / (double)limits.Busy.Picoseconds:P1}");
+}
+
+// An on-change series' value at a time: its last point at or before it (0 before its first).
+static double At(TimeSeries series, SimTime time)
+{
+    double value = 0;
+    foreach (TimeSeriesPoint point in series.Points)
+    {
+        if (point.Time > time)
+        {
+            break;
+        }
+
+        value = point.Value;
+    }
+
+    return value;
+}
+
+// The mean of a sampler's series over the count intervals that end with the one at index.
+static double Mean(TimeSeries series, int index, int count) => Enumerable.Range(index - count + 1, count).Average(i => series.Points[i].Value);
+
+// The mean of an on-change series from its first point to end, each value weighted by how long it held.
+static double TimeWeightedMean(TimeSeries series, SimTime end)
+{
+    IReadOnlyList<TimeSeriesPoint> points = series.Points;
+    if (points.Count == 0 || end <= points[0].Time)
+    {
+        return 0;
+    }
+
+    double sum = 0;
+    for (int i = 0; i < points.Count; i++)
+    {
+        SimTime until = i + 1 < points.Count ? points[i + 1].Time : end;
+        sum += points[i].Value * (until - points[i].Time).Picoseconds;
+    }
+
+    return sum / (end - points[0].Time).Picoseconds;
+}
+
+// Two on-change series side by side: one row per time either changed, each with its value then.
+static IEnumerable<(SimTime Time, double A, double B)> Merge(TimeSeries a, TimeSeries b)
+{
+    int i = 0, j = 0;
+    double valueA = 0, valueB = 0;
+    while (i < a.Points.Count || j < b.Points.Count)
+    {
+        SimTime time = j >= b.Points.Count || (i < a.Points.Count && a.Points[i].Time <= b.Points[j].Time) ? a.Points[i].Time : b.Points[j].Time;
+        for (; i < a.Points.Count && a.Points[i].Time == time; i++)
+        {
+            valueA = a.Points[i].Value;
+        }
+
+        for (; j < b.Points.Count && b.Points[j].Time == time; j++)
+        {
+            valueB = b.Points[j].Value;
+        }
+
+        yield return (time, valueA, valueB);
+    }
+}
 
 static string Megabits(double bitsPerSecond) => (bitsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " Mb/s";
 
@@ -391,4 +534,60 @@ static string FormatTable(List<string[]> rows, int leftColumns)
     }
 
     return text.ToString();
+}
+
+/// <summary>One TCP bulk flow of the dumbbell, with the series the probes fill.</summary>
+internal sealed class FlowRecord(int number, Ipv4Address source, Ipv4Address destination, SimTime start, SimDuration baseRoundTrip)
+{
+    /// <summary>The flow's number, from 1.</summary>
+    public int Number { get; } = number;
+
+    /// <summary>The sending (left) host's address.</summary>
+    public Ipv4Address Source { get; } = source;
+
+    /// <summary>The receiving (right) host's address.</summary>
+    public Ipv4Address Destination { get; } = destination;
+
+    /// <summary>When the flow opens its connection.</summary>
+    public SimTime Start { get; } = start;
+
+    /// <summary>The round trip of the path's propagation delays alone (no transmission, no queueing).</summary>
+    public SimDuration BaseRoundTrip { get; } = baseRoundTrip;
+
+    /// <summary>The bytes the receiving application has read so far (the flow's goodput).</summary>
+    public long BytesReceived { get; set; }
+
+    /// <summary>The flow's packets the bottleneck queue dropped (from the flow monitor), once the run is over.</summary>
+    public long QueueDrops { get; set; }
+
+    /// <summary>The receiving application's throughput over each sampling interval, in bit/s.</summary>
+    public TimeSeries? Throughput { get; set; }
+
+    /// <summary>The sender's congestion window at every change, once the connection is open.</summary>
+    public TimeSeries? Window { get; private set; }
+
+    /// <summary>The sender's slow-start threshold at every change (int.MaxValue: not set yet), once the connection is open.</summary>
+    public TimeSeries? Threshold { get; private set; }
+
+    /// <summary>Segments the sender sent again, all causes.</summary>
+    public long Retransmissions => sender?.Retransmissions ?? 0;
+
+    /// <summary>How long the sender was held back, and by what.</summary>
+    public TcpSendLimits SendLimits => sender?.SendLimits ?? default;
+
+    private TcpConnection? sender;
+
+    /// <summary>Segments the sender sent again because of <paramref name="cause"/>.</summary>
+    public long RetransmissionsBy(TcpRetransmitCause cause) => sender?.RetransmissionsBy(cause) ?? 0;
+
+    /// <summary>Starts recording the sender's congestion window and threshold.</summary>
+    public void Watch(TcpConnection connection)
+    {
+        sender = connection;
+        Window = connection.Probe(TcpMetric.CongestionWindow);
+        Threshold = connection.Probe(TcpMetric.SlowStartThreshold);
+    }
+
+    /// <summary>The flow's throughput from its start to <paramref name="end"/>, in bits per second.</summary>
+    public double AverageThroughput(SimTime end) => end > Start ? BytesReceived * 8.0 / (end - Start).TotalSeconds : 0;
 }

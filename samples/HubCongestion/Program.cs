@@ -27,8 +27,8 @@ using NetSim.Transport;
 //
 // The numbers: delivered throughput and mean one-way delay come from a FlowMonitor (IP
 // packets, sent at the source host and received at the destination host, until the end of
-// the run; a packet still queued then is not delivered), collisions from the trace (a
-// host's attempt that collided counts once, as `ip -s link` counts collisions), and frames
+// the run; a packet still queued then is not delivered), collisions from the hub's counter
+// (Hub.Collisions: a host's attempt that collided counts once, as `ip -s link` counts them), and frames
 // dropped at the collision limit from the hosts' port counters.
 Option<string> pcapOption = SampleCommandLine.PcapOption("the first host's link in the hub run with the most hosts");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
@@ -88,24 +88,7 @@ Option<SimDuration> timeOption = new("--time")
         return default;
     },
 };
-Option<string> csvOption = new("--csv")
-{
-    HelpName = "PATH",
-    Description = "Write the results to PATH as CSV, one row per device kind and host count, for a plot.",
-};
-csvOption.Validators.Add(result =>
-{
-    string path = result.GetValueOrDefault<string>() ?? "";
-    string? folder = Path.GetDirectoryName(path);
-    if (path.Length == 0 || Directory.Exists(path))
-    {
-        result.AddError($"--csv needs the path of a file to write, such as hub.csv; '{path}' is not one.");
-    }
-    else if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-    {
-        result.AddError($"--csv cannot write '{path}': the folder '{folder}' does not exist.");
-    }
-});
+Option<string> csvOption = SampleCommandLine.CsvOption("the results (one row per device kind and host count)");
 ParseResult options = new RootCommand("Hosts on a hub and on a switch, at a fixed load each: the hub congests as hosts are added, the switch does not.")
 {
     hostsOption, loadOption, timeOption, csvOption, pcapOption, fingerprintOption,
@@ -251,13 +234,14 @@ internal static class Experiment
     public static Result Run(DeviceKind kind, int hostCount, DataRate load, SimDuration runTime, string? pcapPath, bool printFingerprint)
     {
         var sim = new Simulation(seed: 1);
+        Hub? hub = null;
         var network = new Network(sim);
         using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
         var topology = new TopologyBuilder(network) { DefaultRate = DataRate.FromMegabitsPerSecond(10), DefaultDelay = SimDuration.FromMicroseconds(1) };
         Host[] hosts = [.. Enumerable.Range(1, hostCount).Select(i => new Host(network, $"h{i}", string.Create(CultureInfo.InvariantCulture, $"10.0.0.{i}/24")))];
         if (kind == DeviceKind.Hub)
         {
-            var hub = new Hub(network, "hub", hostCount);
+            hub = new Hub(network, "hub", hostCount);
             foreach (Host host in hosts)
             {
                 topology.Connect(host, hub);
@@ -275,7 +259,6 @@ internal static class Experiment
         using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
         pcap?.Capture(hosts[0].Interfaces[0].Nic);
         using var monitor = new FlowMonitor(network.Tracer);
-        using var collisions = new CollisionCounter(network.Tracer);
 
         // One datagram of PayloadSize bytes is an IP packet of PayloadSize + 28 bytes: send one
         // every so often that the packets make up the offered load.
@@ -316,28 +299,8 @@ internal static class Experiment
             flows.Sum(f => f.PacketsSent),
             received,
             flows.Sum(f => f.BytesReceived),
-            collisions.Count,
+            hub?.Collisions ?? 0, // a switch port is full duplex: nothing collides
             hosts.Sum(h => h.Port.Counters.Dropped(DropReason.ExcessiveCollisions)),
             meanDelay);
     }
-}
-
-/// <summary>Counts the attempts that collided: each station's attempt once, as a NIC's collision counter does.</summary>
-internal sealed class CollisionCounter : ITraceListener, IDisposable
-{
-    private readonly IDisposable subscription;
-
-    public CollisionCounter(Tracer tracer) => subscription = tracer.Subscribe(this);
-
-    public long Count { get; private set; }
-
-    public void OnFrame(in FrameEvent traceEvent, ReadOnlySpan<byte> frame)
-    {
-        if (traceEvent.Kind == FrameEventKind.Collided)
-        {
-            Count++;
-        }
-    }
-
-    public void Dispose() => subscription.Dispose();
 }

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NetSim.Tracing;
 
 namespace NetSim.Tests.Samples;
 
 /// <summary>
 /// The Dumbbell sample: TCP flows that share a 10 Mb/s bottleneck behave as the physics says (together no more than the
 /// link, equal flows get equal shares, the queue never holds more than its size, a small queue drops and a large one does
-/// not, a shorter round trip wins), its CSV files read back with the columns its header documents, and it repeats exactly.
+/// not, a shorter round trip wins, a small queue leaves the congestion window the limit and a large one the receiver's
+/// window), its CSV files (from the library's probes: the queue at every change, the link's utilisation per interval)
+/// read back with the columns its header documents, and it repeats exactly.
 /// </summary>
 [Collection(ConsoleUsers.Name)]
 public sealed partial class DumbbellSampleTests : IDisposable
@@ -14,11 +17,12 @@ public sealed partial class DumbbellSampleTests : IDisposable
     private const double Bottleneck = 10e6;
 
     // Columns of the flow table, counted from the right: the "all" row leaves the left ones empty.
-    private static readonly string[] CsvFiles = ["flows.csv", "throughput.csv", "cwnd.csv", "queue.csv", "flowmonitor.csv"];
-    private static readonly Index BaseRtt = ^8;
-    private static readonly Index Throughput = ^7;
-    private static readonly Index Retransmitted = ^5;
-    private static readonly Index QueueDrops = ^1;
+    private static readonly string[] CsvFiles = ["flows.csv", "throughput.csv", "utilization.csv", "cwnd.csv", "queue.csv", "flowmonitor.csv"];
+    private static readonly Index BaseRtt = ^9;
+    private static readonly Index Throughput = ^8;
+    private static readonly Index Retransmitted = ^6;
+    private static readonly Index QueueDrops = ^2;
+    private static readonly Index HeldBackBy = ^1;
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"netsim-dumbbell-{Guid.NewGuid():N}");
 
     public void Dispose()
@@ -56,10 +60,14 @@ public sealed partial class DumbbellSampleTests : IDisposable
         portDrops.Should().BePositive("a queue of 5 frames overflows under two bulk flows");
         long.Parse(Row(output, "all")![QueueDrops], NumberStyles.AllowThousands, CultureInfo.InvariantCulture).Should().Be(portDrops, "every frame the port dropped belongs to a flow");
 
-        List<string[]> samples = ReadCsv("queue.csv", "time_s", "frames", "bytes");
-        samples.Should().HaveCount(1000, "5 s sampled every 5 ms");
-        samples.Max(row => int.Parse(row[1], CultureInfo.InvariantCulture)).Should().BeInRange(1, 5);
-        samples.Max(row => long.Parse(row[2], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(5 * 1514);
+        // The queue recorded at every change (one row per moment it changed): it starts empty, and its peak is the port's.
+        List<string[]> changes = ReadCsv("queue.csv", "time_s", "frames", "bytes");
+        changes[0].Should().Equal("0", "0", "0");
+        changes.Select(row => double.Parse(row[0], CultureInfo.InvariantCulture)).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        int[] frames = [.. changes.Select(row => int.Parse(row[1], CultureInfo.InvariantCulture))];
+        frames.Should().OnlyContain(f => f >= 0 && f <= 5);
+        frames.Max().Should().Be(int.Parse(queue.Groups["peak"].Value, CultureInfo.InvariantCulture), "every change is recorded, the peak too");
+        changes.Max(row => long.Parse(row[2], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(5 * 1514);
     }
 
     [Fact]
@@ -71,6 +79,27 @@ public sealed partial class DumbbellSampleTests : IDisposable
         Row(output, "all")![Retransmitted].Should().Be("0", "retransmitted");
         Row(output, "all")![QueueDrops].Should().Be("0", "queue drops");
         QueueLine().Match(output).Groups["drops"].Value.Should().Be("0");
+        Row(output, "1")![HeldBackBy].Should().StartWith("rwnd ", "without a loss a flow's window grows until the receiver's 64 KiB window holds it back");
+        Row(output, "2")![HeldBackBy].Should().StartWith("rwnd ");
+    }
+
+    [Fact]
+    public void With_a_small_queue_the_congestion_window_holds_each_flow_back_most_of_the_time()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--csv", folder);
+
+        List<string[]> flows = ReadCsv("flows.csv", FlowColumns);
+        foreach (string[] flow in flows)
+        {
+            double[] limits = [.. flow[12..16].Select(cell => double.Parse(cell, CultureInfo.InvariantCulture))];
+            double start = double.Parse(flow[3], CultureInfo.InvariantCulture);
+            limits.Sum().Should().BeLessThanOrEqualTo(5 - start + 1e-9, "the sender is held back at most from its start to the end of the run");
+            limits[0].Should().BeGreaterThan(0.8 * limits.Sum(), "losses at the 20-frame queue keep the congestion window below the receiver's window");
+            Match held = HeldBackLine().Match(Row(output, flow[0])![HeldBackBy]);
+            held.Success.Should().BeTrue(Row(output, flow[0])![HeldBackBy]);
+            held.Groups["limit"].Value.Should().Be("cwnd");
+            double.Parse(held.Groups["share"].Value, CultureInfo.InvariantCulture).Should().BeApproximately(100 * limits[0] / limits.Sum(), 0.05, "the table prints the share of flows.csv");
+        }
     }
 
     [Fact]
@@ -99,8 +128,8 @@ public sealed partial class DumbbellSampleTests : IDisposable
     {
         string output = SampleRunner.Run("Dumbbell", "--csv", folder);
 
-        output.Should().Contain($"CSV files written to {folder}: flows.csv, throughput.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
-        List<string[]> flows = ReadCsv("flows.csv", "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "queue_drops");
+        output.Should().Contain($"CSV files written to {folder}: flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
+        List<string[]> flows = ReadCsv("flows.csv", FlowColumns);
         flows.Select(row => row[0]).Should().Equal("1", "2");
         flows[0][1].Should().Be("10.1.1.10");
         flows[0][2].Should().Be("10.2.1.10");
@@ -138,7 +167,20 @@ public sealed partial class DumbbellSampleTests : IDisposable
             changes.Should().Contain(row => row[3].Length > 0, "a loss sets the slow-start threshold");
         }
 
-        ReadCsv("queue.csv", "time_s", "frames", "bytes").Should().HaveCount(1000);
+        ReadCsv("queue.csv", "time_s", "frames", "bytes").Should().HaveCountGreaterThan(1000, "the queue changes at every frame that joins or leaves it");
+
+        // The bottleneck's utilisation per interval: as busy as the flows' bytes say, never much over 1.
+        TimeSeries utilization;
+        using (var reader = new StreamReader(Path.Combine(folder, "utilization.csv")))
+        {
+            utilization = TimeSeries.ReadCsv(reader, "utilization", "fraction");
+        }
+
+        utilization.Points.Should().HaveCount(50, "5 s in 100 ms intervals");
+        utilization.Points.Should().OnlyContain(p => p.Value >= 0 && p.Value <= 1.05, "a frame counts in the interval it starts in");
+        double goodput = flows.Sum(row => double.Parse(row[6], CultureInfo.InvariantCulture));
+        utilization.Points.Average(p => p.Value).Should().BeGreaterThan(goodput / Bottleneck, "headers, preamble and gaps use the link too")
+            .And.BeLessThan(1);
         File.ReadLines(Path.Combine(folder, "flowmonitor.csv")).First().Should().StartWith("protocol,source,source_port,destination,destination_port");
     }
 
@@ -174,6 +216,26 @@ public sealed partial class DumbbellSampleTests : IDisposable
         run.Error.Should().StartWith($"Dumbbell: ").And.Contain(option).And.NotContain("Exception");
     }
 
+    private static readonly string[] FlowColumns =
+    [
+        "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "queue_drops",
+        "cwnd_limited_s", "rwnd_limited_s", "sndbuf_limited_s", "app_limited_s",
+    ];
+
+    [Fact]
+    public void A_csv_path_that_is_a_file_exits_2_naming_the_option()
+    {
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, "not-a-folder.csv");
+        File.WriteAllText(file, "");
+
+        SampleRun run = SampleRunner.Execute("Dumbbell", "--csv", file);
+
+        run.ExitCode.Should().Be(2, run.Error);
+        run.Output.Should().BeEmpty();
+        run.Error.Split('\n')[0].Should().Be($"Dumbbell: --csv needs the path of a folder to write the CSV files to; '{file}' is a file.");
+    }
+
     /// <summary>The cells of the flow table's row that starts with <paramref name="flow"/> ("1", "2", "all"), or null.</summary>
     private static string[]? Row(string output, string flow)
     {
@@ -205,9 +267,12 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [GeneratedRegex(@"\s{2,}")]
     private static partial Regex Cells();
 
+    [GeneratedRegex(@"^(?<limit>cwnd|rwnd|sndbuf|app) (?<share>\d+\.\d) %$")]
+    private static partial Regex HeldBackLine();
+
     [GeneratedRegex(@"Jain's fairness index over the flows' throughputs: (\d\.\d{3}) ")]
     private static partial Regex JainLine();
 
-    [GeneratedRegex(@"Bottleneck queue \(r1 -> r2\): limit (?<limit>\d+) frames, peak (?<peak>\d+), mean [\d.]+ \(sampled every 5 ms\); (?<drops>[\d,]+) frames dropped because it was full\.")]
+    [GeneratedRegex(@"Bottleneck queue \(r1 -> r2\): limit (?<limit>\d+) frames, peak (?<peak>\d+), mean [\d.]+ \(over time, at every change\); (?<drops>[\d,]+) frames dropped because it was full\.")]
     private static partial Regex QueueLine();
 }
