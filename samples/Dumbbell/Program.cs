@@ -27,7 +27,7 @@ using NetSim.Wire;
 // (Port.ProbeQueue: every enqueue, dequeue and drop, exact), and per --interval a
 // PeriodicSampler's series: each flow's throughput (the bytes the receiving application read)
 // and the bottleneck's utilisation (Port.ProbeUtilization). Retransmissions by cause and the
-// send limits (RFC 4898) are the sender's own counters (TcpConnection.RetransmissionsBy,
+// send limits (RFC 4898) are the sender's own counters (TcpConnection.GetRetransmissions,
 // TcpConnection.SendLimits). The sampler's ticks are background events: the run is the same
 // with or without them (the fingerprint does not change).
 //
@@ -281,8 +281,8 @@ foreach (FlowRecord flow in flows)
     [
         flow.Number.ToString(invariant), flow.Source.ToString(), flow.Destination.ToString(), flow.Start.ToString(), flow.BaseRoundTrip.ToString(),
         Megabits(flow.AverageThroughput(end)), string.Create(invariant, $"{flow.AverageThroughput(end) / total:P1}"),
-        Count(flow.Retransmissions), Count(flow.RetransmissionsBy(TcpRetransmitCause.Timeout)),
-        Count(flow.RetransmissionsBy(TcpRetransmitCause.FastRetransmit)), Count(flow.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment)),
+        Count(flow.Retransmissions), Count(flow.GetRetransmissions(TcpRetransmitCause.Timeout)),
+        Count(flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)), Count(flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)),
         Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
     ]);
 }
@@ -292,9 +292,9 @@ TcpSendLimits allLimits = flows.Select(f => f.SendLimits).Aggregate(default(TcpS
 table.Add(
 [
     "all", "", "", "", "", Megabits(total), "100.0 %", Count(flows.Sum(f => f.Retransmissions)),
-    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.Timeout))),
-    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.FastRetransmit))),
-    Count(flows.Sum(f => f.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment))),
+    Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.Timeout))),
+    Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.FastRetransmit))),
+    Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment))),
     Count(flows.Sum(f => f.QueueDrops)), HeldBackBy(allLimits),
 ]);
 Console.Write(FormatTable(table, leftColumns: 3));
@@ -382,7 +382,7 @@ void WriteCsv(string folder)
         foreach (FlowRecord flow in flows)
         {
             TcpSendLimits limits = flow.SendLimits;
-            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.RetransmissionsBy(TcpRetransmitCause.Timeout)},{flow.RetransmissionsBy(TcpRetransmitCause.FastRetransmit)},{flow.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
+            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.GetRetransmissions(TcpRetransmitCause.Timeout)},{flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)},{flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
         }
     }
 
@@ -578,7 +578,7 @@ internal sealed class FlowRecord(int number, Ipv4Address source, Ipv4Address des
     private TcpConnection? sender;
 
     /// <summary>Segments the sender sent again because of <paramref name="cause"/>.</summary>
-    public long RetransmissionsBy(TcpRetransmitCause cause) => sender?.RetransmissionsBy(cause) ?? 0;
+    public long GetRetransmissions(TcpRetransmitCause cause) => sender?.GetRetransmissions(cause) ?? 0;
 
     /// <summary>Starts recording the sender's congestion window and threshold.</summary>
     public void Watch(TcpConnection connection)

@@ -24,6 +24,13 @@ public class ReadmeTests
         SampleRunner.Run("HelloSimulation").Should().Be(Block(readme, "text"));
     }
 
+    [Fact]
+    public void The_measuring_section_shows_what_the_Dumbbell_sample_prints()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        SampleRunner.Run("Dumbbell").Should().Be(Block(readme, "text dumbbell"));
+    }
+
     private static string Block(string markdown, string language)
     {
         Match match = FencedBlock(language).Match(markdown.ReplaceLineEndings("\n"));

@@ -145,7 +145,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Segments sent again because of <paramref name="cause"/>; a timeout's go-back counts every segment it resends. The causes add up to <see cref="Retransmissions"/>.</summary>
     /// <param name="cause">Why the segments went out again.</param>
     /// <returns>The number of segments.</returns>
-    public long RetransmissionsBy(TcpRetransmitCause cause) => sender.RetransmissionsBy(cause);
+    public long GetRetransmissions(TcpRetransmitCause cause) => sender.GetRetransmissions(cause);
 
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;

@@ -110,7 +110,7 @@ internal sealed class TcpSender : IEventTarget
     public long ZeroWindowProbes { get; private set; }
 
     /// <summary>Segments sent again because of <paramref name="cause"/> (a timeout's go-back counts every segment it resends).</summary>
-    public long RetransmissionsBy(TcpRetransmitCause cause) => cause switch
+    public long GetRetransmissions(TcpRetransmitCause cause) => cause switch
     {
         TcpRetransmitCause.Timeout => retransmittedAfterTimeout,
         TcpRetransmitCause.FastRetransmit => retransmittedFast,

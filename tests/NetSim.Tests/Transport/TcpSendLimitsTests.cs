@@ -97,10 +97,10 @@ public class TcpSendLimitsTests
         cable.FromA.Impairments.LossProbability = 0.03;
         TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[3_000_000]).AsTask());
 
-        long timeout = sender.RetransmissionsBy(TcpRetransmitCause.Timeout);
-        long fast = sender.RetransmissionsBy(TcpRetransmitCause.FastRetransmit);
-        long partial = sender.RetransmissionsBy(TcpRetransmitCause.PartialAcknowledgment);
-        long probe = sender.RetransmissionsBy(TcpRetransmitCause.Probe);
+        long timeout = sender.GetRetransmissions(TcpRetransmitCause.Timeout);
+        long fast = sender.GetRetransmissions(TcpRetransmitCause.FastRetransmit);
+        long partial = sender.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment);
+        long probe = sender.GetRetransmissions(TcpRetransmitCause.Probe);
         (timeout + fast + partial + probe).Should().Be(sender.Retransmissions);
         fast.Should().Be(sender.FastRetransmits, "each fast retransmit resends one segment");
         partial.Should().BeGreaterThan(0, "two losses in one window leave a partial ACK (RFC 6582)");
