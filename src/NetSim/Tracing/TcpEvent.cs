@@ -42,7 +42,7 @@ public enum TcpRetransmitCause
     /// <summary>A partial acknowledgment during NewReno recovery (RFC 6582, 3.2 step 3).</summary>
     PartialAcknowledgment,
 
-    /// <summary>A zero-window probe or keepalive (RFC 9293, 3.8.6.1 and 3.8.4).</summary>
+    /// <summary>A zero-window probe (RFC 9293, 3.8.6.1); a keepalive carries no data and is not a retransmission.</summary>
     Probe,
 }
 

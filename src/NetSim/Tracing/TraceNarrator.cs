@@ -80,7 +80,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
         return e.Kind switch
         {
             FrameEventKind.Sent => S($"{d} sent a {e.Length}-byte frame to {to}: {(to.IsBroadcast ? "the broadcast address, so every station on the LAN gets it" : to.IsMulticast ? "a multicast group" : "the MAC address of the next hop")}"),
-            FrameEventKind.Received => S($"{d} accepted the frame from {e.Source}: {(to.IsBroadcast ? S($"it is a broadcast ({to}), which every station takes in") : to.IsMulticast ? S($"it is for the multicast group {to}") : S($"it is addressed to its own MAC {to}"))}"),
+            FrameEventKind.Received => S($"{d} accepted the frame from {e.Source}: {(to.IsBroadcast ? S($"it is a broadcast ({to}), which every station takes in") : to.IsMulticast ? S($"it is for the multicast group {to}") : S($"it is addressed to {to}, which it takes in (its own MAC, or any MAC in promiscuous mode)"))}"),
             FrameEventKind.Dropped => S($"{d}{OnPort(d, e.Port)} dropped the frame from {e.Source} to {to}: {Why(e.Reason, e.Port, to)}"),
             FrameEventKind.Learned => S($"{d} learned that {e.Source} is on port {e.Port}: a frame from it came in there"),
             FrameEventKind.Flooded => S($"{d} flooded the frame out of {Ports(e.OutPorts, e.Port)}: {WhyFlood(to)}"),
@@ -126,7 +126,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
             IpEventKind.Dropped => S($"{d} dropped the packet from {e.Source} to {e.Destination}: {Why(e)} ({what})"),
             IpEventKind.Fragmented => S($"{d} split the packet for {e.Destination} into {e.Fragments} fragments: it is larger than the MTU of {via} ({what})"),
             IpEventKind.Reassembled => S($"{d} joined {e.Fragments} fragments from {e.Source} back into one datagram: the packet was split on the way ({what})"),
-            IpEventKind.TimeToLiveExpired => S($"{d} dropped the packet from {e.Source} to {e.Destination}: its TTL ran out (TTL {e.TimeToLive} on arrival), so a router may not pass it on; an ICMP time exceeded goes back ({what})"),
+            IpEventKind.TimeToLiveExpired => S($"{d} dropped the packet from {e.Source} to {e.Destination}: its TTL ran out (TTL {e.TimeToLive} on arrival), so a router may not pass it on; a router answers with ICMP time exceeded unless the packet was itself an ICMP error ({what})"),
             IpEventKind.IcmpSent => S($"{d} sent {Icmp(e.IcmpType, e.IcmpCode)} to {e.Source} about its packet to {e.Destination}: {WhyIcmp(e.IcmpType, e.IcmpCode)}"),
             _ => Fallback(e.Device, e.Kind),
         };
@@ -156,9 +156,9 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
             TcpEventKind.SegmentSent => S($"{d} sent {Segment(e)} to {peer}: {WhySegment(e, sent: true)}"),
             TcpEventKind.SegmentReceived => S($"{d} received {Segment(e)} from {peer}: {WhySegment(e, sent: false)}"),
             TcpEventKind.Retransmitted => S($"{d} sent {Segment(e)} to {peer} again: {WhyRetransmit(e.Cause)}"),
-            TcpEventKind.RetransmissionTimeoutFired => S($"{d}'s retransmission timer for {peer} fired: nothing was acknowledged in time, so the timeout doubles to {e.RetransmissionTimeout} and the congestion window falls to {e.CongestionWindow} bytes (ssthresh {e.SlowStartThreshold}): slow start again"),
-            TcpEventKind.FastRetransmit => S($"{d} got a third duplicate ACK from {peer}: a segment is lost, so it retransmits it at once and enters fast recovery (cwnd {e.CongestionWindow}, ssthresh {e.SlowStartThreshold})"),
-            TcpEventKind.WindowChanged => S($"{d}'s congestion window toward {peer} is now {e.CongestionWindow} bytes (ssthresh {e.SlowStartThreshold}): {(e.CongestionWindow < e.SlowStartThreshold ? "slow start, it grows by a segment for every segment acknowledged" : "congestion avoidance, it grows by about a segment per round trip")}"),
+            TcpEventKind.RetransmissionTimeoutFired => S($"{d}'s retransmission timer for {peer} fired: {WhyTimeout(e)}"),
+            TcpEventKind.FastRetransmit => S($"{d} got a third duplicate ACK from {peer}: a segment is lost, so it retransmits it at once and enters fast recovery (cwnd {e.CongestionWindow}, {Threshold(e.SlowStartThreshold)})"),
+            TcpEventKind.WindowChanged => S($"{d}'s congestion window toward {peer} is now {e.CongestionWindow} bytes ({Threshold(e.SlowStartThreshold)}): {(e.CongestionWindow < e.SlowStartThreshold ? "below ssthresh, so slow start: the window grows by a segment per ACK" : "at or above ssthresh: the window grows by about a segment per round trip (congestion avoidance), or is held during loss recovery")}"),
             _ => Fallback(e.Device, e.Kind),
         };
     }
@@ -288,7 +288,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
 
     private static string Why(DropReason? reason, int port, MacAddress destination) => reason switch
     {
-        DropReason.QueueFull => S($"the egress queue{(port >= 0 ? S($" of port {port}") : "")} is full (drop-tail): frames arrive faster than the link sends them"),
+        DropReason.QueueFull => S($"the egress queue{(port >= 0 ? S($" of port {port}") : "")} is full: frames arrive faster than the link sends them"),
         DropReason.LinkDown => "the port has no cable, or its link is down",
         DropReason.LostOnCable => "the cable lost it (a loss impairment)",
         DropReason.BadFcs => "its frame check sequence does not match: bits were corrupted on the way",
@@ -408,6 +408,18 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
         { } other => other.ToString(),
     };
 
+    // RFC 5681, 3.1: ssthresh starts "arbitrarily high", here int.MaxValue, until the first loss.
+    private static string Threshold(long ssthresh) => ssthresh >= int.MaxValue ? "no threshold yet" : S($"ssthresh {ssthresh}");
+
+    // During the handshake (SYN-SENT, SYN-RECEIVED) there is no congestion window yet: the SYN or SYN-ACK goes again.
+    // The backed-off timeout is capped (TcpSettings.MaximumRetransmissionTimeout), which the event does not carry.
+    private static string WhyTimeout(in TcpEvent e) => e.State switch
+    {
+        TcpState.SynSent => S($"its SYN was not answered in time, so it sends the SYN again and the timeout backs off to {e.RetransmissionTimeout} (doubling, up to the maximum)"),
+        TcpState.SynReceived => S($"its SYN-ACK was not acknowledged in time, so it sends the SYN-ACK again and the timeout backs off to {e.RetransmissionTimeout} (doubling, up to the maximum)"),
+        _ => S($"nothing was acknowledged in time, so the timeout backs off to {e.RetransmissionTimeout} (doubling, up to the maximum) and the congestion window falls to {e.CongestionWindow} bytes ({Threshold(e.SlowStartThreshold)}): slow start again"),
+    };
+
     private static string Icmp(IcmpType? type, byte code) => type switch
     {
         IcmpType.TimeExceeded => "ICMP time exceeded",
@@ -426,7 +438,12 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
 
     private static string WhyIcmp(IcmpType? type, byte code) => type switch
     {
-        IcmpType.TimeExceeded => "its TTL ran out here (this is how traceroute finds each router)",
+        IcmpType.TimeExceeded => code switch
+        {
+            0 => "its TTL ran out here (this is how traceroute finds each router)",
+            1 => "the fragments of the datagram did not all arrive in time to be reassembled",
+            _ => S($"the packet took too long (time exceeded code {code})"),
+        },
         IcmpType.DestinationUnreachable => (UnreachableCode)code switch
         {
             UnreachableCode.Network => "there is no route to that network",
@@ -527,7 +544,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
         TcpRetransmitCause.Timeout => "the retransmission timer fired before it was acknowledged (RFC 6298)",
         TcpRetransmitCause.FastRetransmit => "three duplicate ACKs say it was lost (fast retransmit, RFC 5681)",
         TcpRetransmitCause.PartialAcknowledgment => "a partial ACK in fast recovery shows the next hole (NewReno, RFC 6582)",
-        TcpRetransmitCause.Probe => "a probe of the peer's closed window, or a keepalive",
+        TcpRetransmitCause.Probe => "a probe of the peer's closed (zero) window (RFC 9293, 3.8.6.1)",
         null => "a retransmission",
         { } other => other.ToString(),
     };

@@ -150,14 +150,14 @@ public sealed class TraceNarratorTests
             "    6.760 us pc2/eth0 learned that 10.0.0.1 is at 02:00:00:00:00:01: the packets waiting for it can go",
             "    6.760 us pc2/eth0 answered the ARP request of 10.0.0.1 (02:00:00:00:00:01): it asked for this interface's address",
             "    6.760 us pc2/eth0 sent a 60-byte frame to 02:00:00:00:00:01: the MAC address of the next hop",
-            "   13.520 us pc1/eth0 accepted the frame from 02:00:00:00:00:02: it is addressed to its own MAC 02:00:00:00:00:01",
+            "   13.520 us pc1/eth0 accepted the frame from 02:00:00:00:00:02: it is addressed to 02:00:00:00:00:01, which it takes in (its own MAC, or any MAC in promiscuous mode)",
             "   13.520 us pc1/eth0 learned that 10.0.0.2 is at 02:00:00:00:00:02: the packets waiting for it can go",
             "   13.520 us pc1/eth0 sent a 98-byte frame to 02:00:00:00:00:02: the MAC address of the next hop",
-            "   23.320 us pc2/eth0 accepted the frame from 02:00:00:00:00:01: it is addressed to its own MAC 02:00:00:00:00:02",
+            "   23.320 us pc2/eth0 accepted the frame from 02:00:00:00:00:01: it is addressed to 02:00:00:00:00:02, which it takes in (its own MAC, or any MAC in promiscuous mode)",
             "   23.320 us pc2 took in the packet from 10.0.0.1: 10.0.0.2 is its own address (ICMP echo request, 84 bytes)",
             "   23.320 us pc2 sent the packet straight to 10.0.0.1: it is in 10.0.0.0/24, on the link of eth0 (ICMP echo reply, 84 bytes)",
             "   23.320 us pc2/eth0 sent a 98-byte frame to 02:00:00:00:00:01: the MAC address of the next hop",
-            "   33.120 us pc1/eth0 accepted the frame from 02:00:00:00:00:02: it is addressed to its own MAC 02:00:00:00:00:01",
+            "   33.120 us pc1/eth0 accepted the frame from 02:00:00:00:00:02: it is addressed to 02:00:00:00:00:01, which it takes in (its own MAC, or any MAC in promiscuous mode)",
             "   33.120 us pc1 took in the packet from 10.0.0.2: 10.0.0.1 is its own address (ICMP echo reply, 84 bytes)");
     }
 
@@ -287,6 +287,77 @@ public sealed class TraceNarratorTests
             "  208.240 us www's connection with 192.168.1.10:49152 went from LAST-ACK to CLOSED: its FIN is acknowledged: the four-way close is complete",
             "    60.000 s pc's connection with 93.184.216.34:80 went from TIME-WAIT to CLOSED: TIME-WAIT is over and the connection is gone");
         lines.Should().Contain("   61.440 us pc sent [SYN] seq 1906096967 to 93.184.216.34:80: it asks to open a connection (step 1 of the three-way handshake)");
+    }
+
+    private static TcpEvent Tcp(TcpEventKind kind, TcpState state, long cwnd, long ssthresh, long rtoSeconds = 0) =>
+        new(At, "pc1", kind, Ip1, 49152, Ip2, 80) { State = state, CongestionWindow = cwnd, SlowStartThreshold = ssthresh, RetransmissionTimeout = SimDuration.FromSeconds(rtoSeconds) };
+
+    [Fact]
+    public void A_handshake_timeout_sends_the_syn_or_syn_ack_again_and_says_nothing_of_a_congestion_window()
+    {
+        // As the sender raises it before the handshake: no window yet (0) and ssthresh still "arbitrarily high".
+        TraceNarrator.Explain(Tcp(TcpEventKind.RetransmissionTimeoutFired, TcpState.SynSent, 0, int.MaxValue, 2)).Should().Be(
+            "pc1's retransmission timer for 10.0.0.2:80 fired: its SYN was not answered in time, so it sends the SYN again and the timeout backs off to 2 s (doubling, up to the maximum)");
+        TraceNarrator.Explain(Tcp(TcpEventKind.RetransmissionTimeoutFired, TcpState.SynReceived, 0, int.MaxValue, 2)).Should().Be(
+            "pc1's retransmission timer for 10.0.0.2:80 fired: its SYN-ACK was not acknowledged in time, so it sends the SYN-ACK again and the timeout backs off to 2 s (doubling, up to the maximum)");
+    }
+
+    [Fact]
+    public void A_data_timeout_does_not_claim_the_timeout_doubled_when_it_may_be_at_its_maximum()
+    {
+        // 120 s is TcpSettings' default maximum: a timeout already there stays there.
+        TraceNarrator.Explain(Tcp(TcpEventKind.RetransmissionTimeoutFired, TcpState.Established, 1460, 2920, 120)).Should().Be(
+            "pc1's retransmission timer for 10.0.0.2:80 fired: nothing was acknowledged in time, so the timeout backs off to 120 s (doubling, up to the maximum) and the congestion window falls to 1460 bytes (ssthresh 2920): slow start again");
+    }
+
+    [Fact]
+    public void A_window_at_or_above_ssthresh_is_not_claimed_to_be_in_congestion_avoidance_and_no_threshold_is_not_a_number()
+    {
+        // Fast recovery: cwnd = ssthresh + 3 MSS, inflated per duplicate ACK, not growing per round trip.
+        TraceNarrator.Explain(Tcp(TcpEventKind.WindowChanged, TcpState.Established, 2920 + (3 * 1460), 2920)).Should().Be(
+            "pc1's congestion window toward 10.0.0.2:80 is now 7300 bytes (ssthresh 2920): at or above ssthresh: the window grows by about a segment per round trip (congestion avoidance), or is held during loss recovery");
+        TraceNarrator.Explain(Tcp(TcpEventKind.WindowChanged, TcpState.Established, 4380, int.MaxValue)).Should().Be(
+            "pc1's congestion window toward 10.0.0.2:80 is now 4380 bytes (no threshold yet): below ssthresh, so slow start: the window grows by a segment per ACK");
+    }
+
+    [Fact]
+    public void Time_exceeded_code_1_is_a_reassembly_timeout_not_a_ttl()
+    {
+        IpEvent Sent(byte code) => new(At, "pc2", IpEventKind.IcmpSent, Ip1, Ip2, IpProtocol.Icmp, 56) { IcmpType = IcmpType.TimeExceeded, IcmpCode = code };
+
+        TraceNarrator.Explain(Sent(1)).Should().Be(
+            "pc2 sent ICMP time exceeded to 10.0.0.1 about its packet to 10.0.0.2: the fragments of the datagram did not all arrive in time to be reassembled");
+        TraceNarrator.Explain(Sent(0)).Should().Be(
+            "pc2 sent ICMP time exceeded to 10.0.0.1 about its packet to 10.0.0.2: its TTL ran out here (this is how traceroute finds each router)");
+    }
+
+    [Fact]
+    public void A_promiscuous_nic_takes_in_a_frame_for_another_station_without_calling_that_mac_its_own()
+    {
+        var net = new IpTestNetwork();
+        var hub = new Hub(net.Network, "hub", 4);
+        Host[] pcs = Hosts(net, 3);
+        for (int i = 0; i < pcs.Length; i++)
+        {
+            net.Connect(pcs[i].Port, hub.Ports[i]);
+        }
+
+        pcs[2].Interfaces[0].Nic.Promiscuous = true;
+
+        Run(net, PingOnce(pcs[0], pcs[1]).Start, new TraceNarratorOptions { Layers = TraceLayers.Frame, Devices = ["pc3"] }).Should().Contain(
+            "   15.520 us pc3/eth0 accepted the frame from 02:00:00:00:00:02: it is addressed to 02:00:00:00:00:01, which it takes in (its own MAC, or any MAC in promiscuous mode)");
+    }
+
+    [Fact]
+    public void Sentences_claim_only_what_is_always_true_of_ttl_expiry_full_queues_and_probes()
+    {
+        using var scope = new FluentAssertions.Execution.AssertionScope(); // each of the three is checked
+        TraceNarrator.Explain(new IpEvent(At, "r1", IpEventKind.TimeToLiveExpired, Ip1, Ip2, IpProtocol.Icmp, 84) { TimeToLive = 1, IcmpType = IcmpType.DestinationUnreachable }).Should().Be(
+            "r1 dropped the packet from 10.0.0.1 to 10.0.0.2: its TTL ran out (TTL 1 on arrival), so a router may not pass it on; a router answers with ICMP time exceeded unless the packet was itself an ICMP error (ICMP destination unreachable, 84 bytes)");
+        TraceNarrator.Explain(new FrameEvent(At, "sw", 2, FrameEventKind.Dropped, Mac1, Mac2, 64, DropReason.QueueFull)).Should().Be(
+            "sw port 2 dropped the frame from 02:00:00:00:00:01 to 02:00:00:00:00:02: the egress queue of port 2 is full: frames arrive faster than the link sends them");
+        TraceNarrator.Explain(new TcpEvent(At, "pc1", TcpEventKind.Retransmitted, Ip1, 49152, Ip2, 80) { Flags = TcpFlags.Ack, Sequence = 1000, Acknowledgment = 1, Length = 1, Cause = TcpRetransmitCause.Probe }).Should().Be(
+            "pc1 sent [ACK] seq 1000 ack 1 with 1 bytes to 10.0.0.2:80 again: a probe of the peer's closed (zero) window (RFC 9293, 3.8.6.1)");
     }
 
     [Fact]
