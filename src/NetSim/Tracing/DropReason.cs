@@ -3,7 +3,7 @@ namespace NetSim.Tracing;
 /// <summary>Why a frame was dropped. Every drop is counted under its reason.</summary>
 public enum DropReason
 {
-    /// <summary>The egress queue was full (drop-tail).</summary>
+    /// <summary>The egress queue was full, or its queue discipline refused the frame.</summary>
     QueueFull,
 
     /// <summary>The port has no cable, or its cable is down.</summary>

@@ -89,7 +89,7 @@ public readonly record struct TcpEvent(SimTime Time, string Device, TcpEventKind
     /// <summary>The slow-start threshold in bytes, after the change.</summary>
     public long SlowStartThreshold { get; init; }
 
-    /// <summary>For <see cref="TcpEventKind.RetransmissionTimeoutFired"/>: the timeout now in force (doubled, RFC 6298 5.5).</summary>
+    /// <summary>For <see cref="TcpEventKind.RetransmissionTimeoutFired"/>: the timeout now in force (doubled up to the maximum, RFC 6298 5.5).</summary>
     public SimDuration RetransmissionTimeout { get; init; }
 
     /// <summary>One line a learner reads: "1.3 ms pc1: TCP 10.0.0.1:49152 > 10.0.0.2:80 sent [SYN] seq 1000 len 0 win 65535".</summary>
