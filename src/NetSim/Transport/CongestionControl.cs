@@ -48,11 +48,23 @@ public interface ICongestionControl
     /// <summary>The retransmission timer expired: a loss that fast retransmit did not repair.</summary>
     /// <param name="signal">The timeout: bytes in flight, all declared lost.</param>
     void OnRetransmissionTimeout(in CongestionSignal signal);
+
+    /// <summary>
+    /// The sender is about to send again after sending no data for longer than the
+    /// retransmission timeout, with nothing in flight (RFC 5681 4.1, as Linux's slow start after
+    /// idle): the window should be no more than the restart window, min(initial window, cwnd),
+    /// since the ACK clock is lost. By default nothing changes.
+    /// </summary>
+    /// <param name="signal">The connection now: its <see cref="CongestionSignal.InitialWindow"/>.</param>
+    void OnIdleRestart(in CongestionSignal signal)
+    {
+    }
 }
 
 /// <summary>
-/// NewReno (RFC 5681 and RFC 6582): slow start from an initial window of up to 4 segments
-/// (RFC 3390) doubling each round trip, then congestion avoidance growing by one segment
+/// NewReno (RFC 5681 and RFC 6582): slow start from the connection's initial window
+/// (<see cref="CongestionSignal.InitialWindow"/>: 10 segments by default, RFC 6928; at least
+/// one) doubling each round trip, then congestion avoidance growing by one segment
 /// per round trip; on three duplicate ACKs the window halves (fast recovery), on a timeout
 /// it falls to one segment.
 /// </summary>
@@ -73,7 +85,7 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     public void Initialize(in CongestionSignal signal, bool handshakeRetransmitted)
     {
         mss = signal.MaximumSegmentSize;
-        CongestionWindow = handshakeRetransmitted ? mss : Math.Min(4 * mss, Math.Max(2 * mss, 4380)); // RFC 3390 (RFC 5681, 3.1, equation 1)
+        CongestionWindow = handshakeRetransmitted ? mss : Math.Max(mss, signal.InitialWindow); // RFC 6928 (a lost SYN or SYN-ACK: one segment, section 2)
     }
 
     /// <inheritdoc/>
@@ -122,6 +134,10 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     /// <inheritdoc/>
     public void OnRecoveryEnd(in CongestionSignal signal) =>
         CongestionWindow = Math.Min(SlowStartThreshold, Math.Max(signal.BytesInFlight, mss) + mss); // RFC 6582, 3.2, step 3, option 1: no burst
+
+    /// <inheritdoc/>
+    public void OnIdleRestart(in CongestionSignal signal) =>
+        CongestionWindow = Math.Min(CongestionWindow, Math.Max(mss, signal.InitialWindow)); // RFC 5681 4.1: RW = min(IW, cwnd)
 
     /// <inheritdoc/>
     public void OnRetransmissionTimeout(in CongestionSignal signal)

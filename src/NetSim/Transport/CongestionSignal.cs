@@ -44,4 +44,11 @@ public readonly record struct CongestionSignal
     /// sender does not fill would only allow a burst later.
     /// </summary>
     public bool IsCongestionWindowLimited { get; init; }
+
+    /// <summary>
+    /// The initial window the connection's settings ask for, in bytes
+    /// (<see cref="TcpSettings.InitialWindowSegments"/> segments of
+    /// <see cref="MaximumSegmentSize"/>, RFC 6928); zero when not given.
+    /// </summary>
+    public int InitialWindow { get; init; }
 }

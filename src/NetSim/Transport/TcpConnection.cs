@@ -17,8 +17,8 @@ namespace NetSim.Transport;
 /// accept one from a <see cref="TcpListener"/>.
 /// </summary>
 /// <remarks>
-/// Simplifications, all allowed by the RFCs: every segment is acknowledged at once (no
-/// delayed ACKs), small segments are sent without waiting (no Nagle algorithm, as with
+/// ACKs are delayed (RFC 1122 4.2.3.2) unless <see cref="TcpSettings.DelayedAcknowledgments"/>
+/// is off. Simplifications, all allowed by the RFCs: small segments are sent without waiting (no Nagle algorithm, as with
 /// TCP_NODELAY), the FIN goes in a segment of its own, no window scaling, SACK or
 /// timestamps, and DF is not set (no path MTU discovery; IPv4 fragments instead).
 /// </remarks>

@@ -101,8 +101,11 @@ internal sealed class TcpReader(TcpConnection connection, TcpSender sender, TcpS
             receive.Release(); // all read after the end: nothing will arrive any more
         }
 
-        // Tell the sender when the window has opened enough to matter (after a zero window, say).
-        if (!InSegment && receive.WindowWorthUpdating(sender.Mss) && state is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
+        // Tell the sender when the window has opened enough to matter (after a zero window, say);
+        // with delayed ACKs, only when it had shrunk to half the buffer or less and at least doubles
+        // (as Linux's tcp_cleanup_rbuf), else an ACK that waits, or the next one, carries it.
+        bool update = sender.DelayedAck.IsEnabled ? receive.WindowUpdateMatters(sender.Mss) : receive.WindowWorthUpdating(sender.Mss);
+        if (!InSegment && update && state is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
         {
             sender.SendAck();
         }

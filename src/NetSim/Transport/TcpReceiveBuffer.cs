@@ -87,6 +87,17 @@ internal sealed class TcpReceiveBuffer(int capacity)
     public bool WindowWorthUpdating(int mss) => WorthOpening(Offered, mss);
 
     /// <summary>
+    /// Whether a window update is worth an ACK of its own when ACKs are delayed: the window
+    /// offered has shrunk to half the buffer or less, and would at least double (Linux's
+    /// tcp_cleanup_rbuf), besides <see cref="WindowWorthUpdating"/>.
+    /// </summary>
+    public bool WindowUpdateMatters(int mss)
+    {
+        int offered = Offered;
+        return WorthOpening(offered, mss) && offered <= capacity / 2 && Free >= 2 * offered;
+    }
+
+    /// <summary>
     /// Takes the data of a segment that starts at <paramref name="seq"/>: what is already
     /// received or beyond the window is cut off; data beyond RCV.NXT is kept out of order
     /// (unless <see cref="OutOfOrderRanges.MaxRanges"/> holes are held). Returns how many

@@ -92,13 +92,19 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
         }
 
         bool acknowledge = false;
+        bool immediate = false; // the ACK goes at once even when ACKs are delayed
         state = connection.State;
         if (state is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 && (data.Length > 0 || (flags & TcpFlags.Fin) != 0))
         {
             acknowledge = true;
             if (!data.IsEmpty)
             {
+                bool inSequence = seq == receive.Next && receive.OutOfOrderRangeCount == 0;
                 int inOrder = receive.Take(seq, data);
+
+                // RFC 5681 4.2, RFC 9293 3.10.7.4: at once for data out of order (a duplicate ACK), data
+                // that fills all or part of a hole, and data not all taken (old, or beyond the window).
+                immediate = !inSequence || inOrder != data.Length;
                 if (inOrder > 0)
                 {
                     BytesReceived += inOrder;
@@ -109,6 +115,7 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
             if ((flags & TcpFlags.Fin) != 0)
             {
                 pendingFin = TcpSequence.Add(seq, data.Length);
+                immediate = true; // the FIN is acknowledged at once
             }
 
             TakeFinIfInOrder();
@@ -124,7 +131,8 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
 
         if (acknowledge)
         {
-            sender.SendAck();
+            // At once too when the window had shrunk and a read in this segment reopened it (see TcpReader).
+            sender.DelayedAck.OnDataReceived(data.Length, immediate || data.IsEmpty || receive.WindowUpdateMatters(sender.Mss));
         }
     }
 

@@ -39,6 +39,7 @@ internal sealed class TcpSender : IEventTarget
     private uint wl1; // SND.WL1: the sequence number of the segment that last updated the window
     private uint wl2; // SND.WL2: its acknowledgment number
     private int retries;
+    private SimTime? lastDataSentAt; // when data last went out (RFC 5681 4.1's idle period)
     private bool synRetransmitted;
     private TcpRetransmitCause retransmitCause; // why a segment below SND.MAX goes out again: the last trigger (a timeout's go-back resends several)
     private long retransmittedAfterTimeout, retransmittedFast, retransmittedPartialAck, retransmittedProbe;
@@ -60,12 +61,16 @@ internal sealed class TcpSender : IEventTarget
         this.localMss = localMss;
         retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
         persistTimer = new TcpPersistTimer(sim, this, PersistTimer);
+        DelayedAck = new TcpDelayedAck(sim, this, receive, settings);
         Mss = Math.Min(localMss, DefaultPeerMss);
         Iss = iss;
         Una = iss;
         Nxt = iss;
         Max = iss;
     }
+
+    /// <summary>The receiver's delayed ACKs: every segment this sender builds with the ACK field ends their wait.</summary>
+    public TcpDelayedAck DelayedAck { get; }
 
     /// <summary>ISS: the initial send sequence number.</summary>
     public uint Iss { get; }
@@ -187,6 +192,11 @@ internal sealed class TcpSender : IEventTarget
         Span<byte> segment = tcp.Scratch(headerLength + length);
         send.CopyTo(offset, segment.Slice(headerLength, length));
         header.Emit(segment, connection.LocalAddress, connection.RemoteAddress);
+        if ((flags & TcpFlags.Ack) != 0)
+        {
+            DelayedAck.OnAckSent(header.AcknowledgmentNumber); // it acknowledges all received: a delayed ACK is carried (piggybacked)
+        }
+
         SegmentsSent++;
         if (connection.Tracer.IsOn)
         {
@@ -207,6 +217,15 @@ internal sealed class TcpSender : IEventTarget
 
     /// <summary>Sends an ACK at SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.</summary>
     public void SendAck() => Emit(Max, TcpFlags.Ack, 0, 0);
+
+    /// <summary>The delayed-ACK timer ran with an ACK owed: it goes, if the connection still acknowledges.</summary>
+    public void SendDelayedAck()
+    {
+        if (connection.State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait or TcpState.Closing or TcpState.LastAck)
+        {
+            SendAck();
+        }
+    }
 
     /// <summary>Sends a keep-alive probe: no data, one sequence number below the next (RFC 1122 4.2.3.6), which the peer answers with an ACK.</summary>
     public void SendKeepAliveProbe() => Emit(TcpSequence.Add(Nxt, -1), TcpFlags.Ack, 0, 0);
@@ -310,6 +329,7 @@ internal sealed class TcpSender : IEventTarget
             return;
         }
 
+        RestartAfterIdle();
         while (true)
         {
             int inFlight = TcpSequence.Difference(Nxt, Una);
@@ -352,6 +372,27 @@ internal sealed class TcpSender : IEventTarget
         connection.OnMetricsMayHaveChanged();
     }
 
+    /// <summary>
+    /// RFC 5681 4.1: data waits, nothing is in flight and no data went out for longer than the
+    /// RTO: the congestion control restarts from at most the initial window (RFC 6928; Linux's
+    /// tcp_slow_start_after_idle, on by default).
+    /// </summary>
+    private void RestartAfterIdle()
+    {
+        if (lastDataSentAt is not SimTime last || Max != Una || send.Count <= SentData() || sim.Now - last <= rtt.RetransmissionTimeout)
+        {
+            return;
+        }
+
+        lastDataSentAt = sim.Now; // once per idle period, even if nothing can be sent now
+        int cwndBefore = congestion.CongestionWindow;
+        congestion.OnIdleRestart(Signal(null));
+        if (congestion.CongestionWindow != cwndBefore)
+        {
+            connection.OnCongestionWindowChanged();
+        }
+    }
+
     private void EnterSendLimit(TcpSendLimit limit)
     {
         if (limit == sendLimit)
@@ -385,6 +426,7 @@ internal sealed class TcpSender : IEventTarget
     {
         retransmitTimer.Stop();
         persistTimer.Stop();
+        DelayedAck.Stop();
         EnterSendLimit(TcpSendLimit.None);
     }
 
@@ -627,6 +669,7 @@ internal sealed class TcpSender : IEventTarget
     {
         int offset = TcpSequence.Difference(seq, send.Start);
         bool last = offset + length == send.Count;
+        lastDataSentAt = sim.Now;
         Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
     }
 
@@ -643,5 +686,6 @@ internal sealed class TcpSender : IEventTarget
         SendWindow = Window,
         MaximumSegmentSize = Mss,
         IsCongestionWindowLimited = cwndLimited,
+        InitialWindow = settings.InitialWindowSegments * Mss,
     };
 }

@@ -56,6 +56,37 @@ public sealed class TcpSettings
     /// <summary>Maximum segment lifetime; TIME-WAIT lasts two of them. Default 30 s (Linux's TIME-WAIT is 60 s; RFC 9293 suggests an MSL of 2 minutes).</summary>
     public SimDuration MaximumSegmentLifetime { get; init; } = SimDuration.FromSeconds(30);
 
+    /// <summary>
+    /// Whether received data is acknowledged with a delay (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2,
+    /// RFC 5681 4.2): on by default, as in Linux. An ACK then goes at once when more than one
+    /// full-sized segment is unacknowledged (so at least every second one), for data out of
+    /// order, for data that fills all or part of a hole, for data not taken (the window is
+    /// full), for a FIN, and when a read opens a window that had shrunk to half the buffer or
+    /// less to at least twice its size (as Linux's tcp_cleanup_rbuf); otherwise
+    /// <see cref="DelayedAckTimeout"/> later, unless a segment sent before then carries it (data
+    /// or a window update). No quick-ACK mode at the start of a connection or after a loss (Linux
+    /// acknowledges its first segments at once). Off: every segment is acknowledged at once.
+    /// </summary>
+    public bool DelayedAcknowledgments { get; init; } = true;
+
+    /// <summary>
+    /// How long an ACK may be delayed (<see cref="DelayedAcknowledgments"/>): default 40 ms,
+    /// Linux's TCP_ATO_MIN, the delay a Linux receiver starts with (it adapts it between 40 ms
+    /// and TCP_DELACK_MAX, 200 ms; here it is fixed). At most 500 ms (RFC 1122 4.2.3.2).
+    /// </summary>
+    public SimDuration DelayedAckTimeout { get; init; } = SimDuration.FromMilliseconds(40);
+
+    /// <summary>
+    /// The congestion window at the start of a connection, in segments (RFC 6928; default 10,
+    /// Linux's TCP_INIT_CWND since 2.6.39): the first flight is this many segments of the MSS,
+    /// within the peer's window. As in Linux, RFC 6928's ceiling of 14,600 bytes is not applied
+    /// (it matters only for an MSS above 1,460). Set 3 for RFC 5681's initial window (3.1,
+    /// equation 1) at an MSS of 1,096 to 2,190 bytes, Ethernet's 1,460 among them. After a SYN
+    /// or SYN-ACK was lost the window starts at one segment whatever this says (RFC 6928 2,
+    /// RFC 5681 3.1).
+    /// </summary>
+    public int InitialWindowSegments { get; init; } = 10;
+
     /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582).</summary>
     public Func<ICongestionControl> CongestionControl { get; init; } = () => new NewRenoCongestionControl();
 
@@ -76,5 +107,9 @@ public sealed class TcpSettings
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveInterval, SimDuration.Zero, nameof(KeepAliveInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveProbes, 1, nameof(KeepAliveProbes));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaximumSegmentLifetime, SimDuration.Zero, nameof(MaximumSegmentLifetime));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DelayedAckTimeout, SimDuration.Zero, nameof(DelayedAckTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DelayedAckTimeout, SimDuration.FromMilliseconds(500), nameof(DelayedAckTimeout)); // RFC 1122, 4.2.3.2
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialWindowSegments, 1, nameof(InitialWindowSegments));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(InitialWindowSegments, 1000, nameof(InitialWindowSegments)); // a bound, so that the window in bytes cannot overflow
     }
 }

@@ -52,9 +52,8 @@ public sealed class WebVisitTests : IDisposable
             "ARP who-has 192.168.1.1", "ARP reply 192.168.1.1",
             "DNS query", "DNS answer",
             "client Syn", "server Syn, Ack", "client Ack",
-            "client GET / HTTP/1", "server Ack", "server HTTP/1.1 200",
-            "client Ack",
-            "client Fin, Ack", "server Ack", "server Fin, Ack", "client Ack");
+            "client GET / HTTP/1", "server HTTP/1.1 200", // the response carries the ACK of the request (delayed ACKs)
+            "client Fin, Ack", "server Ack", "server Fin, Ack", "client Ack"); // and the FIN the ACK of the response
     }
 
     [Fact]

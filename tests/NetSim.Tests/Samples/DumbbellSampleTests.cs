@@ -161,7 +161,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
         {
             string[][] changes = [.. cwnd.Where(row => row[1] == flow[0])];
             changes.Should().HaveCountGreaterThan(10);
-            changes[0][2].Should().Be("4380", "the initial window: three segments of 1460 bytes (RFC 5681, 3.1)");
+            changes[0][2].Should().Be("14600", "the initial window: ten segments of 1460 bytes (RFC 6928)");
             changes[0][3].Should().BeEmpty("no slow-start threshold before the first loss");
             changes.Select(row => double.Parse(row[0], CultureInfo.InvariantCulture)).Should().BeInAscendingOrder();
             changes.Should().Contain(row => row[3].Length > 0, "a loss sets the slow-start threshold");

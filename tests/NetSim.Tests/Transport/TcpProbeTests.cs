@@ -49,7 +49,7 @@ public sealed class TcpProbeTests
         probes.Connection.RetransmissionTimeouts.Should().Be(0);
         probes.Connection.FastRetransmits.Should().Be(0);
         IReadOnlyList<TimeSeriesPoint> cwnd = probes.Cwnd.Points;
-        cwnd[0].Value.Should().Be(3 * Mss, "RFC 3390: the initial window of a 1460-byte MSS is 4380 bytes");
+        cwnd[0].Value.Should().Be(10 * Mss, "RFC 6928: the initial window is 10 segments");
         cwnd.Should().HaveCountGreaterThan(10);
         for (int i = 1; i < cwnd.Count; i++)
         {
@@ -72,9 +72,9 @@ public sealed class TcpProbeTests
         probes.Rto.Points.Should().OnlyContain(p => p.Value >= 0.2, "RFC 6298 with a 200 ms minimum, as the default settings have");
         IReadOnlyList<TimeSeriesPoint> inFlight = probes.InFlight.Points;
         inFlight[0].Value.Should().Be(0);
-        inFlight[1].Should().Be(new TimeSeriesPoint(inFlight[0].Time, 3 * Mss), "the write sends the initial window at once, and the probe sees it then, not at the first ACK");
+        inFlight[1].Should().Be(new TimeSeriesPoint(inFlight[0].Time, 10 * Mss), "the write sends the initial window at once, and the probe sees it then, not at the first ACK");
         inFlight[^1].Value.Should().Be(0, "everything, the FIN too, was acknowledged");
-        inFlight.Max(p => p.Value).Should().BeGreaterThan(3 * Mss).And.BeLessThanOrEqualTo(probes.Cwnd.Points.Max(p => p.Value) + 1);
+        inFlight.Max(p => p.Value).Should().BeGreaterThan(10 * Mss).And.BeLessThanOrEqualTo(probes.Cwnd.Points.Max(p => p.Value) + 1);
         probes.Raised.Zip(probes.Raised.Skip(1)).Should().OnlyContain(pair => pair.First != pair.Second, "raised only when a value changed");
         probes.Raised[^1].Should().Be(probes.Connection.Metrics);
     }

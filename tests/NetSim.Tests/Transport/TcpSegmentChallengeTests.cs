@@ -61,6 +61,7 @@ public class TcpSegmentChallengeTests
 
         // The connection goes on as if nothing had come.
         h.Receive(seq: 1, ack: 11, length: 5);
+        h.RunUntilSent(); // a lone segment: its ACK is delayed (RFC 1122 4.2.3.2)
         h.ExpectSent(seq: 11, ack: 6, Ack);
         h.Read().Should().Equal(TcpHarness.Stream(TcpHarness.PeerByte, 1, 5));
         h.Connection.BytesAcknowledged.Should().Be(10);
@@ -81,6 +82,7 @@ public class TcpSegmentChallengeTests
 
         // The same data with an acceptable ACK is taken.
         h.Receive(seq: 1, ack: 101, length: 20);
+        h.RunUntilSent(); // a lone segment: its ACK is delayed (RFC 1122 4.2.3.2)
         h.ExpectSent(seq: 101, ack: 21, Ack);
         h.Connection.BytesReceived.Should().Be(20);
         h.Connection.BytesAcknowledged.Should().Be(100);

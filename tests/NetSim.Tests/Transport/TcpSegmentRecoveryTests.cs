@@ -19,7 +19,9 @@ public class TcpSegmentRecoveryTests
     [Fact]
     public void NewReno_three_duplicate_acks_then_a_partial_ack_then_the_full_ack_step_by_step()
     {
-        TcpHarness h = TcpHarness.Established(peerMss: 1000); // SMSS 1000: the initial window is 4000 (RFC 3390)
+        // SMSS 1000 and an initial window of 4 segments (RFC 3390's for this MSS; the default is 10, RFC 6928),
+        // ACKs one per segment (not delayed), as this step-by-step account was written for.
+        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4 }, peerMss: 1000);
         TcpConnection c = h.Connection;
         h.Write(20_000);
         for (uint seq = 1; seq <= 3001; seq += 1000)
@@ -113,8 +115,9 @@ public class TcpSegmentRecoveryTests
         h.ExpectNothingSent();
 
         // The path heals: the data is acknowledged and the connection goes on.
-        h.Receive(seq: 1, ack: 101, length: 10);
-        h.ExpectSent(seq: 101, ack: 11, Ack);
+        SimTime arrived = h.Receive(seq: 1, ack: 101, length: 10);
+        h.RunUntilSent(); // a lone segment: its ACK is delayed (RFC 1122 4.2.3.2)
+        h.ExpectSent(seq: 101, ack: 11, Ack, at: arrived + SimDuration.FromMilliseconds(40));
         h.Write(100);
         h.ExpectSent(seq: 101, ack: 11, Ack | Psh, length: 100);
         h.Receive(seq: 11, ack: 201);

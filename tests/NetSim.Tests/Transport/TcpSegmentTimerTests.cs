@@ -51,8 +51,10 @@ public class TcpSegmentTimerTests
         h.ExpectSent(seq: 1001, ack: 1, Ack | Psh, length: 500);
         h.ExpectNothingSent();
 
-        h.Receive(seq: 1, ack: 1501, length: 300); // the peer's data, wrapping its 32-bit sequence space
-        h.ExpectSent(seq: 1501, ack: 301, Ack, window: 65535 - 300);
+        SimTime arrived = h.Receive(seq: 1, ack: 1501, length: 300); // the peer's data, wrapping its 32-bit sequence space
+        h.ExpectNothingSent();
+        h.RunUntilSent(); // a lone segment: its ACK is delayed, 40 ms by default (RFC 1122 4.2.3.2)
+        h.ExpectSent(seq: 1501, ack: 301, Ack, window: 65535 - 300, at: arrived + Ms(40));
         h.Read().Should().Equal(TcpHarness.Stream(TcpHarness.PeerByte, 1, 300));
         h.Connection.BytesAcknowledged.Should().Be(1500);
         h.OtherFramesSent.Should().Be(0, "the host knows the peer's MAC address: no ARP");
