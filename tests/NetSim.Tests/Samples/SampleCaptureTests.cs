@@ -17,9 +17,9 @@ public sealed class SampleCaptureTests
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
-    [InlineData("FileTransfer", "f73dee4099b072ebed1de366b955d7b15af9007002033234359c7722a47b670b")]
+    [InlineData("FileTransfer", "2d79c05d29b7595181a8e3b503c372cc8c46100a486b540baf5dc074aef8c20c")]
     [InlineData("WebVisit", "605d7ef70c0f04a2567628f61eecba5ba9f0bc65ad7e59de705d6e671ab725e7")]
-    [InlineData("Dumbbell", "b4fe71a4ceaaf5cd2db381a15bb1067f5d110e1ad2fbe8a03df3744afe4650c6")]
+    [InlineData("Dumbbell", "433931bfcf641b28af742b9833ef0afba3bb66b49214b7c2b4f0f7ee93ba362c")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
     {
         string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");

@@ -17,9 +17,9 @@ public sealed partial class SampleFingerprintTests
     [InlineData("SwitchNetwork", "9ee0747065f8d440")]
     [InlineData("RouterNetwork", "bec910bd20267e7e")]
     [InlineData("Traceroute", "94ade059471df3d2")]
-    [InlineData("FileTransfer", "10dfa194326b6572")]
+    [InlineData("FileTransfer", "d8c35021ea1cc822")]
     [InlineData("WebVisit", "58e8e770583d03a2")]
-    [InlineData("Dumbbell", "2d88be3c118ced0e")]
+    [InlineData("Dumbbell", "679cbb53061b86ef")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");
