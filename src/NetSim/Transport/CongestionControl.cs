@@ -7,6 +7,13 @@ namespace NetSim.Transport;
 /// Each event comes with a <see cref="CongestionSignal"/> (time, RTTs, bytes acknowledged,
 /// lost and in flight), so CUBIC, BBR or others can be added behind this interface.
 /// </summary>
+/// <remarks>
+/// During fast recovery the connection, not the algorithm, paces the sending: by Proportional
+/// Rate Reduction (RFC 6937, as Linux does), which brings the data in flight down to the
+/// <see cref="SlowStartThreshold"/> the algorithm chose at <see cref="OnFastRetransmit"/>, in
+/// step with the ACKs. The algorithm's <see cref="CongestionWindow"/> applies again when
+/// recovery ends (<see cref="OnRecoveryEnd"/>) or a timeout cuts it short.
+/// </remarks>
 public interface ICongestionControl
 {
     /// <summary>The congestion window in bytes: how much may be in flight.</summary>
@@ -29,19 +36,23 @@ public interface ICongestionControl
     /// <param name="signal">The ACK: bytes acknowledged, an RTT sample if it measured one, bytes still in flight.</param>
     void OnAcknowledged(in CongestionSignal signal);
 
-    /// <summary>Three duplicate ACKs: a segment was lost and was just retransmitted; fast recovery starts.</summary>
+    /// <summary>
+    /// Three duplicate ACKs: a segment was lost and is sent again; fast recovery starts. The
+    /// algorithm sets its <see cref="SlowStartThreshold"/> (its multiplicative decrease), which
+    /// Proportional Rate Reduction steers the flight to during recovery.
+    /// </summary>
     /// <param name="signal">The third duplicate ACK: bytes in flight, bytes declared lost.</param>
     void OnFastRetransmit(in CongestionSignal signal);
 
-    /// <summary>Another duplicate ACK during fast recovery: one more segment has left the network.</summary>
+    /// <summary>Another duplicate ACK during fast recovery: one more segment has left the network (the connection's PRR sizes the window meanwhile).</summary>
     /// <param name="signal">The duplicate ACK.</param>
     void OnDuplicateAckInRecovery(in CongestionSignal signal);
 
-    /// <summary>A partial ACK during fast recovery (RFC 6582): some, not all, of the data outstanding at the loss was acknowledged.</summary>
+    /// <summary>A partial ACK during fast recovery (RFC 6582): some, not all, of the data outstanding at the loss was acknowledged (the connection's PRR sizes the window meanwhile).</summary>
     /// <param name="signal">The ACK: bytes acknowledged, the next segment declared lost.</param>
     void OnPartialAck(in CongestionSignal signal);
 
-    /// <summary>Fast recovery ended: everything outstanding at the loss was acknowledged.</summary>
+    /// <summary>Fast recovery ended: everything outstanding at the loss was acknowledged, and the algorithm's window applies again (RFC 6937 and Linux: cwnd = ssthresh).</summary>
     /// <param name="signal">The ACK that ended it: bytes still in flight.</param>
     void OnRecoveryEnd(in CongestionSignal signal);
 
@@ -64,9 +75,10 @@ public interface ICongestionControl
 /// <summary>
 /// NewReno (RFC 5681 and RFC 6582): slow start from the connection's initial window
 /// (<see cref="CongestionSignal.InitialWindow"/>: 10 segments by default, RFC 6928; at least
-/// one) doubling each round trip, then congestion avoidance growing by one segment
-/// per round trip; on three duplicate ACKs the window halves (fast recovery), on a timeout
-/// it falls to one segment.
+/// one), then congestion avoidance growing by one segment per round trip; on three duplicate
+/// ACKs the window halves (the connection's Proportional Rate Reduction takes the flight there
+/// during fast recovery, RFC 6937, which ends with the window at the halved threshold, as
+/// Linux's Reno does), on a timeout it falls to one segment.
 /// </summary>
 public sealed class NewRenoCongestionControl : ICongestionControl
 {
@@ -116,24 +128,25 @@ public sealed class NewRenoCongestionControl : ICongestionControl
     public void OnFastRetransmit(in CongestionSignal signal)
     {
         SlowStartThreshold = Math.Max(signal.BytesInFlight / 2, 2 * mss); // RFC 5681, 3.2, equation 4
-        CongestionWindow = SlowStartThreshold + (3 * mss);
+        CongestionWindow = SlowStartThreshold; // the window after recovery; PRR sizes the one during it (RFC 6937), not RFC 6582's inflation
         bytesAckedInAvoidance = 0;
     }
 
     /// <inheritdoc/>
-    public void OnDuplicateAckInRecovery(in CongestionSignal signal) => CongestionWindow = Math.Min(MaxWindow, CongestionWindow + mss);
+    public void OnDuplicateAckInRecovery(in CongestionSignal signal)
+    {
+        // Nothing: PRR (RFC 6937) replaces RFC 5681's inflation by one segment per duplicate ACK.
+    }
 
     /// <inheritdoc/>
     public void OnPartialAck(in CongestionSignal signal)
     {
-        int bytesAcknowledged = signal.BytesAcknowledged;
-        // RFC 6582, 3.2, step 5: deflate by what was acknowledged, add back one MSS if at least one was.
-        CongestionWindow = Math.Max(mss, CongestionWindow - bytesAcknowledged + (bytesAcknowledged >= mss ? mss : 0));
+        // Nothing: PRR (RFC 6937) replaces RFC 6582's deflation on a partial ACK.
     }
 
     /// <inheritdoc/>
     public void OnRecoveryEnd(in CongestionSignal signal) =>
-        CongestionWindow = Math.Min(SlowStartThreshold, Math.Max(signal.BytesInFlight, mss) + mss); // RFC 6582, 3.2, step 3, option 1: no burst
+        CongestionWindow = SlowStartThreshold; // RFC 6937 (3) and RFC 9937, as Linux: recovery ends with cwnd = ssthresh, so no slow start follows it
 
     /// <inheritdoc/>
     public void OnIdleRestart(in CongestionSignal signal) =>

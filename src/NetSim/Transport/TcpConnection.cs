@@ -94,8 +94,8 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>The congestion control algorithm of this connection.</summary>
     public ICongestionControl CongestionControl { get; }
 
-    /// <summary>The congestion window in bytes.</summary>
-    public int CongestionWindow => CongestionControl.CongestionWindow;
+    /// <summary>The congestion window in bytes: the congestion control's, or during fast recovery the one Proportional Rate Reduction (RFC 6937) allows.</summary>
+    public int CongestionWindow => sender.CongestionWindow;
 
     /// <summary>The slow start threshold in bytes.</summary>
     public int SlowStartThreshold => CongestionControl.SlowStartThreshold;
@@ -615,6 +615,9 @@ public sealed class TcpConnection : IEventTarget
 
     /// <summary>Whether part of the application's write did not fit in the send buffer (set before the write starts waiting).</summary>
     internal bool HasPendingWrite => !pendingWrite.IsEmpty;
+
+    /// <summary>Bytes of the application's write that did not fit in the send buffer yet.</summary>
+    internal int PendingWriteLength => pendingWrite.Length;
 
     /// <summary>The retransmission timer or keep-alive ran out of retries: the connection times out, with the last ICMP error if there was one (RFC 1122, 4.2.3.9).</summary>
     internal void OnRetriesExhausted() => EnterClosed(arrival.SoftError != SocketError.Success ? arrival.SoftError : SocketError.TimedOut);

@@ -35,6 +35,7 @@ internal sealed class TcpSender : IEventTarget
     private readonly DeadlineTimer retransmitTimer;
     private readonly TcpPersistTimer persistTimer;
     private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
+    private readonly ProportionalRateReduction prr = new(); // RFC 6937: the window during fast recovery
     private readonly int localMss;
     private uint wl1; // SND.WL1: the sequence number of the segment that last updated the window
     private uint wl2; // SND.WL2: its acknowledgment number
@@ -102,6 +103,9 @@ internal sealed class TcpSender : IEventTarget
     /// <summary>Bytes sent and not yet acknowledged.</summary>
     public int InFlight => TcpSequence.Difference(Max, Una);
 
+    /// <summary>The congestion window: the congestion control's, or during fast recovery Proportional Rate Reduction's (RFC 6937).</summary>
+    public int CongestionWindow => prr.IsActive ? prr.CongestionWindow : congestion.CongestionWindow;
+
     /// <summary>Data bytes the peer acknowledged.</summary>
     public long BytesAcknowledged { get; private set; }
 
@@ -140,15 +144,16 @@ internal sealed class TcpSender : IEventTarget
 
     /// <summary>
     /// How many data bytes the next segment may carry (0: none now), given the segment size,
-    /// the bytes buffered and not yet sent, the congestion and peer windows, and the bytes in
-    /// flight. RFC 9293 3.8.6.2.1: no segment smaller than <paramref name="mss"/> while more is
-    /// buffered and data is in flight, since a full one may soon fit.
+    /// the bytes buffered and not yet sent, the bytes of the application's write still waiting
+    /// for room in the buffer, the congestion and peer windows, and the bytes in flight.
+    /// RFC 9293 3.8.6.2.1: no segment smaller than <paramref name="mss"/> while more data is
+    /// waiting (in the buffer or in the write) and data is in flight, since a full one may soon fit.
     /// </summary>
-    public static int SendableLength(int mss, int unsent, int congestionWindow, int sendWindow, int inFlight)
+    public static int SendableLength(int mss, int unsent, int waitingToBuffer, int congestionWindow, int sendWindow, int inFlight)
     {
         int room = Math.Min(congestionWindow, sendWindow) - inFlight;
         int length = Math.Min(Math.Min(mss, unsent), room);
-        return length <= 0 || (length < mss && length < unsent && inFlight > 0) ? 0 : length;
+        return length <= 0 || (length < mss && length < (long)unsent + waitingToBuffer && inFlight > 0) ? 0 : length;
     }
 
     /// <summary>Whether <paramref name="seq"/> is in what was sent and not acknowledged (in SYN-SENT, only the SYN).</summary>
@@ -332,11 +337,11 @@ internal sealed class TcpSender : IEventTarget
         RestartAfterIdle();
         while (true)
         {
-            int inFlight = TcpSequence.Difference(Nxt, Una);
+            int inFlight = prr.Pipe(TcpSequence.Difference(Nxt, Una)); // in recovery, less what the duplicate ACKs said arrived (RFC 6937)
             int unsent = send.Count - SentData();
             if (unsent > 0)
             {
-                int length = SendableLength(Mss, unsent, congestion.CongestionWindow, Window, inFlight);
+                int length = SendableLength(Mss, unsent, connection.PendingWriteLength, CongestionWindow, Window, inFlight);
                 if (length == 0)
                 {
                     break;
@@ -363,10 +368,14 @@ internal sealed class TcpSender : IEventTarget
         }
 
         // RFC 4898 (SndLimTimeRwin, SndLimTimeCwnd, SndLimTimeSnd): what stopped this round of sending.
-        // Data waiting in the buffer: the smaller window stopped it. The buffer full of sent data
-        // and the application's write waiting: the send buffer, unless the peer's window is full too.
-        TcpSendLimit limit = waiting > 0 ? (Window <= congestion.CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
-            : connection.HasPendingWrite ? (TcpSequence.Difference(Nxt, Una) >= Window ? TcpSendLimit.ReceiveWindow : TcpSendLimit.SendBuffer)
+        // Data waiting in the buffer: the smaller window stopped it, unless the windows had room for
+        // it and it is a tail shorter than a segment, kept for the write that waits for buffer room.
+        // The buffer full (of sent data and such a tail) and the application's write waiting: the
+        // send buffer, unless the peer's window is full too.
+        int flight = TcpSequence.Difference(Nxt, Una);
+        bool tailAwaitsWrite = waiting > 0 && waiting < Mss && connection.HasPendingWrite && Math.Min(CongestionWindow, Window) - prr.Pipe(flight) >= waiting;
+        TcpSendLimit limit = waiting > 0 && !tailAwaitsWrite ? (Window <= CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
+            : connection.HasPendingWrite ? (flight + waiting >= Window ? TcpSendLimit.ReceiveWindow : TcpSendLimit.SendBuffer)
             : Max != Una ? TcpSendLimit.Application : TcpSendLimit.None;
         EnterSendLimit(limit);
         connection.OnMetricsMayHaveChanged();
@@ -464,8 +473,8 @@ internal sealed class TcpSender : IEventTarget
     private void OnNewAck(uint ack)
     {
         int acknowledged = TcpSequence.Difference(ack, Una);
-        bool cwndLimited = InFlight + Mss > congestion.CongestionWindow; // RFC 7661: the window held the sender back
-        int cwndBefore = congestion.CongestionWindow;
+        bool cwndLimited = InFlight + Mss > CongestionWindow; // RFC 7661: the window held the sender back
+        int cwndBefore = CongestionWindow;
         int ssthreshBefore = congestion.SlowStartThreshold;
 
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
@@ -478,10 +487,12 @@ internal sealed class TcpSender : IEventTarget
         switch (action)
         {
             case RecoveryAction.RecoveryEnd:
+                prr.Stop();
                 congestion.OnRecoveryEnd(signal);
                 break;
             case RecoveryAction.PartialAck:
                 congestion.OnPartialAck(signal);
+                prr.OnPartialAck(acknowledged, InFlight, lost: signal.BytesLost);
                 retransmitCause = TcpRetransmitCause.PartialAcknowledgment;
                 RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
                 break;
@@ -509,7 +520,7 @@ internal sealed class TcpSender : IEventTarget
             connection.OnFinAcknowledged();
         }
 
-        if (congestion.CongestionWindow != cwndBefore || congestion.SlowStartThreshold != ssthreshBefore)
+        if (CongestionWindow != cwndBefore || congestion.SlowStartThreshold != ssthreshBefore)
         {
             connection.OnCongestionWindowChanged();
         }
@@ -524,7 +535,8 @@ internal sealed class TcpSender : IEventTarget
         if (action == RecoveryAction.DuplicateInRecovery)
         {
             CongestionSignal signal = Signal(null);
-            congestion.OnDuplicateAckInRecovery(signal); // RFC 5681, 3.2, step 4
+            congestion.OnDuplicateAckInRecovery(signal);
+            prr.OnDuplicateAck(InFlight); // RFC 6937: one more segment delivered
             connection.OnCongestionWindowChanged();
             Output();
         }
@@ -534,6 +546,7 @@ internal sealed class TcpSender : IEventTarget
             rtt.StopTiming(); // Karn's rule
             CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
             congestion.OnFastRetransmit(signal);
+            prr.Start(InFlight, recovery.DuplicateAcks, congestion.SlowStartThreshold, Mss, lost: signal.BytesLost);
             if (connection.Tracer.IsOn)
             {
                 connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.FastRetransmit));
@@ -579,6 +592,7 @@ internal sealed class TcpSender : IEventTarget
 
         CongestionSignal signal = Signal(null, lost: InFlight);
         congestion.OnRetransmissionTimeout(signal);
+        prr.Stop(); // a timeout ends fast recovery: the loss window applies
         TraceTimeout();
         connection.OnCongestionWindowChanged();
         recovery.OnRetransmissionTimeout(Max); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
@@ -670,6 +684,7 @@ internal sealed class TcpSender : IEventTarget
         int offset = TcpSequence.Difference(seq, send.Start);
         bool last = offset + length == send.Count;
         lastDataSentAt = sim.Now;
+        prr.OnSent(length); // RFC 6937's prr_out, during recovery
         Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
     }
 

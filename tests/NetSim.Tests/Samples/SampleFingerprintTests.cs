@@ -17,9 +17,9 @@ public sealed partial class SampleFingerprintTests
     [InlineData("SwitchNetwork", "9ee0747065f8d440")]
     [InlineData("RouterNetwork", "bec910bd20267e7e")]
     [InlineData("Traceroute", "94ade059471df3d2")]
-    [InlineData("FileTransfer", "29eec8731b2b81af")]
+    [InlineData("FileTransfer", "c4d2b7fd723bf413")]
     [InlineData("WebVisit", "1681192da50d3c1c")]
-    [InlineData("Dumbbell", "6c394981a4c8fd3a")]
+    [InlineData("Dumbbell", "79c15594683f0fda")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");

@@ -5,7 +5,7 @@ namespace NetSim.Tests.Transport;
 public class LossRecoveryTests
 {
     [Fact]
-    public void The_third_duplicate_ack_starts_fast_recovery_and_later_ones_inflate_it()
+    public void The_third_duplicate_ack_starts_fast_recovery_and_later_ones_are_counted_in_it()
     {
         var recovery = new LossRecovery();
 

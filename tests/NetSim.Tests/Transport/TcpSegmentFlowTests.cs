@@ -1,5 +1,6 @@
 using NetSim.Engine;
 using NetSim.Tracing;
+using NetSim.Transport;
 using NetSim.Wire;
 
 namespace NetSim.Tests.Transport;
@@ -17,6 +18,40 @@ public class TcpSegmentFlowTests
 
     /// <summary>The relative sequence number where 100-byte chunk <paramref name="i"/> of the peer's stream starts.</summary>
     private static uint Chunk(int i) => (uint)(1 + (100 * i));
+
+    [Fact]
+    public void A_window_limited_bulk_transfer_sends_only_full_segments_but_the_last()
+    {
+        // The send buffer and the peer's window hold 10.5 segments: while the window is the limit,
+        // half a segment of room opens up and the buffer's tail is half a segment, but most of the
+        // application's write is still waiting for buffer room. RFC 9293 3.8.6.2.1: that tail
+        // waits for a full segment, as the write will soon fill it (no 500-byte runts).
+        const int total = 30_500;
+        const ushort window = 10_500;
+        TcpHarness h = TcpHarness.Established(new TcpSettings { SendBufferSize = window }, peerMss: 1000, peerWindow: window);
+        Task writing = h.Write(total);
+        var data = new List<SentSegment>();
+        int seen = h.Sent.Count;
+        uint acked = 1;
+        int mostInFlight = 0;
+        while (acked < total + 1)
+        {
+            h.RunFor(SimDuration.FromNanoseconds(1)); // the host's burst goes onto the wire
+            data.AddRange(h.Sent.Skip(seen).Where(s => s.Length > 0));
+            seen = h.Sent.Count;
+            SentSegment next = data.First(s => s.Seq + (uint)s.Length > acked); // the peer acknowledges one segment at a time
+            acked = next.Seq + (uint)next.Length;
+            mostInFlight = Math.Max(mostInFlight, (int)(data[^1].Seq + (uint)data[^1].Length - next.Seq));
+            h.Receive(seq: 1, ack: acked, window: window);
+        }
+
+        writing.IsCompletedSuccessfully.Should().BeTrue();
+        mostInFlight.Should().BeGreaterThanOrEqualTo(10_000, "the peer's window, not cwnd, was the limit");
+        data.Sum(s => s.Length).Should().Be(total, "nothing was sent twice");
+        data.Take(data.Count - 1).Should().OnlyContain(s => s.Length == 1000, "only the last segment may be short: {0}", string.Join(", ", data.Where(s => s.Length != 1000)));
+        data[^1].Length.Should().Be(500);
+        data[^1].Flags.Should().Be(Ack | Psh, "the end of the write");
+    }
 
     [Fact]
     public void More_holes_than_the_bound_drop_the_extra_range_and_every_byte_arrives_once_the_holes_fill()

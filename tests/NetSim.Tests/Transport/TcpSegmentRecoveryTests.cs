@@ -8,7 +8,8 @@ namespace NetSim.Tests.Transport;
 
 /// <summary>
 /// Loss and trouble segment by segment, through <see cref="TcpHarness"/>: NewReno's fast
-/// retransmit and partial ACKs (RFC 5681, RFC 6582) with the window at every step, and ICMP
+/// retransmit and partial ACKs (RFC 5681, RFC 6582) with Proportional Rate Reduction's window
+/// (RFC 6937) at every step, and ICMP
 /// errors that are soft for an established connection (RFC 1122 4.2.3.9, RFC 5927).
 /// </summary>
 public class TcpSegmentRecoveryTests
@@ -50,46 +51,59 @@ public class TcpSegmentRecoveryTests
         c.CongestionWindow.Should().Be(8000);
         SimTime arrived = h.Receive(seq: 1, ack: 4001);
 
-        // RFC 6582 3.2 steps 1 to 3: recover = 12000 (the highest sequence number sent), ssthresh =
-        // max(FlightSize / 2, 2 SMSS) = 4000, retransmit the first hole, cwnd = ssthresh + 3 SMSS.
+        // RFC 6582 3.2 steps 1 and 2: recover = 12000 (the highest sequence number sent), ssthresh =
+        // max(FlightSize / 2, 2 SMSS) = 4000, retransmit the first hole. The window during recovery is
+        // PRR's (RFC 6937; no SACK, so each duplicate ACK counts one segment delivered): RecoverFS =
+        // 8000; this ACK delivered 1000; pipe = 8000 - 3000 (three duplicate ACKs) - 1000 (the hole,
+        // lost) = 4000, not above ssthresh, so sndcnt = MIN(ssthresh - pipe, MAX(prr_delivered -
+        // prr_out, DeliveredData)) = MIN(0, 1000) = 0, raised to the hole's 1000 for the fast
+        // retransmit (prr_out is 0): cwnd = pipe + sndcnt = 5000, and nothing new goes.
         h.ExpectSent(seq: 4001, ack: 1, Ack, length: 1000, at: arrived);
         h.ExpectNothingSent();
         c.SlowStartThreshold.Should().Be(4000);
-        c.CongestionWindow.Should().Be(7000);
+        c.CongestionWindow.Should().Be(5000);
         c.FastRetransmits.Should().Be(1);
 
-        // Step 4: each further duplicate ACK (segments 10, 11, 12 arriving) inflates cwnd by
-        // SMSS; new data goes when cwnd allows (FlightSize 8000 against cwnd 8000, 9000, 10000).
+        // Segments 10, 11 and 12 arrive: three more duplicate ACKs. prr_delivered 2000, pipe 8000 - 4000
+        // = 4000: sndcnt = MIN(0, ...) = 0, cwnd 4000. Then prr_delivered 3000, pipe 3000: sndcnt =
+        // MIN(1000, MAX(3000 - 1000, 1000)) = 1000, one new segment (prr_out 2000). Then prr_delivered
+        // 4000, pipe 9000 - 6000 = 3000: sndcnt = MIN(1000, MAX(2000, 1000)) = 1000, one more.
         h.Receive(seq: 1, ack: 4001);
         h.ExpectNothingSent();
-        c.CongestionWindow.Should().Be(8000);
+        c.CongestionWindow.Should().Be(4000);
         arrived = h.Receive(seq: 1, ack: 4001);
         h.ExpectSent(seq: 12_001, ack: 1, Ack, length: 1000, at: arrived);
-        c.CongestionWindow.Should().Be(9000);
+        c.CongestionWindow.Should().Be(4000);
         arrived = h.Receive(seq: 1, ack: 4001);
         h.ExpectSent(seq: 13_001, ack: 1, Ack, length: 1000, at: arrived);
-        c.CongestionWindow.Should().Be(10_000);
+        c.CongestionWindow.Should().Be(4000);
 
         // The retransmitted segment 5 fills the first hole: the ACK stops at the second (7001),
-        // below recover. Step 5: a partial ACK. Retransmit the first unacknowledged segment at
-        // once, deflate cwnd by the 3000 bytes acknowledged and add back one SMSS: 8000, which
-        // (FlightSize 7000) lets one new segment go. Recovery goes on.
+        // below recover. RFC 6582 step 5: a partial ACK; the first unacknowledged segment goes again
+        // at once. PRR: of the 3000 bytes acknowledged, 2000 (segments 6 and 7) were counted by
+        // duplicate ACKs, so DeliveredData = 1000 (prr_delivered 5000) and 4000 stay counted
+        // (segments 9 to 12); pipe = 7000 - 4000 - 1000 (segment 8, lost) = 2000: sndcnt =
+        // MIN(4000 - 2000, MAX(5000 - 3000, 1000)) = 2000, cwnd 4000: the retransmission and one new
+        // segment. Recovery goes on.
         arrived = h.Receive(seq: 1, ack: 7001);
         h.ExpectSent(seq: 7001, ack: 1, Ack, length: 1000, at: arrived);
         h.ExpectSent(seq: 14_001, ack: 1, Ack, length: 1000, at: arrived);
         h.ExpectNothingSent();
-        c.CongestionWindow.Should().Be(8000);
+        c.CongestionWindow.Should().Be(4000);
         c.SlowStartThreshold.Should().Be(4000);
         c.FastRetransmits.Should().Be(1, "a partial ACK is not a new fast retransmit");
 
         // The retransmitted segment 8 arrives: everything up to segment 15 is acknowledged, past
-        // recover. Step 3 of the full ACK, option 1: cwnd = min(ssthresh, max(FlightSize, SMSS)
-        // + SMSS) = min(4000, 1000 + 1000) = 2000. Recovery ends; two new segments go.
+        // recover. Recovery ends with cwnd = ssthresh = 4000 (RFC 6937, as Linux; RFC 6582's option 1,
+        // min(ssthresh, FlightSize + SMSS), gave 2000 and a slow start): four new segments go.
         arrived = h.Receive(seq: 1, ack: 15_001);
-        c.CongestionWindow.Should().Be(2000);
+        c.CongestionWindow.Should().Be(4000);
         c.SlowStartThreshold.Should().Be(4000);
-        h.ExpectSent(seq: 15_001, ack: 1, Ack, length: 1000, at: arrived);
-        h.ExpectSent(seq: 16_001, ack: 1, Ack, length: 1000, at: arrived);
+        for (uint seq = 15_001; seq <= 18_001; seq += 1000)
+        {
+            h.ExpectSent(seq: seq, ack: 1, Ack, length: 1000, at: arrived);
+        }
+
         h.ExpectNothingSent();
 
         // After recovery, duplicate ACKs count from zero again: two are not a loss.
@@ -98,6 +112,76 @@ public class TcpSegmentRecoveryTests
         h.ExpectNothingSent();
         c.Retransmissions.Should().Be(2);
         c.RetransmissionTimeouts.Should().Be(0);
+    }
+
+    [Fact]
+    public void Prr_sends_in_proportion_while_the_pipe_is_above_ssthresh_then_holds_it_there_rfc_6937()
+    {
+        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4 }, peerMss: 1000); // the RFC 3390 window this account starts from
+        TcpConnection c = h.Connection;
+        h.Write(60_000);
+        for (uint seq = 1; seq <= 3001; seq += 1000)
+        {
+            h.ExpectSent(seq: seq, ack: 1, Ack, length: 1000);
+        }
+
+        // Slow start, the peer acknowledging segment by segment: after 16 ACKs cwnd is 20,000 and
+        // segments 17 to 36 (bytes 16,001 to 36,000) are in flight.
+        uint next = 4001;
+        for (uint acked = 1001; acked <= 16_001; acked += 1000)
+        {
+            h.Receive(seq: 1, ack: acked);
+            h.ExpectSent(seq: next, ack: 1, Ack, length: 1000);
+            h.ExpectSent(seq: next + 1000, ack: 1, Ack, length: 1000);
+            next += 2000;
+        }
+
+        c.CongestionWindow.Should().Be(20_000);
+        c.BytesInFlight.Should().Be(20_000);
+
+        // Segment 17 is lost; segments 18 to 36 each bring a duplicate ACK. The third starts
+        // recovery: ssthresh 10,000, RecoverFS 20,000, prr_delivered 1000, pipe = 20,000 - 3000 - 1000
+        // (the hole) = 16,000 > ssthresh, so sndcnt = CEIL(1000 * 10,000 / 20,000) - 0 = 500, raised
+        // to the 1000 of the fast retransmit: cwnd 17,000.
+        h.Receive(seq: 1, ack: 16_001);
+        h.Receive(seq: 1, ack: 16_001);
+        SimTime arrived = h.Receive(seq: 1, ack: 16_001);
+        h.ExpectSent(seq: 16_001, ack: 1, Ack, length: 1000, at: arrived);
+        h.ExpectNothingSent();
+        c.SlowStartThreshold.Should().Be(10_000);
+        c.CongestionWindow.Should().Be(17_000);
+
+        // Duplicate ACK d (d = 4 to 19) brings prr_delivered to (d - 2) * 1000; the pipe is the flight
+        // (20,000 plus what went new) less d * 1000. While the pipe is above ssthresh, sndcnt =
+        // CEIL(prr_delivered / 2) - prr_out: a full segment every other ACK (the odd halves leave 500
+        // bytes of room, too little for a segment). From d = 14 the pipe is down to ssthresh, and
+        // sndcnt = MIN(ssthresh - pipe, MAX(prr_delivered - prr_out, DeliveredData)) keeps it there:
+        // one segment per ACK.
+        int[] expectedWindow = [16_000, 15_500, 15_000, 14_500, 14_000, 13_500, 13_000, 12_500, 12_000, 11_500, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000];
+        bool[] sends = [false, false, true, false, true, false, true, false, true, false, false, true, true, true, true, true];
+        uint newData = 36_001;
+        for (int d = 4; d <= 19; d++)
+        {
+            arrived = h.Receive(seq: 1, ack: 16_001);
+            c.CongestionWindow.Should().Be(expectedWindow[d - 4], "the window after duplicate ACK {0}", d);
+            if (sends[d - 4])
+            {
+                h.ExpectSent(seq: newData, ack: 1, Ack, length: 1000, at: arrived);
+                newData += 1000;
+            }
+
+            h.ExpectNothingSent();
+        }
+
+        newData.Should().Be(45_001, "nine new segments went during recovery: four while the pipe fell to ssthresh, five after");
+
+        // The retransmission arrives: the ACK covers everything sent before recovery. Recovery ends
+        // with cwnd = ssthresh (no slow start after it): 9000 in flight, one more segment.
+        arrived = h.Receive(seq: 1, ack: 36_001);
+        c.CongestionWindow.Should().Be(10_000);
+        h.ExpectSent(seq: 45_001, ack: 1, Ack, length: 1000, at: arrived);
+        h.ExpectNothingSent();
+        c.Retransmissions.Should().Be(1);
     }
 
     [Theory]

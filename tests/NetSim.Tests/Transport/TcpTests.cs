@@ -277,14 +277,14 @@ public class TcpTests
     }
 
     [Fact]
-    public void The_congestion_window_grows_by_slow_start_then_linearly_and_halves_on_three_duplicate_acks()
+    public void The_congestion_window_grows_by_slow_start_then_linearly_and_halves_on_three_duplicate_acks_without_a_new_slow_start()
     {
         var net = new IpTestNetwork(seed: 3);
         (Host pc1, _, Host pc2) = net.Chain(1);
         pc1.Port.Cable!.FromA.Impairments.DropFrameNumbers.Add(30); // one data segment in slow start (1: ARP, 2: SYN, 3: ACK)
         var listener = new TcpListener(pc2, 5000);
         listener.Start();
-        var trace = new List<(int Cwnd, int Ssthresh)>();
+        var trace = new List<(int Cwnd, int Ssthresh, int InFlight)>();
         TcpConnection? sender = null;
         net.Simulation.Start(async () =>
         {
@@ -298,7 +298,7 @@ public class TcpTests
         {
             TcpConnection c = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
             sender = c;
-            c.CongestionWindowChanged += (_, _) => trace.Add((c.CongestionWindow, c.SlowStartThreshold));
+            c.CongestionWindowChanged += (_, _) => trace.Add((c.CongestionWindow, c.SlowStartThreshold, c.BytesInFlight));
             await sender.WriteAsync(new byte[2_000_000]);
             await sender.CloseAsync();
         });
@@ -312,25 +312,33 @@ public class TcpTests
         loss.Should().BeGreaterThan(5, "slow start ran for a while before the loss");
 
         // Slow start: from the initial window of 10 segments (RFC 6928: 14,600 bytes), one MSS per ACK.
-        (int firstCwnd, _) = trace[0];
+        (int firstCwnd, _, _) = trace[0];
         firstCwnd.Should().BeInRange(10 * Mss, 11 * Mss);
         for (int i = 1; i < loss; i++)
         {
             (trace[i].Cwnd - trace[i - 1].Cwnd).Should().Be(Mss, "slow start adds one MSS per ACK");
         }
 
-        // Fast retransmit: ssthresh is half the flight, cwnd ssthresh + 3 MSS; then inflation by one MSS per duplicate ACK.
-        (int cwndAtLoss, int ssthresh) = trace[loss];
+        // Fast retransmit: ssthresh is half the flight. During recovery the window is PRR's (RFC 6937):
+        // at the third duplicate ACK the pipe, the flight less three segments reported and the lost
+        // one, is above ssthresh, and the proportional share of one segment delivered (half a
+        // segment) is raised to the whole segment of the fast retransmit: cwnd = flight - 3 MSS.
+        (int cwndAtLoss, int ssthresh, int flight) = trace[loss];
         ssthresh.Should().BeLessThan(trace[loss - 1].Cwnd);
-        ssthresh.Should().BeGreaterThanOrEqualTo(trace[loss - 1].Cwnd / 2 - Mss);
-        cwndAtLoss.Should().Be(ssthresh + (3 * Mss));
-        int end = trace.FindIndex(loss, t => t.Cwnd <= t.Ssthresh);
-        end.Should().BeGreaterThan(loss, "recovery ends with the window deflated to at most ssthresh (RFC 6582, option 1)");
+        ssthresh.Should().Be(flight / 2);
+        cwndAtLoss.Should().Be(flight - (3 * Mss));
 
-        // Congestion avoidance: one MSS at a time, each after about a window of ACKs.
+        // PRR brings the window down to ssthresh, never below it with one loss, and recovery ends
+        // there (cwnd = ssthresh, as Linux): no slow start after it.
+        int end = trace.FindIndex(loss, t => t.Cwnd == t.Ssthresh);
+        end.Should().BeGreaterThan(loss);
+        trace.Skip(loss).Should().OnlyContain(t => t.Cwnd >= ssthresh && t.Ssthresh == ssthresh);
+
+        // Congestion avoidance: one MSS at a time, each after about a window of ACKs (the window
+        // is reported unchanged at ssthresh while recovery ends).
         var after = trace.Skip(end).ToList();
-        after.Should().HaveCountGreaterThan(5);
-        after.Zip(after.Skip(1)).Should().OnlyContain(p => p.Second.Cwnd - p.First.Cwnd == Mss && p.Second.Ssthresh == ssthresh);
+        after.Zip(after.Skip(1)).Should().OnlyContain(p => p.Second.Cwnd - p.First.Cwnd == Mss || p.Second.Cwnd == p.First.Cwnd);
+        after.Zip(after.Skip(1)).Count(p => p.Second.Cwnd - p.First.Cwnd == Mss).Should().BeGreaterThan(5);
     }
 
     [Fact]
