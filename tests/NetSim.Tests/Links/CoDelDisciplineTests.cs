@@ -94,6 +94,56 @@ public class CoDelDisciplineTests
     }
 
     [Fact]
+    public void Re_entering_the_dropping_state_soon_starts_from_the_last_drop_rate()
+    {
+        // A dropping state of several drops, a short lull that drains the queue below target,
+        // and a heavier overload that brings it back within the 16 intervals.
+        var run = new Run(new CoDelDiscipline());
+        run.Pacer.Period = Overloaded;
+        run.Simulation.RunUntil(SimTime.FromSeconds(1));
+        run.Pacer.Period = FrameTime * 2;
+        run.Simulation.RunUntil(SimTime.FromMilliseconds(1300));
+        run.Pacer.Period = FrameTime * 2 / 3;
+        run.Simulation.RunUntil(SimTime.FromSeconds(2));
+
+        // A dropping state ends at the first frame taken below target; the drops between two
+        // such frames make one state. RFC 8289 section 5.5 (Linux's rule): a state entered
+        // within 16 intervals of the last one starts with count = the drops the last one made
+        // after its first (if more than one), so its second drop comes interval / sqrt(count)
+        // after its first, not a whole interval.
+        var states = new List<List<SimTime>>();
+        int next = 0;
+        states.Add([]);
+        foreach (var (at, sojourn) in run.Dequeued)
+        {
+            while (next < run.Drops.Count && run.Drops[next] <= at)
+            {
+                states[^1].Add(run.Drops[next++]); // a drop at the time a frame is sent came just before it
+            }
+
+            if (sojourn < CoDelDiscipline.DefaultTarget && states[^1].Count > 0)
+            {
+                states.Add([]);
+            }
+        }
+
+        states.RemoveAll(s => s.Count == 0);
+        int checkedStates = 0;
+        for (int i = 1; i < states.Count; i++)
+        {
+            int delta = states[i - 1].Count - 1;
+            if (delta > 1 && states[i].Count >= 2 && states[i][0] - states[i - 1][^1] < 16 * CoDelDiscipline.DefaultInterval)
+            {
+                long spacing = (long)(CoDelDiscipline.DefaultInterval.Picoseconds / Math.Sqrt(delta));
+                (states[i][1] - states[i][0]).Picoseconds.Should().BeInRange(spacing, spacing + FrameTime.Picoseconds, $"state {i} re-enters with count {delta}");
+                checkedStates++;
+            }
+        }
+
+        checkedStates.Should().BeGreaterThan(0, $"the run has re-entries to check: {string.Join(" | ", states.Select(s => string.Join(",", s.Select(t => (t.TotalSeconds * 1000).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))))}");
+    }
+
+    [Fact]
     public void When_the_overload_stops_dropping_stops()
     {
         var run = new Run(new CoDelDiscipline());
