@@ -111,7 +111,7 @@ public sealed class NewRenoCongestionControl : ICongestionControl
         int bytesAcknowledged = signal.BytesAcknowledged;
         if (CongestionWindow < SlowStartThreshold)
         {
-            CongestionWindow = Math.Min(MaxWindow, CongestionWindow + Math.Min(bytesAcknowledged, mss)); // RFC 5681, 3.1, equation 2
+            CongestionWindow = Math.Min(MaxWindow, CongestionWindow + Math.Min(bytesAcknowledged, 2 * mss)); // RFC 3465, 2.2 (L = 2 SMSS): a delayed ACK of two segments grows the window by two, so slow start still doubles per round trip
             return;
         }
 

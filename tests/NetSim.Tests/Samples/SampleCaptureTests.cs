@@ -17,9 +17,9 @@ public sealed class SampleCaptureTests
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
-    [InlineData("FileTransfer", "a38646836b369eb511612ba934df7f6b565abbde45a39666e4839bfeb51eeeaa")]
+    [InlineData("FileTransfer", "f014b178df17fa4abfa9a91af41e65657c32f6443579d4c3f272fec194fc827a")]
     [InlineData("WebVisit", "3e2ae06f2988d35e26c5c7f980013cf24a845793ff784aae1518db67cc9fa00c")]
-    [InlineData("Dumbbell", "ba5497ed26370b9759f6165194c5ccb5967183ab202426d8096e9a2a0fd646b1")]
+    [InlineData("Dumbbell", "a17ba61718cfca5ed2c31df9d510f0968c314ea699499c8c5d8ff5ed7781f897")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
     {
         string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");
