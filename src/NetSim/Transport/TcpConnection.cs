@@ -613,9 +613,6 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Whether the application's write waits for room in the send buffer.</summary>
     internal bool WriteWaiting => writeSource is { IsWaiting: true };
 
-    /// <summary>Whether part of the application's write did not fit in the send buffer (set before the write starts waiting).</summary>
-    internal bool HasPendingWrite => !pendingWrite.IsEmpty;
-
     /// <summary>Bytes of the application's write that did not fit in the send buffer yet.</summary>
     internal int PendingWriteLength => pendingWrite.Length;
 

@@ -373,9 +373,9 @@ internal sealed class TcpSender : IEventTarget
         // The buffer full (of sent data and such a tail) and the application's write waiting: the
         // send buffer, unless the peer's window is full too.
         int flight = TcpSequence.Difference(Nxt, Una);
-        bool tailAwaitsWrite = waiting > 0 && waiting < Mss && connection.HasPendingWrite && Math.Min(CongestionWindow, Window) - prr.Pipe(flight) >= waiting;
+        bool tailAwaitsWrite = waiting > 0 && waiting < Mss && connection.PendingWriteLength > 0 && Math.Min(CongestionWindow, Window) - prr.Pipe(flight) >= waiting;
         TcpSendLimit limit = waiting > 0 && !tailAwaitsWrite ? (Window <= CongestionWindow ? TcpSendLimit.ReceiveWindow : TcpSendLimit.CongestionWindow)
-            : connection.HasPendingWrite ? (flight + waiting >= Window ? TcpSendLimit.ReceiveWindow : TcpSendLimit.SendBuffer)
+            : connection.PendingWriteLength > 0 ? (flight + waiting >= Window ? TcpSendLimit.ReceiveWindow : TcpSendLimit.SendBuffer)
             : Max != Una ? TcpSendLimit.Application : TcpSendLimit.None;
         EnterSendLimit(limit);
         connection.OnMetricsMayHaveChanged();
