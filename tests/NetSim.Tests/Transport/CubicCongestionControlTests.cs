@@ -211,6 +211,21 @@ public class CubicCongestionControlTests
         lost.CongestionWindow.Should().Be(Mss, "one segment after a lost SYN (RFC 6928 2)");
     }
 
+    [Fact]
+    public void Acks_in_congestion_avoidance_allocate_nothing()
+    {
+        var driver = new Driver(new CubicCongestionControl(), SimDuration.FromMilliseconds(50));
+        driver.SlowStartTo(100);
+        driver.Loss();
+        driver.RecoveryEnds();
+        driver.RunUntil(driver.Now + Seconds(1)); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.RunUntil(driver.Now + Seconds(20)); // about 40,000 ACKs: concave, then convex
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        driver.Segments.Should().BeGreaterThan(100);
+        allocated.Should().Be(0);
+    }
+
     private static SimDuration Seconds(double seconds) => SimDuration.FromNanoseconds((long)Math.Round(seconds * 1e9));
 
     /// <summary>A sender with a fixed RTT: each round trip, one ACK per segment of the window, evenly spaced.</summary>
