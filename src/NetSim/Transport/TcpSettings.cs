@@ -87,7 +87,7 @@ public sealed class TcpSettings
     /// </summary>
     public int InitialWindowSegments { get; init; } = 10;
 
-    /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582).</summary>
+    /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582; <c>() =&gt; new CubicCongestionControl()</c> for CUBIC, RFC 9438, which is a current Linux's default).</summary>
     public Func<ICongestionControl> CongestionControl { get; init; } = () => new NewRenoCongestionControl();
 
     internal void Validate()
