@@ -220,6 +220,36 @@ public class TcpSegmentEcnTests
     }
 
     [Fact]
+    public void A_loss_in_the_window_an_ece_already_reduced_is_repaired_without_a_second_reduction()
+    {
+        TcpHarness h = Negotiated();
+        h.Write(30_000);
+        for (uint seq = 1; seq < 10_001; seq += 1000)
+        {
+            h.ExpectSent(seq: seq, ack: 1, Ack, length: 1000);
+        }
+
+        h.Receive(seq: 1, ack: 2001, Ack | Ece); // ssthresh 4,000
+        h.Receive(seq: 1, ack: 4001);
+        h.Receive(seq: 1, ack: 6001); // cwnd 5,000
+        h.ExpectSent(seq: 10_001, ack: 1, Ack | Cwr, length: 1000);
+        h.Connection.SlowStartThreshold.Should().Be(4000);
+
+        // Segment 6001 was lost: three duplicate ACKs. RFC 3168 6.1.2: ssthresh was reduced within
+        // this window of data already, so fast retransmit repairs the loss without halving again
+        // (from the 5,000 bytes in flight it would be 2,500).
+        for (int i = 0; i < 3; i++)
+        {
+            h.Receive(seq: 1, ack: 6001);
+        }
+
+        h.ExpectSent(seq: 6001, ack: 1, Ack, length: 1000).TypeOfService.Should().Be(0, "a retransmission is not ECT");
+        h.Connection.FastRetransmits.Should().Be(1);
+        h.Connection.SlowStartThreshold.Should().Be(4000);
+        h.Connection.Ecn.WindowReductions.Should().Be(1);
+    }
+
+    [Fact]
     public void Without_ecn_an_ece_flag_changes_nothing()
     {
         TcpHarness h = Established(TcpSettings.Default, 0, 0);
