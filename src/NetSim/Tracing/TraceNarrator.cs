@@ -495,8 +495,8 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
 
     private static string Segment(in TcpEvent e)
     {
-        var flags = new List<string>(4);
-        foreach ((TcpFlags flag, string name) in (ReadOnlySpan<(TcpFlags, string)>)[(TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK")])
+        var flags = new List<string>(6);
+        foreach ((TcpFlags flag, string name) in (ReadOnlySpan<(TcpFlags, string)>)[(TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK"), (TcpFlags.Ece, "ECE"), (TcpFlags.Cwr, "CWR")])
         {
             if ((e.Flags & flag) != 0)
             {

@@ -250,6 +250,13 @@ public class TcpSegmentEcnTests
     }
 
     [Fact]
+    public void The_narrator_names_the_ecn_flags_of_a_segment()
+    {
+        var syn = new TcpEvent(SimTime.Zero, "pc1", TcpEventKind.SegmentSent, TcpHarness.HostAddress, 49152, TcpHarness.PeerAddress, 80) { Flags = Syn | Ece | Cwr, Sequence = 7 };
+        TraceNarrator.Explain(syn).Should().Be("pc1 sent [SYN, ECE, CWR] seq 7 to 10.0.0.2:80: it asks to open a connection (step 1 of the three-way handshake)");
+    }
+
+    [Fact]
     public void Without_ecn_an_ece_flag_changes_nothing()
     {
         TcpHarness h = Established(TcpSettings.Default, 0, 0);
