@@ -47,7 +47,8 @@ public partial class IpNode
         return TryRouteAway(destination, out egress, out nextHop);
     }
 
-    internal SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source)
+    /// <summary>Sends a packet this node originates from <paramref name="source"/> (<see cref="Ipv4Address.Any"/>: the egress interface's address), with <paramref name="typeOfService"/> as its DSCP and ECN byte (a transport's ECT codepoint, RFC 3168 5).</summary>
+    internal SendResult Send(Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> payload, byte timeToLive, bool dontFragment, Ipv4Address source, byte typeOfService = 0)
     {
         ArgumentOutOfRangeException.ThrowIfZero(timeToLive);
         int totalLength = Ipv4Header.MinLength + payload.Length;
@@ -67,7 +68,7 @@ public partial class IpNode
             return SendResult.NoRoute;
         }
 
-        return Send(egress, nextHop, destination, protocol, payload, [], timeToLive, dontFragment, source);
+        return Send(egress, nextHop, destination, protocol, payload, [], timeToLive, dontFragment, source, typeOfService);
     }
 
     /// <summary>
@@ -76,7 +77,7 @@ public partial class IpNode
     /// <paramref name="first"/> then <paramref name="second"/> (a transport header and the
     /// data after it), copied into the packet once.
     /// </summary>
-    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, byte timeToLive, bool dontFragment, Ipv4Address source)
+    internal SendResult Send(IpInterface egress, Ipv4Address nextHop, Ipv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, byte timeToLive, bool dontFragment, Ipv4Address source, byte typeOfService = 0)
     {
         int payloadLength = first.Length + second.Length;
         int totalLength = Ipv4Header.MinLength + payloadLength;
@@ -103,7 +104,8 @@ public partial class IpNode
             timeToLive,
             totalLength,
             unchecked(nextIdentification++), // RFC 6864: unique per source, destination and protocol while in flight
-            dontFragment);
+            dontFragment,
+            TypeOfService: typeOfService);
         Counters.PacketsSent++;
         if (totalLength <= egress.Mtu)
         {

@@ -28,6 +28,9 @@ public enum TcpEventKind
 
     /// <summary>The congestion window or slow-start threshold changed.</summary>
     WindowChanged,
+
+    /// <summary>An ACK echoed a congestion mark (ECE, RFC 3168 6.1.2): the window was reduced as for a loss, with nothing sent again; CWR goes on the next new data.</summary>
+    EcnWindowReduction,
 }
 
 /// <summary>Why a TCP segment was sent again.</summary>
@@ -122,6 +125,9 @@ public readonly record struct TcpEvent(SimTime Time, string Device, TcpEventKind
                 break;
             case TcpEventKind.FastRetransmit:
                 line.Append(CultureInfo.InvariantCulture, $"fast retransmit, cwnd {CongestionWindow} ssthresh {SlowStartThreshold}");
+                break;
+            case TcpEventKind.EcnWindowReduction:
+                line.Append(CultureInfo.InvariantCulture, $"ECN echo, window reduced, cwnd {CongestionWindow} ssthresh {SlowStartThreshold}");
                 break;
             default:
                 line.Append(CultureInfo.InvariantCulture, $"cwnd {CongestionWindow} ssthresh {SlowStartThreshold}");

@@ -158,6 +158,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
             TcpEventKind.Retransmitted => S($"{d} sent {Segment(e)} to {peer} again: {WhyRetransmit(e.Cause)}"),
             TcpEventKind.RetransmissionTimeoutFired => S($"{d}'s retransmission timer for {peer} fired: {WhyTimeout(e)}"),
             TcpEventKind.FastRetransmit => S($"{d} got a third duplicate ACK from {peer}: a segment is lost, so it retransmits it at once and enters fast recovery (cwnd {e.CongestionWindow}, {Threshold(e.SlowStartThreshold)})"),
+            TcpEventKind.EcnWindowReduction => S($"{d} got an ACK from {peer} with ECE set: a router on the path marked a packet congestion experienced instead of dropping it, so it reduces its window as for a loss, without retransmitting anything, and sets CWR on its next new segment (cwnd {e.CongestionWindow}, {Threshold(e.SlowStartThreshold)})"),
             TcpEventKind.WindowChanged => S($"{d}'s congestion window toward {peer} is now {e.CongestionWindow} bytes ({Threshold(e.SlowStartThreshold)}): {(e.CongestionWindow < e.SlowStartThreshold ? "below ssthresh, so slow start: the window grows by a segment per ACK" : "at or above ssthresh: the window grows by about a segment per round trip (congestion avoidance), or is held during loss recovery")}"),
             _ => Fallback(e.Device, e.Kind),
         };
@@ -494,8 +495,8 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
 
     private static string Segment(in TcpEvent e)
     {
-        var flags = new List<string>(4);
-        foreach ((TcpFlags flag, string name) in (ReadOnlySpan<(TcpFlags, string)>)[(TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK")])
+        var flags = new List<string>(6);
+        foreach ((TcpFlags flag, string name) in (ReadOnlySpan<(TcpFlags, string)>)[(TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK"), (TcpFlags.Ece, "ECE"), (TcpFlags.Cwr, "CWR")])
         {
             if ((e.Flags & flag) != 0)
             {

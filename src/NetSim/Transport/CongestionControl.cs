@@ -44,6 +44,18 @@ public interface ICongestionControl
     /// <param name="signal">The third duplicate ACK: bytes in flight, bytes declared lost.</param>
     void OnFastRetransmit(in CongestionSignal signal);
 
+    /// <summary>
+    /// An ACK echoed a congestion mark (ECE, RFC 3168 6.1.2): a router on the path marked a
+    /// packet instead of dropping it. Nothing was lost and nothing is sent again, but the window
+    /// is to shrink as for a loss, at most once a window of data (the connection sees to that).
+    /// By default the algorithm's loss reaction, <see cref="OnFastRetransmit"/>, with no bytes
+    /// lost: RFC 3168 asks for the same decrease as for a dropped packet, and Linux calls the
+    /// same ssthresh function for both (its CWR state). An algorithm that reacts to marks
+    /// differently (DCTCP, RFC 8257; ABE, RFC 8511) overrides this.
+    /// </summary>
+    /// <param name="signal">The ACK that carried ECE: bytes in flight, no bytes lost.</param>
+    void OnCongestionExperienced(in CongestionSignal signal) => OnFastRetransmit(signal);
+
     /// <summary>Another duplicate ACK during fast recovery: one more segment has left the network (the connection's PRR sizes the window meanwhile).</summary>
     /// <param name="signal">The duplicate ACK.</param>
     void OnDuplicateAckInRecovery(in CongestionSignal signal);

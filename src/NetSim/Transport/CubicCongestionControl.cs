@@ -26,8 +26,7 @@ namespace NetSim.Transport;
 /// connection grows the window only while it is cwnd-limited, which the RFC requires of this choice.
 /// Slow start is NewReno's (RFC 5681 with RFC 3465, L = 2 SMSS; RFC 9438 4.10 allows it), not
 /// HyStart++, which Linux runs as HyStart. Fast recovery is the connection's Proportional Rate
-/// Reduction towards the threshold this class sets. Not done: undoing a spurious loss (4.9) and
-/// ECN's reduction (no ECN yet).
+/// Reduction towards the threshold this class sets. Not done: undoing a spurious loss (4.9). An ECN echo (ECE) reduces the window as a loss does, without the recovery that follows a loss.
 /// </para>
 /// </remarks>
 public sealed class CubicCongestionControl : ICongestionControl
@@ -130,11 +129,13 @@ public sealed class CubicCongestionControl : ICongestionControl
     /// <inheritdoc/>
     public void OnFastRetransmit(in CongestionSignal signal)
     {
-        // 4.7: fast convergence lowers W_max when the loss came before the last W_max was regained.
-        windowMax = FastConvergence && cwnd < windowMax ? cwnd * (1 + Beta) / 2 : cwnd;
-        Reduce();
+        ReduceForCongestion();
         inRecovery = true;
     }
+
+    /// <inheritdoc/>
+    public void OnCongestionExperienced(in CongestionSignal signal) =>
+        ReduceForCongestion(); // RFC 9438 4.6 and RFC 3168 6.1.2: an ECE is a congestion event like a loss, but no recovery follows it
 
     /// <inheritdoc/>
     public void OnDuplicateAckInRecovery(in CongestionSignal signal)
@@ -188,6 +189,13 @@ public sealed class CubicCongestionControl : ICongestionControl
         }
 
         lastAck = signal.Now;
+    }
+
+    /// <summary>4.7, then 4.6: fast convergence lowers W_max when the congestion came before the last W_max was regained.</summary>
+    private void ReduceForCongestion()
+    {
+        windowMax = FastConvergence && cwnd < windowMax ? cwnd * (1 + Beta) / 2 : cwnd;
+        Reduce();
     }
 
     /// <summary>4.6: cwnd_prior = cwnd, ssthresh = cwnd = max(beta_cubic x cwnd, 2 segments); the epoch ends.</summary>

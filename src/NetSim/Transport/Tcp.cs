@@ -127,7 +127,7 @@ internal sealed class Tcp(IpNode node) : IIpProtocol
         ReadOnlySpan<byte> data = segment[tcp.HeaderLength..];
         if (connections is not null && connections.TryGetValue(new ConnectionKey(ip.Destination, tcp.DestinationPort, ip.Source, tcp.SourcePort), out TcpConnection? connection))
         {
-            connection.OnSegment(tcp, data);
+            connection.OnSegment(tcp, data, ip.TypeOfService);
             return;
         }
 

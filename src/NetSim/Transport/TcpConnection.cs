@@ -147,6 +147,9 @@ public sealed class TcpConnection : IEventTarget
     /// <returns>The number of segments.</returns>
     public long GetRetransmissions(TcpRetransmitCause cause) => sender.GetRetransmissions(cause);
 
+    /// <summary>Explicit Congestion Notification (RFC 3168) on this connection: whether it was negotiated (see <see cref="TcpSettings.Ecn"/>), CE marks received, ECEs received, window reductions for them and CWRs sent.</summary>
+    public TcpEcnStatistics Ecn => sender.Ecn.Statistics;
+
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;
 
@@ -414,8 +417,8 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>An ICMP error quoting a segment of this connection (RFC 1122 4.2.3.9, RFC 5927).</summary>
     internal void OnIcmpError(in IcmpHeader icmp, Ipv4Address reporter, uint quotedSequence) => arrival.OnIcmpError(icmp, quotedSequence);
 
-    /// <summary>A segment for this connection arrived (checksum verified): RFC 9293, 3.10.7.</summary>
-    internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
+    /// <summary>A segment for this connection arrived (checksum verified), in a packet whose TOS byte is <paramref name="typeOfService"/> (its ECN field: RFC 3168): RFC 9293, 3.10.7.</summary>
+    internal void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data, byte typeOfService = 0)
     {
         reader.InSegment = true;
         try
@@ -434,7 +437,7 @@ public sealed class TcpConnection : IEventTarget
             }
 
             keepAlive.OnSegmentReceived();
-            arrival.OnSegment(segment, data);
+            arrival.OnSegment(segment, data, typeOfService);
         }
         finally
         {

@@ -34,7 +34,7 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
     }
 
     /// <summary>A segment for this connection arrived, its checksum verified (RFC 9293, 3.10.7).</summary>
-    public void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data)
+    public void OnSegment(in TcpHeader segment, ReadOnlySpan<byte> data, byte typeOfService = 0)
     {
         TcpState state = connection.State;
         if (state == TcpState.SynSent)
@@ -100,11 +100,12 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
             if (!data.IsEmpty)
             {
                 bool inSequence = seq == receive.Next && receive.OutOfOrderRangeCount == 0;
+                bool ecnAckNow = sender.Ecn.OnDataArrived(flags, typeOfService); // RFC 3168 6.1.3: CE starts the ECE echo, CWR ends it
                 int inOrder = receive.Take(seq, data);
 
                 // RFC 5681 4.2, RFC 9293 3.10.7.4: at once for data out of order (a duplicate ACK), data
                 // that fills all or part of a hole, and data not all taken (old, or beyond the window).
-                immediate = !inSequence || inOrder != data.Length;
+                immediate = !inSequence || inOrder != data.Length || ecnAckNow;
                 if (inOrder > 0)
                 {
                     BytesReceived += inOrder;

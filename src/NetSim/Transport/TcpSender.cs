@@ -63,6 +63,7 @@ internal sealed class TcpSender : IEventTarget
         retransmitTimer = new DeadlineTimer(sim, this, RetransmitTimer);
         persistTimer = new TcpPersistTimer(sim, this, PersistTimer);
         DelayedAck = new TcpDelayedAck(sim, this, receive, settings);
+        Ecn = new TcpEcn(settings.Ecn);
         Mss = Math.Min(localMss, DefaultPeerMss);
         Iss = iss;
         Una = iss;
@@ -72,6 +73,9 @@ internal sealed class TcpSender : IEventTarget
 
     /// <summary>The receiver's delayed ACKs: every segment this sender builds with the ACK field ends their wait.</summary>
     public TcpDelayedAck DelayedAck { get; }
+
+    /// <summary>Explicit Congestion Notification (RFC 3168): the flags and codepoint of each segment built here, and the reaction to ECE.</summary>
+    public TcpEcn Ecn { get; }
 
     /// <summary>ISS: the initial send sequence number.</summary>
     public uint Iss { get; }
@@ -168,11 +172,18 @@ internal sealed class TcpSender : IEventTarget
         Window = syn.Window;
         wl1 = syn.SequenceNumber;
         wl2 = syn.AcknowledgmentNumber;
+        Ecn.OnSyn(syn.Flags);
     }
 
-    /// <summary>Builds and sends one segment, acknowledging RCV.NXT and offering the receive window; <paramref name="offset"/> and <paramref name="length"/> locate its data in the send buffer.</summary>
-    public void Emit(uint seq, TcpFlags flags, int offset, int length, bool withMss = false)
+    /// <summary>
+    /// Builds and sends one segment, acknowledging RCV.NXT and offering the receive window;
+    /// <paramref name="offset"/> and <paramref name="length"/> locate its data in the send
+    /// buffer. <paramref name="newData"/>: data never sent before and not a window probe, which
+    /// goes as ECT(0) once ECN is agreed (RFC 3168 6.1.1, 6.1.5); the ECN flags are added here.
+    /// </summary>
+    public void Emit(uint seq, TcpFlags flags, int offset, int length, bool withMss = false, bool newData = false)
     {
+        flags |= Ecn.OnSending(flags, newData, synRetransmitted);
         if (TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
         {
             Retransmissions++;
@@ -217,7 +228,7 @@ internal sealed class TcpSender : IEventTarget
             });
         }
 
-        tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress);
+        tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress, newData && Ecn.IsActive ? TcpEcn.Ect0 : (byte)0);
     }
 
     /// <summary>Sends an ACK at SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.</summary>
@@ -283,6 +294,7 @@ internal sealed class TcpSender : IEventTarget
         }
 
         bool windowUpdate = TcpSequence.LessThan(wl1, segment.SequenceNumber) || (wl1 == segment.SequenceNumber && TcpSequence.LessOrEqual(wl2, ack));
+        bool echo = Ecn.OnAck(segment.Flags, ack, inRecovery: prr.IsActive); // RFC 3168 6.1.2: reduce for ECE, once per window
         if (TcpSequence.LessThan(Una, ack))
         {
             if (windowUpdate)
@@ -290,7 +302,7 @@ internal sealed class TcpSender : IEventTarget
                 UpdateWindow(segment);
             }
 
-            OnNewAck(ack);
+            OnNewAck(ack, echo);
         }
         else if (ack == Una)
         {
@@ -300,6 +312,12 @@ internal sealed class TcpSender : IEventTarget
             if (windowUpdate)
             {
                 UpdateWindow(segment);
+            }
+
+            if (echo)
+            {
+                ReduceForEcn(Signal(null));
+                connection.OnCongestionWindowChanged();
             }
 
             if (duplicate)
@@ -470,7 +488,7 @@ internal sealed class TcpSender : IEventTarget
         }
     }
 
-    private void OnNewAck(uint ack)
+    private void OnNewAck(uint ack, bool echo)
     {
         int acknowledged = TcpSequence.Difference(ack, Una);
         bool cwndLimited = InFlight + Mss > CongestionWindow; // RFC 7661: the window held the sender back
@@ -497,7 +515,15 @@ internal sealed class TcpSender : IEventTarget
                 RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
                 break;
             default:
-                congestion.OnAcknowledged(signal);
+                if (echo)
+                {
+                    ReduceForEcn(signal); // instead of growing, as Linux enters CWR
+                }
+                else
+                {
+                    congestion.OnAcknowledged(signal);
+                }
+
                 break;
         }
 
@@ -545,7 +571,12 @@ internal sealed class TcpSender : IEventTarget
             FastRetransmits++;
             rtt.StopTiming(); // Karn's rule
             CongestionSignal signal = Signal(null, lost: FirstSegmentLength());
-            congestion.OnFastRetransmit(signal);
+            if (!Ecn.ReducedInWindow(Una))
+            {
+                congestion.OnFastRetransmit(signal); // RFC 3168 6.1.2: not again when ECE reduced the window for this window of data
+                Ecn.OnReduced(Max, forEcn: false);
+            }
+
             prr.Start(InFlight, recovery.DuplicateAcks, congestion.SlowStartThreshold, Mss, lost: signal.BytesLost);
             if (connection.Tracer.IsOn)
             {
@@ -592,6 +623,7 @@ internal sealed class TcpSender : IEventTarget
 
         CongestionSignal signal = Signal(null, lost: InFlight);
         congestion.OnRetransmissionTimeout(signal);
+        Ecn.OnReduced(Max, forEcn: false);
         prr.Stop(); // a timeout ends fast recovery: the loss window applies
         TraceTimeout();
         connection.OnCongestionWindowChanged();
@@ -614,7 +646,7 @@ internal sealed class TcpSender : IEventTarget
         // refused), backing off like the retransmission timer; it runs until the window opens.
         ZeroWindowProbes++;
         retransmitCause = TcpRetransmitCause.Probe;
-        SendData(Una, 1);
+        SendData(Una, 1, probe: true);
         if (Nxt == Una)
         {
             Nxt = TcpSequence.Add(Una, 1);
@@ -679,13 +711,28 @@ internal sealed class TcpSender : IEventTarget
         return Math.Max(0, Math.Min(Math.Min(Mss, available), TcpSequence.Difference(Max, Una)));
     }
 
-    private void SendData(uint seq, int length)
+    private void SendData(uint seq, int length, bool probe = false)
     {
         int offset = TcpSequence.Difference(seq, send.Start);
         bool last = offset + length == send.Count;
         lastDataSentAt = sim.Now;
         prr.OnSent(length); // RFC 6937's prr_out, during recovery
-        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length);
+        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length, newData: !probe && !TcpSequence.LessThan(seq, Max)); // RFC 3168 6.1.5, 6.1.6: no ECT on retransmissions and probes
+    }
+
+    /// <summary>
+    /// RFC 3168 6.1.2: an ECE asks for the same reduction as a loss, without retransmitting
+    /// anything; CWR goes on the next new data. The congestion control decides how much
+    /// (<see cref="ICongestionControl.OnCongestionExperienced"/>).
+    /// </summary>
+    private void ReduceForEcn(in CongestionSignal signal)
+    {
+        congestion.OnCongestionExperienced(signal);
+        Ecn.OnReduced(Max, forEcn: true);
+        if (connection.Tracer.IsOn)
+        {
+            connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.EcnWindowReduction));
+        }
     }
 
     /// <summary>The connection as its congestion control sees it now.</summary>

@@ -87,6 +87,18 @@ public sealed class TcpSettings
     /// </summary>
     public int InitialWindowSegments { get; init; } = 10;
 
+    /// <summary>
+    /// Explicit Congestion Notification (RFC 3168): default <see cref="TcpEcnMode.Passive"/>, as
+    /// Linux's tcp_ecn = 2: ECN is used when the peer's SYN asks for it, but this end's SYN
+    /// does not ask. <see cref="TcpEcnMode.On"/> asks (Linux's tcp_ecn = 1, macOS's default for
+    /// outgoing connections in recent releases). Once both ends agree, new data goes as ECT(0),
+    /// a router's CE mark comes back as ECE on the ACKs, and the sender reduces its window as
+    /// for a loss, once a window of data, without retransmitting. As Linux, a SYN sent again
+    /// after a timeout no longer asks. The window is cut at once (RFC 3168 6.1.2), not by
+    /// Proportional Rate Reduction over the next round trip as Linux's CWR state does.
+    /// </summary>
+    public TcpEcnMode Ecn { get; init; } = TcpEcnMode.Passive;
+
     /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582; <c>() =&gt; new CubicCongestionControl()</c> for CUBIC, RFC 9438, which is a current Linux's default).</summary>
     public Func<ICongestionControl> CongestionControl { get; init; } = () => new NewRenoCongestionControl();
 
@@ -111,5 +123,9 @@ public sealed class TcpSettings
         ArgumentOutOfRangeException.ThrowIfGreaterThan(DelayedAckTimeout, SimDuration.FromMilliseconds(500), nameof(DelayedAckTimeout)); // RFC 1122, 4.2.3.2
         ArgumentOutOfRangeException.ThrowIfLessThan(InitialWindowSegments, 1, nameof(InitialWindowSegments));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(InitialWindowSegments, 1000, nameof(InitialWindowSegments)); // a bound, so that the window in bytes cannot overflow
+        if (!Enum.IsDefined(Ecn))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Ecn), Ecn, "Not an ECN mode.");
+        }
     }
 }

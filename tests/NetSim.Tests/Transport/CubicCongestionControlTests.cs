@@ -173,6 +173,19 @@ public class CubicCongestionControlTests
     }
 
     [Fact]
+    public void An_ecn_echo_reduces_as_a_loss_does_and_a_later_timeout_reduces_again()
+    {
+        var driver = new Driver(new CubicCongestionControl(), SimDuration.FromMilliseconds(200));
+        driver.SlowStartTo(100);
+        driver.CongestionExperienced();
+        driver.Cc.SlowStartThreshold.Should().Be(70 * Mss, "ECE is a congestion event (RFC 3168 6.1.2, RFC 9438 4.6)");
+        driver.Cc.CongestionWindow.Should().Be(70 * Mss, "no recovery follows a mark: the window is the threshold at once");
+
+        driver.Timeout();
+        driver.Cc.SlowStartThreshold.Should().Be(49 * Mss, "a timeout after a mark is a new congestion event, not the tail of a fast recovery");
+    }
+
+    [Fact]
     public void Time_when_the_window_did_not_limit_the_sender_is_left_out_of_t()
     {
         var limited = new Driver(new CubicCongestionControl(), SimDuration.FromMilliseconds(200));
@@ -258,6 +271,8 @@ public class CubicCongestionControlTests
         }
 
         public void Loss() => Cc.OnFastRetransmit(Signal(0) with { BytesInFlight = Cc.CongestionWindow, BytesLost = Mss });
+
+        public void CongestionExperienced() => Cc.OnCongestionExperienced(Signal(0) with { BytesInFlight = Cc.CongestionWindow });
 
         public void Timeout() => Cc.OnRetransmissionTimeout(Signal(0) with { BytesInFlight = Cc.CongestionWindow, BytesLost = Cc.CongestionWindow });
 

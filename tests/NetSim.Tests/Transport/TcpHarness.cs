@@ -27,6 +27,9 @@ internal sealed record SentSegment(SimTime At, uint Seq, uint Ack, TcpFlags Flag
     /// <summary>Bytes of data.</summary>
     public int Length => Payload.Length;
 
+    /// <summary>The IPv4 header's TOS byte: its low two bits are the ECN field (RFC 3168 5).</summary>
+    public byte TypeOfService => Packet[1];
+
     /// <summary>The fields a test states, without the time: "Syn, Ack seq=0 ack=1 len=0".</summary>
     public string Shape => Describe(Seq, Ack, Flags, Length);
 
@@ -156,7 +159,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// (<see cref="PeerByte"/>) are sent.
     /// </summary>
     /// <returns>When the segment arrived: the time of the host's immediate answers.</returns>
-    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null)
+    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null, byte typeOfService = 0)
     {
         if (at is SimTime arrival)
         {
@@ -175,7 +178,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         byte[] segment = new byte[header.EmittedLength + payload.Length];
         payload.CopyTo(segment, header.EmittedLength);
         header.Emit(segment, PeerAddress, HostAddress);
-        SimTime arrived = SendIp(PeerAddress, IpProtocol.Tcp, segment);
+        SimTime arrived = SendIp(PeerAddress, IpProtocol.Tcp, segment, typeOfService);
         if (at is SimTime expected)
         {
             arrived.Should().Be(expected, "the segment should arrive at the time asked for (the peer's link was busy)");
@@ -383,10 +386,10 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         }
     }
 
-    private SimTime SendIp(Ipv4Address source, IpProtocol protocol, byte[] payload)
+    private SimTime SendIp(Ipv4Address source, IpProtocol protocol, byte[] payload, byte typeOfService = 0)
     {
         byte[] packet = new byte[Ipv4Header.MinLength + payload.Length];
-        new Ipv4Header(source, HostAddress, protocol, 64, packet.Length).Emit(packet);
+        new Ipv4Header(source, HostAddress, protocol, 64, packet.Length, TypeOfService: typeOfService).Emit(packet);
         payload.CopyTo(packet, Ipv4Header.MinLength);
         FrameHandle frame = Peer.CreateFrame(Host.Interfaces[0].Mac, EtherType.IPv4, packet.Length);
         packet.CopyTo(Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..]);
