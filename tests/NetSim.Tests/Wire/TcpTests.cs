@@ -18,7 +18,11 @@ public class TcpTests
     {
         byte[] segment = Syn();
         TcpHeader.TryParse(segment, out TcpHeader header).Should().Be(WireError.None);
-        header.Should().Be(new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460, HeaderLength: 40));
+        header.Should().Be(new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460, HeaderLength: 40)
+        {
+            WindowScale = 7,
+            Timestamps = new TcpTimestampOption(0x592b2997, 0),
+        });
         TcpHeader.VerifyChecksum(segment, Source, Destination).Should().BeTrue();
 
         var oracle = new IPv4Packet(new PacketDotNet.Utils.ByteArraySegment(TransportCaptures.LinuxSyn)).Extract<TcpPacket>();
@@ -30,7 +34,9 @@ public class TcpTests
         header.HeaderLength.Should().Be(oracle.DataOffset * 4);
         oracle.Synchronize.Should().BeTrue();
         oracle.OptionsCollection.OfType<MaximumSegmentSizeOption>().Single().Value.Should().Be(header.MaximumSegmentSize);
-        oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(7, "the options after the MSS are skipped, not misread");
+        oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(header.WindowScale);
+        oracle.OptionsCollection.OfType<TimeStampOption>().Single().Value.Should().Be(header.Timestamps!.Value.Value);
+        oracle.OptionsCollection.OfType<TimeStampOption>().Single().EchoReply.Should().Be(header.Timestamps!.Value.EchoReply);
     }
 
     [Fact]
