@@ -63,5 +63,11 @@ public sealed class TransportSampleTests : IDisposable
         (exit, string fields) = Tshark.Run("-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e", "tcp.options.mss_val");
         exit.Should().Be(0, fields);
         fields.Should().Contain("1460");
+        (exit, fields) = Tshark.Run("-r", pcap, "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "-T", "fields", "-e", "tcp.options.wscale.shift", "-e", "tcp.options.timestamp.tsecr", "-e", "tcp.hdr_len");
+        exit.Should().Be(0, fields);
+        fields.Should().StartWith("7\t0\t40\n", "the SYN offers a window scale of 7 and timestamps (TSecr 0), in 40 bytes of header");
+        (exit, fields) = Tshark.Run("-r", pcap, "-Y", "tcp.len > 0", "-T", "fields", "-e", "tcp.options.timestamp.tsval");
+        exit.Should().Be(0, fields);
+        fields.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("Running as", StringComparison.Ordinal)).Should().OnlyContain(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+$"), "every data segment carries timestamps");
     }
 }
