@@ -75,6 +75,19 @@ queueOption.Validators.Add(result =>
         result.AddError($"--queue takes a queue size of at least 1 frame, not {result.GetValueOrDefault<int>()}.");
     }
 });
+var receiveBufferOption = new Option<int>("--receive-buffer")
+{
+    HelpName = "BYTES",
+    Description = "Each receiver's TCP buffer, the most its window offers (default 6 MiB, as Linux's autotuning reaches; 65535 for a receiver without window scaling).",
+    DefaultValueFactory = _ => TcpSettings.Default.ReceiveBufferSize,
+};
+receiveBufferOption.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() is < 1 or > TcpSettings.MaxBufferSize)
+    {
+        result.AddError($"--receive-buffer takes a size from 1 byte to {TcpSettings.MaxBufferSize:N0}, not {result.GetValueOrDefault<int>()}.");
+    }
+});
 var bottleneckOption = new Option<DataRate>("--bottleneck")
 {
     HelpName = "RATE",
@@ -140,7 +153,7 @@ Option<string> pcapOption = SampleCommandLine.PcapOption("the bottleneck link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("TCP flows share a bottleneck with a drop-tail queue: throughput, fairness, the queue, retransmissions and the congestion window over time.")
 {
-    flowsOption, queueOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, fingerprintOption,
+    flowsOption, queueOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -150,6 +163,7 @@ if (options.PrintHelpOrError() is int exitCode)
 
 int flowCount = options.GetValue(flowsOption);
 int queueLimit = options.GetValue(queueOption);
+var receiverSettings = new TcpSettings { ReceiveBufferSize = options.GetValue(receiveBufferOption) };
 DataRate bottleneckRate = options.GetValue(bottleneckOption);
 SimDuration[] delays = options.GetValue(delayOption)!;
 SimDuration runTime = options.GetValue(timeOption);
@@ -227,7 +241,7 @@ foreach (FlowRecord flow in flows)
 for (int i = 0; i < flowCount; i++)
 {
     FlowRecord flow = flows[i];
-    var listener = new TcpListener(right[i], 5001);
+    var listener = new TcpListener(right[i], 5001, receiverSettings);
     listener.Start();
     _ = sim.Start(async () =>
     {
@@ -308,7 +322,7 @@ SimDuration shortest = flows.Min(f => f.BaseRoundTrip);
 long pathBytes = (long)(bottleneckRate.BitsPerSecond / 8.0 * shortest.TotalSeconds);
 Console.WriteLine(portDrops > 0
     ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueLimit} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
-    : string.Create(invariant, $"Why no drop: the flows' windows ({TcpSettings.Default.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueLimit}-frame queue; the surplus waits in the queue (peak {peak} frames), which adds delay, not throughput."));
+    : string.Create(invariant, $"Why no drop: the flows' windows ({receiverSettings.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueLimit}-frame queue; the surplus waits in the queue (peak {peak} frames), which adds delay, not throughput."));
 Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery.");
 Console.WriteLine("Held back by: what limited each sender for most of the time it had data to send (RFC 4898's send-limit times), and that share:");
 Console.WriteLine("cwnd = its congestion window was full (the network is the limit); rwnd = the receiver's window was full; sndbuf = the send buffer; app = the application.");

@@ -6,6 +6,7 @@ using NetSim.Links;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
+using NetSim.Wire;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
@@ -72,6 +73,14 @@ var window = new List<(SimTime Time, int Cwnd, int Ssthresh)>();
 TcpConnection? connection = null;
 SimTime start = default, done = default;
 
+// The path holds rate x round trip: 100 Mb/s x 30 ms (three links of 5 ms, each way) = 375,000
+// bytes. Once the congestion window covers it, and a round trip later, data arrives at the rate
+// of the links (less the headers), if nothing else holds the sender back.
+SimDuration baseRtt = lossy.Delay * 6;
+long pathBytes = lossy.Rate.BitsPerSecond * baseRtt.Picoseconds / 8 / 1_000_000_000_000;
+SimTime? pathCoveredAt = null, fullRateFrom = null;
+long receivedAtFullRate = 0;
+
 _ = sim.Start(async () =>
 {
     TcpConnection incoming = await listener.AcceptAsync();
@@ -79,6 +88,12 @@ _ = sim.Start(async () =>
     int n;
     while ((n = await incoming.ReadAsync(buffer)) > 0)
     {
+        if (fullRateFrom is null && pathCoveredAt is SimTime covered && sim.Now >= covered + baseRtt)
+        {
+            fullRateFrom = sim.Now; // the first bytes sent with the path covered arrive about now (these n arrived before)
+            receivedAtFullRate = received.Length + n;
+        }
+
         received.Write(buffer, 0, n);
     }
 
@@ -90,7 +105,14 @@ _ = sim.Start(async () =>
     start = sim.Now;
     TcpConnection open = await TcpConnection.ConnectAsync(sender, receiver.Address, 5001);
     connection = open;
-    open.CongestionWindowChanged += (_, _) => window.Add((sim.Now, open.CongestionWindow, open.SlowStartThreshold));
+    open.CongestionWindowChanged += (_, _) =>
+    {
+        window.Add((sim.Now, open.CongestionWindow, open.SlowStartThreshold));
+        if (pathCoveredAt is null && open.CongestionWindow >= pathBytes)
+        {
+            pathCoveredAt = sim.Now;
+        }
+    };
     await connection.WriteAsync(file);
     await connection.CloseAsync();
 });
@@ -110,18 +132,30 @@ TcpSendLimits limits = connection.SendLimits;
 double busy = limits.Busy.Picoseconds;
 string Share(SimDuration part) => (part.Picoseconds / busy).ToString("P0", invariant);
 Console.WriteLine(string.Create(invariant, $"What held the sender back while it was busy ({limits.Busy}): the receiver's window {Share(limits.ReceiveWindow)}, the congestion window {Share(limits.CongestionWindow)}, the send buffer {Share(limits.SendBuffer)}, the application {Share(limits.Application)}."));
-double windowCeiling = ushort.MaxValue * 8.0 / (connection.SmoothedRoundTripTime.Picoseconds / 1e12) / 1e6;
+int peerWindow = connection.SendWindow;
+double windowCeiling = peerWindow * 8.0 / (connection.SmoothedRoundTripTime.Picoseconds / 1e12) / 1e6;
+int mss = connection.MaximumSegmentSize;
+int onTheWire = mss + (connection.Timestamps ? 12 : 0) + 20 + 20 + EthernetFrame.HeaderLength + EthernetFrame.FcsLength + CableDirection.PreambleLength + CableDirection.InterFrameGap;
+double linkCeiling = lossy.Rate.BitsPerSecond / 1e6 * mss / onTheWire;
+Console.WriteLine(string.Create(invariant, $"Windows: the receiver offered {peerWindow:N0} bytes (window scaling {(connection.WindowScaling ? $"on, its windows shifted by {connection.SendWindowShift}" : "off: at most 65,535")}; timestamps {(connection.Timestamps ? "on" : "off")}); the path holds {pathBytes:N0} bytes ({lossy.Rate} x {baseRtt} round trip)."));
 if (limits.ReceiveWindow >= limits.CongestionWindow)
 {
-    Console.WriteLine(string.Create(invariant, $"So the window is the limit, not the {lossy.Rate} links: one 65,535-byte window per {connection.SmoothedRoundTripTime} round trip is at most {windowCeiling:F1} Mb/s (a wider window needs window scaling, RFC 7323); the congestion window was the smaller one {(connection.Retransmissions == 0 ? "only in slow start, at the start" : "in slow start and after losses")}."));
+    Console.WriteLine(string.Create(invariant, $"So the window is the limit, not the {lossy.Rate} links: one {peerWindow:N0}-byte window per {connection.SmoothedRoundTripTime} round trip is at most {windowCeiling:F1} Mb/s{(connection.WindowScaling ? "" : " (a wider window needs window scaling, RFC 7323)")}; the congestion window was the smaller one {(connection.Retransmissions == 0 ? "only in slow start, at the start" : "in slow start and after losses")}."));
+}
+else if (connection.Retransmissions == 0)
+{
+    string after = fullRateFrom is SimTime from && done > from
+        ? string.Create(invariant, $"from {from} on, a round trip after the congestion window covered the path, data arrived at {(file.Length - receivedAtFullRate) * 8.0 / ((done - from).Picoseconds / 1e12) / 1e6:F1} Mb/s: the path is full (the {lossy.Rate} links carry at most {linkCeiling:F1} Mb/s of data in {mss}-byte segments, the rest is headers)")
+        : "the congestion window never covered the path";
+    Console.WriteLine(string.Create(invariant, $"So slow start is the limit, not the window: the congestion window doubles every round trip from {TcpSettings.Default.InitialWindowSegments} segments, and 1 MB is gone in a few round trips; {after}."));
 }
 else
 {
-    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one halves the congestion window, which then grows back one segment per round trip (the window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
+    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one halves the congestion window, which then grows back one segment per round trip (the receiver's window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
 }
 
 Console.WriteLine();
-Console.WriteLine("Congestion window over time (MSS = 1460 bytes):");
+Console.WriteLine(string.Create(invariant, $"Congestion window over time (MSS = {mss} bytes):"));
 Console.WriteLine("        time   cwnd (bytes)   ssthresh");
 int rows = Math.Min(20, window.Count);
 for (int i = 0; i < rows; i++)

@@ -12,15 +12,15 @@ namespace NetSim.Transport;
 /// to TIME-WAIT, a byte stream each way through send and receive buffers, sliding-window
 /// flow control with zero-window probes, cumulative ACKs, reassembly of out-of-order data,
 /// the retransmission timer of RFC 6298 (SRTT, RTTVAR, Karn's rule, backoff), fast
-/// retransmit and NewReno fast recovery (RFC 5681, RFC 6582), and congestion control
+/// retransmit and NewReno fast recovery (RFC 5681, RFC 6582), window scaling, timestamps
+/// and PAWS (RFC 7323), and congestion control
 /// behind <see cref="ICongestionControl"/>. Open one with <see cref="ConnectAsync"/>, or
 /// accept one from a <see cref="TcpListener"/>.
 /// </summary>
 /// <remarks>
 /// ACKs are delayed (RFC 1122 4.2.3.2) unless <see cref="TcpSettings.DelayedAcknowledgments"/>
 /// is off. Simplifications, all allowed by the RFCs: small segments are sent without waiting (no Nagle algorithm, as with
-/// TCP_NODELAY), the FIN goes in a segment of its own, no window scaling, SACK or
-/// timestamps, and DF is not set (no path MTU discovery; IPv4 fragments instead).
+/// TCP_NODELAY), the FIN goes in a segment of its own, no SACK, and DF is not set (no path MTU discovery; IPv4 fragments instead).
 /// </remarks>
 public sealed class TcpConnection : IEventTarget
 {
@@ -106,7 +106,7 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Bytes sent and not yet acknowledged.</summary>
     public int BytesInFlight => sender.InFlight;
 
-    /// <summary>The segment size used for sending: the smaller of the peer's MSS and ours.</summary>
+    /// <summary>The data bytes a full segment carries: the smaller of the peer's MSS and ours, less the 12 bytes of the timestamps option when it is in use (RFC 6691; 1,448 on Ethernet, as Linux's <c>ss -i</c> shows).</summary>
     public int MaximumSegmentSize => sender.Mss;
 
     /// <summary>The smoothed round-trip time (RFC 6298), zero before the first measurement.</summary>
@@ -152,6 +152,21 @@ public sealed class TcpConnection : IEventTarget
 
     /// <summary>Zero-window probes sent (RFC 9293, 3.8.6.1).</summary>
     public long ZeroWindowProbes => sender.ZeroWindowProbes;
+
+    /// <summary>Segments dropped by PAWS (RFC 7323, 5.3): old duplicates, whose timestamp was older than the last one taken; each got an ACK.</summary>
+    public long PawsDrops => sender.PawsDrops;
+
+    /// <summary>Whether the window scale option is in use: both SYNs carried it (RFC 7323, 2; see <see cref="TcpSettings.WindowScaling"/>).</summary>
+    public bool WindowScaling => sender.WindowScaling;
+
+    /// <summary>Whether the timestamps option is in use: both SYNs carried it (RFC 7323, 3; see <see cref="TcpSettings.Timestamps"/>).</summary>
+    public bool Timestamps => sender.Timestamps;
+
+    /// <summary>The shift applied to the windows this end advertises after the SYN (RFC 7323, 2.2), 0 without window scaling.</summary>
+    public int ReceiveWindowShift => sender.ReceiveWindowShift;
+
+    /// <summary>The shift applied to the windows the peer advertises after its SYN (RFC 7323, 2.2), 0 without window scaling.</summary>
+    public int SendWindowShift => sender.SendWindowShift;
 
     /// <summary>Raised after every change of state, with the states before and after. It runs inside the stack's processing: read the connection, do not call into it.</summary>
     public event EventHandler<TcpStateChange>? StateChanged;

@@ -7,9 +7,11 @@ namespace NetSim.Transport;
 /// the in-order bytes not yet read, RCV.NXT just past them, data that arrived out of order
 /// written into the ring at its offset (its ranges in <see cref="OutOfOrderRanges"/>), the
 /// window and its right edge with receiver-side silly window avoidance (RFC 9293,
-/// 3.8.6.2.2), and the acceptability test (3.10.7.4). The ring is made when the first data
-/// arrives and dropped once the connection is closed and everything is read, so a silent
-/// connection costs no buffer.
+/// 3.8.6.2.2) and window scaling (RFC 7323, 2), and the acceptability test (3.10.7.4). The
+/// ring is made small when the first data arrives, doubles when data needs more room, up to
+/// the capacity (<see cref="TcpRing"/>), and is dropped once the connection is closed and
+/// everything is read: a silent connection costs no buffer, and one whose reader keeps up a
+/// small one.
 /// </summary>
 internal sealed class TcpReceiveBuffer(int capacity)
 {
@@ -17,9 +19,25 @@ internal sealed class TcpReceiveBuffer(int capacity)
     private byte[]? bytes;
     private int start;
     private uint rightEdge; // Next + the window last advertised: never moved left
+    private int shift; // the window scale shift of our advertisements (RFC 7323, 2.2), 0 without scaling
+    private int largestOffered; // the largest window advertised, in bytes
 
     /// <summary>The most bytes held; the largest window offered.</summary>
     public int Capacity => capacity;
+
+    /// <summary>The bytes the ring holds memory for now (0 before the first data and after the close).</summary>
+    public int AllocatedSize => bytes?.Length ?? 0;
+
+    /// <summary>
+    /// The handshake settled the scaling of the windows we advertise: <paramref name="windowShift"/>
+    /// (0 without scaling). The buffer shrinks to the largest window that can be advertised
+    /// (65,535 bytes shifted), so that what is offered and what is held agree.
+    /// </summary>
+    public void SetWindowShift(int windowShift)
+    {
+        shift = windowShift;
+        capacity = Math.Min(capacity, ushort.MaxValue << windowShift);
+    }
 
     /// <summary>In-order bytes received and not yet read.</summary>
     public int Count { get; private set; }
@@ -40,7 +58,7 @@ internal sealed class TcpReceiveBuffer(int capacity)
     public void Synchronize(uint initialSequenceNumber)
     {
         Next = TcpSequence.Add(initialSequenceNumber, 1);
-        rightEdge = TcpSequence.Add(Next, capacity);
+        rightEdge = Next; // nothing offered yet: the first advertisement opens the window
     }
 
     /// <summary>
@@ -67,20 +85,27 @@ internal sealed class TcpReceiveBuffer(int capacity)
     }
 
     /// <summary>
-    /// The window to advertise, with receiver-side silly window avoidance (RFC 9293,
+    /// The window field to send, with receiver-side silly window avoidance (RFC 9293,
     /// 3.8.6.2.2): the right edge never moves left, and moves right only by at least
-    /// min(buffer / 2, <paramref name="mss"/>).
+    /// min(buffer / 2, <paramref name="mss"/>). After the handshake the field is the window
+    /// shifted right by the scale (RFC 7323, 2.3): an opening window is rounded down to what
+    /// the field can say, and a window that stays is rounded up, so that the rounding never
+    /// moves the right edge left (2.4; as Linux's tcp_select_window). A SYN's window
+    /// (<paramref name="syn"/>) is never scaled (2.2) and at most 65,535.
     /// </summary>
-    public int Advertise(int mss)
+    public ushort Advertise(int mss, bool syn = false)
     {
         int offered = Offered;
+        int scale = syn ? 0 : shift;
         if (WorthOpening(offered, mss))
         {
-            offered = Free;
+            offered = Math.Max(offered, Free >> scale << scale);
         }
 
-        rightEdge = TcpSequence.Add(Next, offered);
-        return offered;
+        int field = (int)Math.Min(((long)offered + (1 << scale) - 1) >> scale, ushort.MaxValue);
+        rightEdge = TcpSequence.Add(Next, field << scale);
+        largestOffered = Math.Max(largestOffered, field << scale);
+        return (ushort)field;
     }
 
     /// <summary>Whether the window has opened by enough since last advertised to be worth telling the sender (after a read).</summary>
@@ -88,13 +113,15 @@ internal sealed class TcpReceiveBuffer(int capacity)
 
     /// <summary>
     /// Whether a window update is worth an ACK of its own when ACKs are delayed: the window
-    /// offered has shrunk to half the buffer or less, and would at least double (Linux's
-    /// tcp_cleanup_rbuf), besides <see cref="WindowWorthUpdating"/>.
+    /// offered has shrunk to half the largest offered so far or less (half the buffer, once it
+    /// has all been offered; not the SYN's window, which the 16-bit field held below a scaled
+    /// buffer), and would at least double (Linux's tcp_cleanup_rbuf), besides
+    /// <see cref="WindowWorthUpdating"/>.
     /// </summary>
     public bool WindowUpdateMatters(int mss)
     {
         int offered = Offered;
-        return WorthOpening(offered, mss) && offered <= capacity / 2 && Free >= 2 * offered;
+        return WorthOpening(offered, mss) && offered <= largestOffered / 2 && Free >= 2 * offered;
     }
 
     /// <summary>
@@ -129,9 +156,9 @@ internal sealed class TcpReceiveBuffer(int capacity)
             return 0; // too many holes: the sender will send it again
         }
 
-        bytes ??= new byte[capacity];
-        int index = (start + Count + position) % capacity;
-        int head = Math.Min(data.Length, capacity - index);
+        bytes = TcpRing.Ensure(bytes, ref start, Count + position + data.Length, capacity);
+        int index = (start + Count + position) % bytes.Length;
+        int head = Math.Min(data.Length, bytes.Length - index);
         data[..head].CopyTo(bytes.AsSpan(index));
         data[head..].CopyTo(bytes);
         if (position != 0)
@@ -159,10 +186,11 @@ internal sealed class TcpReceiveBuffer(int capacity)
             return 0;
         }
 
-        int head = Math.Min(count, capacity - start);
-        bytes.AsSpan(start, head).CopyTo(destination);
-        bytes.AsSpan(0, count - head).CopyTo(destination[head..]);
-        start = (start + count) % capacity;
+        byte[] ring = bytes!; // Count > 0: the ring exists
+        int head = Math.Min(count, ring.Length - start);
+        ring.AsSpan(start, head).CopyTo(destination);
+        ring.AsSpan(0, count - head).CopyTo(destination[head..]);
+        start = (start + count) % ring.Length;
         Count -= count;
         return count;
     }

@@ -51,6 +51,12 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
         TcpFlags flags = segment.Flags;
         uint seq = segment.SequenceNumber;
         int length = data.Length + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
+        if (sender.RejectedByPaws(segment))
+        {
+            sender.SendAck(); // RFC 7323, 5.3 R1: an old duplicate gets an ACK and is dropped (never a reset: see RejectedByPaws)
+            return;
+        }
+
         if (!receive.IsAcceptable(seq, length))
         {
             if ((flags & TcpFlags.Rst) == 0)
@@ -65,6 +71,8 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
 
             return;
         }
+
+        sender.TakeTimestamp(segment); // RFC 7323, 5.3 R3 and 4.3
 
         if ((flags & TcpFlags.Rst) != 0)
         {

@@ -5,8 +5,10 @@ namespace NetSim.Transport;
 /// <summary>
 /// A TCP sender's bytes: a ring holding what the application wrote and the peer has not yet
 /// acknowledged, sent or not, and the sequence number of its first byte. The ring is made
-/// at the first write and dropped when the connection closes, so a silent connection costs
-/// no buffer. The FIN is not in it: it follows <see cref="End"/>.
+/// small at the first write, doubles when a write needs more room, up to the capacity
+/// (<see cref="TcpRing"/>), and is dropped when the connection closes: a silent connection
+/// costs no buffer, and one that sends little a small one. The FIN is not in it: it follows
+/// <see cref="End"/>.
 /// </summary>
 internal sealed class TcpSendBuffer(int capacity, uint start)
 {
@@ -31,13 +33,16 @@ internal sealed class TcpSendBuffer(int capacity, uint start)
     /// <summary>Whether the ring exists (it is made at the first write and dropped at the close).</summary>
     public bool IsAllocated => bytes is not null;
 
+    /// <summary>The bytes the ring holds memory for now (0 before the first write and after the close).</summary>
+    public int AllocatedSize => bytes?.Length ?? 0;
+
     /// <summary>Appends as much of <paramref name="data"/> as there is room for; returns how many bytes.</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
-        byte[] ring = bytes ??= new byte[capacity];
         int count = Math.Min(data.Length, capacity - Count);
-        int index = (head + Count) % capacity;
-        int first = Math.Min(count, capacity - index);
+        byte[] ring = bytes = TcpRing.Ensure(bytes, ref head, Count + count, capacity);
+        int index = (head + Count) % ring.Length;
+        int first = Math.Min(count, ring.Length - index);
         data[..first].CopyTo(ring.AsSpan(index));
         data[first..count].CopyTo(ring);
         Count += count;
@@ -53,8 +58,8 @@ internal sealed class TcpSendBuffer(int capacity, uint start)
         }
 
         byte[] ring = bytes!; // only bytes that were written are sent
-        int index = (head + offset) % capacity;
-        int first = Math.Min(destination.Length, capacity - index);
+        int index = (head + offset) % ring.Length;
+        int first = Math.Min(destination.Length, ring.Length - index);
         ring.AsSpan(index, first).CopyTo(destination);
         ring.AsSpan(0, destination.Length - first).CopyTo(destination[first..]);
     }
@@ -65,7 +70,7 @@ internal sealed class TcpSendBuffer(int capacity, uint start)
         uint end = End;
         uint acknowledged = TcpSequence.LessThan(end, ack) ? end : ack;
         int freed = Math.Max(0, TcpSequence.Difference(acknowledged, Start));
-        head = (head + freed) % capacity;
+        head = bytes is null ? 0 : (head + freed) % bytes.Length;
         Count -= freed;
         Start = TcpSequence.Add(Start, freed);
         return freed;

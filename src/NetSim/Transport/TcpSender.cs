@@ -23,6 +23,9 @@ internal sealed class TcpSender : IEventTarget
     private const int PersistTimer = 2;
     private const int DefaultPeerMss = 536; // RFC 9293, 3.7.1: without the option
     private const int MinimumMss = 64;
+    private const int TimestampsOverhead = 12; // NOP, NOP and the 10-byte timestamps option
+    private const long PicosecondsPerTimestampTick = 1_000_000_000; // a 1 ms timestamp clock, as Linux's (RFC 7323, 5.4: 1 ms to 1 s)
+    private static readonly SimDuration PawsIdleLimit = SimDuration.FromSeconds(24L * 24 * 3600); // RFC 7323, 5.5: 24 days
 
     private readonly TcpConnection connection;
     private readonly Tcp tcp;
@@ -47,6 +50,12 @@ internal sealed class TcpSender : IEventTarget
     private TcpSendLimit sendLimit; // RFC 4898's SndLimState: what held the sender back since sendLimitSince
     private SimTime sendLimitSince;
     private SimDuration applicationLimited, sendBufferLimited, receiveWindowLimited, congestionWindowLimited;
+    private bool windowScaling; // offered until the peer's SYN arrives, then whether both SYNs carried it (RFC 7323, 2.2)
+    private int sendShift; // Snd.Wind.Shift: the peer's windows (after its SYN) are shifted left by it
+    private bool timestamps; // offered until the peer's SYN arrives, then whether both SYNs carried it (RFC 7323, 3.2)
+    private uint tsRecent; // TS.Recent (RFC 7323, 4.3): the timestamp to echo
+    private SimTime tsRecentAt; // when TS.Recent was set, for PAWS's 24 days (5.5)
+    private uint lastAckSent; // Last.ACK.sent (RFC 7323, 4.3)
 
     /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
     public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
@@ -65,6 +74,8 @@ internal sealed class TcpSender : IEventTarget
         DelayedAck = new TcpDelayedAck(sim, this, receive, settings);
         Ecn = new TcpEcn(settings.Ecn);
         Mss = Math.Min(localMss, DefaultPeerMss);
+        windowScaling = settings.WindowScaling;
+        timestamps = settings.Timestamps;
         Iss = iss;
         Una = iss;
         Nxt = iss;
@@ -92,7 +103,7 @@ internal sealed class TcpSender : IEventTarget
     /// <summary>SND.WND: the window the peer last advertised.</summary>
     public int Window { get; private set; }
 
-    /// <summary>The segment size for sending: the smaller of the peer's MSS and ours.</summary>
+    /// <summary>The segment size for sending: the smaller of the peer's MSS and ours, less the 12 bytes of the timestamps option when it is in use.</summary>
     public int Mss { get; private set; }
 
     /// <summary>Whether the application closed: the FIN follows the data in the send buffer.</summary>
@@ -121,6 +132,42 @@ internal sealed class TcpSender : IEventTarget
 
     /// <summary>Zero-window probes sent.</summary>
     public long ZeroWindowProbes { get; private set; }
+
+    /// <summary>Segments dropped by PAWS (RFC 7323, 5.3): their timestamp was older than TS.Recent.</summary>
+    public long PawsDrops { get; private set; }
+
+    /// <summary>Whether the window scale option was negotiated (both SYNs carried it).</summary>
+    public bool WindowScaling => windowScaling && negotiated;
+
+    /// <summary>Whether the timestamps option was negotiated (both SYNs carried it).</summary>
+    public bool Timestamps => timestamps && negotiated;
+
+    /// <summary>The shift applied to the peer's windows (0 without window scaling).</summary>
+    public int SendWindowShift => sendShift;
+
+    /// <summary>The shift applied to the windows this end advertises (0 without window scaling).</summary>
+    public int ReceiveWindowShift { get; private set; }
+
+    private bool negotiated; // the peer's SYN arrived: windowScaling and timestamps say what was agreed
+
+    /// <summary>
+    /// The window scale shift for a receive buffer of <paramref name="bufferSize"/> bytes: the
+    /// smallest that makes it fit in the 16-bit window field, at most 14 (RFC 7323, 2.3; as
+    /// Linux's tcp_select_initial_window).
+    /// </summary>
+    public static int WindowShiftFor(int bufferSize)
+    {
+        int shift = 0;
+        while (shift < TcpHeader.MaxWindowScale && bufferSize >> shift > ushort.MaxValue)
+        {
+            shift++;
+        }
+
+        return shift;
+    }
+
+    /// <summary>The timestamp clock (RFC 7323, 5.4): simulated milliseconds, from 0 at the start, wrapping at 2^32.</summary>
+    private uint TimestampNow => unchecked((uint)(sim.Now.Picoseconds / PicosecondsPerTimestampTick));
 
     /// <summary>Segments sent again because of <paramref name="cause"/> (a timeout's go-back counts every segment it resends).</summary>
     public long GetRetransmissions(TcpRetransmitCause cause) => cause switch
@@ -164,11 +211,28 @@ internal sealed class TcpSender : IEventTarget
     public bool IsOutstanding(uint seq, bool synSent) =>
         !TcpSequence.LessThan(seq, Una) && TcpSequence.LessThan(seq, synSent ? TcpSequence.Add(Iss, 1) : TcpSequence.Add(Max, 1));
 
-    /// <summary>The peer's SYN arrived: its MSS option (at least 64 bytes) and its window.</summary>
+    /// <summary>
+    /// The peer's SYN arrived: its MSS option (at least 64 bytes), its window (never scaled,
+    /// RFC 7323 2.2), and the options both sides then use: window scaling and timestamps
+    /// when both SYNs carry them (ours are offered when the settings say so).
+    /// </summary>
     public void TakeSyn(in TcpHeader syn)
     {
         int peerMss = syn.MaximumSegmentSize != 0 ? syn.MaximumSegmentSize : DefaultPeerMss;
         Mss = Math.Min(localMss, Math.Max(peerMss, MinimumMss)); // a tiny announced MSS would make an event storm (Linux: tcp_min_snd_mss)
+        negotiated = true;
+        windowScaling = settings.WindowScaling && syn.WindowScale is not null;
+        sendShift = windowScaling ? Math.Min((int)syn.WindowScale!.Value, TcpHeader.MaxWindowScale) : 0; // RFC 7323, 2.3: above 14 is taken as 14
+        ReceiveWindowShift = windowScaling ? WindowShiftFor(settings.ReceiveBufferSize) : 0;
+        receive.SetWindowShift(ReceiveWindowShift);
+        timestamps = settings.Timestamps && syn.Timestamps is not null;
+        if (timestamps)
+        {
+            tsRecent = syn.Timestamps!.Value.Value;
+            tsRecentAt = sim.Now;
+            Mss -= TimestampsOverhead; // RFC 6691: the MSS counts no options; the 12 bytes of timestamps in every segment come out of the data (as Linux's mss_cache)
+        }
+
         Window = syn.Window;
         wl1 = syn.SequenceNumber;
         wl2 = syn.AcknowledgmentNumber;
@@ -196,20 +260,27 @@ internal sealed class TcpSender : IEventTarget
             };
         }
 
+        bool syn = (flags & TcpFlags.Syn) != 0;
         var header = new TcpHeader(
             connection.LocalPort,
             connection.RemotePort,
             seq,
             (flags & TcpFlags.Ack) != 0 ? receive.Next : 0,
             flags,
-            checked((ushort)receive.Advertise(Mss)),
-            withMss ? checked((ushort)localMss) : (ushort)0);
+            receive.Advertise(Mss, syn),
+            withMss ? checked((ushort)localMss) : (ushort)0)
+        {
+            // RFC 7323: the window scale only in a SYN (2.2); timestamps in every segment but a reset once agreed (3.2), TSecr 0 in a SYN.
+            WindowScale = syn && windowScaling ? (byte)WindowShiftFor(settings.ReceiveBufferSize) : null,
+            Timestamps = timestamps && (flags & TcpFlags.Rst) == 0 ? new TcpTimestampOption(TimestampNow, (flags & TcpFlags.Ack) != 0 ? tsRecent : 0) : null,
+        };
         int headerLength = header.EmittedLength;
         Span<byte> segment = tcp.Scratch(headerLength + length);
         send.CopyTo(offset, segment.Slice(headerLength, length));
         header.Emit(segment, connection.LocalAddress, connection.RemoteAddress);
         if ((flags & TcpFlags.Ack) != 0)
         {
+            lastAckSent = header.AcknowledgmentNumber;
             DelayedAck.OnAckSent(header.AcknowledgmentNumber); // it acknowledges all received: a delayed ACK is carried (piggybacked)
         }
 
@@ -266,10 +337,19 @@ internal sealed class TcpSender : IEventTarget
             Nxt = Una;
         }
 
-        Window = segment.Window;
+        Window = PeerWindow(segment);
         wl1 = segment.SequenceNumber;
         wl2 = segment.AcknowledgmentNumber;
-        SimDuration? sample = rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured) ? measured : null;
+        SimDuration? sample = TimestampSample(segment);
+        if (sample is SimDuration echoed)
+        {
+            rtt.Add(echoed); // RFC 7323, 4.1
+        }
+        else if (rtt.TryMeasure(segment.AcknowledgmentNumber, sim.Now, out SimDuration measured))
+        {
+            sample = measured;
+        }
+
         rtt.StopTiming();
         retries = 0;
         retransmitTimer.Stop();
@@ -302,13 +382,13 @@ internal sealed class TcpSender : IEventTarget
                 UpdateWindow(segment);
             }
 
-            OnNewAck(ack, echo);
+            OnNewAck(ack, echo, TimestampSample(segment));
         }
         else if (ack == Una)
         {
             // RFC 5681, 2: no data, no SYN or FIN, the same window, data outstanding. Not while the
             // window is zero: the answers to zero-window probes look the same and mean no loss.
-            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && segment.Window == Window && Max != Una && Window != 0;
+            bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PeerWindow(segment) == Window && Max != Una && Window != 0;
             if (windowUpdate)
             {
                 UpdateWindow(segment);
@@ -477,8 +557,9 @@ internal sealed class TcpSender : IEventTarget
 
     private void UpdateWindow(in TcpHeader segment)
     {
-        bool opened = Window == 0 && segment.Window > 0;
-        Window = segment.Window;
+        int window = PeerWindow(segment);
+        bool opened = Window == 0 && window > 0;
+        Window = window;
         wl1 = segment.SequenceNumber;
         wl2 = segment.AcknowledgmentNumber;
         if (opened)
@@ -488,7 +569,7 @@ internal sealed class TcpSender : IEventTarget
         }
     }
 
-    private void OnNewAck(uint ack, bool echo)
+    private void OnNewAck(uint ack, bool echo, SimDuration? timestampSample)
     {
         int acknowledged = TcpSequence.Difference(ack, Una);
         bool cwndLimited = InFlight + Mss > CongestionWindow; // RFC 7661: the window held the sender back
@@ -498,7 +579,17 @@ internal sealed class TcpSender : IEventTarget
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
         BytesAcknowledged += send.Acknowledge(ack);
         Una = ack;
-        SimDuration? sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
+        SimDuration? sample;
+        if (timestampSample is SimDuration echoed)
+        {
+            rtt.Add(echoed); // RFC 7323 4.1: every ACK of new data, retransmissions too (the echo names the transmission, 4.2)
+            sample = echoed;
+        }
+        else
+        {
+            sample = rtt.TryMeasure(ack, sim.Now, out SimDuration measured) ? measured : null; // Karn: only segments never retransmitted are timed
+        }
+
         retries = 0;
         RecoveryAction action = recovery.OnNewAck(ack);
         CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
@@ -732,6 +823,63 @@ internal sealed class TcpSender : IEventTarget
         if (connection.Tracer.IsOn)
         {
             connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.EcnWindowReduction));
+        }
+    }
+
+    /// <summary>The window a segment advertises, in bytes: shifted by the peer's scale, except in a SYN (RFC 7323, 2.2).</summary>
+    private int PeerWindow(in TcpHeader segment) => (segment.Flags & TcpFlags.Syn) != 0 ? segment.Window : segment.Window << sendShift;
+
+    /// <summary>
+    /// The round trip a segment's timestamp echo measures (RFC 7323, 4.1): now less its
+    /// TSecr, in whole milliseconds, at least 1 (as Linux); null without timestamps, without
+    /// the option or with a zero echo (RFC 7323 4.2 does not forbid 0, but it is what a peer
+    /// that has nothing to echo sends), or when the echo is from the future. The caller takes
+    /// it only from an ACK that acknowledges new data.
+    /// </summary>
+    private SimDuration? TimestampSample(in TcpHeader segment)
+    {
+        if (!Timestamps || segment.Timestamps is not TcpTimestampOption option || option.EchoReply == 0)
+        {
+            return null;
+        }
+
+        int ticks = unchecked((int)(TimestampNow - option.EchoReply));
+        return ticks < 0 ? null : SimDuration.FromMilliseconds(Math.Max(ticks, 1));
+    }
+
+    /// <summary>
+    /// PAWS (RFC 7323, 5.3 R1): whether a segment is an old duplicate, to be dropped (after an
+    /// ACK, unless it is a reset): it carries a timestamp older than TS.Recent, and TS.Recent
+    /// is still valid (set within the last 24 days, 5.5). Counted in <see cref="PawsDrops"/>.
+    /// </summary>
+    public bool RejectedByPaws(in TcpHeader segment)
+    {
+        if (!Timestamps || (segment.Flags & TcpFlags.Rst) != 0 || segment.Timestamps is not TcpTimestampOption option
+            || unchecked((int)(option.Value - tsRecent)) >= 0 || sim.Now - tsRecentAt > PawsIdleLimit)
+        {
+            return false;
+        }
+
+        PawsDrops++;
+        return true;
+    }
+
+    /// <summary>
+    /// An acceptable segment arrived (RFC 7323, 4.3 and 5.3 R3): its TSval becomes TS.Recent
+    /// when it is not older and the segment starts at or before Last.ACK.sent (so that the
+    /// echo is of the earliest segment a delayed ACK covers), or when TS.Recent is over 24 days old.
+    /// </summary>
+    public void TakeTimestamp(in TcpHeader segment)
+    {
+        if (!Timestamps || segment.Timestamps is not TcpTimestampOption option || TcpSequence.LessThan(lastAckSent, segment.SequenceNumber))
+        {
+            return;
+        }
+
+        if (unchecked((int)(option.Value - tsRecent)) >= 0 || sim.Now - tsRecentAt > PawsIdleLimit)
+        {
+            tsRecent = option.Value;
+            tsRecentAt = sim.Now;
         }
     }
 

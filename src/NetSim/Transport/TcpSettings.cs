@@ -8,11 +8,45 @@ public sealed class TcpSettings
     /// <summary>The defaults.</summary>
     public static TcpSettings Default { get; } = new();
 
-    /// <summary>Bytes the sender keeps (written and not yet acknowledged); default 65,535.</summary>
-    public int SendBufferSize { get; init; } = ushort.MaxValue;
+    /// <summary>The largest send or receive buffer, 1 GiB: RFC 7323's largest window (2.3: 65,535 shifted by 14 is just below 2^30).</summary>
+    public const int MaxBufferSize = 1 << 30;
 
-    /// <summary>Bytes the receiver holds for the application; the most it advertises (no window scaling, so at most 65,535). Default 65,535.</summary>
-    public int ReceiveBufferSize { get; init; } = ushort.MaxValue;
+    /// <summary>
+    /// Bytes the sender keeps (written and not yet acknowledged), at most
+    /// <see cref="MaxBufferSize"/>. Default 4 MiB: the most Linux's send buffer autotuning
+    /// reaches (tcp_wmem's maximum, 4,194,304), which NetSim does not model: the buffer is
+    /// fixed at that size. Its memory grows by doubling as it fills, so a connection that
+    /// sends little holds little.
+    /// </summary>
+    public int SendBufferSize { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// Bytes the receiver holds for the application, and so the largest window it offers
+    /// (at most 65,535 when <see cref="WindowScaling"/> is not negotiated), at most
+    /// <see cref="MaxBufferSize"/>. Default 6 MiB: the most Linux's receive buffer autotuning
+    /// reaches (tcp_rmem's maximum, 6,291,456), which NetSim does not model: the buffer is
+    /// fixed at that size, enough for 100 Mb/s over a 500 ms round trip. (Linux offers part
+    /// of its buffer as window, keeping some for overhead; NetSim offers all of it.) Its memory
+    /// grows by doubling as data waits in it, so a connection whose reader keeps up holds little.
+    /// </summary>
+    public int ReceiveBufferSize { get; init; } = 6 << 20;
+
+    /// <summary>
+    /// Whether the window scale option is offered (RFC 7323, 2): on by default, as Linux's
+    /// tcp_window_scaling. Used only when both SYNs carry it; the shift is the smallest that
+    /// makes <see cref="ReceiveBufferSize"/> fit in the 16-bit window, at most 14 (as Linux
+    /// computes it from its largest receive buffer: 7 for the default 6 MiB).
+    /// </summary>
+    public bool WindowScaling { get; init; } = true;
+
+    /// <summary>
+    /// Whether the timestamps option is offered (RFC 7323, 3-5): on by default, as Linux's
+    /// tcp_timestamps. Used only when both SYNs carry it; then every segment but a reset
+    /// carries it, each ACK of new data gives an RTT sample (4.1), and PAWS (5) drops old
+    /// duplicates. The clock ticks every millisecond of simulated time (as Linux's) from 0
+    /// at the start of the simulation, with no per-connection offset.
+    /// </summary>
+    public bool Timestamps { get; init; } = true;
 
     /// <summary>The MSS to announce; 0 (the default) takes the interface MTU less 40 bytes.</summary>
     public int MaximumSegmentSize { get; init; }
@@ -106,7 +140,8 @@ public sealed class TcpSettings
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(SendBufferSize, 1, nameof(SendBufferSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(ReceiveBufferSize, 1, nameof(ReceiveBufferSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(ReceiveBufferSize, ushort.MaxValue, nameof(ReceiveBufferSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SendBufferSize, MaxBufferSize, nameof(SendBufferSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ReceiveBufferSize, MaxBufferSize, nameof(ReceiveBufferSize));
         ArgumentOutOfRangeException.ThrowIfNegative(MaximumSegmentSize, nameof(MaximumSegmentSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaximumSegmentSize, ushort.MaxValue - 40, nameof(MaximumSegmentSize)); // a segment and its headers fit in an IPv4 packet
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinimumRetransmissionTimeout, SimDuration.Zero, nameof(MinimumRetransmissionTimeout));

@@ -37,8 +37,16 @@ public enum TcpFlags : byte
 }
 
 /// <summary>
+/// The Timestamps option of a TCP header (RFC 7323, 3.2): kind 8, length 10.
+/// </summary>
+/// <param name="Value">TSval: the sender's timestamp clock when it sent the segment.</param>
+/// <param name="EchoReply">TSecr: the TSval the sender last received from its peer (RFC 7323, 4.3), echoed back; 0 in a SYN.</param>
+public readonly record struct TcpTimestampOption(uint Value, uint EchoReply);
+
+/// <summary>
 /// The parsed form of a TCP header (RFC 9293, 3.1): ports, sequence and acknowledgment
-/// numbers, control bits, window, urgent pointer and the maximum segment size option, read
+/// numbers, control bits, window, urgent pointer and the options NetSim speaks (maximum
+/// segment size, RFC 9293 3.7.1; window scale and timestamps, RFC 7323), read
 /// with <see cref="TryParse"/> (which checks the structure and the options) and written
 /// with <see cref="Emit"/> (which computes the checksum). Other options are skipped by their
 /// length and not kept. The checksum covers a pseudo-header of the IP addresses, so the
@@ -83,19 +91,43 @@ public readonly record struct TcpHeader(
     internal const byte NoOperation = 1;
     internal const byte MaximumSegmentSizeKind = 2;
     internal const int MaximumSegmentSizeOptionLength = 4;
+    internal const byte WindowScaleKind = 3; // RFC 7323, 2.2
+    internal const int WindowScaleOptionLength = 3;
+    internal const byte TimestampsKind = 8; // RFC 7323, 3.2
+    internal const int TimestampsOptionLength = 10;
+
+    /// <summary>The largest window scale shift (RFC 7323, 2.3): a larger one received is taken as 14.</summary>
+    public const int MaxWindowScale = 14;
 
     /// <summary>
-    /// The number of bytes <see cref="Emit"/> writes: 24 with the maximum segment size
-    /// option, 20 without, so that a caller can lay out the buffer before emitting.
+    /// The window scale option (RFC 7323, 2.2; kind 3, length 3): the shift count the sender
+    /// will apply to the windows it advertises after the SYN, or null for none. Meaningful
+    /// only in a SYN or SYN-ACK.
     /// </summary>
-    public int EmittedLength => MaximumSegmentSize != 0 ? MinLength + MaximumSegmentSizeOptionLength : MinLength;
+    public byte? WindowScale { get; init; }
+
+    /// <summary>The timestamps option (RFC 7323, 3.2), or null for none.</summary>
+    public TcpTimestampOption? Timestamps { get; init; }
+
+    /// <summary>
+    /// The number of bytes <see cref="Emit"/> writes: 20 and the options, laid out as Linux
+    /// lays them out (a multiple of 4), so that a caller can lay out the buffer before
+    /// emitting: maximum segment size 4, timestamps 12 (two no-operations first), window
+    /// scale 4 (one no-operation first). A SYN of Linux's with all three takes 40.
+    /// </summary>
+    public int EmittedLength => MinLength + OptionsLength;
+
+    private int OptionsLength =>
+        (MaximumSegmentSize != 0 ? MaximumSegmentSizeOptionLength : 0)
+        + (Timestamps is not null ? 2 + TimestampsOptionLength : 0)
+        + (WindowScale is not null ? 1 + WindowScaleOptionLength : 0);
 
     /// <summary>
     /// Reads the header at the start of <paramref name="segment"/> (an IP packet's payload:
     /// the segment runs to its end), or says why it cannot: fewer than 20 bytes or than the
     /// data offset says, a data offset below 5, or an option that cannot be read (a length
-    /// below 2, running past the header, or a maximum segment size option whose length is
-    /// not 4). Never throws. Does not check the checksum (see <see cref="VerifyChecksum"/>).
+    /// below 2, running past the header, or a maximum segment size, window scale or
+    /// timestamps option whose length is not 4, 3 or 10). Never throws. Does not check the checksum (see <see cref="VerifyChecksum"/>).
     /// </summary>
     public static WireError TryParse(ReadOnlySpan<byte> segment, out TcpHeader header)
     {
@@ -114,7 +146,7 @@ public readonly record struct TcpHeader(
     internal static TcpHeader Read(ReadOnlySpan<byte> segment)
     {
         int headerLength = (segment[DataOffsetOffset] >> 4) * 4;
-        ReadOptions(segment[MinLength..headerLength], out ushort maximumSegmentSize);
+        ReadOptions(segment[MinLength..headerLength], out TcpOptionValues options);
         return new TcpHeader(
             BinaryPrimitives.ReadUInt16BigEndian(segment[SourcePortOffset..]),
             BinaryPrimitives.ReadUInt16BigEndian(segment[DestinationPortOffset..]),
@@ -122,17 +154,22 @@ public readonly record struct TcpHeader(
             BinaryPrimitives.ReadUInt32BigEndian(segment[AcknowledgmentNumberOffset..]),
             (TcpFlags)segment[FlagsOffset],
             BinaryPrimitives.ReadUInt16BigEndian(segment[WindowOffset..]),
-            maximumSegmentSize,
+            options.MaximumSegmentSize,
             BinaryPrimitives.ReadUInt16BigEndian(segment[UrgentPointerOffset..]),
-            headerLength);
+            headerLength)
+        {
+            WindowScale = options.WindowScale,
+            Timestamps = options.Timestamps,
+        };
     }
 
     // Walks the options (RFC 9293, 3.2): end of list stops, a no-operation is one byte, any
     // other kind has a length byte counting itself and the kind, and is skipped by it. Finds
-    // the maximum segment size (0 without the option; the last one counts).
-    internal static WireError ReadOptions(ReadOnlySpan<byte> options, out ushort maximumSegmentSize)
+    // the options NetSim speaks (the last of each counts); one of them with a length not its own
+    // is malformed (Linux ignores such an option; a simulator says why it dropped the segment).
+    internal static WireError ReadOptions(ReadOnlySpan<byte> options, out TcpOptionValues values)
     {
-        maximumSegmentSize = 0;
+        values = default;
         int at = 0;
         while (at < options.Length)
         {
@@ -159,14 +196,20 @@ public readonly record struct TcpHeader(
                 return WireError.BadTcpOption;
             }
 
-            if (kind == MaximumSegmentSizeKind)
+            ReadOnlySpan<byte> value = options.Slice(at + 2, length - 2);
+            switch (kind)
             {
-                if (length != MaximumSegmentSizeOptionLength)
-                {
-                    return WireError.BadTcpOption;
-                }
-
-                maximumSegmentSize = BinaryPrimitives.ReadUInt16BigEndian(options[(at + 2)..]);
+                case MaximumSegmentSizeKind when length == MaximumSegmentSizeOptionLength:
+                    values.MaximumSegmentSize = BinaryPrimitives.ReadUInt16BigEndian(value);
+                    break;
+                case WindowScaleKind when length == WindowScaleOptionLength:
+                    values.WindowScale = value[0];
+                    break;
+                case TimestampsKind when length == TimestampsOptionLength:
+                    values.Timestamps = new TcpTimestampOption(BinaryPrimitives.ReadUInt32BigEndian(value), BinaryPrimitives.ReadUInt32BigEndian(value[4..]));
+                    break;
+                case MaximumSegmentSizeKind or WindowScaleKind or TimestampsKind:
+                    return WireError.BadTcpOption; // a known option of the wrong length
             }
 
             at += length;
@@ -195,9 +238,10 @@ public readonly record struct TcpHeader(
     /// <summary>
     /// Writes the header into the first <see cref="EmittedLength"/> bytes of
     /// <paramref name="segment"/>, which is exactly the segment: the payload must already
-    /// follow the header and end where the buffer ends. Writes the maximum segment size
-    /// option when <see cref="MaximumSegmentSize"/> is not 0, no other option (so
-    /// <see cref="HeaderLength"/> is not read), and the checksum over the pseudo-header of
+    /// follow the header and end where the buffer ends. Writes the options that are set
+    /// (the maximum segment size when <see cref="MaximumSegmentSize"/> is not 0, the
+    /// timestamps, the window scale), in Linux's order and padding (see
+    /// <see cref="EmittedLength"/>; <see cref="HeaderLength"/> is not read), and the checksum over the pseudo-header of
     /// <paramref name="source"/> and <paramref name="destination"/> and the whole segment.
     /// </summary>
     /// <returns>The header's length: <see cref="EmittedLength"/>.</returns>
@@ -219,15 +263,43 @@ public readonly record struct TcpHeader(
         BinaryPrimitives.WriteUInt16BigEndian(segment[WindowOffset..], Window);
         BinaryPrimitives.WriteUInt16BigEndian(segment[ChecksumOffset..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(segment[UrgentPointerOffset..], UrgentPointer);
-        if (MaximumSegmentSize != 0)
-        {
-            segment[MinLength] = MaximumSegmentSizeKind;
-            segment[MinLength + 1] = MaximumSegmentSizeOptionLength;
-            BinaryPrimitives.WriteUInt16BigEndian(segment[(MinLength + 2)..], MaximumSegmentSize);
-        }
-
+        WriteOptions(segment[MinLength..headerLength]);
         BinaryPrimitives.WriteUInt16BigEndian(segment[ChecksumOffset..], ComputeChecksum(segment, source, destination));
         return headerLength;
+    }
+
+    // The options in the order and padding of Linux's tcp_options_write, each on 32-bit words:
+    // MSS; NOP NOP TS (a SACK-permitted option, when there is one, takes the two NOPs' place
+    // before TS, or goes as NOP NOP SACK-permitted without TS); NOP WS.
+    private void WriteOptions(Span<byte> options)
+    {
+        int at = 0;
+        if (MaximumSegmentSize != 0)
+        {
+            options[at] = MaximumSegmentSizeKind;
+            options[at + 1] = MaximumSegmentSizeOptionLength;
+            BinaryPrimitives.WriteUInt16BigEndian(options[(at + 2)..], MaximumSegmentSize);
+            at += MaximumSegmentSizeOptionLength;
+        }
+
+        if (Timestamps is TcpTimestampOption timestamps)
+        {
+            options[at] = NoOperation;
+            options[at + 1] = NoOperation;
+            options[at + 2] = TimestampsKind;
+            options[at + 3] = TimestampsOptionLength;
+            BinaryPrimitives.WriteUInt32BigEndian(options[(at + 4)..], timestamps.Value);
+            BinaryPrimitives.WriteUInt32BigEndian(options[(at + 8)..], timestamps.EchoReply);
+            at += 2 + TimestampsOptionLength;
+        }
+
+        if (WindowScale is byte shift)
+        {
+            options[at] = NoOperation;
+            options[at + 1] = WindowScaleKind;
+            options[at + 2] = WindowScaleOptionLength;
+            options[at + 3] = shift;
+        }
     }
 
     // The checksum of a whole segment whose checksum field is zero.
@@ -236,4 +308,12 @@ public readonly record struct TcpHeader(
         uint sum = InternetChecksum.PseudoHeaderSum(source, destination, IpProtocol.Tcp, segment.Length);
         return InternetChecksum.Finish(InternetChecksum.Sum(segment, sum));
     }
+}
+
+/// <summary>The options <see cref="TcpHeader.ReadOptions"/> found (each null or 0 when absent).</summary>
+internal struct TcpOptionValues
+{
+    public ushort MaximumSegmentSize;
+    public byte? WindowScale;
+    public TcpTimestampOption? Timestamps;
 }

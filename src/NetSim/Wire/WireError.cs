@@ -38,7 +38,8 @@ public enum WireError
 
     /// <summary>
     /// A TCP option that cannot be read (RFC 9293, 3.2): a length below 2, an option that
-    /// runs past the header, or a maximum segment size option whose length is not 4.
+    /// runs past the header, or a known option whose length is not its own: maximum segment
+    /// size 4, window scale 3, timestamps 10 (RFC 7323).
     /// </summary>
     BadTcpOption,
 

@@ -7,7 +7,7 @@ namespace NetSim.Tests.Ip;
 /// <summary>A congestion control plugged in through <see cref="TcpSettings"/> is told real values at each event.</summary>
 public class CongestionSignalTests
 {
-    private const int Mss = 1460;
+    private const int Mss = 1448; // 1,460 less the 12 bytes of the timestamps option in every segment (RFC 7323 and 6691, as Linux)
 
     /// <summary>A fixed window of ten segments that records every call, and what the connection said at that moment.</summary>
     private sealed class Recorder(Simulation sim) : ICongestionControl

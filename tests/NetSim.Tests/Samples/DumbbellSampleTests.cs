@@ -76,8 +76,8 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [Fact]
     public void A_queue_larger_than_the_flows_windows_drops_nothing_and_nothing_is_retransmitted()
     {
-        // Two 64 KiB windows are about 90 full segments: 100 frames hold them all, whatever the link has on the wire.
-        string output = SampleRunner.Run("Dumbbell", "--queue", "100");
+        // Two 64 KiB windows (receivers without window scaling) are about 90 full segments: 100 frames hold them all, whatever the link has on the wire.
+        string output = SampleRunner.Run("Dumbbell", "--queue", "100", "--receive-buffer", "65535");
 
         Row(output, "all")![Retransmitted].Should().Be("0", "retransmitted");
         Row(output, "all")![QueueDrops].Should().Be("0", "queue drops");
@@ -164,7 +164,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
         {
             string[][] changes = [.. cwnd.Where(row => row[1] == flow[0])];
             changes.Should().HaveCountGreaterThan(10);
-            changes[0][2].Should().Be("14600", "the initial window: ten segments of 1460 bytes (RFC 6928)");
+            changes[0][2].Should().Be("14480", "the initial window: ten segments of 1448 bytes (RFC 6928; 1460 less the timestamps option, RFC 7323)");
             changes[0][3].Should().BeEmpty("no slow-start threshold before the first loss");
             changes.Select(row => double.Parse(row[0], CultureInfo.InvariantCulture)).Should().BeInAscendingOrder();
             changes.Should().Contain(row => row[3].Length > 0, "a loss sets the slow-start threshold");

@@ -17,9 +17,9 @@ public sealed class SampleCaptureTests
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
-    [InlineData("FileTransfer", "f014b178df17fa4abfa9a91af41e65657c32f6443579d4c3f272fec194fc827a")]
-    [InlineData("WebVisit", "3e2ae06f2988d35e26c5c7f980013cf24a845793ff784aae1518db67cc9fa00c")]
-    [InlineData("Dumbbell", "a17ba61718cfca5ed2c31df9d510f0968c314ea699499c8c5d8ff5ed7781f897")]
+    [InlineData("FileTransfer", "46fe2afa64db477917fa5c18db72e56f1bdb311fad8a79483f9266e72b0fd3b0")]
+    [InlineData("WebVisit", "47f2cf3d8aa443d99273d5e080c94857151133795bc4bf7a92565bf887b7a4b4")]
+    [InlineData("Dumbbell", "5d0d02b725b53f436458112ffe48813aabe25e3ee597bf8789ebe654c02f037d")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
     {
         string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");

@@ -261,10 +261,10 @@ public sealed class TraceNarratorTests
             "   42.960 us www got a DNS query from 192.168.1.10: what is the address of www.example.com? (query 24471)",
             "   42.960 us www answered 192.168.1.10: www.example.com is 93.184.216.34 (1 record, query 24471)",
             "   61.440 us pc got its DNS answer from 93.184.216.34: www.example.com is 93.184.216.34 (1 record, query 24471)",
-            "   88.480 us pc sent GET / to the web server 93.184.216.34: it asks for the page over the TCP connection",
-            "  121.520 us www got a whole HTTP request from 192.168.1.10: GET /",
-            "  121.520 us www answered 192.168.1.10: 200 OK for / (6 bytes of body)",
-            "  147.520 us pc got the whole response from 93.184.216.34: 200 OK for / (6 bytes of body)");
+            "   92.960 us pc sent GET / to the web server 93.184.216.34: it asks for the page over the TCP connection",
+            "  128.400 us www got a whole HTTP request from 192.168.1.10: GET /",
+            "  128.400 us www answered 192.168.1.10: 200 OK for / (6 bytes of body)",
+            "  156.320 us pc got the whole response from 93.184.216.34: 200 OK for / (6 bytes of body)");
     }
 
     [Fact]
@@ -276,15 +276,15 @@ public sealed class TraceNarratorTests
 
         lines.Where(line => line.Contains(" went from ", StringComparison.Ordinal)).Should().Equal(
             "   61.440 us pc's connection with 93.184.216.34:80 went from CLOSED to SYN-SENT: it sent a SYN and waits for the SYN-ACK (step 1 of the three-way handshake)",
-            "   74.960 us www's connection with 192.168.1.10:49152 went from CLOSED to SYN-RECEIVED: a SYN came in and it answered with a SYN-ACK; it waits for the ACK (step 2 of the three-way handshake)",
-            "   88.480 us pc's connection with 93.184.216.34:80 went from SYN-SENT to ESTABLISHED: the three-way handshake is complete, and data can flow both ways",
-            "      102 us www's connection with 192.168.1.10:49152 went from SYN-RECEIVED to ESTABLISHED: the three-way handshake is complete, and data can flow both ways",
-            "  147.520 us pc's connection with 93.184.216.34:80 went from ESTABLISHED to FIN-WAIT-1: its application closed, so it sent a FIN (the four-way close begins)",
-            "  161.040 us www's connection with 192.168.1.10:49152 went from ESTABLISHED to CLOSE-WAIT: the peer's FIN came in: the peer has no more to send, and this side closes when its application does",
-            "  161.040 us www's connection with 192.168.1.10:49152 went from CLOSE-WAIT to LAST-ACK: its application closed after the peer's, so it sent its FIN and waits for the last ACK",
-            "  174.560 us pc's connection with 93.184.216.34:80 went from FIN-WAIT-1 to FIN-WAIT-2: its FIN is acknowledged; it waits for the peer's FIN",
-            "  181.280 us pc's connection with 93.184.216.34:80 went from FIN-WAIT-2 to TIME-WAIT: the four-way close is complete on this side; it waits 2 MSL so that a lost last ACK can be sent again",
-            "  194.800 us www's connection with 192.168.1.10:49152 went from LAST-ACK to CLOSED: its FIN is acknowledged: the four-way close is complete",
+            "   77.200 us www's connection with 192.168.1.10:49152 went from CLOSED to SYN-RECEIVED: a SYN came in and it answered with a SYN-ACK; it waits for the ACK (step 2 of the three-way handshake)",
+            "   92.960 us pc's connection with 93.184.216.34:80 went from SYN-SENT to ESTABLISHED: the three-way handshake is complete, and data can flow both ways",
+            "  107.440 us www's connection with 192.168.1.10:49152 went from SYN-RECEIVED to ESTABLISHED: the three-way handshake is complete, and data can flow both ways",
+            "  156.320 us pc's connection with 93.184.216.34:80 went from ESTABLISHED to FIN-WAIT-1: its application closed, so it sent a FIN (the four-way close begins)",
+            "  170.800 us www's connection with 192.168.1.10:49152 went from ESTABLISHED to CLOSE-WAIT: the peer's FIN came in: the peer has no more to send, and this side closes when its application does",
+            "  170.800 us www's connection with 192.168.1.10:49152 went from CLOSE-WAIT to LAST-ACK: its application closed after the peer's, so it sent its FIN and waits for the last ACK",
+            "  185.280 us pc's connection with 93.184.216.34:80 went from FIN-WAIT-1 to FIN-WAIT-2: its FIN is acknowledged; it waits for the peer's FIN",
+            "  192.480 us pc's connection with 93.184.216.34:80 went from FIN-WAIT-2 to TIME-WAIT: the four-way close is complete on this side; it waits 2 MSL so that a lost last ACK can be sent again",
+            "  206.960 us www's connection with 192.168.1.10:49152 went from LAST-ACK to CLOSED: its FIN is acknowledged: the four-way close is complete",
             "    60.000 s pc's connection with 93.184.216.34:80 went from TIME-WAIT to CLOSED: TIME-WAIT is over and the connection is gone");
         lines.Should().Contain("   61.440 us pc sent [SYN] seq 1906096967 to 93.184.216.34:80: it asks to open a connection (step 1 of the three-way handshake)");
     }

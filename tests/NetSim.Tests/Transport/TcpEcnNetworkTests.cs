@@ -179,7 +179,8 @@ public class TcpEcnNetworkTests
         {
             var queue = new CeMarkingQueue(markAbove: 5);
             (Simulation sim, Host pc1, _, Host pc2) = Path(queue);
-            var listener = new TcpListener(pc2, 5000);
+            // Buffers of 256 KiB, which the warm-up fills, so that the rings (which grow by doubling up to the buffer size) are grown before the measurement.
+            var listener = new TcpListener(pc2, 5000, new TcpSettings { ReceiveBufferSize = 256 * 1024, SendBufferSize = 256 * 1024 });
             listener.Start();
             byte[] chunk = new byte[1_000_000];
             TcpConnection? sender = null;
@@ -194,7 +195,7 @@ public class TcpEcnNetworkTests
             });
             sim.Start(async () =>
             {
-                sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, new TcpSettings { Ecn = TcpEcnMode.On });
+                sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, new TcpSettings { Ecn = TcpEcnMode.On, ReceiveBufferSize = 256 * 1024, SendBufferSize = 256 * 1024 });
                 await sender.WriteAsync(chunk); // warm up
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < megabytes; i++)

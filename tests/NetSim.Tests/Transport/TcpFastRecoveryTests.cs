@@ -20,7 +20,7 @@ public class TcpFastRecoveryTests
         var server = new Host(net, "server", "10.0.0.2/24");
         var cable = new Cable(client.Port, server.Port, DataRate.FromMegabitsPerSecond(100), SimDuration.FromMilliseconds(10));
         cable.FromA.Impairments.DropFrameNumbers.Add(400);
-        var listener = new TcpListener(server, 5001);
+        var listener = new TcpListener(server, 5001, new TcpSettings { ReceiveBufferSize = 65_535 }); // the window of an unscaled receiver
         listener.Start();
         const int bytes = 1_000_000;
         long received = 0;

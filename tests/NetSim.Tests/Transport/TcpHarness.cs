@@ -30,6 +30,12 @@ internal sealed record SentSegment(SimTime At, uint Seq, uint Ack, TcpFlags Flag
     /// <summary>The IPv4 header's TOS byte: its low two bits are the ECN field (RFC 3168 5).</summary>
     public byte TypeOfService => Packet[1];
 
+    /// <summary>The window scale option, null for none.</summary>
+    public byte? WindowScale { get; init; }
+
+    /// <summary>The timestamps option, null for none.</summary>
+    public TcpTimestampOption? Timestamps { get; init; }
+
     /// <summary>The fields a test states, without the time: "Syn, Ack seq=0 ack=1 len=0".</summary>
     public string Shape => Describe(Seq, Ack, Flags, Length);
 
@@ -159,7 +165,7 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// (<see cref="PeerByte"/>) are sent.
     /// </summary>
     /// <returns>When the segment arrived: the time of the host's immediate answers.</returns>
-    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null, byte typeOfService = 0)
+    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null, byte typeOfService = 0, byte? windowScale = null, TcpTimestampOption? timestamps = null)
     {
         if (at is SimTime arrival)
         {
@@ -174,7 +180,11 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
             (flags & TcpFlags.Ack) != 0 ? unchecked(HostIss + ack) : ack,
             flags,
             window,
-            mss);
+            mss)
+        {
+            WindowScale = windowScale,
+            Timestamps = timestamps,
+        };
         byte[] segment = new byte[header.EmittedLength + payload.Length];
         payload.CopyTo(segment, header.EmittedLength);
         header.Emit(segment, PeerAddress, HostAddress);
@@ -379,7 +389,11 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
             tcp.Window,
             tcp.MaximumSegmentSize,
             bytes[tcp.HeaderLength..].ToArray(),
-            packet.ToArray()));
+            packet.ToArray())
+        {
+            WindowScale = tcp.WindowScale,
+            Timestamps = tcp.Timestamps,
+        });
         if (stopAtSend)
         {
             Simulation.Stop();

@@ -8,7 +8,7 @@ namespace NetSim.Tests.Transport;
 /// <summary>A TCP connection's metrics as they change, and the probes that record them.</summary>
 public sealed class TcpProbeTests
 {
-    private const int Mss = 1460;
+    private const int Mss = 1448; // 1,460 less the 12 bytes of the timestamps option in every segment (RFC 7323 and 6691, as Linux)
 
     private sealed record Probes(TcpConnection Connection, TimeSeries Cwnd, TimeSeries Ssthresh, TimeSeries Srtt, TimeSeries Rto, TimeSeries InFlight, List<TcpMetrics> Raised);
 

@@ -11,7 +11,7 @@ public class TcpReceiveBufferTests
         byte[] bytes = new byte[count];
         for (int i = 0; i < count; i++)
         {
-            bytes[i] = (byte)(from + i);
+            bytes[i] = (byte)((from + i) % 256);
         }
 
         return bytes;
@@ -158,5 +158,32 @@ public class TcpReceiveBufferTests
 
         buffer.Release();
         buffer.IsAllocated.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_ring_grows_by_doubling_to_hold_what_waits_out_of_order_and_in_order_keeping_the_bytes()
+    {
+        TcpReceiveBuffer buffer = Synchronized(6 << 20);
+        buffer.Take(1000, Bytes(0, 3000)).Should().Be(3000);
+        buffer.AllocatedSize.Should().Be(4096, "a reader that keeps up needs little of the 6 MiB");
+        byte[] first = new byte[2500];
+        buffer.Read(first).Should().Be(2500); // the ring's first byte is now 2,500 in
+
+        // Data 10,000 bytes ahead, past a hole: the ring doubles until it reaches that far.
+        buffer.Take(14000, Bytes(13000, 1000)).Should().Be(0);
+        buffer.AllocatedSize.Should().Be(16384, "500 unread + 10,500 to the end of the range > 8,192");
+        buffer.Take(4000, Bytes(3000, 10000)).Should().Be(11000, "the hole filled, the range joins it");
+        ReadAll(buffer).Should().Equal(Bytes(2500, 11500), "the bytes came through the growth in order");
+        buffer.AllocatedSize.Should().Be(16384, "it does not shrink while the connection lasts");
+    }
+
+    [Fact]
+    public void A_scaled_window_opens_to_the_free_buffer_rounded_down_and_a_syn_s_window_is_at_most_65535()
+    {
+        TcpReceiveBuffer buffer = Synchronized(100_000);
+        buffer.Advertise(1000, syn: true).Should().Be(ushort.MaxValue, "a SYN's window is not scaled (RFC 7323 2.2)");
+        buffer.SetWindowShift(3);
+        buffer.Take(1000, Bytes(0, 5)).Should().Be(5);
+        buffer.Advertise(1000).Should().Be((ushort)((100_000 - 5) >> 3), "opening: the free 99,995 bytes rounded down to a multiple of 8");
     }
 }

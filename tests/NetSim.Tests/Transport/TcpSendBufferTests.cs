@@ -9,7 +9,7 @@ public class TcpSendBufferTests
         byte[] bytes = new byte[count];
         for (int i = 0; i < count; i++)
         {
-            bytes[i] = (byte)(from + i);
+            bytes[i] = (byte)((from + i) % 256);
         }
 
         return bytes;
@@ -97,5 +97,24 @@ public class TcpSendBufferTests
 
         buffer.IsAllocated.Should().BeFalse();
         buffer.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void The_ring_starts_small_and_doubles_up_to_the_capacity_keeping_the_bytes_in_order()
+    {
+        var buffer = new TcpSendBuffer(4 << 20, 1);
+        buffer.Write(Bytes(0, 3000)).Should().Be(3000);
+        buffer.AllocatedSize.Should().Be(4096, "a connection that sends little holds little, not its 4 MiB");
+        buffer.Acknowledge(2501).Should().Be(2500); // the ring's first byte is now 2,500 in: the next write wraps
+        buffer.Write(Bytes(3000, 3000)).Should().Be(3000);
+        buffer.AllocatedSize.Should().Be(4096, "3,500 bytes fit");
+        buffer.Write(Bytes(6000, 1000)).Should().Be(1000);
+        buffer.AllocatedSize.Should().Be(8192, "4,500 bytes do not: it doubles");
+        Copy(buffer, 0, 4500).Should().Equal(Bytes(2500, 4500), "the wrapped bytes are in order in the larger ring");
+
+        buffer.Write(new byte[(4 << 20) - 4500]).Should().Be((4 << 20) - 4500);
+        buffer.AllocatedSize.Should().Be(4 << 20, "at most the capacity");
+        buffer.Write(new byte[1]).Should().Be(0);
+        Copy(buffer, 0, 4500).Should().Equal(Bytes(2500, 4500));
     }
 }

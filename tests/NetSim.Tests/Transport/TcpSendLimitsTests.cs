@@ -18,9 +18,9 @@ public class TcpSendLimitsTests
         return (sim, client, server, cable);
     }
 
-    private static TcpConnection Transfer(Simulation sim, Host client, Host server, Func<TcpConnection, Task> write, TcpSettings? settings = null)
+    private static TcpConnection Transfer(Simulation sim, Host client, Host server, Func<TcpConnection, Task> write, TcpSettings? settings = null, TcpSettings? receiverSettings = null)
     {
-        var listener = new TcpListener(server, 5001);
+        var listener = new TcpListener(server, 5001, receiverSettings);
         listener.Start();
         TcpConnection? sender = null;
         sim.Start(async () =>
@@ -46,15 +46,29 @@ public class TcpSendLimitsTests
     [Fact]
     public void A_bulk_transfer_on_a_long_fat_path_is_held_back_by_the_receive_window()
     {
-        // 100 Mb/s with a 20 ms round trip holds 250 kB; the 65,535-byte window fills it a quarter.
+        // 100 Mb/s with a 20 ms round trip holds 250 kB; a 65,535-byte window fills it a quarter.
         (Simulation sim, Host client, Host server, _) = Pair(100, 10);
-        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[2_000_000]).AsTask());
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[2_000_000]).AsTask(), receiverSettings: new TcpSettings { ReceiveBufferSize = 65_535 });
 
         TcpSendLimits limits = sender.SendLimits;
         (limits.ReceiveWindow.Picoseconds / (double)limits.Busy.Picoseconds).Should().BeGreaterThan(0.8, "after slow start the peer's window is what is full: {0}", limits);
         limits.CongestionWindow.Should().BeGreaterThan(SimDuration.Zero, "slow start held the first round trips back");
         limits.Busy.Should().BeLessThan(SimDuration.FromSeconds(1), "2 MB at one window per 20 ms take about 0.65 s");
         limits.ToString().Should().StartWith("receive window ");
+    }
+
+    [Fact]
+    public void With_window_scaling_the_default_buffers_do_not_hold_back_a_bulk_transfer_on_a_long_fat_path()
+    {
+        // The same path with the default 6 MiB receive buffer, offered through window scaling (RFC 7323).
+        (Simulation sim, Host client, Host server, _) = Pair(100, 10);
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[2_000_000]).AsTask());
+
+        sender.WindowScaling.Should().BeTrue();
+        TcpSendLimits limits = sender.SendLimits;
+        limits.ReceiveWindow.Should().Be(SimDuration.Zero, "the peer's window is never full: {0}", limits);
+        limits.SendBuffer.Should().Be(SimDuration.Zero, "the 4 MiB send buffer holds the whole write");
+        limits.Busy.Should().BeLessThan(SimDuration.FromMilliseconds(400), "2 MB at 100 Mb/s take 0.16 s once slow start has filled the path");
     }
 
     [Fact]

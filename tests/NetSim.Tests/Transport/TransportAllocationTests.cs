@@ -39,7 +39,10 @@ public class TransportAllocationTests
         {
             var net = new IpTestNetwork();
             (Host pc1, _, Host pc2) = net.Chain(1);
-            var listener = new TcpListener(pc2, 5000);
+            // Both options on (the defaults), with buffers of 256 KiB (a window scale of 2) that the warm-up
+            // fills, so that no ring still grows (at its first loss, or its largest flight) while measured.
+            var settings = new TcpSettings { WindowScaling = true, Timestamps = true, ReceiveBufferSize = 256 * 1024, SendBufferSize = 256 * 1024 };
+            var listener = new TcpListener(pc2, 5000, settings);
             listener.Start();
             byte[] chunk = new byte[1_000_000];
             TcpConnection? sender = null;
@@ -54,7 +57,7 @@ public class TransportAllocationTests
             });
             net.Simulation.Start(async () =>
             {
-                sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+                sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, settings);
                 await sender.WriteAsync(chunk); // warm up
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 for (int i = 0; i < megabytes; i++)
@@ -66,7 +69,9 @@ public class TransportAllocationTests
                 await sender.CloseAsync();
             });
             net.Simulation.Run();
-            return (allocated, sender!.SegmentsSent);
+            sender!.WindowScaling.Should().BeTrue();
+            sender.Timestamps.Should().BeTrue("every segment carries them");
+            return (allocated, sender.SegmentsSent);
         }
 
         // Each size twice, keeping the smaller count: a one-time allocation of the runtime's (seen

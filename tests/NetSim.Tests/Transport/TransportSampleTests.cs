@@ -47,8 +47,9 @@ public sealed class TransportSampleTests : IDisposable
     {
         string output = Run("--loss", "0");
         output.Should().Contain("Retransmitted segments: 0 = 0 by fast retransmit");
-        output.Should().MatchRegex(@"the receiver's window (7\d|8\d) %", "the 64 KiB window holds the sender back most of the time");
-        output.Should().Contain("So the window is the limit, not the 100 Mbps links: one 65,535-byte window per");
+        output.Should().Contain("the receiver's window 0 %", "window scaling offers the 6 MiB buffer: the window never holds the sender back");
+        output.Should().Contain("window scaling on, its windows shifted by 7; timestamps on");
+        output.Should().MatchRegex(@"data arrived at 9[2-4]\.\d Mb/s: the path is full \(the 100 Mbps links carry at most 94\.1 Mb/s of data in 1448-byte segments", "after slow start the transfer fills the path");
         output.Should().Contain("SHA-256 matches");
     }
 
@@ -62,5 +63,11 @@ public sealed class TransportSampleTests : IDisposable
         (exit, string fields) = Tshark.Run("-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e", "tcp.options.mss_val");
         exit.Should().Be(0, fields);
         fields.Should().Contain("1460");
+        (exit, fields) = Tshark.Run("-r", pcap, "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0", "-T", "fields", "-e", "tcp.options.wscale.shift", "-e", "tcp.options.timestamp.tsecr", "-e", "tcp.hdr_len");
+        exit.Should().Be(0, fields);
+        fields.Should().StartWith("7\t0\t40\n", "the SYN offers a window scale of 7 and timestamps (TSecr 0), in 40 bytes of header");
+        (exit, fields) = Tshark.Run("-r", pcap, "-Y", "tcp.len > 0", "-T", "fields", "-e", "tcp.options.timestamp.tsval");
+        exit.Should().Be(0, fields);
+        fields.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("Running as", StringComparison.Ordinal)).Should().OnlyContain(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+$"), "every data segment carries timestamps");
     }
 }

@@ -18,7 +18,11 @@ public class TcpTests
     {
         byte[] segment = Syn();
         TcpHeader.TryParse(segment, out TcpHeader header).Should().Be(WireError.None);
-        header.Should().Be(new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460, HeaderLength: 40));
+        header.Should().Be(new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460, HeaderLength: 40)
+        {
+            WindowScale = 7,
+            Timestamps = new TcpTimestampOption(0x592b2997, 0),
+        });
         TcpHeader.VerifyChecksum(segment, Source, Destination).Should().BeTrue();
 
         var oracle = new IPv4Packet(new PacketDotNet.Utils.ByteArraySegment(TransportCaptures.LinuxSyn)).Extract<TcpPacket>();
@@ -30,7 +34,9 @@ public class TcpTests
         header.HeaderLength.Should().Be(oracle.DataOffset * 4);
         oracle.Synchronize.Should().BeTrue();
         oracle.OptionsCollection.OfType<MaximumSegmentSizeOption>().Single().Value.Should().Be(header.MaximumSegmentSize);
-        oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(7, "the options after the MSS are skipped, not misread");
+        oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(header.WindowScale);
+        oracle.OptionsCollection.OfType<TimeStampOption>().Single().Value.Should().Be(header.Timestamps!.Value.Value);
+        oracle.OptionsCollection.OfType<TimeStampOption>().Single().EchoReply.Should().Be(header.Timestamps!.Value.EchoReply);
     }
 
     [Fact]
@@ -199,6 +205,11 @@ public class TcpTests
     [InlineData(new byte[] { 2, 3, 5, 0 }, "an MSS option of 3 bytes")]
     [InlineData(new byte[] { 2, 5, 5, 0xb4, 0, 1, 1, 1 }, "an MSS option of 5 bytes")]
     [InlineData(new byte[] { 2, 2, 1, 1 }, "an MSS option of 2 bytes")]
+    [InlineData(new byte[] { 3, 4, 7, 0 }, "a window scale option of 4 bytes")]
+    [InlineData(new byte[] { 3, 2, 1, 1 }, "a window scale option of 2 bytes")]
+    [InlineData(new byte[] { 8, 8, 0, 0, 0, 1, 0, 0 }, "a timestamps option of 8 bytes")]
+    [InlineData(new byte[] { 8, 12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }, "a timestamps option of 12 bytes")]
+    [InlineData(new byte[] { 1, 1, 8, 10, 0, 0, 0, 1 }, "a timestamps option that runs past the header")]
     public void Options_that_cannot_be_read_are_bad(byte[] options, string because)
     {
         byte[] segment = WithOptions(options);
@@ -222,6 +233,46 @@ public class TcpTests
         TcpSegment.TryCreate(segment, out TcpSegment view).Should().Be(WireError.None);
         view.ToHeader().Should().Be(header);
         view.Payload.ToArray().Should().Equal(0xde, 0xad);
+    }
+
+    [Fact]
+    public void A_syn_s_options_are_laid_out_as_linux_lays_them_out()
+    {
+        // Linux's SYN above, less SACK permitted (another part's): MSS; NOP NOP TS; NOP WS.
+        byte[] linux = Syn()[TcpHeader.MinLength..];
+        byte[] expected = [.. linux[..4], 1, 1, .. linux[6..]];
+        var header = new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460)
+        {
+            WindowScale = 7,
+            Timestamps = new TcpTimestampOption(0x592b2997, 0),
+        };
+        header.EmittedLength.Should().Be(40);
+        byte[] segment = new byte[header.EmittedLength];
+        segment.AsSpan().Fill(0xee);
+        header.Emit(segment, Source, Destination).Should().Be(40);
+        segment[TcpHeader.MinLength..].Should().Equal(expected);
+        TcpHeader.TryParse(segment, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.Should().Be(header with { HeaderLength = 40 });
+
+        var oracle = new TcpPacket(new PacketDotNet.Utils.ByteArraySegment(segment));
+        oracle.OptionsCollection.Select(o => o.Kind).Should().Equal(OptionTypes.MaximumSegmentSize, OptionTypes.NoOperation, OptionTypes.NoOperation, OptionTypes.Timestamp, OptionTypes.NoOperation, OptionTypes.WindowScaleFactor);
+        oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(7);
+        oracle.OptionsCollection.OfType<TimeStampOption>().Single().Value.Should().Be(0x592b2997);
+    }
+
+    [Fact]
+    public void A_data_segment_s_timestamps_take_twelve_bytes_after_two_nops()
+    {
+        var header = new TcpHeader(80, 39818, 1, 2, TcpFlags.Ack, 501) { Timestamps = new TcpTimestampOption(0x01020304, 0x0a0b0c0d) };
+        header.EmittedLength.Should().Be(32);
+        byte[] segment = new byte[header.EmittedLength + 2];
+        segment[^2] = 0xde;
+        segment[^1] = 0xad;
+        header.Emit(segment, Source, Destination);
+        segment[20..32].Should().Equal(1, 1, 8, 10, 1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d);
+        TcpHeader.TryParse(segment, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.Should().Be(header with { HeaderLength = 32 });
+        TcpHeader.VerifyChecksum(segment, Source, Destination).Should().BeTrue();
     }
 
     [Fact]
