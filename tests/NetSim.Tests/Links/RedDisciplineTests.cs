@@ -3,6 +3,7 @@ using NetSim.Ethernet;
 using NetSim.Links;
 using NetSim.Tests.Ethernet;
 using NetSim.Tracing;
+using NetSim.Wire;
 
 namespace NetSim.Tests.Links;
 
@@ -155,16 +156,23 @@ public class RedDisciplineTests
             return context.Offer(Discipline, f, length > 0 ? length : Network.Frames.GetLength(f));
         }
 
-        public bool TakeOne()
+        public bool TakeOne() => TakeOne(out _, out _);
+
+        // Takes the next frame; source is the last byte of its IPv4 source address.
+        public bool TakeOne(out byte source, out int length)
         {
-            if (!context.TryTake(Discipline, out FrameHandle frame, out _))
+            source = 0;
+            if (!context.TryTake(Discipline, out FrameHandle frame, out length))
             {
                 return false;
             }
 
+            source = Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength + 15];
             Network.Frames.Return(frame);
             return true;
         }
+
+        public FrameHandle CreateIpv4(byte typeOfService, int payload) => EcnMarkingTests.CreateIpv4(nic, peer.Mac, typeOfService, payload: payload);
 
         public void Drain()
         {
