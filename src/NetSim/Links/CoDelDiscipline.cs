@@ -1,13 +1,10 @@
 using NetSim.Engine;
 using NetSim.Tracing;
 
-// Design: CoDel (RFC 8289) as its appendix's pseudocode has it, with Linux's count memory on
-// re-entry (section 5.5). Each frame's enqueue time sits beside its handle and length in one
-// ring of structs, made at the first frame that waits and doubled when full, so steady state
-// allocates nothing. Times are kept as picoseconds (SimTime.Picoseconds) and first_above_time
-// uses 0 for "not above" as the RFC does (now + interval is never 0). The control law uses
-// an exact square root (Linux approximates 1/sqrt(count) by Newton steps); it is
-// deterministic, since IEEE 754 square roots are correctly rounded.
+// Design: CoDel (RFC 8289) on one FIFO: the control loop is CoDelState (shared with
+// FqCoDelDiscipline), the queue a ring here. Each frame's enqueue time sits beside its handle
+// and length in one ring of structs, made at the first frame that waits and doubled when full,
+// so steady state allocates nothing.
 
 namespace NetSim.Links;
 
@@ -40,12 +37,7 @@ public sealed class CoDelDiscipline : IQueueDiscipline
     private SimDuration target = DefaultTarget;
     private SimDuration interval = DefaultInterval;
 
-    // RFC 8289 appendix A's state variables.
-    private long firstAboveTime; // 0: the sojourn time is below target (or has not been above for long)
-    private long dropNext;
-    private int count;
-    private int lastCount;
-    private bool dropping;
+    private CoDelState state;
 
     /// <summary>The target of a new queue: 5 ms (RFC 8289 section 4.4).</summary>
     public static SimDuration DefaultTarget => SimDuration.FromMilliseconds(5);
@@ -109,7 +101,19 @@ public sealed class CoDelDiscipline : IQueueDiscipline
     }
 
     /// <summary>True while CoDel is in its dropping state (it has found a standing queue and not yet seen it go).</summary>
-    public bool IsDropping => dropping;
+    public bool IsDropping => state.IsDropping;
+
+    /// <summary>
+    /// Whether an ECN-capable IPv4 packet (ECT(0) or ECT(1)) is marked Congestion Experienced
+    /// where CoDel would drop it (RFC 8289 section 5, RFC 3168); Not-ECT packets are dropped
+    /// either way. Default true: this follows Linux's <c>fq_codel</c>, whose default is
+    /// <c>ecn</c> (RFC 7567 section 4.2.1 recommends marking), not Linux's <c>codel</c> qdisc,
+    /// whose default is <c>noecn</c>.
+    /// </summary>
+    public bool Ecn { get; set; } = true;
+
+    /// <summary>The frames marked Congestion Experienced instead of dropped.</summary>
+    public long MarkedFrames => state.Marked;
 
     /// <inheritdoc/>
     public int Count { get; private set; }
@@ -149,103 +153,8 @@ public sealed class CoDelDiscipline : IQueueDiscipline
     public bool TryDequeue(QueueDisciplineContext context, out FrameHandle frame)
     {
         ArgumentNullException.ThrowIfNull(context);
-        long now = context.Now.Picoseconds;
-        if (!TryTake(now, out frame, out bool okToDrop))
-        {
-            dropping = false;
-            return false;
-        }
-
-        if (dropping)
-        {
-            if (!okToDrop)
-            {
-                dropping = false; // the sojourn time went below target: leave the dropping state
-            }
-
-            while (dropping && now >= dropNext)
-            {
-                context.Drop(frame, DropReason.QueueManagement);
-                count++;
-                if (!TryTake(now, out frame, out okToDrop))
-                {
-                    dropping = false;
-                    return false;
-                }
-
-                if (okToDrop)
-                {
-                    dropNext = ControlLaw(dropNext, count);
-                }
-                else
-                {
-                    dropping = false;
-                }
-            }
-        }
-        else if (okToDrop)
-        {
-            context.Drop(frame, DropReason.QueueManagement);
-            bool more = TryTake(now, out frame, out _);
-            dropping = true;
-
-            // RFC 8289 section 5.5: re-entering soon after the last dropping state, start from
-            // the drop rate that controlled the queue then (Linux's rule, as the appendix has it).
-            int delta = count - lastCount;
-            count = 1;
-            if (delta > 1 && now - dropNext < 16 * interval.Picoseconds)
-            {
-                count = delta;
-            }
-
-            dropNext = ControlLaw(now, count);
-            lastCount = count;
-            if (!more)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // RFC 8289 section 5.4 (control law): the next drop, interval / sqrt(count) after t.
-    private long ControlLaw(long t, int drops) => t + (long)(interval.Picoseconds / Math.Sqrt(drops));
-
-    // RFC 8289 appendix A, dodequeue: takes the head frame and says whether the queue has stood
-    // above target for an interval.
-    private bool TryTake(long now, out FrameHandle frame, out bool okToDrop)
-    {
-        okToDrop = false;
-        if (Count == 0)
-        {
-            firstAboveTime = 0; // an empty queue is below target
-            frame = default;
-            return false;
-        }
-
-        Entry entry = ring[head];
-        ring[head] = default;
-        head = head + 1 == ring.Length ? 0 : head + 1;
-        Count--;
-        Bytes -= entry.Length;
-        frame = entry.Frame;
-
-        long sojourn = now - entry.EnqueuedAt;
-        if (sojourn < target.Picoseconds || Bytes <= maxPacket)
-        {
-            firstAboveTime = 0;
-        }
-        else if (firstAboveTime == 0)
-        {
-            firstAboveTime = now + interval.Picoseconds; // above target: drop if it stays so for an interval
-        }
-        else if (now >= firstAboveTime)
-        {
-            okToDrop = true;
-        }
-
-        return true;
+        var queue = new Ring(this);
+        return state.Dequeue(ref queue, new CoDelParameters(target.Picoseconds, interval.Picoseconds, maxPacket, Ecn), context, out frame);
     }
 
     private void Grow()
@@ -261,4 +170,29 @@ public sealed class CoDelDiscipline : IQueueDiscipline
     }
 
     private readonly record struct Entry(FrameHandle Frame, int Length, long EnqueuedAt);
+
+    // The ring as CoDel's control loop sees it.
+    private readonly struct Ring(CoDelDiscipline owner) : ICoDelQueue
+    {
+        public long Bytes => owner.Bytes;
+
+        public bool TryTake(out FrameHandle frame, out long enqueuedAt)
+        {
+            if (owner.Count == 0)
+            {
+                frame = default;
+                enqueuedAt = 0;
+                return false;
+            }
+
+            Entry entry = owner.ring[owner.head];
+            owner.ring[owner.head] = default;
+            owner.head = owner.head + 1 == owner.ring.Length ? 0 : owner.head + 1;
+            owner.Count--;
+            owner.Bytes -= entry.Length;
+            frame = entry.Frame;
+            enqueuedAt = entry.EnqueuedAt;
+            return true;
+        }
+    }
 }

@@ -1,8 +1,9 @@
 using NetSim.Engine;
 using NetSim.Tracing;
 // Design: what a queue discipline may do with the port it serves, and no more: read a
-// frame's bytes (to classify it), know the time (for sojourn-time algorithms), and drop a
-// frame it holds, which the port counts under the reason given and returns to the pool.
+// frame's bytes (to classify it), know the time (for sojourn-time algorithms), drop a
+// frame it holds, which the port counts under the reason given and returns to the pool,
+// and mark an ECN-capable IPv4 packet Congestion Experienced, the one write it may make.
 // The egress offers and takes frames through it (Offer, TryTake), so it keeps the count of
 // the frames a discipline holds and catches a discipline that loses one (see IQueueDiscipline).
 
@@ -47,6 +48,16 @@ public sealed class QueueDisciplineContext
         Held--;
         Port.Drop(frame, reason);
     }
+
+    /// <summary>
+    /// Marks <paramref name="frame"/> (held or being offered) Congestion Experienced, as an
+    /// active queue manager does instead of dropping (RFC 3168 section 5): when it is an
+    /// IPv4 packet (after an 802.1Q tag, if any) whose ECN field is ECT(0) or ECT(1), sets
+    /// the field to CE and updates the header checksum (RFC 1624). Returns true when the
+    /// packet now carries CE (also when it already did), false when it is not ECN-capable
+    /// (Not-ECT, not IPv4, or too short to be IPv4): then the frame is left as it was.
+    /// </summary>
+    public bool TryMarkCongestionExperienced(FrameHandle frame) => EcnField.TrySetCongestionExperienced(Port.Network.Frames.GetSpan(frame));
 
     /// <summary>Offers a frame to <paramref name="discipline"/>; a refused frame is dropped at the port under the discipline's reason.</summary>
     internal bool Offer(IQueueDiscipline discipline, FrameHandle frame, int length)

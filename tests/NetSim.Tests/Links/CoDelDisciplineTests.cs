@@ -166,6 +166,40 @@ public class CoDelDisciplineTests
     }
 
     [Fact]
+    public void Ecn_capable_packets_are_marked_where_others_are_dropped_at_the_same_times()
+    {
+        var plain = new Run(new CoDelDiscipline());
+        plain.Pacer.Period = Overloaded;
+        plain.Simulation.RunUntil(SimTime.FromSeconds(1));
+
+        var codel = new CoDelDiscipline();
+        var ecn = new Run(codel);
+        ecn.Pacer.Ect = true;
+        ecn.Pacer.Period = Overloaded;
+        ecn.Simulation.RunUntil(SimTime.FromSeconds(1));
+
+        ecn.Drops.Should().BeEmpty("an ECT packet is marked, not dropped (RFC 8289 section 5, RFC 3168)");
+        ecn.Marks.Should().HaveCountGreaterThan(8);
+        codel.MarkedFrames.Should().BeInRange(ecn.Marks.Count, ecn.Marks.Count + 1, "a marked frame may still be on the wire");
+        ecn.Marks[0].Should().Be(plain.Drops[0], "the first mark comes when the first drop would");
+        SimDuration first = plain.Drops[1] - plain.Drops[0];
+        (ecn.Marks[1] - ecn.Marks[0]).Picoseconds.Should().BeCloseTo(first.Picoseconds, (ulong)FrameTime.Picoseconds, "the control law spaces marks as it spaces drops");
+        ecn.Port.Counters.FramesDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public void With_ecn_off_an_ecn_capable_packet_is_dropped()
+    {
+        var run = new Run(new CoDelDiscipline { Ecn = false });
+        run.Pacer.Ect = true;
+        run.Pacer.Period = Overloaded;
+        run.Simulation.RunUntil(SimTime.FromSeconds(1));
+
+        run.Marks.Should().BeEmpty();
+        run.Drops.Should().NotBeEmpty();
+    }
+
+    [Fact]
     public void A_frame_beyond_the_frame_limit_is_refused_as_queue_full()
     {
         var run = new Run(new CoDelDiscipline { FrameLimit = 3 });
@@ -226,8 +260,18 @@ public class CoDelDisciplineTests
                 receiver.Received += (nic, frame) =>
                 {
                     SimTime taken = Simulation.Now - onWire;
-                    SimTime sent = SimTime.FromPicoseconds(BinaryPrimitives.ReadInt64BigEndian(frame[EthernetFrame.HeaderLength..]));
+                    bool ip = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) == (ushort)EtherType.IPv4;
+                    int stamp = EthernetFrame.HeaderLength + (ip ? Ipv4Header.MinLength : 0);
+                    SimTime sent = SimTime.FromPicoseconds(BinaryPrimitives.ReadInt64BigEndian(frame[stamp..]));
                     Dequeued.Add((taken, taken - sent));
+                    if (ip)
+                    {
+                        Ipv4Header.TryParse(frame[EthernetFrame.HeaderLength..], out Ipv4Header header).Should().Be(WireError.None);
+                        if ((header.TypeOfService & 3) == 3)
+                        {
+                            Marks.Add(taken);
+                        }
+                    }
                 };
             }
         }
@@ -242,6 +286,9 @@ public class CoDelDisciplineTests
 
         // When each delivered frame was taken from the queue, and how long it had waited.
         public List<(SimTime At, SimDuration Sojourn)> Dequeued { get; } = [];
+
+        // When a frame marked CE (by CoDel) was taken from the queue.
+        public List<SimTime> Marks { get; } = [];
 
         // When CoDel dropped a frame at the sender's port.
         public List<SimTime> Drops { get; } = [];
@@ -274,10 +321,16 @@ public class CoDelDisciplineTests
             }
         }
 
+        // Sends ECN-capable (ECT(0)) IPv4 packets, the time after the IPv4 header, instead of test frames.
+        public bool Ect { get; set; }
+
         public void SendOne()
         {
-            FrameHandle frame = nic.CreateFrame(destination, FrameSource.TestEtherType, EthernetFrame.Mtu);
-            BinaryPrimitives.WriteInt64BigEndian(nic.Network.Frames.GetSpan(frame)[EthernetFrame.HeaderLength..], simulation.Now.Picoseconds);
+            FrameHandle frame = Ect
+                ? EcnMarkingTests.CreateIpv4(nic, destination, 0b10, payload: EthernetFrame.Mtu - Ipv4Header.MinLength)
+                : nic.CreateFrame(destination, FrameSource.TestEtherType, EthernetFrame.Mtu);
+            int stamp = EthernetFrame.HeaderLength + (Ect ? Ipv4Header.MinLength : 0);
+            BinaryPrimitives.WriteInt64BigEndian(nic.Network.Frames.GetSpan(frame)[stamp..], simulation.Now.Picoseconds);
             nic.Send(frame);
         }
 
