@@ -7,8 +7,9 @@ using NetSim.Benchmarks.Transport;
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- --filter '*Scheduler*'
 // Where the bytes of a host go (a plain measurement, not BenchmarkDotNet):
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- host-memory [hosts]
-// Bulk TCP transfers of 20.44 MB, each timed and checked, with their counters (segments, events per MB):
-//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- transport [transfers]
+// Bulk TCP transfers of 14,000 segments, each timed and checked, with their counters (segments, events per MB);
+// "all" turns on window scaling, timestamps and ECN:
+//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- transport [transfers] [all]
 // The ns-3 scenarios S2, S3 and S4 once each, with their counters (delivered, events, collisions):
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- scenarios [S2] [S3] [S4] [xN]
 // (xN: each scenario N times in one process, for warm timings and profiles)
@@ -20,7 +21,9 @@ if (args is ["host-memory", ..])
 
 if (args is ["transport", ..])
 {
-    TcpBulkTransferBenchmarks.RunOnce(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    TcpBulkTransferBenchmarks.RunOnce(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5,
+        args.Length > 2 && args[2] == "all" ? TcpBulkOptions.All : TcpBulkOptions.Classic);
     return;
 }
 

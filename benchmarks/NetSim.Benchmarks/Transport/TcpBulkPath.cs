@@ -5,6 +5,16 @@ using NetSim.Transport;
 
 namespace NetSim.Benchmarks.Transport;
 
+/// <summary>The TCP options of the benchmark's connection.</summary>
+public enum TcpBulkOptions
+{
+    /// <summary>No window scaling, timestamps or ECN; a 64 KiB window (the connection measured before issue 16).</summary>
+    Classic,
+
+    /// <summary>Every option on (window scaling, timestamps, ECN, SACK when the library has it), a 256 KiB window.</summary>
+    All,
+}
+
 /// <summary>What one bulk transfer did.</summary>
 /// <param name="Bytes">Data bytes the reader got (checked equal to those written).</param>
 /// <param name="DataSegments">Segments the sender sent (retransmissions included; there must be none).</param>
@@ -29,17 +39,28 @@ internal readonly record struct TransferResult(long Bytes, long DataSegments, lo
 /// 64 KiB buffer) that counts bytes and, when asked, checks them against what was written.
 /// </summary>
 /// <remarks>
-/// Buffers: the receive buffer is 65,535 bytes, the most without window scaling (which NetSim
-/// does not implement), so the window, not the link, limits throughput: 65,535 bytes per
-/// round trip of about 103 us (100 us of propagation and the serialization of a segment and
-/// its ACK on two hops) is about 5.1 Gb/s. The send buffer (1 MiB) is larger than the window,
-/// so the sender never waits for the application.
+/// <para>
+/// <see cref="TcpBulkOptions.Classic"/>: no window scaling, no timestamps, no ECN, and a
+/// receive buffer of 65,535 bytes, the most without window scaling, so the window, not the
+/// link, limits throughput: 65,535 bytes per round trip of about 103 us (100 us of propagation
+/// and the serialization of a segment and its ACK on two hops) is about 5.1 Gb/s; segments of
+/// 1,460 bytes. This is the connection the benchmark measured before issue 16.
+/// </para>
+/// <para>
+/// <see cref="TcpBulkOptions.All"/>: window scaling, timestamps, ECN and (once it exists) SACK,
+/// with a receive buffer of 256 KiB: the window (scaled by 2) is about twice the path's
+/// bandwidth-delay product (125 KB), so the link limits and a queue of about 90 frames stands
+/// at the sender's port (below its limit of 1,000: nothing is lost); segments of 1,448 bytes
+/// (12 bytes of timestamps).
+/// </para>
+/// <para>The send buffer (1 MiB) is larger than either window, so the sender never waits for the application.</para>
 /// </remarks>
 internal sealed class TcpBulkPath
 {
     public const ushort ServerPort = 5001;
     public const int SendBufferSize = 1 << 20;
-    public const int ReceiveBufferSize = ushort.MaxValue;
+    public const int ClassicReceiveBufferSize = ushort.MaxValue;
+    public const int ScaledReceiveBufferSize = 256 * 1024;
 
     public static readonly DataRate Rate = DataRate.FromGigabitsPerSecond(10);
     public static readonly SimDuration CableDelay = SimDuration.FromMicroseconds(25);
@@ -57,7 +78,7 @@ internal sealed class TcpBulkPath
     private long mismatches;
     private SimTime lastRead;
 
-    public TcpBulkPath(int transferBytes)
+    public TcpBulkPath(int transferBytes, TcpBulkOptions options = TcpBulkOptions.Classic)
     {
         simulation = new Simulation(seed: 1);
         var network = new Network(simulation);
@@ -73,7 +94,9 @@ internal sealed class TcpBulkPath
         r.Interfaces[1].Arp.AddStatic(b.Address, b.Interfaces[0].Mac);
         b.Interfaces[0].Arp.AddStatic(r.Interfaces[1].Address, r.Interfaces[1].Mac);
 
-        var settings = new TcpSettings { SendBufferSize = SendBufferSize, ReceiveBufferSize = ReceiveBufferSize };
+        var settings = options == TcpBulkOptions.Classic
+            ? new TcpSettings { SendBufferSize = SendBufferSize, ReceiveBufferSize = ClassicReceiveBufferSize, WindowScaling = false, Timestamps = false, Ecn = TcpEcnMode.Off }
+            : new TcpSettings { SendBufferSize = SendBufferSize, ReceiveBufferSize = ScaledReceiveBufferSize, WindowScaling = true, Timestamps = true, Ecn = TcpEcnMode.On };
         var listener = new TcpListener(b, ServerPort, settings);
         listener.Start();
         Task<TcpConnection> accepted = listener.AcceptAsync();
@@ -93,7 +116,7 @@ internal sealed class TcpBulkPath
     /// <summary>The sender's congestion window in bytes (without loss it grows in slow start up to the congestion control's bound).</summary>
     public int CongestionWindow => sender.CongestionWindow;
 
-    /// <summary>The segment size the connection uses (1,460: the 1,500-byte MTU less 40).</summary>
+    /// <summary>The segment size the connection uses (1,460: the 1,500-byte MTU less 40; 1,448 with timestamps).</summary>
     public int MaximumSegmentSize => sender.MaximumSegmentSize;
 
     /// <summary>Writes the block once and runs until it has all been read; throws when anything is missing, wrong, or was sent twice.</summary>

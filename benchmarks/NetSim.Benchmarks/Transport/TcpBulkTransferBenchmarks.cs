@@ -5,8 +5,10 @@ namespace NetSim.Benchmarks.Transport;
 
 /// <summary>
 /// Bulk TCP over a 10 Gb/s path with a 100 us round trip (host - router - host, see
-/// <see cref="TcpBulkPath"/>). One operation is one full-sized segment's worth of data
-/// (1,460 bytes) carried end to end: an invocation transfers 14,000 of them (20.44 MB) over
+/// <see cref="TcpBulkPath"/>), with the options off (Classic: 1,460-byte segments, a 64 KiB
+/// window) or all on (window scaling, timestamps, ECN: 1,448-byte segments, a 256 KiB window).
+/// One operation is one full-sized segment's worth of data carried end to end: an invocation
+/// transfers 14,000 of them (20.44 MB, or 20.27 MB with timestamps) over
 /// one connection opened in the global setup, so "Mean" is wall time per segment (bytes per
 /// second of wall time = 1,460 / Mean) and "Allocated" is bytes allocated per segment, by
 /// everything: the forwarding path, TCP, and the async reader on simulated time. The setup
@@ -17,37 +19,40 @@ namespace NetSim.Benchmarks.Transport;
 /// <remarks>
 /// The connection carries the whole run (gigabytes): without loss its congestion window grows
 /// in slow start until <c>NewRenoCongestionControl</c>'s bound of 2^30 bytes, and the receive
-/// window (65,535 bytes) limits the sender throughout.
+/// window limits the sender throughout.
 /// </remarks>
 [MemoryDiagnoser]
 public class TcpBulkTransferBenchmarks
 {
     public const int Segments = 14_000;
-    public const int SegmentBytes = 1460;
 
     private TcpBulkPath? path;
+
+    [Params(TcpBulkOptions.Classic, TcpBulkOptions.All)]
+    public TcpBulkOptions Options { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        path = new TcpBulkPath(Segments * SegmentBytes);
-        if (path.MaximumSegmentSize != SegmentBytes)
+        int segmentBytes = Options == TcpBulkOptions.Classic ? 1460 : 1448;
+        path = new TcpBulkPath(Segments * segmentBytes, Options);
+        if (path.MaximumSegmentSize != segmentBytes)
         {
-            throw new InvalidOperationException($"The connection uses {path.MaximumSegmentSize}-byte segments, not {SegmentBytes}.");
+            throw new InvalidOperationException($"The connection uses {path.MaximumSegmentSize}-byte segments, not {segmentBytes}.");
         }
 
         Print("first transfer (slow start)", path.Transfer(verifyBytes: true));
         Print("second transfer", path.Transfer(verifyBytes: true));
     }
 
-    /// <summary>20.44 MB from A to B; per segment.</summary>
+    /// <summary>14,000 segments' worth from A to B; per segment.</summary>
     [Benchmark(OperationsPerInvoke = Segments)]
     public long BulkTransfer() => path!.Transfer(verifyBytes: false).Bytes;
 
     /// <summary>The <c>transport</c> mode: <paramref name="transfers"/> checked transfers on one connection, each timed with a stopwatch.</summary>
-    internal static void RunOnce(int transfers)
+    internal static void RunOnce(int transfers, TcpBulkOptions options = TcpBulkOptions.Classic)
     {
-        var path = new TcpBulkPath(Segments * SegmentBytes);
+        var path = new TcpBulkPath(Segments * (options == TcpBulkOptions.Classic ? 1460 : 1448), options);
         for (int i = 0; i < transfers; i++)
         {
             long allocated = GC.GetAllocatedBytesForCurrentThread();
