@@ -92,9 +92,30 @@ public class FqCoDelDisciplineTests
     }
 
     [Fact]
-    public void At_the_limit_the_fattest_queue_loses_its_head()
+    public void At_the_limit_the_fattest_queue_loses_half_its_bytes_at_once_as_linux_drops_a_batch()
     {
         var fq = new FqCoDelDiscipline { HashSeed = 1, FrameLimit = 20 };
+        var harness = new RedDisciplineTests.Harness(fq);
+        for (int i = 0; i < 15; i++)
+        {
+            harness.Offer(Udp(harness, 1, 1472)).Should().BeTrue();
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            harness.Offer(Udp(harness, 2, 258)).Should().BeTrue("the arriving frame is kept; the fattest queue pays");
+        }
+
+        // The sixth small frame finds 20 held: flow 1 (15 frames of 1,514 bytes) loses 8, the first to take it to half its bytes or less.
+        fq.OverlimitDrops.Should().Be(8);
+        fq.Count.Should().Be(17);
+        harness.Port.Counters.Dropped(DropReason.QueueManagement).Should().Be(8);
+    }
+
+    [Fact]
+    public void With_a_batch_of_one_the_fattest_queue_loses_one_head_frame_per_arrival_at_the_limit()
+    {
+        var fq = new FqCoDelDiscipline { HashSeed = 1, FrameLimit = 20, DropBatchSize = 1 };
         var harness = new RedDisciplineTests.Harness(fq);
         for (int i = 0; i < 15; i++)
         {
