@@ -5,6 +5,7 @@ using NetSim.Tests.Ip;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
+using NetSim.Wire;
 
 namespace NetSim.Tests.Transport;
 
@@ -88,6 +89,33 @@ public class TcpSackNetworkTests
         {
             sender.GetRetransmissions(TcpRetransmitCause.SackRecovery).Should().Be(0);
         }
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void The_syn_ack_permits_sack_only_when_the_syn_did_and_the_listener_allows_it(bool client, bool server)
+    {
+        var net = new IpTestNetwork(seed: 1);
+        (Host pc1, _, Host pc2) = net.Chain(1);
+        FrameLog log = IpTestNetwork.Tap(pc2.Port);
+        var listener = new TcpListener(pc2, 5000, new TcpSettings { SelectiveAcknowledgments = server });
+        listener.Start();
+        TcpConnection? accepted = null, connected = null;
+        net.Simulation.Start(async () => accepted = await listener.AcceptAsync());
+        net.Simulation.Start(async () => connected = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, new TcpSettings { SelectiveAcknowledgments = client }));
+        net.Simulation.RunFor(SimDuration.FromSeconds(1));
+
+        TcpHeader[] syns = [.. log.Frames
+            .Where(f => FrameLog.TypeOf(f.Bytes) == EtherType.IPv4 && FrameLog.IpHeaderOf(f.Bytes).Protocol == IpProtocol.Tcp)
+            .Select(f => TcpHeader.TryParse(f.Bytes.AsSpan(EthernetFrame.HeaderLength + FrameLog.IpHeaderOf(f.Bytes).HeaderLength), out TcpHeader h) == WireError.None ? h : default)
+            .Where(h => (h.Flags & TcpFlags.Syn) != 0)];
+        syns.Should().HaveCount(2);
+        syns[0].SackPermitted.Should().Be(client, "the SYN offers SACK when the settings say so");
+        syns[1].SackPermitted.Should().Be(client && server, "RFC 2018, 2: the SYN-ACK carries SACK-permitted only when the SYN did and this end allows it");
+        accepted!.SelectiveAcknowledgments.Should().Be(client && server);
+        connected!.SelectiveAcknowledgments.Should().Be(client && server);
     }
 
     [Fact]

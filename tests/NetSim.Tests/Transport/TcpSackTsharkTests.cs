@@ -124,14 +124,7 @@ public class TcpSackTsharkTests
         }
         finally
         {
-            if (Environment.GetEnvironmentVariable("NETSIM_KEEP_PCAP") is null)
-            {
-                File.Delete(path);
-            }
-            else
-            {
-                File.Copy(path, "/tmp/sack-tshark.pcap", overwrite: true);
-            }
+            File.Delete(path);
         }
     }
 }
