@@ -34,8 +34,9 @@ using NetSim.Wire;
 // With --csv DIR it writes, all in the invariant culture (a dot for decimals), times in seconds:
 //   flows.csv       one row per flow: flow,source,destination,start_s,base_rtt_s,bytes_received,
 //                   throughput_bps (bytes the receiving application read x 8 / (end - start)),
-//                   retransmissions,timeouts,fast_retransmits,partial_acks (segments sent again, by
-//                   cause: timer, three duplicate ACKs, NewReno partial ACK), queue_drops (the flow's
+//                   retransmissions,timeouts,fast_retransmits,partial_acks,sack_holes (segments sent
+//                   again, by cause: timer, fast retransmit, NewReno partial ACK, a hole the SACK
+//                   scoreboard named during recovery, RFC 6675), queue_drops (the flow's
 //                   packets the bottleneck queue dropped), cwnd_limited_s,rwnd_limited_s,
 //                   sndbuf_limited_s,app_limited_s (how long the sender was held back by its congestion
 //                   window, the receiver's window, the send buffer, the application; RFC 4898 SndLimTime)
@@ -288,7 +289,7 @@ string delayText = delays.Length == 1 ? $"{delays[0]}" : string.Join(", ", delay
 Console.WriteLine(string.Create(invariant, $"Access links {AccessRate()}, {delayText} each; {runTime} simulated; seed {seed}."));
 Console.WriteLine();
 
-List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "retransmitted", "timeout", "fast", "partial ACK", "queue drops", "held back by"]];
+List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "retransmitted", "timeout", "fast", "partial ACK", "SACK hole", "queue drops", "held back by"]];
 foreach (FlowRecord flow in flows)
 {
     table.Add(
@@ -297,7 +298,7 @@ foreach (FlowRecord flow in flows)
         Megabits(flow.AverageThroughput(end)), string.Create(invariant, $"{flow.AverageThroughput(end) / total:P1}"),
         Count(flow.Retransmissions), Count(flow.GetRetransmissions(TcpRetransmitCause.Timeout)),
         Count(flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)), Count(flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)),
-        Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
+        Count(flow.GetRetransmissions(TcpRetransmitCause.SackRecovery)), Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
     ]);
 }
 
@@ -309,6 +310,7 @@ table.Add(
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.Timeout))),
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.FastRetransmit))),
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment))),
+    Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.SackRecovery))),
     Count(flows.Sum(f => f.QueueDrops)), HeldBackBy(allLimits),
 ]);
 Console.Write(FormatTable(table, leftColumns: 3));
@@ -323,7 +325,7 @@ long pathBytes = (long)(bottleneckRate.BitsPerSecond / 8.0 * shortest.TotalSecon
 Console.WriteLine(portDrops > 0
     ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueLimit} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
     : string.Create(invariant, $"Why no drop: the flows' windows ({receiverSettings.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueLimit}-frame queue; the surplus waits in the queue (peak {peak} frames), which adds delay, not throughput."));
-Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery.");
+Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery; SACK hole = the SACK blocks showed it lost during recovery (RFC 6675).");
 Console.WriteLine("Held back by: what limited each sender for most of the time it had data to send (RFC 4898's send-limit times), and that share:");
 Console.WriteLine("cwnd = its congestion window was full (the network is the limit); rwnd = the receiver's window was full; sndbuf = the send buffer; app = the application.");
 Console.WriteLine();
@@ -392,11 +394,11 @@ void WriteCsv(string folder)
 {
     using (var writer = new StreamWriter(Path.Combine(folder, "flows.csv")))
     {
-        writer.WriteLine("flow,source,destination,start_s,base_rtt_s,bytes_received,throughput_bps,retransmissions,timeouts,fast_retransmits,partial_acks,queue_drops,cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s");
+        writer.WriteLine("flow,source,destination,start_s,base_rtt_s,bytes_received,throughput_bps,retransmissions,timeouts,fast_retransmits,partial_acks,sack_holes,queue_drops,cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s");
         foreach (FlowRecord flow in flows)
         {
             TcpSendLimits limits = flow.SendLimits;
-            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.GetRetransmissions(TcpRetransmitCause.Timeout)},{flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)},{flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
+            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.GetRetransmissions(TcpRetransmitCause.Timeout)},{flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)},{flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)},{flow.GetRetransmissions(TcpRetransmitCause.SackRecovery)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
         }
     }
 

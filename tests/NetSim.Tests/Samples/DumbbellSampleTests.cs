@@ -18,9 +18,9 @@ public sealed partial class DumbbellSampleTests : IDisposable
 
     // Columns of the flow table, counted from the right: the "all" row leaves the left ones empty.
     private static readonly string[] CsvFiles = ["flows.csv", "throughput.csv", "utilization.csv", "cwnd.csv", "queue.csv", "flowmonitor.csv"];
-    private static readonly Index BaseRtt = ^9;
-    private static readonly Index Throughput = ^8;
-    private static readonly Index Retransmitted = ^6;
+    private static readonly Index BaseRtt = ^10;
+    private static readonly Index Throughput = ^9;
+    private static readonly Index Retransmitted = ^7;
     private static readonly Index QueueDrops = ^2;
     private static readonly Index HeldBackBy = ^1;
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"netsim-dumbbell-{Guid.NewGuid():N}");
@@ -94,7 +94,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
         List<string[]> flows = ReadCsv("flows.csv", FlowColumns);
         foreach (string[] flow in flows)
         {
-            double[] limits = [.. flow[12..16].Select(cell => double.Parse(cell, CultureInfo.InvariantCulture))];
+            double[] limits = [.. flow[13..17].Select(cell => double.Parse(cell, CultureInfo.InvariantCulture))];
             double start = double.Parse(flow[3], CultureInfo.InvariantCulture);
             limits.Sum().Should().BeLessThanOrEqualTo(5 - start + 1e-9, "the sender is held back at most from its start to the end of the run");
             limits[0].Should().BeGreaterThan(0.8 * limits.Sum(), "losses at the 20-frame queue keep the congestion window below the receiver's window");
@@ -142,9 +142,9 @@ public sealed partial class DumbbellSampleTests : IDisposable
             string[] printed = Row(output, flow[0])!;
             (double.Parse(flow[6], CultureInfo.InvariantCulture) / 1e6).Should().BeApproximately(Megabits(printed[Throughput]), 0.005);
             flow[7].Should().Be(printed[Retransmitted]);
-            (long.Parse(flow[8], CultureInfo.InvariantCulture) + long.Parse(flow[9], CultureInfo.InvariantCulture) + long.Parse(flow[10], CultureInfo.InvariantCulture))
-                .Should().Be(long.Parse(flow[7], CultureInfo.InvariantCulture), "every retransmission has one of the three causes here");
-            flow[11].Should().Be(printed[QueueDrops]);
+            (long.Parse(flow[8], CultureInfo.InvariantCulture) + long.Parse(flow[9], CultureInfo.InvariantCulture) + long.Parse(flow[10], CultureInfo.InvariantCulture) + long.Parse(flow[11], CultureInfo.InvariantCulture))
+                .Should().Be(long.Parse(flow[7], CultureInfo.InvariantCulture), "every retransmission has one of the four causes here");
+            flow[12].Should().Be(printed[QueueDrops]);
         }
 
         flows.Sum(row => double.Parse(row[6], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(Bottleneck);
@@ -221,7 +221,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
 
     private static readonly string[] FlowColumns =
     [
-        "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "queue_drops",
+        "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "sack_holes", "queue_drops",
         "cwnd_limited_s", "rwnd_limited_s", "sndbuf_limited_s", "app_limited_s",
     ];
 
