@@ -20,6 +20,7 @@ public sealed partial class SampleFingerprintTests
     [InlineData("FileTransfer", "e7f639b1bc9f5f51")]
     [InlineData("WebVisit", "94b96e1eec8447ac")]
     [InlineData("Dumbbell", "72f9701213f6644e")]
+    [InlineData("Bufferbloat", "ebe35ba82381af3b 96c3fe89bc1a877e 0b4fb40b97d8e631")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");
