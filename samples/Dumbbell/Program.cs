@@ -85,7 +85,7 @@ var queueOption = new Option<QueueKind>("--queue")
         QueueKind? kind = text switch { "droptail" => QueueKind.DropTail, "red" => QueueKind.Red, "codel" => QueueKind.CoDel, "fqcodel" => QueueKind.FqCoDel, _ => null };
         if (kind is null)
         {
-            result.AddError($"--queue takes droptail, red, codel or fqcodel, not '{text}'.");
+            result.AddError($"--queue takes droptail, red, codel or fqcodel, not '{text}'{(text.Length > 0 && text.All(char.IsAsciiDigit) ? " (the queue's size in frames is --queue-limit)" : "")}.");
         }
 
         return kind ?? default;

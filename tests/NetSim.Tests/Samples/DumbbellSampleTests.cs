@@ -298,6 +298,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [Theory]
     [InlineData("--cc", "reno", "Dumbbell: --cc takes newreno or cubic, not 'reno'.")]
     [InlineData("--queue", "fifo", "Dumbbell: --queue takes droptail, red, codel or fqcodel, not 'fifo'.")]
+    [InlineData("--queue", "20", "Dumbbell: --queue takes droptail, red, codel or fqcodel, not '20' (the queue's size in frames is --queue-limit).")]
     public void A_bad_congestion_control_or_queue_names_the_values_it_takes(string option, string value, string message)
     {
         SampleRun run = SampleRunner.Execute("Dumbbell", option, value);
