@@ -112,12 +112,18 @@ foreach (string[] row in table)
 
 Console.WriteLine();
 Experiment.Result dropTail = results[0], codel = results[1], fqCodel = results[2];
+string bloat = dropTail.Median > 3 * Experiment.BaseRoundTrip
+    ? $"{Ms(dropTail.Median)} at the median against a base of {Ms(dropTail.Minimum)}, which is bufferbloat"
+    : $"{Ms(dropTail.P95)} at the 95th percentile, but only until the upload stalled: the median, {Ms(dropTail.Median)}, is the base round trip";
+string rates = string.Create(invariant, $"{dropTail.UploadBitsPerSecond / 1e6:F2}, {codel.UploadBitsPerSecond / 1e6:F2} and {fqCodel.UploadBitsPerSecond / 1e6:F2} Mb/s");
+string uploads = results.All(r => r.UploadBitsPerSecond > 0.8 * Experiment.Uplink.BitsPerSecond)
+    ? $"the upload fills the link in all three\n({rates}): the big buffer bought delay, not throughput"
+    : $"the upload's throughput\nis {rates}: below the link's where TCP stalled (see the sample's header on the receive window)";
 Console.WriteLine(string.Create(invariant, $"""
     Reading: the drop-tail queue holds whatever the upload's window puts beyond what the path carries (up to 1,000 frames, 1.2 s at 10 Mb/s): the ping waits
-    behind it, {Ms(dropTail.Median)} at the median against a base of {Ms(dropTail.Minimum)}, which is bufferbloat. CoDel drops at the head of the queue once frames have waited more than
+    behind it, {bloat}. CoDel drops at the head of the queue once frames have waited more than
     5 ms for 100 ms, so the upload keeps only a small standing queue and the ping's round trip stays near the base plus CoDel's target ({Ms(codel.Median)} median).
-    FQ-CoDel gives the ping its own queue, served first as a sparse flow, so it barely waits at all ({Ms(fqCodel.Median)} median); the upload fills the link in all three
-    ({dropTail.UploadBitsPerSecond / 1e6:F2}, {codel.UploadBitsPerSecond / 1e6:F2} and {fqCodel.UploadBitsPerSecond / 1e6:F2} Mb/s): the big buffer bought delay, not throughput.
+    FQ-CoDel gives the ping its own queue, served first as a sparse flow, so it barely waits at all ({Ms(fqCodel.Median)} median); {uploads}.
     """));
 
 if (csvFolder is not null)
