@@ -20,6 +20,7 @@ public sealed partial class SampleFingerprintTests
     [InlineData("FileTransfer", "b172502d090c0fe4")]
     [InlineData("WebVisit", "8248bb811186c867")]
     [InlineData("Dumbbell", "ae4f6b021cd32794")]
+    [InlineData("Bufferbloat", "143b7bc14ffbee23 62b82121bcf735e1 59fc920893b44cce")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");
