@@ -9,7 +9,8 @@ using NetSim.Transport;
 using NetSim.Wire;
 
 // The dumbbell: N TCP bulk flows, from left hosts to right hosts, share one bottleneck link
-// between two routers whose egress queue is a drop-tail queue of a few frames.
+// between two routers whose egress queue is a drop-tail queue of a few frames (--queue picks
+// RED, CoDel or FQ-CoDel instead; --cc picks the senders' congestion control, NewReno or CUBIC).
 //
 //   left1 (10.1.1.10) --\                                          /-- right1 (10.2.1.10)
 //   left2 (10.1.2.10) ---- r1 ==== 10 Mb/s, 10 ms, drop-tail ==== r2 ---- right2 (10.2.2.10)
@@ -19,8 +20,17 @@ using NetSim.Wire;
 // (from the seed) in the first 100 ms, until the run ends. The access links are 100 Mb/s with
 // the delay given for the flow (--delay), so a flow's round trip without queueing is
 // 2 x (2 x its delay + 10 ms). The sample prints a table of the flows (throughput, share,
-// retransmissions by cause, drops at the bottleneck queue, what held the sender back), Jain's
-// fairness index, the queue, and throughput, link utilisation, congestion window and queue over time.
+// queueing delay, retransmissions by cause, drops at the bottleneck queue, what held the sender
+// back), Jain's fairness index, the queue, and throughput, link utilisation, congestion window and
+// queue over time.
+//
+// Queueing delay is measured by the library's FlowMonitor: each data packet's one-way delay (from
+// the sender's IP layer to the receiver's) less the flow's shortest one-way delay, the packet's wait
+// in the queues on its path over the least it ever waited; the mean, and the 95th percentile read
+// from the monitor's delay histogram (FlowStatistics.GetDelayPercentile: 100 us bins, so at most
+// 0.1 ms above the exact value). The shortest delay is usually a handshake packet's, which crosses
+// the bottleneck faster than a full-sized segment: at 10 Mb/s, about 1.2 ms of a full segment's
+// queueing delay is that difference of transmission times, not waiting.
 //
 // Everything over time comes from the library's probes: each sender's congestion window and
 // slow-start threshold on change (TcpConnection.Probe), the bottleneck queue on change
@@ -34,11 +44,14 @@ using NetSim.Wire;
 // With --csv DIR it writes, all in the invariant culture (a dot for decimals), times in seconds:
 //   flows.csv       one row per flow: flow,source,destination,start_s,base_rtt_s,bytes_received,
 //                   throughput_bps (bytes the receiving application read x 8 / (end - start)),
-//                   retransmissions,timeouts,fast_retransmits,partial_acks (segments sent again, by
-//                   cause: timer, three duplicate ACKs, NewReno partial ACK), queue_drops (the flow's
-//                   packets the bottleneck queue dropped), cwnd_limited_s,rwnd_limited_s,
-//                   sndbuf_limited_s,app_limited_s (how long the sender was held back by its congestion
-//                   window, the receiver's window, the send buffer, the application; RFC 4898 SndLimTime)
+//                   retransmissions,timeouts,fast_retransmits,partial_acks,sack_holes (segments sent
+//                   again, by cause: timer, fast retransmit, NewReno partial ACK, a hole the SACK
+//                   scoreboard named during recovery, RFC 6675), queue_drops (the flow's packets the
+//                   bottleneck queue dropped, full or by its queue management),
+//                   cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s (how long the sender
+//                   was held back by its congestion window, the receiver's window, the send buffer,
+//                   the application; RFC 4898 SndLimTime), queueing_mean_s,queueing_p95_s (the data
+//                   packets' queueing delay, as above)
 //   throughput.csv  long form, one row per flow and interval: time_s,flow,throughput_bps (what the
 //                   receiving application read in the --interval ending at time_s)
 //   utilization.csv the bottleneck (r1 -> r2) per --interval: time_s,value (the fraction of the line
@@ -62,17 +75,47 @@ flowsOption.Validators.Add(result =>
         result.AddError($"--flows takes a number of flows from 1 to 64, not {result.GetValueOrDefault<int>()}.");
     }
 });
-var queueOption = new Option<int>("--queue")
+var queueOption = new Option<QueueKind>("--queue")
+{
+    HelpName = "droptail|red|codel|fqcodel",
+    Description = "The bottleneck's queue discipline: drop-tail, RED (Floyd and Jacobson 1993, gentle), CoDel (RFC 8289) or FQ-CoDel (RFC 8290), each with the library's defaults (Linux's where Linux has them).",
+    DefaultValueFactory = _ => QueueKind.DropTail,
+    CustomParser = result =>
+    {
+        string text = result.Tokens[0].Value;
+        QueueKind? kind = text switch { "droptail" => QueueKind.DropTail, "red" => QueueKind.Red, "codel" => QueueKind.CoDel, "fqcodel" => QueueKind.FqCoDel, _ => null };
+        if (kind is null)
+        {
+            result.AddError($"--queue takes droptail, red, codel or fqcodel, not '{text}'{(text.Length > 0 && text.All(char.IsAsciiDigit) ? " (the queue's size in frames is --queue-limit)" : "")}.");
+        }
+
+        return kind ?? default;
+    },
+};
+var queueLimitOption = new Option<int?>("--queue-limit")
 {
     HelpName = "FRAMES",
-    Description = "The size of the bottleneck's drop-tail queue, in frames (at least 1).",
-    DefaultValueFactory = _ => 20,
+    Description = "The most frames the bottleneck's queue holds (at least 1); by default 20 for drop-tail, and Linux's limit for the others (RED and CoDel 1,000, FQ-CoDel 10,240).",
 };
-queueOption.Validators.Add(result =>
+queueLimitOption.Validators.Add(result =>
 {
-    if (result.GetValueOrDefault<int>() < 1)
+    if (result.GetValueOrDefault<int?>() is < 1)
     {
-        result.AddError($"--queue takes a queue size of at least 1 frame, not {result.GetValueOrDefault<int>()}.");
+        result.AddError($"--queue-limit takes a queue size of at least 1 frame, not {result.GetValueOrDefault<int?>()}.");
+    }
+});
+var ccOption = new Option<string>("--cc")
+{
+    HelpName = "newreno|cubic",
+    Description = "The senders' congestion control: NewReno (RFC 5681, RFC 6582; this sample's default, for the textbook sawtooth) or CUBIC (RFC 9438, the default of NetSim and of a current Linux).",
+    DefaultValueFactory = _ => "newreno",
+};
+ccOption.Validators.Add(result =>
+{
+    string text = result.GetValueOrDefault<string>() ?? "";
+    if (text is not ("newreno" or "cubic"))
+    {
+        result.AddError($"--cc takes newreno or cubic, not '{text}'.");
     }
 });
 var receiveBufferOption = new Option<int>("--receive-buffer")
@@ -151,9 +194,9 @@ var seedOption = new Option<ulong>("--seed")
 Option<string> csvOption = SampleCommandLine.CsvOption("flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv and flowmonitor.csv", folder: true);
 Option<string> pcapOption = SampleCommandLine.PcapOption("the bottleneck link");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-var command = new RootCommand("TCP flows share a bottleneck with a drop-tail queue: throughput, fairness, the queue, retransmissions and the congestion window over time.")
+var command = new RootCommand("TCP flows share a bottleneck with a drop-tail, RED, CoDel or FQ-CoDel queue: throughput, fairness, queueing delay, the queue, retransmissions and the congestion window over time.")
 {
-    flowsOption, queueOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, fingerprintOption,
+    flowsOption, ccOption, queueOption, queueLimitOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -162,7 +205,17 @@ if (options.PrintHelpOrError() is int exitCode)
 }
 
 int flowCount = options.GetValue(flowsOption);
-int queueLimit = options.GetValue(queueOption);
+bool cubic = options.GetValue(ccOption) == "cubic";
+QueueKind queueKind = options.GetValue(queueOption);
+int queueLimit = options.GetValue(queueLimitOption) ?? queueKind switch
+{
+    QueueKind.Red => RedDiscipline.DefaultFrameLimit,
+    QueueKind.CoDel => CoDelDiscipline.DefaultFrameLimit,
+    QueueKind.FqCoDel => FqCoDelDiscipline.DefaultFrameLimit,
+    _ => 20,
+};
+var senderSettings = new TcpSettings { CongestionControl = cubic ? () => new CubicCongestionControl() : () => new NewRenoCongestionControl() };
+string ccName = cubic ? "CUBIC" : "NewReno";
 var receiverSettings = new TcpSettings { ReceiveBufferSize = options.GetValue(receiveBufferOption) };
 DataRate bottleneckRate = options.GetValue(bottleneckOption);
 SimDuration[] delays = options.GetValue(delayOption)!;
@@ -212,11 +265,30 @@ for (int i = 0; i < flowCount; i++)
 
 topology.ComputeRoutes();
 CableDirection queue = bottleneck.FromA; // r1's port onto the bottleneck: where the flows' data waits
-queue.QueueLimitFrames = queueLimit;
+if (queueKind == QueueKind.DropTail)
+{
+    queue.QueueLimitFrames = queueLimit; // the port's own drop-tail queue
+}
+else
+{
+    queue.From.QueueDiscipline = queueKind switch
+    {
+        QueueKind.Red => new RedDiscipline { FrameLimit = queueLimit },
+        QueueKind.CoDel => new CoDelDiscipline { FrameLimit = queueLimit },
+        _ => new FqCoDelDiscipline { FrameLimit = queueLimit },
+    };
+}
 
 using PcapWriter? pcap = pcapPath is null ? null : PcapWriter.Create(pcapPath, sim);
 pcap?.Capture(bottleneck);
-using var monitor = new FlowMonitor(network.Tracer);
+
+// One-way delays in 100 us bins, enough of them for the longest path and a full queue (up to 2 s of
+// it; a longer delay counts in the last bin, and a percentile there reads as the longest delay).
+SimDuration delayBin = SimDuration.FromMicroseconds(100);
+SimDuration fullQueue = bottleneckRate.TransmissionTime((long)queueLimit * (1514 + CableDirection.PreambleLength + 12));
+SimDuration longestPath = SimDuration.FromPicoseconds((2 * delays.Max().Picoseconds) + bottleneckDelay.Picoseconds) + SimDuration.FromMilliseconds(10);
+SimDuration span = longestPath + (fullQueue < SimDuration.FromSeconds(2) ? fullQueue : SimDuration.FromSeconds(2));
+using var monitor = new FlowMonitor(network.Tracer, new FlowMonitorOptions { DelayBinWidth = delayBin, DelayBinCount = (int)(span / delayBin) + 1 });
 
 RandomSource startTimes = sim.CreateRandomSource("dumbbell/start times");
 var flows = new FlowRecord[flowCount];
@@ -256,7 +328,7 @@ for (int i = 0; i < flowCount; i++)
     Host sender = left[i];
     sim.ScheduleAt(flow.Start, () => _ = sim.Start(async () =>
     {
-        TcpConnection connection = await TcpConnection.ConnectAsync(sender, flow.Destination, 5001);
+        TcpConnection connection = await TcpConnection.ConnectAsync(sender, flow.Destination, 5001, senderSettings);
         flow.Watch(connection);
         byte[] chunk = new byte[65536];
         while (true)
@@ -273,31 +345,47 @@ CultureInfo invariant = CultureInfo.InvariantCulture;
 IReadOnlyList<FlowStatistics> monitored = monitor.GetStatistics();
 foreach (FlowRecord flow in flows)
 {
-    flow.QueueDrops = monitored
-        .Where(s => s.Key.Source == flow.Source && s.Key.Destination == flow.Destination)
-        .Sum(s => s.Drops.GetValueOrDefault("Frame." + nameof(DropReason.QueueFull)));
+    FlowStatistics[] data = [.. monitored.Where(s => s.Key.Source == flow.Source && s.Key.Destination == flow.Destination)];
+    flow.QueueDrops = data.Sum(s => s.Drops.GetValueOrDefault("Frame." + nameof(DropReason.QueueFull)) + s.Drops.GetValueOrDefault("Frame." + nameof(DropReason.QueueManagement)));
+    if (data is [{ DelayMin: { } shortestDelay, DelayMean: { } meanDelay } statistics])
+    {
+        flow.Packets = statistics.PacketsReceived;
+        flow.QueueingMean = meanDelay - shortestDelay;
+        flow.QueueingP95 = statistics.GetDelayPercentile(95)!.Value - shortestDelay;
+    }
 }
 
 double[] throughputs = [.. flows.Select(f => f.AverageThroughput(end))];
 double total = throughputs.Sum();
 double jain = total * total / (flowCount * throughputs.Sum(x => x * x));
-long portDrops = bottleneckPort.Counters.Dropped(DropReason.QueueFull);
+long fullDrops = bottleneckPort.Counters.Dropped(DropReason.QueueFull);
+long managedDrops = bottleneckPort.Counters.Dropped(DropReason.QueueManagement);
+long portDrops = fullDrops + managedDrops;
+string queueName = queueKind switch { QueueKind.Red => "RED", QueueKind.CoDel => "CoDel", QueueKind.FqCoDel => "FQ-CoDel", _ => "drop-tail" };
+string queueText = queueKind switch
+{
+    QueueKind.Red => string.Create(invariant, $"RED queue: thresholds {RedDiscipline.DefaultMinThreshold} and {RedDiscipline.DefaultMaxThreshold} frames, gentle, limit {queueLimit:N0} frames"),
+    QueueKind.CoDel => string.Create(invariant, $"CoDel queue: target {CoDelDiscipline.DefaultTarget}, interval {CoDelDiscipline.DefaultInterval}, limit {queueLimit:N0} frames"),
+    QueueKind.FqCoDel => string.Create(invariant, $"FQ-CoDel queue: {FqCoDelDiscipline.DefaultFlowCount:N0} flow queues, target {CoDelDiscipline.DefaultTarget}, interval {CoDelDiscipline.DefaultInterval}, limit {queueLimit:N0} frames"),
+    _ => string.Create(invariant, $"drop-tail queue of {queueLimit} frames"),
+};
 
-Console.WriteLine(string.Create(invariant, $"{flowCount} TCP flow{(flowCount == 1 ? "" : "s")} (NewReno) from left hosts to right hosts share a {bottleneckRate} bottleneck between r1 and r2 ({bottleneckDelay}, drop-tail queue of {queueLimit} frames)."));
+Console.WriteLine(string.Create(invariant, $"{flowCount} TCP flow{(flowCount == 1 ? "" : "s")} ({ccName}) from left hosts to right hosts share a {bottleneckRate} bottleneck between r1 and r2 ({bottleneckDelay}, {queueText})."));
 string delayText = delays.Length == 1 ? $"{delays[0]}" : string.Join(", ", delays.Select(d => d.ToString()));
 Console.WriteLine(string.Create(invariant, $"Access links {AccessRate()}, {delayText} each; {runTime} simulated; seed {seed}."));
 Console.WriteLine();
 
-List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "retransmitted", "timeout", "fast", "partial ACK", "queue drops", "held back by"]];
+List<string[]> table = [["flow", "from", "to", "start", "base RTT", "throughput", "share", "queueing mean", "queueing p95", "retransmitted", "timeout", "fast", "partial ACK", "SACK hole", "queue drops", "held back by"]];
 foreach (FlowRecord flow in flows)
 {
     table.Add(
     [
         flow.Number.ToString(invariant), flow.Source.ToString(), flow.Destination.ToString(), flow.Start.ToString(), flow.BaseRoundTrip.ToString(),
         Megabits(flow.AverageThroughput(end)), string.Create(invariant, $"{flow.AverageThroughput(end) / total:P1}"),
+        Milliseconds(flow.QueueingMean), Milliseconds(flow.QueueingP95),
         Count(flow.Retransmissions), Count(flow.GetRetransmissions(TcpRetransmitCause.Timeout)),
         Count(flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)), Count(flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)),
-        Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
+        Count(flow.GetRetransmissions(TcpRetransmitCause.SackRecovery)), Count(flow.QueueDrops), HeldBackBy(flow.SendLimits),
     ]);
 }
 
@@ -305,10 +393,11 @@ TcpSendLimits allLimits = flows.Select(f => f.SendLimits).Aggregate(default(TcpS
     a.Application + b.Application, a.SendBuffer + b.SendBuffer, a.ReceiveWindow + b.ReceiveWindow, a.CongestionWindow + b.CongestionWindow));
 table.Add(
 [
-    "all", "", "", "", "", Megabits(total), "100.0 %", Count(flows.Sum(f => f.Retransmissions)),
+    "all", "", "", "", "", Megabits(total), "100.0 %", Milliseconds(MeanQueueing(flows)), "-", Count(flows.Sum(f => f.Retransmissions)),
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.Timeout))),
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.FastRetransmit))),
     Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment))),
+    Count(flows.Sum(f => f.GetRetransmissions(TcpRetransmitCause.SackRecovery))),
     Count(flows.Sum(f => f.QueueDrops)), HeldBackBy(allLimits),
 ]);
 Console.Write(FormatTable(table, leftColumns: 3));
@@ -316,14 +405,23 @@ Console.WriteLine();
 
 Console.WriteLine(string.Create(invariant, $"Throughput is what the receiving applications read (TCP payload), from each flow's start to the end; together {Megabits(total)} of the bottleneck's {bottleneckRate} ({total / bottleneckRate.BitsPerSecond:P1}): headers, preamble and the gap between frames take the rest."));
 Console.WriteLine(string.Create(invariant, $"Jain's fairness index over the flows' throughputs: {jain:F3} (1 = equal shares; 1/{flowCount} = one flow has it all)."));
+Console.WriteLine("Queueing delay: each data packet's one-way delay (FlowMonitor, IP layer to IP layer) less the flow's shortest one, its mean and 95th percentile (from 100 us bins, at most 0.1 ms high; \"all\": the mean over every packet);");
+Console.WriteLine("the shortest is usually a handshake packet's, which crosses the bottleneck faster than a full segment: part of a full segment's queueing delay is that difference (1.2 ms at 10 Mb/s).");
 int peak = bottleneckPort.Counters.QueuePeak;
-Console.WriteLine(string.Create(invariant, $"Bottleneck queue (r1 -> r2): limit {queueLimit} frames, peak {peak}, mean {TimeWeightedMean(queueFrames, end):F1} (over time, at every change); {portDrops:N0} frames dropped because it was full."));
+string managedText = queueKind == QueueKind.DropTail ? "" : string.Create(invariant, $", {managedDrops:N0} dropped by {queueName}'s queue management");
+Console.WriteLine(string.Create(invariant, $"Bottleneck queue (r1 -> r2): limit {queueLimit} frames, peak {peak}, mean {TimeWeightedMean(queueFrames, end):F1} (over time, at every change); {fullDrops:N0} frames dropped because it was full{managedText}."));
 SimDuration shortest = flows.Min(f => f.BaseRoundTrip);
 long pathBytes = (long)(bottleneckRate.BitsPerSecond / 8.0 * shortest.TotalSeconds);
+string cut = cubic ? "cuts its window to 0.7 of it at a loss (CUBIC)" : "halves its window at a loss (NewReno)";
 Console.WriteLine(portDrops > 0
-    ? string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueLimit} frames in the queue); the queue overflows, each flow halves its window at a loss (NewReno), and the windows' sawtooth shares the link.")
+    ? queueKind switch
+    {
+        QueueKind.DropTail => string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way, plus {queueLimit} frames in the queue); the queue overflows, each flow {cut}, and the windows' sawtooth shares the link."),
+        QueueKind.Red => string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way); RED drops arriving frames at random, more often as its average queue grows past {RedDiscipline.DefaultMinThreshold} frames, so each flow {cut} before the queue is full."),
+        _ => string.Create(invariant, $"Why: the flows' windows together outgrow what the path holds (the bottleneck's rate x the {shortest} round trip = {pathBytes:N0} bytes on the way); {queueName} drops at the head once frames have waited more than {CoDelDiscipline.DefaultTarget} for a whole {CoDelDiscipline.DefaultInterval}{(queueKind == QueueKind.FqCoDel ? " (each flow in its own queue, served in turn)" : "")}, so each flow {cut} long before the queue is full."),
+    }
     : string.Create(invariant, $"Why no drop: the flows' windows ({receiverSettings.ReceiveBufferSize:N0} bytes each at most, the receive buffer) fit in what the path holds ({pathBytes:N0} bytes on the way at the {shortest} round trip) plus the {queueLimit}-frame queue; the surplus waits in the queue (peak {peak} frames), which adds delay, not throughput."));
-Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery.");
+Console.WriteLine("Retransmissions: timeout = the retransmission timer fired; fast = three duplicate ACKs (fast retransmit); partial ACK = NewReno resent the next hole during recovery; SACK hole = the SACK blocks showed it lost during recovery (RFC 6675).");
 Console.WriteLine("Held back by: what limited each sender for most of the time it had data to send (RFC 4898's send-limit times), and that share:");
 Console.WriteLine("cwnd = its congestion window was full (the network is the limit); rwnd = the receiver's window was full; sndbuf = the send buffer; app = the application.");
 Console.WriteLine();
@@ -392,11 +490,11 @@ void WriteCsv(string folder)
 {
     using (var writer = new StreamWriter(Path.Combine(folder, "flows.csv")))
     {
-        writer.WriteLine("flow,source,destination,start_s,base_rtt_s,bytes_received,throughput_bps,retransmissions,timeouts,fast_retransmits,partial_acks,queue_drops,cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s");
+        writer.WriteLine("flow,source,destination,start_s,base_rtt_s,bytes_received,throughput_bps,retransmissions,timeouts,fast_retransmits,partial_acks,sack_holes,queue_drops,cwnd_limited_s,rwnd_limited_s,sndbuf_limited_s,app_limited_s,queueing_mean_s,queueing_p95_s");
         foreach (FlowRecord flow in flows)
         {
             TcpSendLimits limits = flow.SendLimits;
-            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.GetRetransmissions(TcpRetransmitCause.Timeout)},{flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)},{flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)}"));
+            writer.WriteLine(string.Create(invariant, $"{flow.Number},{flow.Source},{flow.Destination},{Seconds(flow.Start.SinceStart)},{Seconds(flow.BaseRoundTrip)},{flow.BytesReceived},{flow.AverageThroughput(end):F0},{flow.Retransmissions},{flow.GetRetransmissions(TcpRetransmitCause.Timeout)},{flow.GetRetransmissions(TcpRetransmitCause.FastRetransmit)},{flow.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)},{flow.GetRetransmissions(TcpRetransmitCause.SackRecovery)},{flow.QueueDrops},{Seconds(limits.CongestionWindow)},{Seconds(limits.ReceiveWindow)},{Seconds(limits.SendBuffer)},{Seconds(limits.Application)},{OptionalSeconds(flow.QueueingMean)},{OptionalSeconds(flow.QueueingP95)}"));
         }
     }
 
@@ -452,6 +550,8 @@ SimDuration DelayOf(int flow) => delays[Math.Min(flow, delays.Length - 1)];
 static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
 static string Seconds(SimDuration duration) => duration.TotalSeconds.ToString("0.############", CultureInfo.InvariantCulture);
+
+static string OptionalSeconds(SimDuration? duration) => duration is { } value ? Seconds(value) : "";
 
 // The limit that held the sender back the longest, and its share of the time it had data to send.
 static string HeldBackBy(TcpSendLimits limits)
@@ -522,6 +622,15 @@ static IEnumerable<(SimTime Time, double A, double B)> Merge(TimeSeries a, TimeS
     }
 }
 
+static string Milliseconds(SimDuration? duration) => duration is { } value ? (value.Picoseconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) + " ms" : "-";
+
+// The mean queueing delay over every data packet of the flows (each flow's mean weighted by its packets).
+static SimDuration? MeanQueueing(FlowRecord[] flows)
+{
+    long packets = flows.Where(f => f.QueueingMean is not null).Sum(f => f.Packets);
+    return packets == 0 ? null : SimDuration.FromPicoseconds((long)(flows.Where(f => f.QueueingMean is not null).Sum(f => (double)f.QueueingMean!.Value.Picoseconds * f.Packets) / packets));
+}
+
 static string Megabits(double bitsPerSecond) => (bitsPerSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " Mb/s";
 
 static SimDuration ParseDuration(ArgumentResult result, string option, string example, SimDuration min, SimDuration max)
@@ -574,6 +683,15 @@ internal sealed class FlowRecord(int number, Ipv4Address source, Ipv4Address des
     /// <summary>The flow's packets the bottleneck queue dropped (from the flow monitor), once the run is over.</summary>
     public long QueueDrops { get; set; }
 
+    /// <summary>The flow's data-direction packets the receiver's IP layer took in (from the flow monitor), once the run is over.</summary>
+    public long Packets { get; set; }
+
+    /// <summary>The mean queueing delay of the flow's data-direction packets (one-way delay less the shortest), once the run is over.</summary>
+    public SimDuration? QueueingMean { get; set; }
+
+    /// <summary>The 95th percentile of that queueing delay, once the run is over.</summary>
+    public SimDuration? QueueingP95 { get; set; }
+
     /// <summary>The receiving application's throughput over each sampling interval, in bit/s.</summary>
     public TimeSeries? Throughput { get; set; }
 
@@ -604,4 +722,20 @@ internal sealed class FlowRecord(int number, Ipv4Address source, Ipv4Address des
 
     /// <summary>The flow's throughput from its start to <paramref name="end"/>, in bits per second.</summary>
     public double AverageThroughput(SimTime end) => end > Start ? BytesReceived * 8.0 / (end - Start).TotalSeconds : 0;
+}
+
+/// <summary>The bottleneck's queue discipline (--queue).</summary>
+internal enum QueueKind
+{
+    /// <summary>Drop-tail: a FIFO that refuses frames when full.</summary>
+    DropTail,
+
+    /// <summary>RED (Floyd and Jacobson 1993), gentle.</summary>
+    Red,
+
+    /// <summary>CoDel (RFC 8289).</summary>
+    CoDel,
+
+    /// <summary>FQ-CoDel (RFC 8290).</summary>
+    FqCoDel,
 }

@@ -124,7 +124,7 @@ Console.WriteLine(string.Create(invariant, $"1,000,000 bytes from {sender.Addres
 Console.WriteLine(string.Create(invariant, $"Transfer time: {done - start} of simulated time ({file.Length * 8.0 / ((done - start).Picoseconds / 1e12) / 1e6:F2} Mb/s)."));
 long lostOnLink = lossy.FromA.To.Counters.Dropped(DropReason.LostOnCable) + lossy.FromB.To.Counters.Dropped(DropReason.LostOnCable);
 Console.WriteLine(string.Create(invariant, $"Segments sent: {connection!.SegmentsSent:N0}; frames lost on the lossy link: {lostOnLink}."));
-Console.WriteLine(string.Create(invariant, $"Retransmitted segments: {connection.Retransmissions} = {connection.GetRetransmissions(TcpRetransmitCause.FastRetransmit)} by fast retransmit (three duplicate ACKs) + {connection.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)} on partial ACKs during NewReno recovery (RFC 6582) + {connection.GetRetransmissions(TcpRetransmitCause.Timeout)} resent after {connection.RetransmissionTimeouts} retransmission timeouts (RFC 6298) + {connection.GetRetransmissions(TcpRetransmitCause.Probe)} window probes."));
+Console.WriteLine(string.Create(invariant, $"Retransmitted segments: {connection.Retransmissions} = {connection.GetRetransmissions(TcpRetransmitCause.FastRetransmit)} by fast retransmit (three duplicate ACKs) + {connection.GetRetransmissions(TcpRetransmitCause.SackRecovery)} holes the SACK blocks showed during recovery (RFC 6675) + {connection.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment)} on partial ACKs during NewReno recovery (RFC 6582) + {connection.GetRetransmissions(TcpRetransmitCause.Timeout)} resent after {connection.RetransmissionTimeouts} retransmission timeouts (RFC 6298) + {connection.GetRetransmissions(TcpRetransmitCause.Probe)} window probes."));
 
 // What held the sender back (RFC 4898's send-limit times): a sender held back by a window
 // moves at most one window per round trip, however fast the links are.
@@ -151,7 +151,7 @@ else if (connection.Retransmissions == 0)
 }
 else
 {
-    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one halves the congestion window, which then grows back one segment per round trip (the receiver's window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
+    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one cuts the congestion window to 0.7 of what it was (CUBIC, RFC 9438, the default), which then grows back along CUBIC's curve, slowly near the window of the last loss (the receiver's window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
 }
 
 Console.WriteLine();

@@ -31,6 +31,13 @@ public class ReadmeTests
         SampleRunner.Run("Dumbbell").Should().Be(Block(readme, "text dumbbell"));
     }
 
+    [Fact]
+    public void The_bufferbloat_passage_shows_what_the_Bufferbloat_sample_prints()
+    {
+        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        SampleRunner.Run("Bufferbloat").Should().Be(Block(readme, "text bufferbloat"));
+    }
+
     private static string Block(string markdown, string language)
     {
         Match match = FencedBlock(language).Match(markdown.ReplaceLineEndings("\n"));

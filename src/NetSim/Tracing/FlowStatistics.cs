@@ -69,6 +69,50 @@ public sealed class FlowStatistics
     public IReadOnlyList<long> DelayHistogram { get; init; } = [];
 
     /// <summary>
+    /// The one-way delay that <paramref name="percentile"/> % of the received packets did not
+    /// exceed (nearest rank), read from <see cref="DelayHistogram"/>: the upper edge of the bin
+    /// that holds the packet of that rank, no longer than <see cref="DelayMax"/> and no shorter
+    /// than <see cref="DelayMin"/>. It is thus at most one <see cref="DelayBinWidth"/> above the
+    /// exact percentile; a rank that falls in the last bin (which also counts every longer delay)
+    /// gives <see cref="DelayMax"/>. Null if no packet was received.
+    /// </summary>
+    /// <param name="percentile">From above 0 to 100: 50 for the median, 95 for the 95th percentile.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="percentile"/> is not above 0 and at most 100.</exception>
+    public SimDuration? GetDelayPercentile(double percentile)
+    {
+        if (!(percentile > 0 && percentile <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(percentile), percentile, "A percentile is above 0 and at most 100.");
+        }
+
+        if (DelayMin is not { } min || DelayMax is not { } max)
+        {
+            return null;
+        }
+
+        long total = 0;
+        foreach (long count in DelayHistogram)
+        {
+            total += count;
+        }
+
+        // Nearest rank: the ceil(p / 100 x N)-th smallest delay.
+        long rank = Math.Max(1, (long)Math.Ceiling(percentile * total / 100));
+        long seen = 0;
+        for (int bin = 0; bin < DelayHistogram.Count - 1; bin++)
+        {
+            seen += DelayHistogram[bin];
+            if (seen >= rank)
+            {
+                SimDuration edge = DelayBinWidth * (bin + 1);
+                return edge > max ? max : edge < min ? min : edge;
+            }
+        }
+
+        return max;
+    }
+
+    /// <summary>
     /// The interarrival jitter after the last received packet, as RFC 3550 (6.4.1) estimates it:
     /// J += (|D(i-1, i)| - J) / 16, with D the change in one-way delay between packets received
     /// one after the other; rounded to the picosecond. Zero with fewer than two packets.

@@ -47,6 +47,9 @@ public enum TcpRetransmitCause
 
     /// <summary>A zero-window probe (RFC 9293, 3.8.6.1); a keepalive carries no data and is not a retransmission.</summary>
     Probe,
+
+    /// <summary>SACK-based loss recovery (RFC 6675): a hole the SACK scoreboard names after the fast retransmit (NextSeg).</summary>
+    SackRecovery,
 }
 
 /// <summary>

@@ -546,6 +546,7 @@ public sealed class TraceNarrator : ITraceListener, IDisposable
         TcpRetransmitCause.FastRetransmit => "three duplicate ACKs say it was lost (fast retransmit, RFC 5681)",
         TcpRetransmitCause.PartialAcknowledgment => "a partial ACK in fast recovery shows the next hole (NewReno, RFC 6582)",
         TcpRetransmitCause.Probe => "a probe of the peer's closed (zero) window (RFC 9293, 3.8.6.1)",
+        TcpRetransmitCause.SackRecovery => "the SACK blocks show it lost, during SACK-based recovery (RFC 6675)",
         null => "a retransmission",
         { } other => other.ToString(),
     };

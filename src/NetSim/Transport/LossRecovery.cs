@@ -33,7 +33,8 @@ internal enum RecoveryAction
 /// </summary>
 internal sealed class LossRecovery
 {
-    private const int DuplicateThreshold = 3; // RFC 5681, 3.2
+    /// <summary>Duplicate ACKs that start fast retransmit (RFC 5681, 3.2; RFC 6675's DupThresh).</summary>
+    public const int DuplicateThreshold = 3;
     private uint recover;
     private bool recoverSet;
 
@@ -42,6 +43,30 @@ internal sealed class LossRecovery
 
     /// <summary>Whether fast recovery is going on.</summary>
     public bool InRecovery { get; private set; }
+
+    /// <summary>The recovery point (RFC 6582's recover, RFC 6675's RecoveryPoint): SND.MAX when the last recovery or timeout began.</summary>
+    public uint RecoveryPoint => recover;
+
+    /// <summary>A duplicate ACK with SACK (RFC 6675, 2) arrived: counted, and the sender decides on recovery (<see cref="TryEnter"/>).</summary>
+    public void CountDuplicateAck() => DuplicateAcks++;
+
+    /// <summary>
+    /// SACK-based recovery begins (RFC 6675, 5) with <paramref name="sndMax"/> the highest sequence
+    /// number sent, unless SND.UNA (<paramref name="sndUna"/>) is not yet past the previous recovery
+    /// point (RFC 6675, 5 step 2, as RFC 6582). False: no recovery now.
+    /// </summary>
+    public bool TryEnter(uint sndUna, uint sndMax)
+    {
+        if (InRecovery || (recoverSet && TcpSequence.LessThan(sndUna, recover)))
+        {
+            return false;
+        }
+
+        InRecovery = true;
+        recover = sndMax;
+        recoverSet = true;
+        return true;
+    }
 
     /// <summary>A duplicate ACK of <paramref name="sndUna"/> arrived with <paramref name="sndMax"/> the highest sequence number sent.</summary>
     public RecoveryAction OnDuplicateAck(uint sndUna, uint sndMax)
@@ -173,6 +198,33 @@ internal sealed class ProportionalRateReduction
         Sacked = Math.Min(Sacked, Math.Max(0, flightSize - hole));
         Reduce(acknowledged - counted, flightSize - Sacked - lost, safe: lost == 0, lost);
     }
+
+    /// <summary>
+    /// SACK-based recovery began (RFC 6675, 5) with <paramref name="flightSize"/> bytes in flight
+    /// (RecoverFS), the congestion control's new <paramref name="slowStartThreshold"/>, the
+    /// ACK's <paramref name="deliveredData"/>, the scoreboard's <paramref name="pipe"/>, and
+    /// <paramref name="lost"/> bytes (the first unacknowledged segment) about to be sent again.
+    /// </summary>
+    public void StartWithPipe(int flightSize, int slowStartThreshold, int segmentSize, int deliveredData, int pipe, int lost)
+    {
+        IsActive = true;
+        ssthresh = slowStartThreshold;
+        mss = segmentSize;
+        recoverFs = Math.Max(flightSize, 1);
+        delivered = 0;
+        sent = 0;
+        hole = 0;
+        Sacked = 0;
+        Reduce(deliveredData, pipe, safe: true, lost);
+    }
+
+    /// <summary>
+    /// An ACK during SACK-based recovery: <paramref name="deliveredData"/> is the change in
+    /// SND.UNA plus the change in SACKed bytes (RFC 6937, 3), <paramref name="pipe"/> the
+    /// scoreboard's (RFC 6675 SetPipe). Below ssthresh, the slow start reduction bound
+    /// (PRR-SSRB, RFC 6937 3.1) applies.
+    /// </summary>
+    public void OnSackAck(int deliveredData, int pipe) => Reduce(deliveredData, pipe, safe: true, lost: 0);
 
     /// <summary>Bytes of data sent (new or again) during recovery: RFC 6937's prr_out.</summary>
     public void OnSent(int bytes)

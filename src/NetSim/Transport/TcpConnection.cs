@@ -162,6 +162,21 @@ public sealed class TcpConnection : IEventTarget
     /// <summary>Whether the timestamps option is in use: both SYNs carried it (RFC 7323, 3; see <see cref="TcpSettings.Timestamps"/>).</summary>
     public bool Timestamps => sender.Timestamps;
 
+    /// <summary>Whether selective acknowledgments are in use: both SYNs carried SACK-permitted (RFC 2018, 2; see <see cref="TcpSettings.SelectiveAcknowledgments"/>).</summary>
+    public bool SelectiveAcknowledgments => sender.SelectiveAcknowledgments;
+
+    /// <summary>SACK blocks received and ignored because they were empty or not within SND.UNA..SND.MAX (RFC 2018, 3).</summary>
+    public long InvalidSackBlocks => sender.InvalidSackBlocks;
+
+    /// <summary>Bytes above SND.UNA the peer's SACK blocks reported, as the scoreboard holds them (for tests).</summary>
+    internal int SackedBytes => sender.SackedBytes;
+
+    /// <summary>The receiver's out-of-order ranges now (for tests).</summary>
+    internal (uint Start, uint End)[] OutOfOrderRanges() => receive.OutOfOrderRanges();
+
+    /// <summary>The ranges the SACK scoreboard holds (for tests).</summary>
+    internal int SackedRanges => sender.SackedRanges;
+
     /// <summary>The shift applied to the windows this end advertises after the SYN (RFC 7323, 2.2), 0 without window scaling.</summary>
     public int ReceiveWindowShift => sender.ReceiveWindowShift;
 

@@ -51,6 +51,21 @@ internal sealed class TcpReceiveBuffer(int capacity)
     /// <summary>The ranges held beyond <see cref="Next"/>.</summary>
     public int OutOfOrderRangeCount => outOfOrder.Count;
 
+    /// <summary>The SACK blocks (RFC 2018, 4) for the out-of-order ranges: at most <paramref name="maxBlocks"/>, the most recently changed first.</summary>
+    public TcpSackBlocks SackBlocks(int maxBlocks) => outOfOrder.SackBlocks(maxBlocks);
+
+    /// <summary>The out-of-order ranges now, as a new array (for tests).</summary>
+    public (uint Start, uint End)[] OutOfOrderRanges()
+    {
+        var ranges = new (uint Start, uint End)[outOfOrder.Count];
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            ranges[i] = outOfOrder[i];
+        }
+
+        return ranges;
+    }
+
     /// <summary>Whether the ring exists (it is made at the first data and dropped after the close).</summary>
     public bool IsAllocated => bytes is not null;
 

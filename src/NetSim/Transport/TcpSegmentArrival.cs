@@ -217,7 +217,7 @@ internal sealed class TcpSegmentArrival(TcpConnection connection, TcpSender send
         else
         {
             connection.SetState(TcpState.SynReceived); // a simultaneous open (RFC 9293, 3.5, figure 8)
-            sender.Emit(sender.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+            sender.Emit(sender.Iss, TcpFlags.Syn | TcpFlags.Ack, 0, 0, TcpRetransmitCause.Timeout, withMss: true); // our SYN's sequence number again: counted as before, with the timer's cause
         }
     }
 

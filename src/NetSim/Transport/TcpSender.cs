@@ -25,6 +25,7 @@ internal sealed class TcpSender : IEventTarget
     private const int MinimumMss = 64;
     private const int TimestampsOverhead = 12; // NOP, NOP and the 10-byte timestamps option
     private const long PicosecondsPerTimestampTick = 1_000_000_000; // a 1 ms timestamp clock, as Linux's (RFC 7323, 5.4: 1 ms to 1 s)
+    private const int MinSackRanges = 4;
     private static readonly SimDuration PawsIdleLimit = SimDuration.FromSeconds(24L * 24 * 3600); // RFC 7323, 5.5: 24 days
 
     private readonly TcpConnection connection;
@@ -39,14 +40,15 @@ internal sealed class TcpSender : IEventTarget
     private readonly TcpPersistTimer persistTimer;
     private readonly LossRecovery recovery = new(); // RFC 5681, RFC 6582
     private readonly ProportionalRateReduction prr = new(); // RFC 6937: the window during fast recovery
+    private readonly SackScoreboard scoreboard = new(); // RFC 6675: what the peer's SACK blocks reported
     private readonly int localMss;
     private uint wl1; // SND.WL1: the sequence number of the segment that last updated the window
     private uint wl2; // SND.WL2: its acknowledgment number
     private int retries;
     private SimTime? lastDataSentAt; // when data last went out (RFC 5681 4.1's idle period)
     private bool synRetransmitted;
-    private TcpRetransmitCause retransmitCause; // why a segment below SND.MAX goes out again: the last trigger (a timeout's go-back resends several)
-    private long retransmittedAfterTimeout, retransmittedFast, retransmittedPartialAck, retransmittedProbe;
+    private TcpRetransmitCause goBackCause; // why SND.NXT was last moved back below SND.MAX: what Output's sending of old data counts as
+    private long retransmittedAfterTimeout, retransmittedFast, retransmittedPartialAck, retransmittedProbe, retransmittedSack;
     private TcpSendLimit sendLimit; // RFC 4898's SndLimState: what held the sender back since sendLimitSince
     private SimTime sendLimitSince;
     private SimDuration applicationLimited, sendBufferLimited, receiveWindowLimited, congestionWindowLimited;
@@ -56,6 +58,7 @@ internal sealed class TcpSender : IEventTarget
     private uint tsRecent; // TS.Recent (RFC 7323, 4.3): the timestamp to echo
     private SimTime tsRecentAt; // when TS.Recent was set, for PAWS's 24 days (5.5)
     private uint lastAckSent; // Last.ACK.sent (RFC 7323, 4.3)
+    private bool sack; // offered until the peer's SYN arrives, then whether both SYNs carried SACK-permitted (RFC 2018, 2)
 
     /// <summary>Makes the sender of <paramref name="connection"/>, with <paramref name="iss"/> as its initial sequence number and the send buffer's first byte one past it.</summary>
     public TcpSender(TcpConnection connection, Tcp tcp, TcpSettings settings, TcpSendBuffer send, TcpReceiveBuffer receive, RttEstimator rtt, ICongestionControl congestion, int localMss, uint iss)
@@ -76,6 +79,7 @@ internal sealed class TcpSender : IEventTarget
         Mss = Math.Min(localMss, DefaultPeerMss);
         windowScaling = settings.WindowScaling;
         timestamps = settings.Timestamps;
+        sack = settings.SelectiveAcknowledgments;
         Iss = iss;
         Una = iss;
         Nxt = iss;
@@ -142,6 +146,18 @@ internal sealed class TcpSender : IEventTarget
     /// <summary>Whether the timestamps option was negotiated (both SYNs carried it).</summary>
     public bool Timestamps => timestamps && negotiated;
 
+    /// <summary>Whether selective acknowledgments were negotiated (both SYNs carried SACK-permitted, RFC 2018 2).</summary>
+    public bool SelectiveAcknowledgments => sack && negotiated;
+
+    /// <summary>SACK blocks ignored (outside SND.UNA..SND.MAX, or empty).</summary>
+    public long InvalidSackBlocks => scoreboard.InvalidBlocks;
+
+    /// <summary>The SACK scoreboard's ranges now (for tests).</summary>
+    internal int SackedRanges => scoreboard.RangeCount;
+
+    /// <summary>Bytes above SND.UNA the peer's SACK blocks reported (for tests).</summary>
+    internal int SackedBytes => scoreboard.SackedBytes;
+
     /// <summary>The shift applied to the peer's windows (0 without window scaling).</summary>
     public int SendWindowShift => sendShift;
 
@@ -166,6 +182,9 @@ internal sealed class TcpSender : IEventTarget
         return shift;
     }
 
+    /// <summary>The most ranges the SACK scoreboard keeps: as many as the peer's window can hold segments, halved (a range needs a hole beside it).</summary>
+    private int MaxSackRanges => Math.Max(MinSackRanges, (int)Math.Min(OutOfOrderRanges.MaxRanges * 16L, (((long)Window / Math.Max(Mss, 1)) + 1) / 2));
+
     /// <summary>The timestamp clock (RFC 7323, 5.4): simulated milliseconds, from 0 at the start, wrapping at 2^32.</summary>
     private uint TimestampNow => unchecked((uint)(sim.Now.Picoseconds / PicosecondsPerTimestampTick));
 
@@ -176,6 +195,7 @@ internal sealed class TcpSender : IEventTarget
         TcpRetransmitCause.FastRetransmit => retransmittedFast,
         TcpRetransmitCause.PartialAcknowledgment => retransmittedPartialAck,
         TcpRetransmitCause.Probe => retransmittedProbe,
+        TcpRetransmitCause.SackRecovery => retransmittedSack,
         _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, "not a retransmission cause"),
     };
 
@@ -225,6 +245,7 @@ internal sealed class TcpSender : IEventTarget
         sendShift = windowScaling ? Math.Min((int)syn.WindowScale!.Value, TcpHeader.MaxWindowScale) : 0; // RFC 7323, 2.3: above 14 is taken as 14
         ReceiveWindowShift = windowScaling ? WindowShiftFor(settings.ReceiveBufferSize) : 0;
         receive.SetWindowShift(ReceiveWindowShift);
+        sack = settings.SelectiveAcknowledgments && syn.SackPermitted;
         timestamps = settings.Timestamps && syn.Timestamps is not null;
         if (timestamps)
         {
@@ -244,19 +265,24 @@ internal sealed class TcpSender : IEventTarget
     /// <paramref name="offset"/> and <paramref name="length"/> locate its data in the send
     /// buffer. <paramref name="newData"/>: data never sent before and not a window probe, which
     /// goes as ECT(0) once ECN is agreed (RFC 3168 6.1.1, 6.1.5); the ECN flags are added here.
+    /// <paramref name="cause"/>: why it goes again, when it is a retransmission (it starts below
+    /// SND.MAX and carries data, a SYN or a FIN); a retransmission without one is a bug.
     /// </summary>
-    public void Emit(uint seq, TcpFlags flags, int offset, int length, bool withMss = false, bool newData = false)
+    public void Emit(uint seq, TcpFlags flags, int offset, int length, TcpRetransmitCause? cause = null, bool withMss = false, bool newData = false)
     {
         flags |= Ecn.OnSending(flags, newData, synRetransmitted);
-        if (TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0))
+        bool again = TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0);
+        if (again)
         {
             Retransmissions++;
-            _ = retransmitCause switch
+            _ = cause switch
             {
                 TcpRetransmitCause.Timeout => ++retransmittedAfterTimeout,
                 TcpRetransmitCause.FastRetransmit => ++retransmittedFast,
                 TcpRetransmitCause.PartialAcknowledgment => ++retransmittedPartialAck,
-                _ => ++retransmittedProbe,
+                TcpRetransmitCause.Probe => ++retransmittedProbe,
+                TcpRetransmitCause.SackRecovery => ++retransmittedSack,
+                _ => throw new InvalidOperationException("A segment is sent again without a cause."),
             };
         }
 
@@ -273,6 +299,8 @@ internal sealed class TcpSender : IEventTarget
             // RFC 7323: the window scale only in a SYN (2.2); timestamps in every segment but a reset once agreed (3.2), TSecr 0 in a SYN.
             WindowScale = syn && windowScaling ? (byte)WindowShiftFor(settings.ReceiveBufferSize) : null,
             Timestamps = timestamps && (flags & TcpFlags.Rst) == 0 ? new TcpTimestampOption(TimestampNow, (flags & TcpFlags.Ack) != 0 ? tsRecent : 0) : null,
+            SackPermitted = syn && sack, // RFC 2018, 2: in a SYN; in a SYN-ACK only when the SYN carried it (TakeSyn cleared it otherwise)
+            SackBlocks = SackBlocksFor(flags, length),
         };
         int headerLength = header.EmittedLength;
         Span<byte> segment = tcp.Scratch(headerLength + length);
@@ -287,7 +315,6 @@ internal sealed class TcpSender : IEventTarget
         SegmentsSent++;
         if (connection.Tracer.IsOn)
         {
-            bool again = TcpSequence.LessThan(seq, Max) && (length > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0);
             connection.Tracer.Raise(connection.TraceEvent(again ? TcpEventKind.Retransmitted : TcpEventKind.SegmentSent) with
             {
                 Sequence = seq,
@@ -295,11 +322,33 @@ internal sealed class TcpSender : IEventTarget
                 Flags = flags,
                 Length = length,
                 Window = header.Window,
-                Cause = again ? retransmitCause : null,
+                Cause = again ? cause : null,
             });
         }
 
         tcp.Node.Send(connection.RemoteAddress, IpProtocol.Tcp, segment, IpNode.DefaultTimeToLive, dontFragment: false, connection.LocalAddress, newData && Ecn.IsActive ? TcpEcn.Ect0 : (byte)0);
+    }
+
+    /// <summary>
+    /// The SACK blocks a segment carries (RFC 2018, 4): on every ACK but a SYN's or a reset's once
+    /// SACK is agreed and data is held out of order, the block of the latest segment first, at
+    /// most 3 beside timestamps (4 without) in the 40 option bytes; on a segment with data, only
+    /// as many as fit in the segment size beside it (as Linux's tcp_current_mss counts them).
+    /// </summary>
+    private TcpSackBlocks SackBlocksFor(TcpFlags flags, int length)
+    {
+        if (!SelectiveAcknowledgments || (flags & (TcpFlags.Ack | TcpFlags.Syn | TcpFlags.Rst)) != TcpFlags.Ack || receive.OutOfOrderRangeCount == 0)
+        {
+            return default;
+        }
+
+        int blocks = Timestamps ? 3 : TcpSackBlocks.MaxCount;
+        if (length > 0)
+        {
+            blocks = Math.Min(blocks, Math.Max(0, (Mss - length - 4) / 8)); // NOP NOP, kind, length: 4 bytes, then 8 per block
+        }
+
+        return blocks > 0 ? receive.SackBlocks(blocks) : default;
     }
 
     /// <summary>Sends an ACK at SND.MAX, the highest sequence number sent: after a go-back SND.NXT is lower, and the peer would find an ACK there unacceptable.</summary>
@@ -321,7 +370,7 @@ internal sealed class TcpSender : IEventTarget
     public void SendSyn()
     {
         Nxt = Iss;
-        Emit(Iss, connection.State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, 0, 0, withMss: true);
+        Emit(Iss, connection.State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, 0, 0, TcpRetransmitCause.Timeout, withMss: true); // sent again only by the retransmission timer
         Advance(1);
     }
 
@@ -382,10 +431,11 @@ internal sealed class TcpSender : IEventTarget
                 UpdateWindow(segment);
             }
 
-            OnNewAck(ack, echo, TimestampSample(segment));
+            OnNewAck(ack, echo, TimestampSample(segment), segment.SackBlocks);
         }
         else if (ack == Una)
         {
+            int newlySacked = SelectiveAcknowledgments ? scoreboard.Update(Una, Max, segment.SackBlocks, MaxSackRanges) : 0;
             // RFC 5681, 2: no data, no SYN or FIN, the same window, data outstanding. Not while the
             // window is zero: the answers to zero-window probes look the same and mean no loss.
             bool duplicate = dataLength == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && PeerWindow(segment) == Window && Max != Una && Window != 0;
@@ -400,7 +450,19 @@ internal sealed class TcpSender : IEventTarget
                 connection.OnCongestionWindowChanged();
             }
 
-            if (duplicate)
+            if (SelectiveAcknowledgments)
+            {
+                // RFC 6675, 2: with SACK, a duplicate ACK is one at SND.UNA that SACKs data not SACKed before.
+                if (newlySacked > 0 && Max != Una)
+                {
+                    OnSackDuplicateAck(newlySacked);
+                }
+                else
+                {
+                    Output();
+                }
+            }
+            else if (duplicate)
             {
                 OnDuplicateAck();
             }
@@ -433,26 +495,37 @@ internal sealed class TcpSender : IEventTarget
         }
 
         RestartAfterIdle();
+        bool sackRecovery = SelectiveAcknowledgments && recovery.InRecovery;
+        if (sackRecovery)
+        {
+            SackRecoveryOutput(); // RFC 6675: holes and new data by NextSeg
+        }
+
         while (true)
         {
             int inFlight = prr.Pipe(TcpSequence.Difference(Nxt, Una)); // in recovery, less what the duplicate ACKs said arrived (RFC 6937)
             int unsent = send.Count - SentData();
             if (unsent > 0)
             {
+                if (sackRecovery)
+                {
+                    break;
+                }
+
                 int length = SendableLength(Mss, unsent, connection.PendingWriteLength, CongestionWindow, Window, inFlight);
                 if (length == 0)
                 {
                     break;
                 }
 
-                SendData(Nxt, length);
+                SendData(Nxt, length, goBackCause);
                 Advance(length);
                 continue;
             }
 
             if (FinQueued && Nxt == FinSequence)
             {
-                Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+                Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0, goBackCause);
                 Advance(1);
             }
 
@@ -566,10 +639,11 @@ internal sealed class TcpSender : IEventTarget
         {
             persistTimer.Reset();
             Nxt = Una; // a probe byte that may not have been taken goes again as ordinary data
+            goBackCause = TcpRetransmitCause.Probe;
         }
     }
 
-    private void OnNewAck(uint ack, bool echo, SimDuration? timestampSample)
+    private void OnNewAck(uint ack, bool echo, SimDuration? timestampSample, in TcpSackBlocks blocks)
     {
         int acknowledged = TcpSequence.Difference(ack, Una);
         bool cwndLimited = InFlight + Mss > CongestionWindow; // RFC 7661: the window held the sender back
@@ -579,6 +653,7 @@ internal sealed class TcpSender : IEventTarget
         // Free the acknowledged bytes of the send buffer (the FIN, if acknowledged, is not in it).
         BytesAcknowledged += send.Acknowledge(ack);
         Una = ack;
+        int newlySacked = SelectiveAcknowledgments ? scoreboard.Update(Una, Max, blocks, MaxSackRanges) : 0;
         SimDuration? sample;
         if (timestampSample is SimDuration echoed)
         {
@@ -591,19 +666,25 @@ internal sealed class TcpSender : IEventTarget
         }
 
         retries = 0;
+        bool sackRecovery = SelectiveAcknowledgments && recovery.InRecovery;
         RecoveryAction action = recovery.OnNewAck(ack);
-        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck ? FirstSegmentLength() : 0, cwndLimited);
+        CongestionSignal signal = Signal(sample, acknowledged, action == RecoveryAction.PartialAck && !sackRecovery ? FirstSegmentLength() : 0, cwndLimited);
         switch (action)
         {
             case RecoveryAction.RecoveryEnd:
                 prr.Stop();
                 congestion.OnRecoveryEnd(signal);
                 break;
+            case RecoveryAction.PartialAck when sackRecovery:
+                // RFC 6675, 5, step C: the scoreboard says what to send (Output's NextSeg); PRR how much,
+                // from DeliveredData = the change in SND.UNA plus the change in SACKed bytes (RFC 6937, 3).
+                congestion.OnPartialAck(signal);
+                prr.OnSackAck(acknowledged + newlySacked, scoreboard.Pipe(Una, Max, Mss));
+                break;
             case RecoveryAction.PartialAck:
                 congestion.OnPartialAck(signal);
                 prr.OnPartialAck(acknowledged, InFlight, lost: signal.BytesLost);
-                retransmitCause = TcpRetransmitCause.PartialAcknowledgment;
-                RetransmitFirstSegment(); // RFC 6582, 3.2, step 5
+                RetransmitFirstSegment(TcpRetransmitCause.PartialAcknowledgment); // RFC 6582, 3.2, step 5
                 break;
             default:
                 if (echo)
@@ -621,6 +702,11 @@ internal sealed class TcpSender : IEventTarget
         if (TcpSequence.LessThan(Nxt, Una))
         {
             Nxt = Una;
+        }
+
+        if (action == RecoveryAction.Acknowledged && SelectiveAcknowledgments && scoreboard.SackedBytes > 0)
+        {
+            TryEnterSackRecovery(acknowledged + newlySacked); // RFC 6675, 5: loss can show on an ACK that advances SND.UNA too (IsLost(HighACK + 1))
         }
 
         if (Una == Max)
@@ -675,9 +761,129 @@ internal sealed class TcpSender : IEventTarget
             }
 
             connection.OnCongestionWindowChanged();
-            retransmitCause = TcpRetransmitCause.FastRetransmit;
-            RetransmitFirstSegment();
+            RetransmitFirstSegment(TcpRetransmitCause.FastRetransmit);
             Output();
+        }
+    }
+
+    /// <summary>
+    /// A duplicate ACK with SACK (RFC 6675, 2: it SACKed <paramref name="newlySacked"/> bytes not
+    /// SACKed before): in recovery, PRR counts them delivered and NextSeg fills the window; outside,
+    /// recovery may begin.
+    /// </summary>
+    private void OnSackDuplicateAck(int newlySacked)
+    {
+        recovery.CountDuplicateAck();
+        if (recovery.InRecovery)
+        {
+            congestion.OnDuplicateAckInRecovery(Signal(null));
+            prr.OnSackAck(newlySacked, scoreboard.Pipe(Una, Max, Mss));
+            connection.OnCongestionWindowChanged();
+            Output();
+            return;
+        }
+
+        TryEnterSackRecovery(newlySacked);
+        Output();
+    }
+
+    /// <summary>
+    /// RFC 6675, 5: loss recovery begins when DupThresh duplicate ACKs arrived or the first
+    /// unacknowledged byte is lost by the scoreboard (IsLost(HighACK + 1)), and SND.UNA is past
+    /// the previous recovery's RecoveryPoint; RecoveryPoint becomes SND.MAX. The congestion
+    /// control reduces (unless ECE did in this window, RFC 3168 6.1.2), PRR starts from the
+    /// scoreboard's pipe (RFC 6937) and the first segment goes again at once (step 4.3).
+    /// </summary>
+    private void TryEnterSackRecovery(int deliveredData)
+    {
+        if (recovery.InRecovery || Max == Una || (recovery.DuplicateAcks < LossRecovery.DuplicateThreshold && !scoreboard.IsFirstLost(Una, Mss))
+            || !recovery.TryEnter(Una, Max))
+        {
+            return;
+        }
+
+        FastRetransmits++;
+        rtt.StopTiming(); // Karn's rule
+        scoreboard.StartRecovery(Una);
+        int lost = FirstSegmentLength();
+        CongestionSignal signal = Signal(null, lost: lost);
+        if (!Ecn.ReducedInWindow(Una))
+        {
+            congestion.OnFastRetransmit(signal);
+            Ecn.OnReduced(Max, forEcn: false);
+        }
+
+        prr.StartWithPipe(InFlight, congestion.SlowStartThreshold, Mss, deliveredData, scoreboard.Pipe(Una, Max, Mss), lost);
+        if (connection.Tracer.IsOn)
+        {
+            connection.Tracer.Raise(connection.TraceEvent(TcpEventKind.FastRetransmit));
+        }
+
+        connection.OnCongestionWindowChanged();
+        RetransmitFirstSegment(TcpRetransmitCause.FastRetransmit);
+        scoreboard.OnRetransmitted(Una, lost);
+    }
+
+    /// <summary>
+    /// RFC 6675, 4, NextSeg, with the segment's length: rule 1, a lost hole; rule 2, new data
+    /// (the peer's window permitting, whole segments unless it is the last of the data); rule 3, a
+    /// hole with SACKed data above it; rule 4, the rescue retransmission. False: nothing to send.
+    /// </summary>
+    private bool NextSegment(out uint seq, out int length, out NextSegmentKind kind)
+    {
+        kind = NextSegmentKind.Hole;
+        if (scoreboard.NextHole(Una, Mss, lostOnly: true, out seq, out length))
+        {
+            return true;
+        }
+
+        int unsent = send.Count - SentData();
+        if (unsent > 0 && Nxt == Max)
+        {
+            length = Math.Min(Math.Min(Mss, unsent), Window - TcpSequence.Difference(Max, Una));
+            if (length > 0 && (length == Mss || length == unsent + connection.PendingWriteLength))
+            {
+                seq = Nxt;
+                kind = NextSegmentKind.NewData;
+                return true;
+            }
+        }
+
+        if (scoreboard.NextHole(Una, Mss, lostOnly: false, out seq, out length))
+        {
+            return true;
+        }
+
+        kind = NextSegmentKind.Rescue;
+        uint dataMax = FinQueued && TcpSequence.LessThan(FinSequence, Max) ? FinSequence : Max; // the rescue carries data, never the FIN's sequence number
+        return scoreboard.RescueSegment(Una, dataMax, Mss, out seq, out length);
+    }
+
+    /// <summary>RFC 6675, 5, step C: while the pipe leaves room in PRR's window, send what NextSeg names.</summary>
+    private void SackRecoveryOutput()
+    {
+        while (NextSegment(out uint seq, out int length, out NextSegmentKind kind))
+        {
+            if (scoreboard.Pipe(Una, Max, Mss) + length > CongestionWindow)
+            {
+                break;
+            }
+
+            switch (kind)
+            {
+                case NextSegmentKind.NewData:
+                    SendData(Nxt, length, null);
+                    Advance(length);
+                    break;
+                case NextSegmentKind.Rescue:
+                    SendData(seq, length, TcpRetransmitCause.SackRecovery);
+                    scoreboard.OnRescued(recovery.RecoveryPoint); // HighRxt stays (RFC 6675, 4, rule 4)
+                    break;
+                default:
+                    SendData(seq, length, TcpRetransmitCause.SackRecovery);
+                    scoreboard.OnRetransmitted(seq, length);
+                    break;
+            }
         }
     }
 
@@ -703,7 +909,6 @@ internal sealed class TcpSender : IEventTarget
         }
 
         rtt.BackOff(); // RFC 6298, 5.5, and Karn's rule
-        retransmitCause = TcpRetransmitCause.Timeout;
         if (state is TcpState.SynSent or TcpState.SynReceived)
         {
             TraceTimeout();
@@ -718,8 +923,10 @@ internal sealed class TcpSender : IEventTarget
         prr.Stop(); // a timeout ends fast recovery: the loss window applies
         TraceTimeout();
         connection.OnCongestionWindowChanged();
-        recovery.OnRetransmissionTimeout(Max); // RFC 6582, 4: no fast retransmit for what was sent before the timeout
+        recovery.OnRetransmissionTimeout(Max); // RFC 6582, 4, and RFC 6675, 5.1: no fast retransmit for what was sent before the timeout
+        scoreboard.Clear(Una); // RFC 6675, 5.1: the receiver may have reneged; Linux clears its SACK marks too
         Nxt = Una; // go back: resend from the first unacknowledged byte, in slow start
+        goBackCause = TcpRetransmitCause.Timeout;
         Output();
         retransmitTimer.Restart(rtt.RetransmissionTimeout);
     }
@@ -736,8 +943,7 @@ internal sealed class TcpSender : IEventTarget
         // RFC 9293, 3.8.6.1: probe the zero window with one byte (again, if the last probe was
         // refused), backing off like the retransmission timer; it runs until the window opens.
         ZeroWindowProbes++;
-        retransmitCause = TcpRetransmitCause.Probe;
-        SendData(Una, 1, probe: true);
+        SendData(Una, 1, TcpRetransmitCause.Probe, probe: true);
         if (Nxt == Una)
         {
             Nxt = TcpSequence.Add(Una, 1);
@@ -780,18 +986,18 @@ internal sealed class TcpSender : IEventTarget
         }
     }
 
-    private void RetransmitFirstSegment()
+    private void RetransmitFirstSegment(TcpRetransmitCause cause)
     {
         if (FinQueued && Una == FinSequence)
         {
-            Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0);
+            Emit(FinSequence, TcpFlags.Fin | TcpFlags.Ack, 0, 0, cause);
             return;
         }
 
         int length = FirstSegmentLength();
         if (length > 0)
         {
-            SendData(Una, length);
+            SendData(Una, length, cause);
         }
     }
 
@@ -802,13 +1008,13 @@ internal sealed class TcpSender : IEventTarget
         return Math.Max(0, Math.Min(Math.Min(Mss, available), TcpSequence.Difference(Max, Una)));
     }
 
-    private void SendData(uint seq, int length, bool probe = false)
+    private void SendData(uint seq, int length, TcpRetransmitCause? cause, bool probe = false)
     {
         int offset = TcpSequence.Difference(seq, send.Start);
         bool last = offset + length == send.Count;
         lastDataSentAt = sim.Now;
         prr.OnSent(length); // RFC 6937's prr_out, during recovery
-        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length, newData: !probe && !TcpSequence.LessThan(seq, Max)); // RFC 3168 6.1.5, 6.1.6: no ECT on retransmissions and probes
+        Emit(seq, TcpFlags.Ack | (last ? TcpFlags.Psh : 0), offset, length, cause, newData: !probe && !TcpSequence.LessThan(seq, Max)); // RFC 3168 6.1.5, 6.1.6: no ECT on retransmissions and probes
     }
 
     /// <summary>
@@ -898,4 +1104,17 @@ internal sealed class TcpSender : IEventTarget
         IsCongestionWindowLimited = cwndLimited,
         InitialWindow = settings.InitialWindowSegments * Mss,
     };
+}
+
+/// <summary>What RFC 6675's NextSeg chose.</summary>
+internal enum NextSegmentKind
+{
+    /// <summary>A hole: lost (rule 1) or with SACKed data above it (rule 3).</summary>
+    Hole,
+
+    /// <summary>New data (rule 2).</summary>
+    NewData,
+
+    /// <summary>The rescue retransmission (rule 4).</summary>
+    Rescue,
 }

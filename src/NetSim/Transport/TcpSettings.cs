@@ -48,6 +48,16 @@ public sealed class TcpSettings
     /// </summary>
     public bool Timestamps { get; init; } = true;
 
+    /// <summary>
+    /// Whether selective acknowledgments are offered (RFC 2018): on by default, as Linux's
+    /// tcp_sack. Used only when both SYNs carry SACK-permitted; then the receiver names the
+    /// out-of-order data it holds in SACK blocks on its ACKs, and the sender recovers from
+    /// losses with a scoreboard of them (RFC 6675), every hole in one round trip, its sending
+    /// paced by Proportional Rate Reduction (RFC 6937). Without it, NewReno (RFC 6582) repairs
+    /// one hole per round trip.
+    /// </summary>
+    public bool SelectiveAcknowledgments { get; init; } = true;
+
     /// <summary>The MSS to announce; 0 (the default) takes the interface MTU less 40 bytes.</summary>
     public int MaximumSegmentSize { get; init; }
 

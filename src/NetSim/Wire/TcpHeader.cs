@@ -86,6 +86,9 @@ public readonly record struct TcpHeader(
     /// <summary>The length of a header without options, 20 bytes.</summary>
     public const int MinLength = UrgentPointerOffset + 2;
 
+    // The longest header: a data offset of 15 words (RFC 9293, 3.1), 40 bytes of options.
+    internal const int MaxLength = 15 * 4;
+
     // Option kinds and lengths (RFC 9293, 3.2).
     internal const byte EndOfOptionList = 0;
     internal const byte NoOperation = 1;
@@ -95,6 +98,10 @@ public readonly record struct TcpHeader(
     internal const int WindowScaleOptionLength = 3;
     internal const byte TimestampsKind = 8; // RFC 7323, 3.2
     internal const int TimestampsOptionLength = 10;
+    internal const byte SackPermittedKind = 4; // RFC 2018, 2
+    internal const int SackPermittedOptionLength = 2;
+    internal const byte SackKind = 5; // RFC 2018, 3
+    internal const int SackBlockLength = 8;
 
     /// <summary>The largest window scale shift (RFC 7323, 2.3): a larger one received is taken as 14.</summary>
     public const int MaxWindowScale = 14;
@@ -109,25 +116,36 @@ public readonly record struct TcpHeader(
     /// <summary>The timestamps option (RFC 7323, 3.2), or null for none.</summary>
     public TcpTimestampOption? Timestamps { get; init; }
 
+    /// <summary>Whether the SACK-permitted option (RFC 2018, 2; kind 4, length 2) is present. Meaningful only in a SYN or SYN-ACK.</summary>
+    public bool SackPermitted { get; init; }
+
+    /// <summary>The blocks of the SACK option (RFC 2018, 3; kind 5), or none (<see cref="TcpSackBlocks.Count"/> 0).</summary>
+    public TcpSackBlocks SackBlocks { get; init; }
+
     /// <summary>
     /// The number of bytes <see cref="Emit"/> writes: 20 and the options, laid out as Linux
     /// lays them out (a multiple of 4), so that a caller can lay out the buffer before
     /// emitting: maximum segment size 4, timestamps 12 (two no-operations first), window
-    /// scale 4 (one no-operation first). A SYN of Linux's with all three takes 40.
+    /// scale 4 (one no-operation first), SACK-permitted 4 (with timestamps it takes their two
+    /// no-operations' place, so costs nothing), SACK blocks 4 + 8 per block (two no-operations
+    /// first). A SYN of Linux's with all four takes 40.
     /// </summary>
     public int EmittedLength => MinLength + OptionsLength;
 
     private int OptionsLength =>
         (MaximumSegmentSize != 0 ? MaximumSegmentSizeOptionLength : 0)
         + (Timestamps is not null ? 2 + TimestampsOptionLength : 0)
-        + (WindowScale is not null ? 1 + WindowScaleOptionLength : 0);
+        + (WindowScale is not null ? 1 + WindowScaleOptionLength : 0)
+        + (SackPermitted && Timestamps is null ? 2 + SackPermittedOptionLength : 0)
+        + (SackBlocks.Count > 0 ? 2 + 2 + (SackBlockLength * SackBlocks.Count) : 0);
 
     /// <summary>
     /// Reads the header at the start of <paramref name="segment"/> (an IP packet's payload:
     /// the segment runs to its end), or says why it cannot: fewer than 20 bytes or than the
     /// data offset says, a data offset below 5, or an option that cannot be read (a length
-    /// below 2, running past the header, or a maximum segment size, window scale or
-    /// timestamps option whose length is not 4, 3 or 10). Never throws. Does not check the checksum (see <see cref="VerifyChecksum"/>).
+    /// below 2, running past the header, a maximum segment size, window scale,
+    /// timestamps or SACK-permitted option whose length is not 4, 3, 10 or 2, or a SACK
+    /// option whose length is not 2 plus 8 times one to four blocks). Never throws. Does not check the checksum (see <see cref="VerifyChecksum"/>).
     /// </summary>
     public static WireError TryParse(ReadOnlySpan<byte> segment, out TcpHeader header)
     {
@@ -160,6 +178,8 @@ public readonly record struct TcpHeader(
         {
             WindowScale = options.WindowScale,
             Timestamps = options.Timestamps,
+            SackPermitted = options.SackPermitted,
+            SackBlocks = options.SackBlocks,
         };
     }
 
@@ -208,7 +228,19 @@ public readonly record struct TcpHeader(
                 case TimestampsKind when length == TimestampsOptionLength:
                     values.Timestamps = new TcpTimestampOption(BinaryPrimitives.ReadUInt32BigEndian(value), BinaryPrimitives.ReadUInt32BigEndian(value[4..]));
                     break;
-                case MaximumSegmentSizeKind or WindowScaleKind or TimestampsKind:
+                case SackPermittedKind when length == SackPermittedOptionLength:
+                    values.SackPermitted = true;
+                    break;
+                case SackKind when value.Length % SackBlockLength == 0 && value.Length / SackBlockLength is >= 1 and <= TcpSackBlocks.MaxCount:
+                    TcpSackBlocks blocks = default;
+                    for (int b = 0; b < value.Length; b += SackBlockLength)
+                    {
+                        blocks = blocks.Append(new TcpSackBlock(BinaryPrimitives.ReadUInt32BigEndian(value[b..]), BinaryPrimitives.ReadUInt32BigEndian(value[(b + 4)..])));
+                    }
+
+                    values.SackBlocks = blocks;
+                    break;
+                case MaximumSegmentSizeKind or WindowScaleKind or TimestampsKind or SackPermittedKind or SackKind:
                     return WireError.BadTcpOption; // a known option of the wrong length
             }
 
@@ -245,10 +277,15 @@ public readonly record struct TcpHeader(
     /// <paramref name="source"/> and <paramref name="destination"/> and the whole segment.
     /// </summary>
     /// <returns>The header's length: <see cref="EmittedLength"/>.</returns>
-    /// <exception cref="ArgumentException">The buffer is shorter than <see cref="EmittedLength"/> or longer than 65535 bytes.</exception>
+    /// <exception cref="ArgumentException">The buffer is shorter than <see cref="EmittedLength"/> or longer than 65535 bytes, or the options take more than 40 bytes.</exception>
     public int Emit(Span<byte> segment, Ipv4Address source, Ipv4Address destination)
     {
         int headerLength = EmittedLength;
+        if (headerLength > MaxLength)
+        {
+            throw new ArgumentException($"These options take {headerLength - MinLength} bytes; a TCP header has room for {MaxLength - MinLength}.", nameof(segment));
+        }
+
         if (segment.Length < headerLength || segment.Length > ushort.MaxValue)
         {
             throw new ArgumentException($"This TCP header takes {headerLength} bytes and a segment at most 65535; the buffer has {segment.Length}.", nameof(segment));
@@ -270,7 +307,7 @@ public readonly record struct TcpHeader(
 
     // The options in the order and padding of Linux's tcp_options_write, each on 32-bit words:
     // MSS; NOP NOP TS (a SACK-permitted option, when there is one, takes the two NOPs' place
-    // before TS, or goes as NOP NOP SACK-permitted without TS); NOP WS.
+    // before TS, or goes as NOP NOP SACK-permitted without TS); NOP WS; NOP NOP SACK blocks.
     private void WriteOptions(Span<byte> options)
     {
         int at = 0;
@@ -284,13 +321,31 @@ public readonly record struct TcpHeader(
 
         if (Timestamps is TcpTimestampOption timestamps)
         {
-            options[at] = NoOperation;
-            options[at + 1] = NoOperation;
+            if (SackPermitted)
+            {
+                options[at] = SackPermittedKind;
+                options[at + 1] = SackPermittedOptionLength;
+            }
+            else
+            {
+                options[at] = NoOperation;
+                options[at + 1] = NoOperation;
+            }
+
             options[at + 2] = TimestampsKind;
             options[at + 3] = TimestampsOptionLength;
             BinaryPrimitives.WriteUInt32BigEndian(options[(at + 4)..], timestamps.Value);
             BinaryPrimitives.WriteUInt32BigEndian(options[(at + 8)..], timestamps.EchoReply);
             at += 2 + TimestampsOptionLength;
+        }
+
+        else if (SackPermitted)
+        {
+            options[at] = NoOperation;
+            options[at + 1] = NoOperation;
+            options[at + 2] = SackPermittedKind;
+            options[at + 3] = SackPermittedOptionLength;
+            at += 2 + SackPermittedOptionLength;
         }
 
         if (WindowScale is byte shift)
@@ -299,6 +354,22 @@ public readonly record struct TcpHeader(
             options[at + 1] = WindowScaleKind;
             options[at + 2] = WindowScaleOptionLength;
             options[at + 3] = shift;
+            at += 1 + WindowScaleOptionLength;
+        }
+
+        TcpSackBlocks blocks = SackBlocks;
+        if (blocks.Count > 0)
+        {
+            options[at] = NoOperation;
+            options[at + 1] = NoOperation;
+            options[at + 2] = SackKind;
+            options[at + 3] = (byte)(2 + (SackBlockLength * blocks.Count));
+            at += 4;
+            for (int i = 0; i < blocks.Count; i++, at += SackBlockLength)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(options[at..], blocks[i].Left);
+                BinaryPrimitives.WriteUInt32BigEndian(options[(at + 4)..], blocks[i].Right);
+            }
         }
     }
 
@@ -316,4 +387,6 @@ internal struct TcpOptionValues
     public ushort MaximumSegmentSize;
     public byte? WindowScale;
     public TcpTimestampOption? Timestamps;
+    public bool SackPermitted;
+    public TcpSackBlocks SackBlocks;
 }

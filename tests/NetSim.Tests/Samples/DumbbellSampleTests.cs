@@ -18,9 +18,11 @@ public sealed partial class DumbbellSampleTests : IDisposable
 
     // Columns of the flow table, counted from the right: the "all" row leaves the left ones empty.
     private static readonly string[] CsvFiles = ["flows.csv", "throughput.csv", "utilization.csv", "cwnd.csv", "queue.csv", "flowmonitor.csv"];
-    private static readonly Index BaseRtt = ^9;
-    private static readonly Index Throughput = ^8;
-    private static readonly Index Retransmitted = ^6;
+    private static readonly Index BaseRtt = ^12;
+    private static readonly Index Throughput = ^11;
+    private static readonly Index QueueingMean = ^9;
+    private static readonly Index QueueingP95 = ^8;
+    private static readonly Index Retransmitted = ^7;
     private static readonly Index QueueDrops = ^2;
     private static readonly Index HeldBackBy = ^1;
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"netsim-dumbbell-{Guid.NewGuid():N}");
@@ -53,7 +55,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [Fact]
     public void The_queue_never_holds_more_than_its_size_and_its_drops_agree_with_the_flows_drops()
     {
-        string output = SampleRunner.Run("Dumbbell", "--queue", "5", "--csv", folder);
+        string output = SampleRunner.Run("Dumbbell", "--queue-limit", "5", "--csv", folder);
 
         Match queue = QueueLine().Match(output);
         queue.Success.Should().BeTrue(output);
@@ -77,7 +79,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
     public void A_queue_larger_than_the_flows_windows_drops_nothing_and_nothing_is_retransmitted()
     {
         // Two 64 KiB windows (receivers without window scaling) are about 90 full segments: 100 frames hold them all, whatever the link has on the wire.
-        string output = SampleRunner.Run("Dumbbell", "--queue", "100", "--receive-buffer", "65535");
+        string output = SampleRunner.Run("Dumbbell", "--queue-limit", "100", "--receive-buffer", "65535");
 
         Row(output, "all")![Retransmitted].Should().Be("0", "retransmitted");
         Row(output, "all")![QueueDrops].Should().Be("0", "queue drops");
@@ -94,7 +96,7 @@ public sealed partial class DumbbellSampleTests : IDisposable
         List<string[]> flows = ReadCsv("flows.csv", FlowColumns);
         foreach (string[] flow in flows)
         {
-            double[] limits = [.. flow[12..16].Select(cell => double.Parse(cell, CultureInfo.InvariantCulture))];
+            double[] limits = [.. flow[13..17].Select(cell => double.Parse(cell, CultureInfo.InvariantCulture))];
             double start = double.Parse(flow[3], CultureInfo.InvariantCulture);
             limits.Sum().Should().BeLessThanOrEqualTo(5 - start + 1e-9, "the sender is held back at most from its start to the end of the run");
             limits[0].Should().BeGreaterThan(0.8 * limits.Sum(), "losses at the 20-frame queue keep the congestion window below the receiver's window");
@@ -142,9 +144,11 @@ public sealed partial class DumbbellSampleTests : IDisposable
             string[] printed = Row(output, flow[0])!;
             (double.Parse(flow[6], CultureInfo.InvariantCulture) / 1e6).Should().BeApproximately(Megabits(printed[Throughput]), 0.005);
             flow[7].Should().Be(printed[Retransmitted]);
-            (long.Parse(flow[8], CultureInfo.InvariantCulture) + long.Parse(flow[9], CultureInfo.InvariantCulture) + long.Parse(flow[10], CultureInfo.InvariantCulture))
-                .Should().Be(long.Parse(flow[7], CultureInfo.InvariantCulture), "every retransmission has one of the three causes here");
-            flow[11].Should().Be(printed[QueueDrops]);
+            (long.Parse(flow[8], CultureInfo.InvariantCulture) + long.Parse(flow[9], CultureInfo.InvariantCulture) + long.Parse(flow[10], CultureInfo.InvariantCulture) + long.Parse(flow[11], CultureInfo.InvariantCulture))
+                .Should().Be(long.Parse(flow[7], CultureInfo.InvariantCulture), "every retransmission has one of the four causes here");
+            flow[12].Should().Be(printed[QueueDrops]);
+            (double.Parse(flow[17], CultureInfo.InvariantCulture) * 1e3).Should().BeApproximately(Milliseconds(printed[QueueingMean]), 0.05);
+            (double.Parse(flow[18], CultureInfo.InvariantCulture) * 1e3).Should().BeApproximately(Milliseconds(printed[QueueingP95]), 0.05);
         }
 
         flows.Sum(row => double.Parse(row[6], CultureInfo.InvariantCulture)).Should().BeLessThanOrEqualTo(Bottleneck);
@@ -202,7 +206,10 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [Theory]
     [InlineData("--flows", "0")]
     [InlineData("--flows", "65")]
-    [InlineData("--queue", "0")]
+    [InlineData("--queue-limit", "0")]
+    [InlineData("--queue", "fifo")]
+    [InlineData("--queue", "20")]
+    [InlineData("--cc", "reno")]
     [InlineData("--bottleneck", "100Mbps")]
     [InlineData("--bottleneck", "fast")]
     [InlineData("--delay", "5ms,x")]
@@ -219,10 +226,91 @@ public sealed partial class DumbbellSampleTests : IDisposable
         run.Error.Should().StartWith($"Dumbbell: ").And.Contain(option).And.NotContain("Exception");
     }
 
+    [Theory]
+    [InlineData("newreno", "droptail", "NewReno", "drop-tail queue of 20 frames")]
+    [InlineData("newreno", "red", "NewReno", "RED queue: thresholds 5 and 15 frames, gentle, limit 1,000 frames")]
+    [InlineData("cubic", "codel", "CUBIC", "CoDel queue: target 5 ms, interval 100 ms, limit 1,000 frames")]
+    [InlineData("cubic", "fqcodel", "CUBIC", "FQ-CoDel queue: 1,024 flow queues, target 5 ms, interval 100 ms, limit 10,240 frames")]
+    [InlineData("cubic", "droptail", "CUBIC", "drop-tail queue of 20 frames")]
+    [InlineData("newreno", "codel", "NewReno", "CoDel queue: target 5 ms, interval 100 ms, limit 1,000 frames")]
+    [InlineData("newreno", "fqcodel", "NewReno", "FQ-CoDel queue: 1,024 flow queues, target 5 ms, interval 100 ms, limit 10,240 frames")]
+    [InlineData("cubic", "red", "CUBIC", "RED queue: thresholds 5 and 15 frames, gentle, limit 1,000 frames")]
+    public void Every_congestion_control_runs_with_every_queue_and_the_output_says_which(string cc, string queue, string ccName, string queueText)
+    {
+        string output = SampleRunner.Run("Dumbbell", "--cc", cc, "--queue", queue, "--time", "2s");
+
+        output.Split('\n')[0].Should().Be($"2 TCP flows ({ccName}) from left hosts to right hosts share a 10 Mbps bottleneck between r1 and r2 (10 ms, {queueText}).");
+        double total = Megabits(Row(output, "all")![Throughput]) * 1e6;
+        total.Should().BePositive().And.BeLessThanOrEqualTo(Bottleneck);
+        Jain(output).Should().BeInRange(0.5, 1);
+    }
+
+    [Fact]
+    public void The_queue_limit_applies_to_any_discipline()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--queue", "codel", "--queue-limit", "8", "--time", "2s");
+
+        output.Should().Contain("CoDel queue: target 5 ms, interval 100 ms, limit 8 frames");
+        Match queue = QueueLine().Match(output);
+        queue.Success.Should().BeTrue(output);
+        int.Parse(queue.Groups["peak"].Value, CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(8);
+    }
+
+    [Fact]
+    public void CoDel_and_FQ_CoDel_keep_the_queueing_delay_far_below_a_large_drop_tail_queue_s()
+    {
+        // The same 1,000-frame limit for each: drop-tail lets the windows fill it, the AQMs keep the sojourn near 5 ms.
+        static double DelayP95(string queue)
+        {
+            string output = SampleRunner.Run("Dumbbell", "--queue", queue, "--queue-limit", "1000");
+            return Math.Max(Milliseconds(Row(output, "1")![QueueingP95]), Milliseconds(Row(output, "2")![QueueingP95]));
+        }
+
+        double dropTail = DelayP95("droptail");
+        double codel = DelayP95("codel");
+        double fqCodel = DelayP95("fqcodel");
+
+        dropTail.Should().BeGreaterThan(200, "two 6 MiB windows fill a 1,000-frame queue, a second and more of waiting at 10 Mb/s");
+        codel.Should().BeLessThan(dropTail / 5, "CoDel drops once the sojourn has stayed above 5 ms for 100 ms");
+        fqCodel.Should().BeLessThan(dropTail / 5, "each flow's CoDel keeps its own queue short");
+    }
+
+    [Fact]
+    public void The_queueing_delay_of_a_small_drop_tail_queue_is_at_most_what_the_full_queue_takes_to_drain()
+    {
+        string output = SampleRunner.Run("Dumbbell");
+
+        // 20 frames of 1,538 bytes on the wire (preamble, frame, gap) at 10 Mb/s: 24.6 ms; plus the frame on the wire, the
+        // difference between a full segment's and the handshake's transmission, and one 0.1 ms bin.
+        foreach (string flow in new[] { "1", "2" })
+        {
+            double mean = Milliseconds(Row(output, flow)![QueueingMean]);
+            double p95 = Milliseconds(Row(output, flow)![QueueingP95]);
+            mean.Should().BePositive("the queue is seldom empty under two bulk flows");
+            p95.Should().BeGreaterThanOrEqualTo(mean).And.BeLessThanOrEqualTo(24.6 + 1.3 + 1.2 + 0.1);
+        }
+
+        Milliseconds(Row(output, "all")![QueueingMean]).Should().BeInRange(
+            Math.Min(Milliseconds(Row(output, "1")![QueueingMean]), Milliseconds(Row(output, "2")![QueueingMean])),
+            Math.Max(Milliseconds(Row(output, "1")![QueueingMean]), Milliseconds(Row(output, "2")![QueueingMean])));
+    }
+
+    [Theory]
+    [InlineData("--cc", "reno", "Dumbbell: --cc takes newreno or cubic, not 'reno'.")]
+    [InlineData("--queue", "fifo", "Dumbbell: --queue takes droptail, red, codel or fqcodel, not 'fifo'.")]
+    [InlineData("--queue", "20", "Dumbbell: --queue takes droptail, red, codel or fqcodel, not '20' (the queue's size in frames is --queue-limit).")]
+    public void A_bad_congestion_control_or_queue_names_the_values_it_takes(string option, string value, string message)
+    {
+        SampleRun run = SampleRunner.Execute("Dumbbell", option, value);
+
+        run.ExitCode.Should().Be(2, run.Error);
+        run.Error.Split('\n')[0].Should().Be(message);
+    }
+
     private static readonly string[] FlowColumns =
     [
-        "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "queue_drops",
-        "cwnd_limited_s", "rwnd_limited_s", "sndbuf_limited_s", "app_limited_s",
+        "flow", "source", "destination", "start_s", "base_rtt_s", "bytes_received", "throughput_bps", "retransmissions", "timeouts", "fast_retransmits", "partial_acks", "sack_holes", "queue_drops",
+        "cwnd_limited_s", "rwnd_limited_s", "sndbuf_limited_s", "app_limited_s", "queueing_mean_s", "queueing_p95_s",
     ];
 
     [Fact]
@@ -247,6 +335,8 @@ public sealed partial class DumbbellSampleTests : IDisposable
     }
 
     private static string Table(string output) => string.Join('\n', output.Split('\n').SkipWhile(l => !l.StartsWith("flow ", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0));
+
+    private static double Milliseconds(string cell) => double.Parse(cell.Replace(" ms", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
     private static double Megabits(string cell) => double.Parse(cell.Replace(" Mb/s", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
@@ -276,6 +366,6 @@ public sealed partial class DumbbellSampleTests : IDisposable
     [GeneratedRegex(@"Jain's fairness index over the flows' throughputs: (\d\.\d{3}) ")]
     private static partial Regex JainLine();
 
-    [GeneratedRegex(@"Bottleneck queue \(r1 -> r2\): limit (?<limit>\d+) frames, peak (?<peak>\d+), mean [\d.]+ \(over time, at every change\); (?<drops>[\d,]+) frames dropped because it was full\.")]
+    [GeneratedRegex(@"Bottleneck queue \(r1 -> r2\): limit (?<limit>\d+) frames, peak (?<peak>\d+), mean [\d.]+ \(over time, at every change\); (?<drops>[\d,]+) frames dropped because it was full(, [\d,]+ dropped by [\w-]+'s queue management)?\.")]
     private static partial Regex QueueLine();
 }

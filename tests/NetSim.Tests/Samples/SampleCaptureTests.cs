@@ -17,9 +17,9 @@ public sealed class SampleCaptureTests
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
-    [InlineData("FileTransfer", "46fe2afa64db477917fa5c18db72e56f1bdb311fad8a79483f9266e72b0fd3b0")]
-    [InlineData("WebVisit", "47f2cf3d8aa443d99273d5e080c94857151133795bc4bf7a92565bf887b7a4b4")]
-    [InlineData("Dumbbell", "5d0d02b725b53f436458112ffe48813aabe25e3ee597bf8789ebe654c02f037d")]
+    [InlineData("FileTransfer", "872b6d2d657f0ca97cd91c2bb46d4c964f0d7ffead7b415482a8b4a64777db4c")]
+    [InlineData("WebVisit", "cbc3379b34e718003fc342137270d58f57031be809359022c8526fff8629b0ef")]
+    [InlineData("Dumbbell", "f84b357aea10a3a6e7ca580eff90e4d696c28e506022e6ebae073144b941f7b4")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)
     {
         string path = Path.Combine(Path.GetTempPath(), $"netsim-{sample}-{Guid.NewGuid():N}.pcap");

@@ -17,9 +17,10 @@ public sealed partial class SampleFingerprintTests
     [InlineData("SwitchNetwork", "9ee0747065f8d440")]
     [InlineData("RouterNetwork", "bec910bd20267e7e")]
     [InlineData("Traceroute", "94ade059471df3d2")]
-    [InlineData("FileTransfer", "e7f639b1bc9f5f51")]
-    [InlineData("WebVisit", "94b96e1eec8447ac")]
-    [InlineData("Dumbbell", "72f9701213f6644e")]
+    [InlineData("FileTransfer", "f6c48f964ba00587")]
+    [InlineData("WebVisit", "8248bb811186c867")]
+    [InlineData("Dumbbell", "ae4f6b021cd32794")]
+    [InlineData("Bufferbloat", "143b7bc14ffbee23 62b82121bcf735e1 59fc920893b44cce")]
     public void A_sample_runs_with_its_recorded_fingerprint(string sample, string expected)
     {
         string output = SampleRunner.Run(sample, "--fingerprint");

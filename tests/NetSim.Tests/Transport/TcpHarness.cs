@@ -36,6 +36,15 @@ internal sealed record SentSegment(SimTime At, uint Seq, uint Ack, TcpFlags Flag
     /// <summary>The timestamps option, null for none.</summary>
     public TcpTimestampOption? Timestamps { get; init; }
 
+    /// <summary>Whether the SACK-permitted option was present.</summary>
+    public bool SackPermitted { get; init; }
+
+    /// <summary>The SACK blocks, relative to the peer's ISS as <see cref="Ack"/> is.</summary>
+    public TcpSackBlocks SackBlocks { get; init; }
+
+    /// <summary>The TCP header's length, options included.</summary>
+    public int HeaderLength { get; init; }
+
     /// <summary>The fields a test states, without the time: "Syn, Ack seq=0 ack=1 len=0".</summary>
     public string Shape => Describe(Seq, Ack, Flags, Length);
 
@@ -165,8 +174,14 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
     /// (<see cref="PeerByte"/>) are sent.
     /// </summary>
     /// <returns>When the segment arrived: the time of the host's immediate answers.</returns>
-    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null, byte typeOfService = 0, byte? windowScale = null, TcpTimestampOption? timestamps = null)
+    public SimTime Receive(uint seq, uint ack, TcpFlags flags = TcpFlags.Ack, ushort window = 65535, int length = 0, ushort mss = 0, byte[]? payload = null, SimTime? at = null, byte typeOfService = 0, byte? windowScale = null, TcpTimestampOption? timestamps = null, bool sackPermitted = false, TcpSackBlocks sackBlocks = default)
     {
+        TcpSackBlocks absolute = default; // the blocks name the host's sequence numbers, relative here
+        for (int i = 0; i < sackBlocks.Count; i++)
+        {
+            absolute = TcpSackBlocks.Create([.. Blocks(absolute), new TcpSackBlock(unchecked(HostIss + sackBlocks[i].Left), unchecked(HostIss + sackBlocks[i].Right))]);
+        }
+
         if (at is SimTime arrival)
         {
             RunUntil(arrival - Lag);
@@ -184,6 +199,8 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         {
             WindowScale = windowScale,
             Timestamps = timestamps,
+            SackPermitted = sackPermitted,
+            SackBlocks = absolute,
         };
         byte[] segment = new byte[header.EmittedLength + payload.Length];
         payload.CopyTo(segment, header.EmittedLength);
@@ -321,6 +338,30 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         }
     }
 
+    /// <summary>The blocks of <paramref name="blocks"/>, as an array.</summary>
+    public static TcpSackBlock[] Blocks(TcpSackBlocks blocks)
+    {
+        var list = new TcpSackBlock[blocks.Count];
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            list[i] = blocks[i];
+        }
+
+        return list;
+    }
+
+    /// <summary>SACK blocks made relative to <paramref name="iss"/>.</summary>
+    public static TcpSackBlocks Relative(TcpSackBlocks blocks, uint iss)
+    {
+        TcpSackBlock[] list = Blocks(blocks);
+        for (int i = 0; i < list.Length; i++)
+        {
+            list[i] = new TcpSackBlock(unchecked(list[i].Left - iss), unchecked(list[i].Right - iss));
+        }
+
+        return TcpSackBlocks.Create(list);
+    }
+
     /// <summary>The byte of the host's stream at relative sequence number <paramref name="seq"/> (1 is the first).</summary>
     public static byte HostByte(uint seq) => (byte)(seq % 251);
 
@@ -393,6 +434,9 @@ internal sealed class TcpHarness : IFrameTap, ITraceListener
         {
             WindowScale = tcp.WindowScale,
             Timestamps = tcp.Timestamps,
+            SackPermitted = tcp.SackPermitted,
+            SackBlocks = Relative(tcp.SackBlocks, PeerIss),
+            HeaderLength = tcp.HeaderLength,
         });
         if (stopAtSend)
         {

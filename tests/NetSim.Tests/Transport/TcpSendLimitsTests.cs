@@ -106,20 +106,33 @@ public class TcpSendLimitsTests
         limits.Busy.Should().BeGreaterThan(SimDuration.FromMilliseconds(400)).And.BeLessThan(SimDuration.FromMilliseconds(450));
     }
 
-    [Fact]
-    public void Retransmissions_by_cause_add_up_and_name_the_partial_acknowledgments()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Retransmissions_by_cause_add_up_and_name_the_partial_acknowledgments_or_the_sack_holes(bool sack)
     {
         (Simulation sim, Host client, Host server, Cable cable) = Pair(100, 1);
         cable.FromA.Impairments.LossProbability = 0.03;
-        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[3_000_000]).AsTask());
+        var settings = new TcpSettings { SelectiveAcknowledgments = sack };
+        TcpConnection sender = Transfer(sim, client, server, c => c.WriteAsync(new byte[3_000_000]).AsTask(), settings, settings);
 
         long timeout = sender.GetRetransmissions(TcpRetransmitCause.Timeout);
         long fast = sender.GetRetransmissions(TcpRetransmitCause.FastRetransmit);
         long partial = sender.GetRetransmissions(TcpRetransmitCause.PartialAcknowledgment);
         long probe = sender.GetRetransmissions(TcpRetransmitCause.Probe);
-        (timeout + fast + partial + probe).Should().Be(sender.Retransmissions);
+        long holes = sender.GetRetransmissions(TcpRetransmitCause.SackRecovery);
+        (timeout + fast + partial + probe + holes).Should().Be(sender.Retransmissions);
         fast.Should().Be(sender.FastRetransmits, "each fast retransmit resends one segment");
-        partial.Should().BeGreaterThan(0, "two losses in one window leave a partial ACK (RFC 6582)");
         timeout.Should().BeGreaterThanOrEqualTo(sender.RetransmissionTimeouts);
+        if (sack)
+        {
+            holes.Should().BeGreaterThan(0, "two losses in one window: the SACK scoreboard names the second (RFC 6675)");
+            partial.Should().Be(0, "with SACK a partial ACK needs no retransmission of its own");
+        }
+        else
+        {
+            partial.Should().BeGreaterThan(0, "two losses in one window leave a partial ACK (RFC 6582)");
+            holes.Should().Be(0);
+        }
     }
 }

@@ -22,6 +22,7 @@ public class TcpTests
         {
             WindowScale = 7,
             Timestamps = new TcpTimestampOption(0x592b2997, 0),
+            SackPermitted = true,
         });
         TcpHeader.VerifyChecksum(segment, Source, Destination).Should().BeTrue();
 
@@ -238,7 +239,7 @@ public class TcpTests
     [Fact]
     public void A_syn_s_options_are_laid_out_as_linux_lays_them_out()
     {
-        // Linux's SYN above, less SACK permitted (another part's): MSS; NOP NOP TS; NOP WS.
+        // Linux's SYN above without SACK permitted (see the next test for it): MSS; NOP NOP TS; NOP WS.
         byte[] linux = Syn()[TcpHeader.MinLength..];
         byte[] expected = [.. linux[..4], 1, 1, .. linux[6..]];
         var header = new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460)
@@ -258,6 +259,98 @@ public class TcpTests
         oracle.OptionsCollection.Select(o => o.Kind).Should().Equal(OptionTypes.MaximumSegmentSize, OptionTypes.NoOperation, OptionTypes.NoOperation, OptionTypes.Timestamp, OptionTypes.NoOperation, OptionTypes.WindowScaleFactor);
         oracle.OptionsCollection.OfType<WindowScaleFactorOption>().Single().ScaleFactor.Should().Be(7);
         oracle.OptionsCollection.OfType<TimeStampOption>().Single().Value.Should().Be(0x592b2997);
+    }
+
+    [Fact]
+    public void A_syn_with_sack_permitted_is_byte_for_byte_linux_s_syn()
+    {
+        // Linux's tcp_options_write: MSS; SACK_PERM in the two NOPs' place before TS; NOP WS.
+        byte[] linux = Syn();
+        var header = new TcpHeader(39818, 80, 0xde67c74a, 0, TcpFlags.Syn, 29200, MaximumSegmentSize: 1460)
+        {
+            WindowScale = 7,
+            Timestamps = new TcpTimestampOption(0x592b2997, 0),
+            SackPermitted = true,
+        };
+        header.EmittedLength.Should().Be(40, "SACK-permitted costs nothing beside timestamps");
+        byte[] segment = new byte[header.EmittedLength];
+        header.Emit(segment, Source, Destination);
+        segment[TcpHeader.MinLength..].Should().Equal(linux[TcpHeader.MinLength..]);
+        segment[TcpHeader.MinLength + 4].Should().Be(4, "kind 4, SACK permitted, after the MSS");
+        TcpHeader.TryParse(linux, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.SackPermitted.Should().BeTrue();
+        parsed.SackBlocks.Count.Should().Be(0);
+
+        var oracle = new TcpPacket(new PacketDotNet.Utils.ByteArraySegment(segment));
+        oracle.OptionsCollection.Select(o => o.Kind).Should().Equal(OptionTypes.MaximumSegmentSize, OptionTypes.SelectiveAcknowledgmentPermitted, OptionTypes.Timestamp, OptionTypes.NoOperation, OptionTypes.WindowScaleFactor);
+    }
+
+    [Fact]
+    public void Without_timestamps_sack_permitted_goes_after_two_nops()
+    {
+        var header = new TcpHeader(1, 2, 3, 0, TcpFlags.Syn, 100, MaximumSegmentSize: 1460) { SackPermitted = true, WindowScale = 7 };
+        header.EmittedLength.Should().Be(32);
+        byte[] segment = new byte[header.EmittedLength];
+        header.Emit(segment, Source, Destination);
+        segment[TcpHeader.MinLength..].Should().Equal(2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7);
+        TcpHeader.TryParse(segment, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.Should().Be(header with { HeaderLength = 32 });
+    }
+
+    [Fact]
+    public void Sack_blocks_go_after_two_nops_eight_bytes_each_and_read_back()
+    {
+        TcpSackBlocks blocks = TcpSackBlocks.Create([new TcpSackBlock(0x01020304, 0x05060708), new TcpSackBlock(10, 20), new TcpSackBlock(30, 40)]);
+        var header = new TcpHeader(80, 39818, 1, 2, TcpFlags.Ack, 501) { Timestamps = new TcpTimestampOption(1, 2), SackBlocks = blocks };
+        header.EmittedLength.Should().Be(60, "20 + NOP NOP TS 12 + NOP NOP SACK (2 + 3 * 8): three blocks fill the 40 bytes beside timestamps");
+        byte[] segment = new byte[header.EmittedLength];
+        header.Emit(segment, Source, Destination);
+        segment[32..44].Should().Equal(1, 1, 5, 26, 1, 2, 3, 4, 5, 6, 7, 8);
+        TcpHeader.TryParse(segment, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.SackBlocks.Should().Be(blocks);
+        parsed.Should().Be(header with { HeaderLength = 60 });
+
+        var oracle = new TcpPacket(new PacketDotNet.Utils.ByteArraySegment(segment));
+        oracle.OptionsCollection.Select(o => o.Kind).Should().Equal(OptionTypes.NoOperation, OptionTypes.NoOperation, OptionTypes.Timestamp, OptionTypes.NoOperation, OptionTypes.NoOperation, OptionTypes.SelectiveAcknowledgment);
+    }
+
+    [Fact]
+    public void Four_sack_blocks_fit_without_timestamps_and_more_options_than_40_bytes_are_refused()
+    {
+        TcpSackBlocks four = TcpSackBlocks.Create([new TcpSackBlock(1, 2), new TcpSackBlock(3, 4), new TcpSackBlock(5, 6), new TcpSackBlock(7, 8)]);
+        var header = new TcpHeader(80, 39818, 1, 2, TcpFlags.Ack, 501) { SackBlocks = four };
+        header.EmittedLength.Should().Be(56);
+        byte[] segment = new byte[header.EmittedLength];
+        header.Emit(segment, Source, Destination);
+        TcpHeader.TryParse(segment, out TcpHeader parsed).Should().Be(WireError.None);
+        parsed.SackBlocks.Should().Be(four);
+
+        var tooLong = header with { Timestamps = new TcpTimestampOption(1, 2) };
+        tooLong.EmittedLength.Should().Be(68);
+        FluentActions.Invoking(() => tooLong.Emit(new byte[68], Source, Destination)).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => TcpSackBlocks.Create(new TcpSackBlock[5])).Should().Throw<ArgumentException>();
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 5, 2, 1, 1 }, "a SACK option with no block")]
+    [InlineData(new byte[] { 5, 9, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1 }, "a SACK option of 9 bytes: not 2 + 8n")]
+    [InlineData(new byte[] { 5, 12, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0 }, "a SACK option of 12 bytes: one block and two bytes more")]
+    [InlineData(new byte[] { 1, 1, 1, 1, 5, 10, 0, 0, 0, 1, 0, 0 }, "a SACK block that runs past the header")]
+    [InlineData(new byte[] { 4, 3, 0, 1 }, "a SACK-permitted option of 3 bytes")]
+    public void Malformed_sack_options_are_bad_options_not_exceptions(byte[] options, string because)
+    {
+        byte[] segment = WithOptions(options);
+        TcpHeader.TryParse(segment, out _).Should().Be(WireError.BadTcpOption, because);
+        TcpSegment.TryCreate(segment, out _).Should().Be(WireError.BadTcpOption, because);
+    }
+
+    [Fact]
+    public void Five_sack_blocks_in_a_header_of_40_option_bytes_cannot_be_and_are_bad()
+    {
+        byte[] options = new byte[40];
+        options[0] = 5;
+        options[1] = 2 + (5 * 8); // 42: runs past the 40 bytes
+        TcpHeader.TryParse(WithOptions(options), out _).Should().Be(WireError.BadTcpOption);
     }
 
     [Fact]
