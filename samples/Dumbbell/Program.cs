@@ -107,7 +107,7 @@ queueLimitOption.Validators.Add(result =>
 var ccOption = new Option<string>("--cc")
 {
     HelpName = "newreno|cubic",
-    Description = "The senders' congestion control: NewReno (RFC 5681, RFC 6582; the default) or CUBIC (RFC 9438, a current Linux's default).",
+    Description = "The senders' congestion control: NewReno (RFC 5681, RFC 6582; this sample's default, for the textbook sawtooth) or CUBIC (RFC 9438, the default of NetSim and of a current Linux).",
     DefaultValueFactory = _ => "newreno",
 };
 ccOption.Validators.Add(result =>

@@ -151,7 +151,7 @@ else if (connection.Retransmissions == 0)
 }
 else
 {
-    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one halves the congestion window, which then grows back one segment per round trip (the receiver's window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
+    Console.WriteLine(string.Create(invariant, $"So the losses are the limit: each one cuts the congestion window to 0.7 of what it was (CUBIC, RFC 9438, the default), which then grows back along CUBIC's curve, slowly near the window of the last loss (the receiver's window alone would allow {windowCeiling:F1} Mb/s over the {connection.SmoothedRoundTripTime} round trip)."));
 }
 
 Console.WriteLine();

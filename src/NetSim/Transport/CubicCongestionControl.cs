@@ -6,8 +6,8 @@ namespace NetSim.Transport;
 /// CUBIC (RFC 9438), the default congestion control of Linux (since 2.6.19), Windows and macOS:
 /// after a loss the window follows W_cubic(t) = C (t - K)^3 + W_max, concave up to the window of
 /// the last loss (W_max) and convex beyond it, never slower than the Reno-friendly estimate
-/// W_est. Choose it with <c>new TcpSettings { CongestionControl = () => new CubicCongestionControl() }</c>;
-/// NetSim's default stays <see cref="NewRenoCongestionControl"/>.
+/// W_est. It is NetSim's default (<see cref="TcpSettings.CongestionControl"/>), as Linux's;
+/// <see cref="NewRenoCongestionControl"/> is the other choice.
 /// </summary>
 /// <remarks>
 /// <para>

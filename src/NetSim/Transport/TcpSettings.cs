@@ -143,8 +143,8 @@ public sealed class TcpSettings
     /// </summary>
     public TcpEcnMode Ecn { get; init; } = TcpEcnMode.Passive;
 
-    /// <summary>Makes the congestion control of each new connection (default: NewReno, RFC 5681 and RFC 6582; <c>() =&gt; new CubicCongestionControl()</c> for CUBIC, RFC 9438, which is a current Linux's default).</summary>
-    public Func<ICongestionControl> CongestionControl { get; init; } = () => new NewRenoCongestionControl();
+    /// <summary>Makes the congestion control of each new connection (default: CUBIC, RFC 9438, as Linux since 2.6.19, Windows and macOS; <c>() =&gt; new NewRenoCongestionControl()</c> for NewReno, RFC 5681 and RFC 6582).</summary>
+    public Func<ICongestionControl> CongestionControl { get; init; } = () => new CubicCongestionControl();
 
     internal void Validate()
     {

@@ -17,7 +17,7 @@ public sealed class SampleCaptureTests
     [InlineData("SwitchNetwork", "6eba6e33643e4c88d2eba28e74f88107baa4621f67b215b69d04397a8f3d9c1d")]
     [InlineData("RouterNetwork", "e7bf3fbc579f16774f58d09c38e053d89f503b90970739601f0b5985529d0076")]
     [InlineData("Traceroute", "2c2159e7aae5b797137249f7c36c1d0c3fc5cd6bdc40e978fb2bf438c83352c0")]
-    [InlineData("FileTransfer", "4284bc581750bf76751c38a1cd6256899f62873a19da6d80b9a970f7c371fa81")]
+    [InlineData("FileTransfer", "872b6d2d657f0ca97cd91c2bb46d4c964f0d7ffead7b415482a8b4a64777db4c")]
     [InlineData("WebVisit", "cbc3379b34e718003fc342137270d58f57031be809359022c8526fff8629b0ef")]
     [InlineData("Dumbbell", "f84b357aea10a3a6e7ca580eff90e4d696c28e506022e6ebae073144b941f7b4")]
     public void Sample_capture_is_byte_identical_to_the_recorded_one(string sample, string sha256)

@@ -17,7 +17,7 @@ public sealed partial class SampleFingerprintTests
     [InlineData("SwitchNetwork", "9ee0747065f8d440")]
     [InlineData("RouterNetwork", "bec910bd20267e7e")]
     [InlineData("Traceroute", "94ade059471df3d2")]
-    [InlineData("FileTransfer", "b172502d090c0fe4")]
+    [InlineData("FileTransfer", "f6c48f964ba00587")]
     [InlineData("WebVisit", "8248bb811186c867")]
     [InlineData("Dumbbell", "ae4f6b021cd32794")]
     [InlineData("Bufferbloat", "143b7bc14ffbee23 62b82121bcf735e1 59fc920893b44cce")]

@@ -38,7 +38,7 @@ public class TcpFastRecoveryTests
         var windows = new List<(int Cwnd, int Ssthresh, long FastRetransmits)>();
         sim.Start(async () =>
         {
-            TcpConnection c = await TcpConnection.ConnectAsync(client, server.Address, 5001);
+            TcpConnection c = await TcpConnection.ConnectAsync(client, server.Address, 5001, new TcpSettings { CongestionControl = () => new NewRenoCongestionControl() });
             sender = c;
             c.CongestionWindowChanged += (_, _) => windows.Add((c.CongestionWindow, c.SlowStartThreshold, c.FastRetransmits));
             await c.WriteAsync(new byte[bytes]);

@@ -22,7 +22,7 @@ public class TcpSegmentEcnTests
     private const byte Ect0 = 0b10;
     private const byte Ce = 0b11;
 
-    private static readonly TcpSettings EcnOn = new() { Ecn = TcpEcnMode.On };
+    private static readonly TcpSettings EcnOn = new() { Ecn = TcpEcnMode.On, CongestionControl = () => new NewRenoCongestionControl() }; // the reductions below are NewReno's halving
 
     /// <summary>An established connection from a host set to <paramref name="settings"/>; the peer's SYN-ACK carries <paramref name="synAckEcn"/>.</summary>
     private static TcpHarness Established(TcpSettings settings, TcpFlags synAckEcn, TcpFlags expectedSynEcn)

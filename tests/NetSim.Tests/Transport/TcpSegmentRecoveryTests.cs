@@ -22,7 +22,7 @@ public class TcpSegmentRecoveryTests
     {
         // SMSS 1000 and an initial window of 4 segments (RFC 3390's for this MSS; the default is 10, RFC 6928),
         // ACKs one per segment (not delayed), as this step-by-step account was written for.
-        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4 }, peerMss: 1000);
+        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4, CongestionControl = () => new NewRenoCongestionControl() }, peerMss: 1000);
         TcpConnection c = h.Connection;
         h.Write(20_000);
         for (uint seq = 1; seq <= 3001; seq += 1000)
@@ -117,7 +117,7 @@ public class TcpSegmentRecoveryTests
     [Fact]
     public void Prr_sends_in_proportion_while_the_pipe_is_above_ssthresh_then_holds_it_there_rfc_6937()
     {
-        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4 }, peerMss: 1000); // the RFC 3390 window this account starts from
+        TcpHarness h = TcpHarness.Established(new TcpSettings { InitialWindowSegments = 4, CongestionControl = () => new NewRenoCongestionControl() }, peerMss: 1000); // the RFC 3390 window this account starts from
         TcpConnection c = h.Connection;
         h.Write(60_000);
         for (uint seq = 1; seq <= 3001; seq += 1000)

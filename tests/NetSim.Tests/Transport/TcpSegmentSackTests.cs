@@ -17,10 +17,12 @@ public class TcpSegmentSackTests
     private const TcpFlags Ack = TcpFlags.Ack;
     private const TcpFlags Psh = TcpFlags.Psh;
 
+    private static readonly TcpSettings NewReno = new() { CongestionControl = () => new NewRenoCongestionControl() }; // the windows below are NewReno's halving
+
     /// <summary>The host connects; the peer's SYN-ACK (MSS 1000, no window scaling) offers SACK when <paramref name="peerSack"/>, timestamps when <paramref name="timestamps"/>.</summary>
     private static TcpHarness Handshake(TcpSettings? settings = null, bool peerSack = true, bool timestamps = false)
     {
-        var h = new TcpHarness(settings);
+        var h = new TcpHarness(settings ?? NewReno);
         h.Connect();
         h.ExpectSent(seq: 0, ack: 0, Syn, at: SimTime.Zero);
         h.Receive(seq: 0, ack: 1, Syn | Ack, mss: 1000, sackPermitted: peerSack, timestamps: timestamps ? new TcpTimestampOption(100, 0) : null, at: SimTime.Zero + TcpHarness.Lag);
@@ -160,7 +162,7 @@ public class TcpSegmentSackTests
     /// </summary>
     private static (TcpHarness Harness, uint[] Resent) ThreeLosses(bool sack)
     {
-        TcpHarness h = Handshake(new TcpSettings { SelectiveAcknowledgments = sack });
+        TcpHarness h = Handshake(new TcpSettings { SelectiveAcknowledgments = sack, CongestionControl = () => new NewRenoCongestionControl() });
         _ = h.Write(10_000);
         for (uint seq = 1; seq <= 9001; seq += 1000)
         {

@@ -296,7 +296,7 @@ public class TcpTests
         });
         net.Simulation.Start(async () =>
         {
-            TcpConnection c = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000);
+            TcpConnection c = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, new TcpSettings { CongestionControl = () => new NewRenoCongestionControl() });
             sender = c;
             c.CongestionWindowChanged += (_, _) => trace.Add((c.CongestionWindow, c.SlowStartThreshold, c.BytesInFlight));
             await sender.WriteAsync(new byte[2_000_000]);
