@@ -101,6 +101,20 @@ public class TcpSackTsharkTests
             synFields[5].Should().BeOneOf("1", "True");
             synFields[6].Should().BeOneOf("1", "True");
 
+            // ECN on the wire (RFC 3168 6.1.2, 6.1.5): new data goes as ECT(0), retransmissions and pure ACKs as Not-ECT.
+            (exit, string ecn) = Tshark.Run("-r", path, "-d", "tcp.port==5000,data", "-T", "fields", "-E", "separator=;",
+                "-e", "ip.src", "-e", "tcp.len", "-e", "ip.dsfield.ecn", "-e", "tcp.analysis.retransmission");
+            exit.Should().Be(0, ecn);
+            string[][] packets = [.. ecn.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(';', StringComparison.Ordinal)).Select(l => l.Trim().Split(';'))];
+            string[][] newData = [.. packets.Where(p => p[0] == pc1.Address.ToString() && p[1] != "0" && p[3].Length == 0)];
+            string[][] resent = [.. packets.Where(p => p[0] == pc1.Address.ToString() && p[1] != "0" && p[3].Length != 0)];
+            string[][] acks = [.. packets.Where(p => p[0] == pc2.Address.ToString() && p[1] == "0")];
+            newData.Should().NotBeEmpty();
+            newData.Select(p => p[2]).Should().AllBe("2", "new data is ECN-capable, ECT(0)");
+            resent.Should().NotBeEmpty("the losses were repaired");
+            resent.Select(p => p[2]).Should().AllBe("0", "a retransmission is not ECN-capable (RFC 3168 6.1.5)");
+            acks.Select(p => p[2]).Should().AllBe("0", "a pure ACK is not ECN-capable (RFC 3168 6.1.4)");
+
             // Every SACK block as tshark reads it, in order, against the receiver's ranges when the ACK was sent.
             (exit, string sacks) = Tshark.Run("-r", path, "-d", "tcp.port==5000,data", "-o", "tcp.relative_sequence_numbers:FALSE", "-Y", $"ip.src == {pc2.Address} && tcp.options.sack_le",
                 "-T", "fields", "-E", "separator=;", "-e", "tcp.ack", "-e", "tcp.options.sack_le", "-e", "tcp.options.sack_re");
