@@ -11,8 +11,7 @@ using NetSim.Wire;
 // are intrusive queues through the flows array. When the total limit is reached the arriving
 // frame is queued and frames are dropped from the head of the fattest queue by bytes (RFC
 // 8290 section 4.1.1) as Linux does: up to half its bytes, at most a batch of 64, so that the
-// scan of all the queues for the fattest is paid once per batch (one frame per arrival made
-// FQ-CoDel 2.5 times as costly as drop-tail per frame in QueueDisciplineBenchmarks).
+// scan of all the queues for the fattest is paid once per batch, not at every arrival.
 
 namespace NetSim.Links;
 
