@@ -123,33 +123,11 @@ public class TcpCubicTests
 
         byte[] data = new byte[1_000_000];
         new Random(7).NextBytes(data);
-        var listener = new TcpListener(pc2, 5000, Cubic);
-        listener.Start();
-        var received = new MemoryStream();
-        TcpConnection? sender = null;
-        net.Simulation.Start(async () =>
-        {
-            TcpConnection s = await listener.AcceptAsync();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = await s.ReadAsync(buffer)) > 0)
-            {
-                received.Write(buffer, 0, n);
-            }
+        (TcpConnection sender, byte[] received) = TcpTransfer.Run(net, pc1, pc2, Cubic, data);
 
-            await s.CloseAsync();
-        });
-        net.Simulation.Start(async () =>
-        {
-            sender = await TcpConnection.ConnectAsync(pc1, pc2.Address, 5000, Cubic);
-            await sender.WriteAsync(data);
-            await sender.CloseAsync();
-        });
-        net.Simulation.Run();
-
-        sender!.CongestionControl.Should().BeOfType<CubicCongestionControl>();
+        sender.CongestionControl.Should().BeOfType<CubicCongestionControl>();
         received.Length.Should().Be(data.Length);
-        SHA256.HashData(received.ToArray()).Should().Equal(SHA256.HashData(data));
+        SHA256.HashData(received).Should().Equal(SHA256.HashData(data));
         if (impairment == "loss")
         {
             sender.FastRetransmits.Should().BeGreaterThan(0);
