@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using NetSim.Engine;
 using NetSim.Links;
-using NetSim.Tests.Ip;
 using NetSim.Topology;
 using NetSim.Transport;
 
@@ -94,44 +93,6 @@ public class TcpCubicTests
         }
 
         (senders[0]!.FastRetransmits + senders[1]!.FastRetransmits).Should().BeGreaterThan(0, "the bottleneck's queue overflowed and CUBIC recovered");
-    }
-
-    [Theory]
-    [InlineData("loss")]
-    [InlineData("reordering")]
-    [InlineData("duplication")]
-    public void One_megabyte_arrives_byte_identical_with_cubic_through_a_bad_path(string impairment)
-    {
-        var net = new IpTestNetwork(seed: 5);
-        (Host pc1, Router[] routers, Host pc2) = net.Chain(1);
-        Impairments bad = routers[0].Interfaces[1].Port.Cable!.FromA.Impairments;
-        Impairments badBack = routers[0].Interfaces[1].Port.Cable!.FromB.Impairments;
-        switch (impairment)
-        {
-            case "loss":
-                bad.LossProbability = 0.02;
-                badBack.LossProbability = 0.02;
-                break;
-            case "reordering":
-                bad.MaxJitter = SimDuration.FromMicroseconds(300);
-                break;
-            case "duplication":
-                bad.DuplicationProbability = 0.05;
-                badBack.DuplicationProbability = 0.05;
-                break;
-        }
-
-        byte[] data = new byte[1_000_000];
-        new Random(7).NextBytes(data);
-        (TcpConnection sender, byte[] received) = TcpTransfer.Run(net, pc1, pc2, Cubic, data);
-
-        sender.CongestionControl.Should().BeOfType<CubicCongestionControl>();
-        received.Length.Should().Be(data.Length);
-        SHA256.HashData(received).Should().Equal(SHA256.HashData(data));
-        if (impairment == "loss")
-        {
-            sender.FastRetransmits.Should().BeGreaterThan(0);
-        }
     }
 
     [Fact]
