@@ -18,8 +18,8 @@ namespace NetSim.Benchmarks.Transport;
 /// </summary>
 /// <remarks>
 /// The connection carries the whole run (gigabytes): without loss its congestion window grows
-/// in slow start until <c>NewRenoCongestionControl</c>'s bound of 2^30 bytes, and the receive
-/// window limits the sender throughout.
+/// in slow start until the congestion control's bound of 2^30 bytes (NewReno's and CUBIC's), and the receive
+/// window (Classic) or the link (All) limits the sender throughout.
 /// </remarks>
 [MemoryDiagnoser]
 public class TcpBulkTransferBenchmarks

@@ -164,7 +164,12 @@ public readonly record struct TcpHeader(
     internal static TcpHeader Read(ReadOnlySpan<byte> segment)
     {
         int headerLength = (segment[DataOffsetOffset] >> 4) * 4;
-        ReadOptions(segment[MinLength..headerLength], out TcpOptionValues options);
+        TcpOptionValues options = default;
+        if (headerLength > MinLength)
+        {
+            ReadOptions(segment[MinLength..headerLength], out options);
+        }
+
         return new TcpHeader(
             BinaryPrimitives.ReadUInt16BigEndian(segment[SourcePortOffset..]),
             BinaryPrimitives.ReadUInt16BigEndian(segment[DestinationPortOffset..]),
@@ -300,7 +305,11 @@ public readonly record struct TcpHeader(
         BinaryPrimitives.WriteUInt16BigEndian(segment[WindowOffset..], Window);
         BinaryPrimitives.WriteUInt16BigEndian(segment[ChecksumOffset..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(segment[UrgentPointerOffset..], UrgentPointer);
-        WriteOptions(segment[MinLength..headerLength]);
+        if (headerLength > MinLength)
+        {
+            WriteOptions(segment[MinLength..headerLength]);
+        }
+
         BinaryPrimitives.WriteUInt16BigEndian(segment[ChecksumOffset..], ComputeChecksum(segment, source, destination));
         return headerLength;
     }
