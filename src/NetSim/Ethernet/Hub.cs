@@ -56,6 +56,8 @@ public sealed class Hub : IFrameReceiver, IFrameRelay, IDeviceTables
         {
             ports[i] = new Port(network, this, name, i) { Medium = medium };
         }
+
+        network.AddDevice(this);
     }
 
     /// <summary>The hub's name.</summary>

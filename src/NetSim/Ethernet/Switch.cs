@@ -40,6 +40,8 @@ public sealed class Switch : IFrameReceiver, IFrameRelay, IDeviceTables
         {
             ports[i] = new Port(network, this, name, i);
         }
+
+        network.AddDevice(this);
     }
 
     /// <summary>The switch's name.</summary>

@@ -64,6 +64,8 @@ public partial class IpNode : IDeviceTables
         {
             routes = new RoutingTable();
         }
+
+        network.AddDevice(this);
     }
 
     /// <summary>The node's name.</summary>

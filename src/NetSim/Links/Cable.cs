@@ -61,6 +61,7 @@ public sealed class Cable : ICapturePoint
         FromB = new CableDirection(this, b, a, a.Medium);
         a.Attach(this, FromA);
         b.Attach(this, FromB);
+        a.Network.RegisterCable(this);
     }
 
     /// <summary>One end.</summary>

@@ -18,6 +18,8 @@ public sealed class Network
     private readonly List<string?> assignedMacOwners = []; // who got 02:00:00:00:00:01 + i (null: skipped, it was given)
     private readonly HashSet<string> deviceNames = new(StringComparer.Ordinal);
     private readonly List<ITopologyCheck> topologyChecks = [];
+    private readonly List<IDeviceTables> devices = [];
+    private readonly List<Cable> cables = [];
     private ulong nextMac = FirstAssignedMac;
     private bool topologyChanged;
 
@@ -43,6 +45,16 @@ public sealed class Network
     /// or <see cref="Fingerprint"/>) to see them.
     /// </summary>
     public Tracer Tracer { get; }
+
+    /// <summary>
+    /// The network's switches, hubs, hosts and routers (every device with tables, not the NICs
+    /// inside hosts and routers), in the order they were made: what a topology diagram or a run
+    /// report draws. Each one's <see cref="IDeviceTables.FormatTables"/> prints its tables.
+    /// </summary>
+    public IReadOnlyList<IDeviceTables> Devices => devices;
+
+    /// <summary>The network's cables, in the order they were plugged in.</summary>
+    public IReadOnlyList<Cable> Cables => cables;
 
     /// <summary>
     /// The topology check of type <typeparamref name="T"/> (one per network, made by
@@ -95,6 +107,12 @@ public sealed class Network
             throw new ArgumentException($"The network already has a device named '{name}'.", nameof(name));
         }
     }
+
+    /// <summary>A switch, hub, host or router is made (the end of its constructor): it is listed in <see cref="Devices"/>.</summary>
+    internal void AddDevice(IDeviceTables device) => devices.Add(device);
+
+    /// <summary>A cable was plugged in: it is listed in <see cref="Cables"/>.</summary>
+    internal void RegisterCable(Cable cable) => cables.Add(cable);
 
     /// <summary>
     /// Registers <paramref name="mac"/> for <paramref name="device"/>, or, when null, assigns
