@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NetSim.Tracing;
+
+namespace NetSim.Reporting.Tests;
+
+public partial class RunReportTests
+{
+    [Fact]
+    public void The_report_holds_every_recorded_event_with_its_sentence_and_every_frame_with_its_bytes()
+    {
+        var run = new WebVisitRun(new RunRecorderOptions { SnapLength = 1514 });
+        using JsonDocument data = Data(Report(run.Recorder), out _);
+        JsonElement root = data.RootElement;
+        string[] strings = root.GetProperty("strings").EnumerateArray().Select(s => s.GetString()!).ToArray();
+
+        JsonElement events = root.GetProperty("events");
+        events.GetArrayLength().Should().Be(run.Recorder.Events.Count);
+        for (int i = 0; i < run.Recorder.Events.Count; i++)
+        {
+            JsonElement e = events[i];
+            ITraceEvent expected = run.Recorder.Events[i].Event;
+            e[0].GetInt64().Should().Be(expected.Time.Picoseconds);
+            strings[e[1].GetInt32()].Should().Be(expected.Device);
+            strings[e[5].GetInt32()].Should().Be(TraceNarrator.Explain(expected));
+        }
+
+        JsonElement frames = root.GetProperty("frames");
+        frames.GetArrayLength().Should().Be(run.Recorder.Frames.Count);
+        frames[0][2].GetBytesFromBase64().Should().Equal(run.Recorder.Frames[0].Bytes);
+        root.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("name").GetString())
+            .Should().Equal("pc", "sw", "r1", "r2", "dns", "www");
+    }
+
+    [Fact]
+    public void The_protocol_filter_names_what_the_web_visit_carries()
+    {
+        var run = new WebVisitRun(new RunRecorderOptions { SnapLength = 1514 });
+        string[] protocols = run.Recorder.Frames.Select(f => RunReport.ProtocolOf(f.Bytes)).Distinct().Order().ToArray();
+        protocols.Should().Equal("ARP", "DNS", "HTTP", "TCP");
+    }
+
+    [Fact]
+    public void The_page_is_self_contained_and_the_same_run_gives_the_same_bytes()
+    {
+        string first = Report(new WebVisitRun().Recorder);
+        string second = Report(new WebVisitRun().Recorder);
+        first.Should().Be(second);
+        first.Should().StartWith("<!doctype html>");
+        ExternalReference().IsMatch(first).Should().BeFalse("the page must open without a network");
+        first.Should().Contain("NetSimDissect").And.Contain("netsim-run");
+    }
+
+    [Fact]
+    public void A_name_that_looks_like_markup_cannot_break_out_of_the_page()
+    {
+        var run = new WebVisitRun();
+        string page = Report(run.Recorder, new RunReportOptions { Title = "</script><script>alert(1)</script>" });
+        page.Should().NotContain("<script>alert(1)");
+        using JsonDocument data = Data(page, out string json);
+        data.RootElement.GetProperty("title").GetString().Should().Be("</script><script>alert(1)</script>");
+        json.Should().NotContain("</");
+    }
+
+    [Fact]
+    public void A_recorder_past_its_bounds_counts_what_it_did_not_keep_and_the_page_says_so()
+    {
+        var run = new WebVisitRun(new RunRecorderOptions { MaxEvents = 40, MaxFrames = 10 });
+        run.Recorder.Events.Should().HaveCount(40);
+        run.Recorder.Frames.Should().HaveCount(10);
+        run.Recorder.EventsNotRecorded.Should().BePositive();
+        run.Recorder.FramesNotKept.Should().BePositive();
+        run.Recorder.Events.Count(e => e.Event is FrameEvent && e.Frame < 0 && e.Event is FrameEvent { Kind: not (FrameEventKind.Learned or FrameEventKind.AgedOut or FrameEventKind.BackedOff) })
+            .Should().Be((int)run.Recorder.FramesNotKept);
+        Report(run.Recorder).Should().Contain("later events were not recorded").And.Contain("later frames are listed without their bytes");
+    }
+
+    internal static string Report(RunRecorder recorder, RunReportOptions? options = null)
+    {
+        using var writer = new StringWriter();
+        RunReport.Write(writer, recorder, options);
+        return writer.ToString();
+    }
+
+    internal static JsonDocument Data(string page, out string json)
+    {
+        const string Open = "<script id=\"netsim-run\" type=\"application/json\">";
+        int start = page.IndexOf(Open, StringComparison.Ordinal) + Open.Length;
+        int end = page.IndexOf("</script>", start, StringComparison.Ordinal);
+        json = page[start..end];
+        return JsonDocument.Parse(json);
+    }
+
+    [GeneratedRegex("""(src|href)\s*=\s*["']?(https?:)?//""", RegexOptions.IgnoreCase)]
+    private static partial Regex ExternalReference();
+}
