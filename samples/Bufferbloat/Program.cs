@@ -70,10 +70,11 @@ var seedOption = new Option<ulong>("--seed")
     DefaultValueFactory = _ => 1,
 };
 Option<string> csvOption = SampleCommandLine.CsvOption("the ping's round trips over time, one file per queue (ping-droptail.csv, ping-codel.csv, ping-fqcodel.csv)", folder: true);
+Option<string> reportOption = SampleReport.ReportOption("each queue's run, one file each with the queue's name added (report.html: report-droptail.html, report-codel.html, report-fqcodel.html)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("Bufferbloat: a ping beside a bulk TCP upload on a 10 Mb/s uplink, with a drop-tail queue of 1,000 frames, CoDel and FQ-CoDel: the ping's round trip and the upload's throughput for each.")
 {
-    timeOption, receiveBufferOption, seedOption, csvOption, fingerprintOption,
+    timeOption, receiveBufferOption, seedOption, csvOption, reportOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -86,13 +87,14 @@ ulong seed = options.GetValue(seedOption);
 int receiveBuffer = options.GetValue(receiveBufferOption);
 string? csvFolder = options.GetValue(csvOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
+string? reportPath = options.GetValue(reportOption);
 CultureInfo invariant = CultureInfo.InvariantCulture;
 
 Experiment.Result[] results =
 [
-    Experiment.Run("droptail", "drop-tail, 1,000 frames", () => new DropTailDiscipline { FrameLimit = 1000 }, runTime, receiveBuffer, seed, printFingerprint),
-    Experiment.Run("codel", "CoDel", () => new CoDelDiscipline(), runTime, receiveBuffer, seed, printFingerprint),
-    Experiment.Run("fqcodel", "FQ-CoDel", () => new FqCoDelDiscipline(), runTime, receiveBuffer, seed, printFingerprint),
+    Experiment.Run("droptail", "drop-tail, 1,000 frames", () => new DropTailDiscipline { FrameLimit = 1000 }, runTime, receiveBuffer, seed, printFingerprint, SampleReport.PathFor(reportPath, "droptail")),
+    Experiment.Run("codel", "CoDel", () => new CoDelDiscipline(), runTime, receiveBuffer, seed, printFingerprint, SampleReport.PathFor(reportPath, "codel")),
+    Experiment.Run("fqcodel", "FQ-CoDel", () => new FqCoDelDiscipline(), runTime, receiveBuffer, seed, printFingerprint, SampleReport.PathFor(reportPath, "fqcodel")),
 ];
 
 Console.WriteLine(string.Create(invariant, $"A bulk TCP upload (CUBIC, a {receiveBuffer:N0}-byte receive window) and a ping every {Experiment.PingInterval} share a {Experiment.Uplink} uplink; base round trip {Experiment.BaseRoundTrip}; {runTime} simulated per queue; seed {seed}."));
@@ -175,11 +177,12 @@ internal static class Experiment
     public sealed record Result(string Name, string Title, int Sent, int Unanswered, SimDuration Minimum, SimDuration Median, SimDuration P95, SimDuration Maximum, double UploadBitsPerSecond, TimeSeries RoundTrips);
 
     /// <summary>Runs the experiment with r1's uplink queue made by <paramref name="makeQueue"/>.</summary>
-    public static Result Run(string name, string title, Func<IQueueDiscipline> makeQueue, SimDuration runTime, int receiveBuffer, ulong seed, bool printFingerprint)
+    public static Result Run(string name, string title, Func<IQueueDiscipline> makeQueue, SimDuration runTime, int receiveBuffer, ulong seed, bool printFingerprint, string? reportPath)
     {
         var sim = new Simulation(seed);
         var network = new Network(sim);
         using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
+        using SampleReport.Recording? report = SampleReport.Start(reportPath, network, $"Bufferbloat: a ping beside a bulk upload, {title}");
         var host = new Host(network, "host", "10.0.1.10/24", defaultGateway: "10.0.1.1");
         var server = new Host(network, "server", "10.0.2.10/24", defaultGateway: "10.0.2.1");
         var r1 = new Router(network, "r1");
@@ -233,6 +236,7 @@ internal static class Experiment
         }));
 
         SampleProgress.RunUntil(sim, end, $"upload and ping, {title}");
+        report?.Write();
 
         // The requests sent from the upload's start on: request i (from 1) left at (i - 1) x the interval.
         int first = (int)((UploadStart - SimTime.Zero) / PingInterval) + 1;

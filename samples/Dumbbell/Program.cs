@@ -193,10 +193,11 @@ var seedOption = new Option<ulong>("--seed")
 };
 Option<string> csvOption = SampleCommandLine.CsvOption("flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv and flowmonitor.csv", folder: true);
 Option<string> pcapOption = SampleCommandLine.PcapOption("the bottleneck link");
+Option<string> reportOption = SampleReport.ReportOption("the run (the first 100,000 frames, 256 bytes of each)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("TCP flows share a bottleneck with a drop-tail, RED, CoDel or FQ-CoDel queue: throughput, fairness, queueing delay, the queue, retransmissions and the congestion window over time.")
 {
-    flowsOption, ccOption, queueOption, queueLimitOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, fingerprintOption,
+    flowsOption, ccOption, queueOption, queueLimitOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, reportOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -230,6 +231,7 @@ SimTime end = SimTime.Zero + runTime;
 var sim = new Simulation(seed);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "TCP flows share a bottleneck");
 
 // Interfaces are added in the order the cables are connected: the builder plugs each cable into
 // the first interface of a router that has none yet.
@@ -482,6 +484,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the bottleneck link written to {pcapPath}.");
 }
 
+report?.Write();
 fingerprint.Print();
 return 0;
 

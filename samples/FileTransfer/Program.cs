@@ -9,6 +9,7 @@ using NetSim.Transport;
 using NetSim.Wire;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the sender's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<double> lossOption = new("--loss")
 {
@@ -27,7 +28,7 @@ Option<double> lossOption = new("--loss")
         return 0;
     },
 };
-ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, lossOption, fingerprintOption }.Parse(args);
+ParseResult options = new RootCommand("1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.") { pcapOption, reportOption, lossOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -44,6 +45,7 @@ double loss = options.GetValue(lossOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "1 MB over TCP through two routers and a lossy link: retransmissions, the congestion window, the hash.");
 
 var sender = new Host(network, "sender", "10.0.1.10/24", defaultGateway: "10.0.1.1");
 var receiver = new Host(network, "receiver", "10.0.3.10/24", defaultGateway: "10.0.3.1");
@@ -172,5 +174,6 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the sender's link written to {pcapPath}.");
 }
 
+report?.Write();
 fingerprint.Print();
 return 0;

@@ -31,6 +31,7 @@ using NetSim.Transport;
 // (Hub.Collisions: a host's attempt that collided counts once, as `ip -s link` counts them), and frames
 // dropped at the collision limit from the hosts' port counters.
 Option<string> pcapOption = SampleCommandLine.PcapOption("the first host's link in the hub run with the most hosts");
+Option<string> reportOption = SampleReport.ReportOption("the hub run with the most hosts");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<int[]> hostsOption = new("--hosts")
 {
@@ -91,7 +92,7 @@ Option<SimDuration> timeOption = new("--time")
 Option<string> csvOption = SampleCommandLine.CsvOption("the results (one row per device kind and host count)");
 ParseResult options = new RootCommand("Hosts on a hub and on a switch, at a fixed load each: the hub congests as hosts are added, the switch does not.")
 {
-    hostsOption, loadOption, timeOption, csvOption, pcapOption, fingerprintOption,
+    hostsOption, loadOption, timeOption, csvOption, pcapOption, reportOption, fingerprintOption,
 }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
@@ -103,6 +104,7 @@ DataRate load = options.GetValue(loadOption);
 SimDuration runTime = options.GetValue(timeOption);
 string? csvPath = options.GetValue(csvOption);
 string? pcapPath = options.GetValue(pcapOption);
+string? reportPath = options.GetValue(reportOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
 int pcapCount = hostCounts.Max();
 
@@ -112,8 +114,10 @@ foreach (int count in hostCounts)
     foreach (DeviceKind kind in (ReadOnlySpan<DeviceKind>)[DeviceKind.Hub, DeviceKind.Switch])
     {
         bool capture = kind == DeviceKind.Hub && count == pcapCount && pcapPath is not null;
-        results.Add(Experiment.Run(kind, count, load, runTime, capture ? pcapPath : null, printFingerprint));
+        bool report = kind == DeviceKind.Hub && count == pcapCount && reportPath is not null;
+        results.Add(Experiment.Run(kind, count, load, runTime, capture ? pcapPath : null, printFingerprint, report ? reportPath : null));
         pcapPath = capture ? null : pcapPath;
+        reportPath = report ? null : reportPath;
     }
 }
 
@@ -231,12 +235,13 @@ internal static class Experiment
     private const ushort Port = 9; // discard (RFC 863)
     private const int PayloadSize = 1000;
 
-    public static Result Run(DeviceKind kind, int hostCount, DataRate load, SimDuration runTime, string? pcapPath, bool printFingerprint)
+    public static Result Run(DeviceKind kind, int hostCount, DataRate load, SimDuration runTime, string? pcapPath, bool printFingerprint, string? reportPath)
     {
         var sim = new Simulation(seed: 1);
         Hub? hub = null;
         var network = new Network(sim);
         using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
+        using SampleReport.Recording? report = SampleReport.Start(reportPath, network, string.Create(CultureInfo.InvariantCulture, $"{hostCount} hosts on a {kind.ToString().ToLowerInvariant()}"));
         var topology = new TopologyBuilder(network) { DefaultRate = DataRate.FromMegabitsPerSecond(10), DefaultDelay = SimDuration.FromMicroseconds(1) };
         Host[] hosts = [.. Enumerable.Range(1, hostCount).Select(i => new Host(network, $"h{i}", string.Create(CultureInfo.InvariantCulture, $"10.0.0.{i}/24")))];
         if (kind == DeviceKind.Hub)
@@ -281,6 +286,7 @@ internal static class Experiment
 
         SampleProgress.RunUntil(sim, SimTime.FromDuration(runTime), string.Create(CultureInfo.InvariantCulture, $"{hostCount} hosts on a {kind.ToString().ToLowerInvariant()}"));
 
+        report?.Write();
         IReadOnlyList<FlowStatistics> flows = monitor.GetStatistics();
         long received = flows.Sum(f => f.PacketsReceived);
         double delaySum = flows.Where(f => f.DelayMean is not null).Sum(f => f.DelayMean!.Value.TotalSeconds * f.PacketsReceived);

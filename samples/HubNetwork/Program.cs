@@ -2,12 +2,14 @@ using System.CommandLine;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<bool> explainOption = SampleCommandLine.ExplainOption();
-ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
+ParseResult options = new RootCommand("Four computers on a hub: everyone hears every frame, and senders collide.") { pcapOption, reportOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -20,6 +22,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "Four computers on a hub: everyone hears every frame, and senders collide.", new RunRecorderOptions { SnapLength = 1514 });
 using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 var hub = new Hub(network, "hub", 4);
 Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
@@ -58,5 +61,6 @@ long collisions = trace.Events.OfType<FrameEvent>().Count(e => e.Kind == FrameEv
 long delivered = pcs.Sum(p => p.FramesDelivered) - 1;
 Console.WriteLine($"With all four sending 20 frames each: {collisions} collisions, {delivered} frames delivered, done at {sim.Now}.");
 Console.WriteLine("For the curve as hosts are added, with a switch beside it, run samples/HubCongestion.");
+report?.Write();
 fingerprint.Print();
 return 0;

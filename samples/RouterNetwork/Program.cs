@@ -3,13 +3,15 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<bool> explainOption = SampleCommandLine.ExplainOption();
-ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
+ParseResult options = new RootCommand("Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.") { pcapOption, reportOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -24,6 +26,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "Two LANs joined by a router: a ping crosses it, and each frame is shown on both sides.", new RunRecorderOptions { SnapLength = 1514 });
 using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 
 var lan1 = new Switch(network, "sw1", 4);
@@ -67,6 +70,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
 
+report?.Write();
 fingerprint.Print();
 return 0;
 

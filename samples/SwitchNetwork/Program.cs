@@ -2,11 +2,13 @@ using System.CommandLine;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("A's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
-ParseResult options = new RootCommand("Four computers on a switch: it floods, learns, then sends out of one port only.") { pcapOption, fingerprintOption }.Parse(args);
+ParseResult options = new RootCommand("Four computers on a switch: it floods, learns, then sends out of one port only.") { pcapOption, reportOption, fingerprintOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -20,6 +22,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "Four computers on a switch: it floods, learns, then sends out of one port only.", new RunRecorderOptions { SnapLength = 1514 });
 var sw = new Switch(network, "switch", 4);
 Nic[] pcs = [.. "ABCD".Select(name => new Nic(network, name.ToString()))];
 for (int i = 0; i < pcs.Length; i++)
@@ -54,5 +57,6 @@ Step("3. A sends to B again: now one port only.", pcs[0], pcs[1]);
 Console.WriteLine();
 Console.Write(sw.FormatTables());
 
+report?.Write();
 fingerprint.Print();
 return 0;

@@ -2,14 +2,16 @@ using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Wire;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("pc1's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<bool> explainOption = SampleCommandLine.ExplainOption();
-ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
+ParseResult options = new RootCommand("traceroute across three routers: each router names itself with ICMP time exceeded.") { pcapOption, reportOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -27,6 +29,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "traceroute across three routers: each router names itself with ICMP time exceeded.", new RunRecorderOptions { SnapLength = 1514 });
 using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 
 var pc1 = new Host(network, "pc1", "10.0.1.10/24", defaultGateway: "10.0.1.1");
@@ -71,6 +74,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of pc1's link written to {pcapPath}.");
 }
 
+report?.Write();
 fingerprint.Print();
 return 0;
 

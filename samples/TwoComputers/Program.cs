@@ -2,13 +2,15 @@ using System.CommandLine;
 using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("alice's link (the first ping)");
+Option<string> reportOption = SampleReport.ReportOption("each ping's run, one file each (report.html: report-same-subnet.html, report-different-subnets.html)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<bool> explainOption = SampleCommandLine.ExplainOption();
-ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
+ParseResult options = new RootCommand("Two computers on one cable ping each other in one subnet, then fail to across two.") { pcapOption, reportOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -17,22 +19,24 @@ if (options.PrintHelpOrError() is int exitCode)
 string? pcapPath = options.GetValue(pcapOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
 bool explain = options.GetValue(explainOption);
+string? reportPath = options.GetValue(reportOption);
 
 // Two computers on one cable talk when their addresses share a subnet: the same network
 // part under the netmask. Move one into another subnet and the ping fails, and the
 // sender says why.
 Console.WriteLine("1. alice 192.168.1.1/24 and bob 192.168.1.2/24: both in 192.168.1.0/24.");
-RunPing("192.168.1.2/24", pcapPath, printFingerprint, explain);
+RunPing("192.168.1.2/24", pcapPath, printFingerprint, explain, SampleReport.PathFor(reportPath, "same-subnet"));
 Console.WriteLine();
 Console.WriteLine("2. bob moves to 192.168.2.2/24: his network part is now 192.168.2, not alice's 192.168.1.");
-RunPing("192.168.2.2/24", pcapPath: null, printFingerprint, explain);
+RunPing("192.168.2.2/24", pcapPath: null, printFingerprint, explain, SampleReport.PathFor(reportPath, "different-subnets"));
 return 0;
 
-static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint, bool explain)
+static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint, bool explain, string? reportPath)
 {
     var sim = new Simulation(seed: 1);
     var network = new Network(sim);
     using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(printFingerprint, network);
+    using SampleReport.Recording? report = SampleReport.Start(reportPath, network, $"alice 192.168.1.1/24 pings bob {bobAddress}", new RunRecorderOptions { SnapLength = 1514 });
     using TraceNarrator? narrator = SampleCommandLine.StartNarrator(explain, network);
     var alice = new Host(network, "alice", "192.168.1.1/24");
     var bob = new Host(network, "bob", bobAddress);
@@ -54,6 +58,7 @@ static void RunPing(string bobAddress, string? pcapPath, bool printFingerprint, 
         Console.WriteLine($"Capture of alice's link written to {pcapPath}.");
     }
 
+    report?.Write();
     fingerprint.Print();
 }
 

@@ -3,13 +3,15 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 
 Option<string> pcapOption = SampleCommandLine.PcapOption("the pc's link");
+Option<string> reportOption = SampleReport.ReportOption();
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 Option<bool> explainOption = SampleCommandLine.ExplainOption();
-ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption, fingerprintOption, explainOption }.Parse(args);
+ParseResult options = new RootCommand("A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.") { pcapOption, reportOption, fingerprintOption, explainOption }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
     return exitCode;
@@ -31,6 +33,7 @@ string? pcapPath = options.GetValue(pcapOption);
 var sim = new Simulation(seed: 1);
 var network = new Network(sim);
 using Fingerprint? fingerprint = SampleCommandLine.StartFingerprint(options.GetValue(fingerprintOption), network);
+using SampleReport.Recording? report = SampleReport.Start(options.GetValue(reportOption), network, "A browser visits www.example.com: DNS, the TCP handshake, HTTP GET and 200, the close.", new RunRecorderOptions { SnapLength = 1514 });
 using TraceNarrator? narrator = SampleCommandLine.StartNarrator(options.GetValue(explainOption), network);
 var lan = DataRate.Parse("1Gbps");
 var wan = DataRate.Parse("100Mbps");
@@ -90,6 +93,12 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the pc's link written to {pcapPath}.");
 }
 
+if (report is null)
+{
+    Console.WriteLine("To step through every frame of the visit in a browser (its layers, its bytes, what each router changed), run again with --report visit.html.");
+}
+
+report?.Write();
 fingerprint.Print();
 return 0;
 

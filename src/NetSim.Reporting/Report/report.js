@@ -98,7 +98,7 @@
     showEvent(i);
     showTopology(i);
     showTables();
-    $("position").textContent = `event ${i + 1} of ${events.length}`;
+    $("position").textContent = `event ${(i + 1).toLocaleString("en")} of ${events.length.toLocaleString("en")}`;
   }
   function step(delta) {
     if (visible.length === 0) return;
@@ -111,6 +111,8 @@
     if (k.target instanceof HTMLInputElement || k.target instanceof HTMLSelectElement) return;
     if (k.key === "ArrowDown" || k.key === "j") { step(1); k.preventDefault(); }
     if (k.key === "ArrowUp" || k.key === "k") { step(-1); k.preventDefault(); }
+    if (k.key === "Home") { step(-Infinity); k.preventDefault(); }
+    if (k.key === "End") { step(Infinity); k.preventDefault(); }
   });
 
   // ---- the selected event: sentence, layers, bytes, journey ----
