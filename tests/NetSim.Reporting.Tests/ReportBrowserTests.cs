@@ -92,6 +92,12 @@ public sealed class ReportBrowserTests
             ushort clientPort = ClientPortOfFirstSyn(run.Recorder);
             await page.SelectOptionAsync("#filter-device", "pc");
             await page.SelectOptionAsync("#filter-protocol", "TCP");
+            // The first TCP row of the pc is TCP's own event (no frame): it leads to the frame that carried it.
+            await page.Locator("#events-rows .row").First.ClickAsync();
+            (await page.Locator("#detail .sentence").InnerTextAsync()).Should().Contain("three-way handshake");
+            await page.Locator("#show-carrier").ClickAsync();
+            (await page.Locator("#layers details[data-layer=TCP] .field[data-field='Flags'] .value").InnerTextAsync()).Should().Be("SYN");
+
             await page.Locator("#events-rows .row", new PageLocatorOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"Sent: .*\[SYN\]") }).First.ClickAsync();
             ILocator tcp = page.Locator("#layers details[data-layer=TCP]");
             (await tcp.Locator(".field[data-field='Flags'] .value").InnerTextAsync()).Should().Be("SYN");

@@ -115,6 +115,19 @@
     if (k.key === "End") { step(Infinity); k.preventDefault(); }
   });
 
+  // The frame event of the same device at the same moment that carried a higher layer's event:
+  // the next one for what the device sent, the one before for what it received.
+  function carrierOf(i) {
+    const e = events[i], node = nodeName(e);
+    for (const direction of [1, -1]) {
+      for (let j = i + direction; j >= 0 && j < events.length && events[j][T] === e[T]; j += direction) {
+        const f = events[j];
+        if (f[FRAME] >= 0 && nodeName(f) === node) return j;
+      }
+    }
+    return -1;
+  }
+
   // ---- the selected event: sentence, layers, bytes, journey ----
   function bytesOf(frame) { return Uint8Array.from(atob(run.frames[frame][2]), c => c.charCodeAt(0)); }
 
@@ -124,7 +137,13 @@
       el("h3", {}, `${formatTime(e[T])} · ${S[e[DEV]]} · ${LAYERS[e[LAYER]]}`),
       el("p", { class: "sentence" }, S[e[SENTENCE]]));
     if (e[FRAME] < 0) {
-      pane.append(el("p", { class: "muted" }, e[LAYER] === 0 ? "This event's frame was not kept (see the limits at the top)." : "No frame: this event is what a layer above Ethernet did."));
+      const carrier = e[LAYER] === 0 ? -1 : carrierOf(i);
+      if (carrier >= 0) {
+        pane.append(el("p", {}, "What a layer above Ethernet did. ",
+          el("button", { id: "show-carrier", onclick: () => select(carrier) }, `Show the frame that carried it (${S[events[carrier][DEV]]}, ${S[events[carrier][KIND]].toLowerCase()})`)));
+      } else {
+        pane.append(el("p", { class: "muted" }, e[LAYER] === 0 ? "No frame kept for this event (a table change, or past the limits at the top)." : "No frame: this event is what a layer above Ethernet did."));
+      }
       return;
     }
     const frame = run.frames[e[FRAME]], bytes = bytesOf(e[FRAME]);
