@@ -127,19 +127,31 @@ public static class RunReport
 
             json.WriteEndArray();
 
-            // Frames: [event, length on the wire, bytes kept (base64), journey, changes since the journey's frame before].
+            // Frames: [event, length on the wire, bytes kept (base64; "" when the same as the journey's frame before),
+            // journey, changes since the journey's frame before, the journey's frame before (-1: none)]. Most frames
+            // of a journey are the same bytes (a switch relays them, a station takes them in), so most are "".
             json.WriteStartArray("frames");
-            var previousOfJourney = new Dictionary<int, byte[]>();
+            var previousOfJourney = new Dictionary<int, int>();
             for (int f = 0; f < recorder.Frames.Count; f++)
             {
                 RecordedFrame frame = recorder.Frames[f];
+                int previous = previousOfJourney.GetValueOrDefault(journeyOfFrame[f], -1);
+                byte[]? before = previous >= 0 ? recorder.Frames[previous].Bytes : null;
                 json.WriteStartArray();
                 json.WriteNumberValue(frame.Event);
                 json.WriteNumberValue(frame.Length);
-                json.WriteBase64StringValue(frame.Bytes);
+                if (before is not null && before.AsSpan().SequenceEqual(frame.Bytes))
+                {
+                    json.WriteStringValue("");
+                }
+                else
+                {
+                    json.WriteBase64StringValue(frame.Bytes);
+                }
+
                 json.WriteNumberValue(journeyOfFrame[f]);
                 json.WriteStartArray();
-                if (previousOfJourney.TryGetValue(journeyOfFrame[f], out byte[]? before))
+                if (before is not null)
                 {
                     foreach (HopChange change in PacketJourney.Compare(before, frame.Bytes))
                     {
@@ -152,8 +164,9 @@ public static class RunReport
                 }
 
                 json.WriteEndArray();
+                json.WriteNumberValue(previous);
                 json.WriteEndArray();
-                previousOfJourney[journeyOfFrame[f]] = frame.Bytes;
+                previousOfJourney[journeyOfFrame[f]] = f;
             }
 
             json.WriteEndArray();

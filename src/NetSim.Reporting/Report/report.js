@@ -129,7 +129,12 @@
   }
 
   // ---- the selected event: sentence, layers, bytes, journey ----
-  function bytesOf(frame) { return Uint8Array.from(atob(run.frames[frame][2]), c => c.charCodeAt(0)); }
+  // A frame's bytes: its own, or ("" in the file) those of the journey's frame before, which it repeats.
+  function bytesOf(frame) {
+    let f = frame;
+    while (run.frames[f][2] === "" && run.frames[f][5] >= 0) f = run.frames[f][5];
+    return Uint8Array.from(atob(run.frames[f][2]), c => c.charCodeAt(0));
+  }
 
   function showEvent(i) {
     const e = events[i], pane = $("detail");
@@ -185,7 +190,7 @@
       }
     });
     pane.append(el("div", { class: "frame-view" }, tree, hexView));
-    if (frame[2].length > 0 && bytes.length < frame[1]) pane.append(el("p", { class: "muted" }, `The report keeps the first ${bytes.length} of this frame's ${frame[1]} bytes.`));
+    if (bytes.length < frame[1]) pane.append(el("p", { class: "muted" }, `The report keeps the first ${bytes.length} of this frame's ${frame[1]} bytes.`));
     showJourney(frame[3], e[FRAME], pane);
   }
 
