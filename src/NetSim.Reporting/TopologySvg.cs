@@ -177,7 +177,10 @@ internal static class TopologySvg
             if (edges[i].Label is { } label)
             {
                 (double x, double y) = At(label.Center);
-                group.Add(Text(EdgeLines(edge), x, y, LabelFontSize, LabelLineHeight, bold: false, "#333"));
+                // A white outline under the letters keeps a label legible where another cable crosses it.
+                XElement words = Text(EdgeLines(edge), x, y, LabelFontSize, LabelLineHeight, bold: false, "#333");
+                words.Add(new XAttribute("stroke", "#fff"), new XAttribute("stroke-width", "3"), new XAttribute("paint-order", "stroke"));
+                group.Add(words);
             }
 
             svg.Add(group);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 using NetSim.Engine;
 using NetSim.Ethernet;
@@ -268,7 +269,30 @@ public class TopologyDiagramTests
             .Select(e => e.Attribute("data-device")!.Value).Should().Equal("end", "say \"hi\"");
     }
 
-    public static TheoryData<string> Samples() => ["TwoComputers", "SwitchNetwork", "RouterNetwork", "WebVisit"];
+    public static TheoryData<string> Samples() => ["TwoComputers", "SwitchNetwork", "RouterNetwork", "WebVisit", "HubLan"];
+
+    [Fact]
+    public void A_hub_lan_is_one_subnet_round_a_hexagon()
+    {
+        var diagram = new TopologyDiagram(HubLan(), new TopologyDiagramOptions { ShowMacs = false });
+
+        diagram.ToMermaid().Should().Be("""
+            flowchart LR
+              subgraph g0 ["10.0.0.0/24"]
+                n_h1["h1 (host)<br/>eth0 10.0.0.1/24"]
+                n_h2["h2 (host)<br/>eth0 10.0.0.2/24"]
+                n_h3["h3 (host)<br/>eth0 10.0.0.3/24"]
+                n_hub{{"hub (hub)"}}
+              end
+              n_h1 ---|"eth0 - port 0<br/>10 Mbps, 1 us"| n_hub
+              n_h2 ---|"eth0 - port 1<br/>10 Mbps, 1 us"| n_hub
+              n_h3 ---|"eth0 - port 2<br/>10 Mbps, 1 us"| n_hub
+
+            """);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        XDocument.Parse(diagram.ToSvg()).Descendants(ns + "g").Single(g => g.Attribute("data-device")?.Value == "hub")
+            .Element(ns + "polygon")!.Attribute("points")!.Value.Split(' ').Should().HaveCount(6);
+    }
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -360,6 +384,33 @@ public class TopologyDiagramTests
         first.Should().NotContain("\r").And.NotStartWith("<?xml");
     }
 
+    [Fact]
+    public void The_text_and_svg_are_the_same_under_a_culture_with_a_decimal_comma()
+    {
+        (string Dot, string Mermaid, string Svg) Draw()
+        {
+            var diagram = new TopologyDiagram(WebVisit());
+            return (diagram.ToDot(), diagram.ToMermaid(), diagram.ToSvg());
+        }
+
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        (string Dot, string Mermaid, string Svg) invariant, german;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            invariant = Draw();
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            german = Draw();
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+
+        german.Should().Be(invariant);
+        invariant.Svg.Should().MatchRegex(@"viewBox=""0 0 \d+(\.\d)? \d+(\.\d)?""");
+    }
+
     [RequiresGraphvizFact]
     public void Graphviz_reads_the_dot_text_of_every_sample()
     {
@@ -395,6 +446,7 @@ public class TopologyDiagramTests
         "SwitchNetwork" => SwitchNetwork(),
         "RouterNetwork" => RouterNetwork(),
         "WebVisit" => WebVisit(),
+        "HubLan" => HubLan(),
         _ => throw new ArgumentOutOfRangeException(nameof(sample), sample, null),
     };
 
@@ -438,6 +490,21 @@ public class TopologyDiagramTests
         topology.Connect(router, lan1);
         topology.Connect(router, lan2);
         topology.Connect(pc2, lan2);
+        return network;
+    }
+
+    // A LAN on a hub as in samples/HubCongestion: hosts h1 to h3 in 10.0.0.0/24, 10 Mbps cables.
+    private static Network HubLan()
+    {
+        var network = new Network(new Simulation(seed: 1));
+        Host[] hosts = [.. Enumerable.Range(1, 3).Select(i => new Host(network, $"h{i}", $"10.0.0.{i}/24"))];
+        var hub = new Hub(network, "hub", 3);
+        var topology = new TopologyBuilder(network) { DefaultRate = DataRate.Parse("10Mbps") };
+        foreach (Host host in hosts)
+        {
+            topology.Connect(host, hub);
+        }
+
         return network;
     }
 
