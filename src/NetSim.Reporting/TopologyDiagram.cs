@@ -6,8 +6,9 @@ namespace NetSim.Reporting;
 /// <summary>
 /// A picture of a network as it is wired: its devices with their kind (host, router, switch,
 /// hub), each interface with its IPv4 address, prefix length and MAC address, each cable with
-/// its rate and delay and the port at each end, and the hosts' and routers' interfaces of one
-/// broadcast domain grouped in a box titled with its subnets ("192.168.1.0/24"). Written as
+/// its rate and delay and the port at each end (dashed and marked "down" when it is down), and the
+/// hosts' and routers' interfaces of one broadcast domain grouped in a box titled with its subnets
+/// ("192.168.1.0/24"). Written as
 /// Graphviz DOT (<see cref="ToDot"/>), as a Mermaid flowchart that GitHub renders
 /// (<see cref="ToMermaid"/>), or as SVG laid out in-process (<see cref="ToSvg"/>).
 /// </summary>
@@ -83,6 +84,11 @@ public sealed class TopologyDiagram
             }
 
             text.Append(" [label=").Append(DotString(edge.RateAndDelay));
+            if (edge.IsDown)
+            {
+                text.Append(", style=dashed");
+            }
+
             if (edge.FromPort.Length > 0)
             {
                 text.Append(", taillabel=").Append(DotString(edge.FromPort));
@@ -146,7 +152,7 @@ public sealed class TopologyDiagram
             else
             {
                 string label = edge.Ports.Length > 0 ? $"{edge.Ports}\n{edge.RateAndDelay}" : edge.RateAndDelay;
-                text.Append(" ---|\"").Append(MermaidText(label)).Append("\"| ");
+                text.Append(edge.IsDown ? " -.-|\"" : " ---|\"").Append(MermaidText(label)).Append("\"| ");
             }
 
             text.Append(ids[edge.To]).Append('\n');

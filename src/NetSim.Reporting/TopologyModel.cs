@@ -42,8 +42,9 @@ internal sealed record TopologyNode(string Id, string Device, TopologyNodeKind K
 /// <param name="Name">A cable's ends ("pc/eth0 - sw port 0"); empty for a tie.</param>
 /// <param name="FromPort">The port at <paramref name="From"/> ("eth0", "port 0"), or empty.</param>
 /// <param name="ToPort">The port at <paramref name="To"/>, or empty.</param>
-/// <param name="RateAndDelay">"1 Gbps, 1 us"; empty for a tie.</param>
-internal sealed record TopologyEdge(int From, int To, string Name, string FromPort, string ToPort, string RateAndDelay)
+/// <param name="RateAndDelay">"1 Gbps, 1 us", and ", down" for a cable taken down; empty for a tie.</param>
+/// <param name="IsDown">Whether the cable is down (<see cref="Cable.IsUp"/> false).</param>
+internal sealed record TopologyEdge(int From, int To, string Name, string FromPort, string ToPort, string RateAndDelay, bool IsDown = false)
 {
     /// <summary>Whether this is an interface's tie to its device rather than a cable.</summary>
     public bool IsTie => Name.Length == 0;
@@ -114,8 +115,8 @@ internal sealed class TopologyModel
 
         foreach (var (a, b, cable) in cableEnds)
         {
-            string rateAndDelay = string.Create(CultureInfo.InvariantCulture, $"{cable.Rate}, {cable.Delay}");
-            model.edges.Add(new TopologyEdge(a.Node, b.Node, $"{a.Name} - {b.Name}", a.Port, b.Port, rateAndDelay));
+            string rateAndDelay = string.Create(CultureInfo.InvariantCulture, $"{cable.Rate}, {cable.Delay}{(cable.IsUp ? "" : ", down")}");
+            model.edges.Add(new TopologyEdge(a.Node, b.Node, $"{a.Name} - {b.Name}", a.Port, b.Port, rateAndDelay, !cable.IsUp));
         }
 
         model.Group(network, nodePorts, subnetsOnPort);

@@ -164,16 +164,19 @@ internal static class TopologySvg
                 continue;
             }
 
-            var group = new XElement(
-                Svg + "g",
-                new XAttribute("class", "cable"),
-                new XElement(
-                    Svg + "path",
-                    new XAttribute("data-cable", edge.Name),
-                    new XAttribute("d", path),
-                    new XAttribute("fill", "none"),
-                    new XAttribute("stroke", "#333"),
-                    new XAttribute("stroke-width", "1.5")));
+            var cable = new XElement(
+                Svg + "path",
+                new XAttribute("data-cable", edge.Name),
+                new XAttribute("d", path),
+                new XAttribute("fill", "none"),
+                new XAttribute("stroke", "#333"),
+                new XAttribute("stroke-width", "1.5"));
+            if (edge.IsDown)
+            {
+                cable.Add(new XAttribute("stroke-dasharray", "6 4"));
+            }
+
+            var group = new XElement(Svg + "g", new XAttribute("class", edge.IsDown ? "cable down" : "cable"), cable);
             if (edges[i].Label is { } label)
             {
                 (double x, double y) = At(label.Center);

@@ -245,6 +245,26 @@ public class TopologyDiagramTests
     }
 
     [Fact]
+    public void A_cable_taken_down_is_dashed_and_says_down()
+    {
+        Network network = TwoComputers();
+        network.Cables[0].IsUp = false;
+        var diagram = new TopologyDiagram(network);
+
+        diagram.ToDot().Should().Contain("""
+              "alice" -- "bob" [label="100 Mbps, 5 us, down", style=dashed, taillabel="eth0", headlabel="eth0"];
+            """);
+        diagram.ToMermaid().Should().Contain("""
+              n_alice -.-|"eth0 - eth0<br/>100 Mbps, 5 us, down"| n_bob
+            """);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        XElement cable = XDocument.Parse(diagram.ToSvg()).Descendants(ns + "path").Single(p => p.Attribute("data-cable") is not null);
+        cable.Attribute("stroke-dasharray").Should().NotBeNull();
+        cable.Parent!.Attribute("class")!.Value.Should().Be("cable down");
+        cable.Parent!.Element(ns + "text")!.Value.Should().Contain("100 Mbps, 5 us, down");
+    }
+
+    [Fact]
     public void Macs_are_left_out_when_the_options_say_so()
     {
         var diagram = new TopologyDiagram(RouterNetwork(), new TopologyDiagramOptions { ShowMacs = false });
