@@ -55,7 +55,7 @@ public static class RunReport
             .Replace("{{title}}", Html(options.Title), StringComparison.Ordinal)
             .Replace("{{limits}}", Html(Limits(recorder)), StringComparison.Ordinal)
             .Replace("{{style}}", Resource("report.css"), StringComparison.Ordinal)
-            .Replace("{{topology}}", options.TopologySvg ?? "<p class=\"muted\">No topology picture.</p>", StringComparison.Ordinal)
+            .Replace("{{topology}}", options.TopologySvg ?? new TopologyDiagram(recorder.Network).ToSvg(), StringComparison.Ordinal)
             .Replace("{{figures}}", figures.Length > 0 ? figures : "<p class=\"muted\">No figures.</p>", StringComparison.Ordinal)
             .Replace("{{script}}", Resource("dissect.js") + "\n" + Resource("report.js"), StringComparison.Ordinal);
         int at = page.IndexOf("{{data}}", StringComparison.Ordinal);
@@ -373,7 +373,7 @@ public sealed record RunReportOptions
     /// <summary>The page's title (default "NetSim run").</summary>
     public string Title { get; init; } = "NetSim run";
 
-    /// <summary>The topology picture, as SVG markup whose device elements carry a <c>data-device</c> attribute with the device's name (the page marks where the selected frame is); null for none.</summary>
+    /// <summary>The topology picture, as SVG markup whose device elements carry a <c>data-device</c> attribute with the device's name (the page marks where the selected frame is); null (the default) draws the recorder's network with <see cref="TopologyDiagram"/>.</summary>
     public string? TopologySvg { get; init; }
 
     /// <summary>Figures shown under the events (a sequence diagram, plots), each SVG markup with a title.</summary>

@@ -110,10 +110,22 @@ public sealed class ReportBrowserTests
             (await page.Locator("#hex .byte.marked").AllInnerTextsAsync()).Should().Equal("02");
             (await page.Locator("#hex .byte.marked").GetAttributeAsync("data-offset")).Should().Be("47");
 
+            // The picture shows where the frame is: at the pc, which the topology draws with the others.
+            (await page.Locator("#topology [data-device]").CountAsync()).Should().Be(6);
+            (await page.Locator("#topology [data-device=pc]").GetAttributeAsync("class")).Should().Contain("at");
+
+            // Its journey: selecting the hop where r1 sends it on marks r1, and the pc and the switch as passed.
+            await page.Locator("table.journey tr", new PageLocatorOptions { HasTextString = "r1/eth1 Sent" }).ClickAsync();
+            (await page.Locator("#topology [data-device=r1]").GetAttributeAsync("class")).Should().Contain("at");
+            (await page.Locator("#topology [data-device=sw]").GetAttributeAsync("class")).Should().Contain("on-journey");
+            (await page.Locator("table.journey tr.current").InnerTextAsync()).Should().Contain("TTL 64 → 63");
+            await page.Locator("table.journey tr", new PageLocatorOptions { HasTextString = "pc/eth0 Sent" }).ClickAsync();
+
             // The pc's tables at that moment: its ARP cache knows its gateway.
             (await page.Locator("#tables").InnerTextAsync()).Should().Contain("192.168.1.1").And.Contain("ARP cache");
 
             errors.Should().BeEmpty("the page must run without errors");
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             string screenshot = System.IO.Path.Combine(AppContext.BaseDirectory, "web-visit-report.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot });
             new FileInfo(screenshot).Length.Should().BePositive();

@@ -218,14 +218,15 @@
     if (!svg) return;
     svg.querySelectorAll(".at, .on-journey").forEach(n => n.classList.remove("at", "on-journey"));
     const e = events[i];
-    const mark = (name, cls) => svg.querySelectorAll(`[data-device="${CSS.escape(name)}"]`).forEach(n => n.classList.add(cls));
+    // A device's own shape, and the interface's box where the picture draws a router's interfaces apart.
+    const mark = (ev, cls) => svg.querySelectorAll(`[data-device="${CSS.escape(nodeName(ev))}"], [data-interface="${CSS.escape(S[ev[DEV]])}"]`).forEach(n => n.classList.add(cls));
     if (e[FRAME] >= 0 && run.frames[e[FRAME]][3] >= 0) {
       for (const f of run.journeys[run.frames[e[FRAME]][3]]) {
         const ev = events[run.frames[f][0]];
-        if (run.frames[f][0] <= i) mark(nodeName(ev), "on-journey");
+        if (run.frames[f][0] <= i) mark(ev, "on-journey");
       }
     }
-    mark(nodeName(e), "at");
+    mark(e, "at");
   }
 
   // ---- the tables of the selected device, as they were at the selected event ----
