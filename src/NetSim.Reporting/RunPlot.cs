@@ -246,16 +246,17 @@ public sealed partial class RunPlot
             };
         }
 
-        // Values start from zero (a window, a queue, a rate): a plot that starts elsewhere exaggerates.
+        // A window, a queue, a rate: the axis starts at zero (not above, which exaggerates, nor
+        // below, which shows values that cannot be) unless a value is negative.
         plot.Axes.AutoScale();
         AxisLimits limits = plot.Axes.GetLimits();
-        if (limits.Bottom > 0)
+        if (Series.All(s => s.Y.All(y => y >= 0)))
         {
             plot.Axes.SetLimitsY(0, limits.Top);
         }
 
-        // Beside the data, where it hides no line.
-        plot.ShowLegend(Edge.Right);
+        // Below the plot, where it hides no line.
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
