@@ -252,7 +252,8 @@ public sealed partial class RunPlot
         AxisLimits limits = plot.Axes.GetLimits();
         if (Series.All(s => s.Y.All(y => y >= 0)))
         {
-            plot.Axes.SetLimitsY(0, limits.Top);
+            // A curve's markers at zero are drawn whole, a little above the axis' edge.
+            plot.Axes.SetLimitsY(kind == PlotKind.Points ? -0.03 * limits.Top : 0, limits.Top);
         }
 
         // Below the plot, where it hides no line.
