@@ -71,6 +71,21 @@ public class RunPlotTests
     }
 
     [Fact]
+    public void The_value_axis_starts_at_zero_for_values_that_cannot_be_negative()
+    {
+        var window = new TimeSeries("cwnd", "bytes");
+        window.Record(SimTime.FromSeconds(1), 30_000);
+        window.Record(SimTime.FromSeconds(2), 31_000);
+        window.Record(SimTime.FromSeconds(3), 32_000);
+
+        // The time axis runs from about 1 s to 3 s: a tick labelled 0 is the value axis'.
+        string[] ticks = Texts(XDocument.Parse(RunPlot.Lines("Window", "Congestion window", [window]).ToSvg(600, 400)));
+
+        ticks.Should().Contain("0", "a window that starts at 30,000 bytes is drawn from zero, not magnified");
+        ticks.Should().NotContain(t => t.StartsWith('-'), "nothing below zero is shown");
+    }
+
+    [Fact]
     public void A_plot_of_series_in_different_units_or_of_a_rate_not_in_bit_per_second_is_refused()
     {
         var act = () => RunPlot.Lines("Mixed", "Value", [Bytes("cwnd", 1), Queue("queue", 1)]);
