@@ -68,6 +68,25 @@ internal static class SampleCommandLine
         return option;
     }
 
+    /// <summary><c>--plots DIR</c>: draw <paramref name="what"/> as PNG and SVG files in the folder DIR (made if missing).</summary>
+    public static Option<string> PlotsOption(string what)
+    {
+        var option = new Option<string>("--plots")
+        {
+            HelpName = "DIR",
+            Description = $"Draw {what} in the folder DIR (made if missing), each as a PNG and an SVG file.",
+        };
+        option.Validators.Add(result =>
+        {
+            string path = result.GetValueOrDefault<string>() ?? "";
+            if (path.Length == 0 || File.Exists(path))
+            {
+                result.AddError($"--plots needs the path of a folder to draw the plots in; '{path}' is {(path.Length == 0 ? "empty" : "a file")}.");
+            }
+        });
+        return option;
+    }
+
     /// <summary><c>--fingerprint</c>: print the run's fingerprint at its end.</summary>
     public static Option<bool> FingerprintOption() => new("--fingerprint")
     {

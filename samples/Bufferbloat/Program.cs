@@ -3,6 +3,7 @@ using System.Globalization;
 using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
@@ -32,7 +33,8 @@ using NetSim.Transport;
 //
 // With --csv DIR it writes, for each queue, DIR/ping-droptail.csv, ping-codel.csv and
 // ping-fqcodel.csv: the ping's round trip at each reply, time_s,value (value in milliseconds,
-// time in seconds; TimeSeries.WriteCsv, the invariant culture).
+// time in seconds; TimeSeries.WriteCsv, the invariant culture). With --plots DIR it draws the three
+// round trips over time in DIR/ping.png and ping.svg (NetSim.Reporting's RunPlot).
 var timeOption = new Option<SimDuration>("--time")
 {
     HelpName = "DURATION",
@@ -70,11 +72,12 @@ var seedOption = new Option<ulong>("--seed")
     DefaultValueFactory = _ => 1,
 };
 Option<string> csvOption = SampleCommandLine.CsvOption("the ping's round trips over time, one file per queue (ping-droptail.csv, ping-codel.csv, ping-fqcodel.csv)", folder: true);
+Option<string> plotsOption = SampleCommandLine.PlotsOption("ping (the ping's round trips over time, a line per queue)");
 Option<string> reportOption = SampleReport.ReportOption("each queue's run, one file each with the queue's name added (report.html: report-droptail.html, report-codel.html, report-fqcodel.html)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("Bufferbloat: a ping beside a bulk TCP upload on a 10 Mb/s uplink, with a drop-tail queue of 1,000 frames, CoDel and FQ-CoDel: the ping's round trip and the upload's throughput for each.")
 {
-    timeOption, receiveBufferOption, seedOption, csvOption, reportOption, fingerprintOption,
+    timeOption, receiveBufferOption, seedOption, csvOption, plotsOption, reportOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -86,6 +89,7 @@ SimDuration runTime = options.GetValue(timeOption);
 ulong seed = options.GetValue(seedOption);
 int receiveBuffer = options.GetValue(receiveBufferOption);
 string? csvFolder = options.GetValue(csvOption);
+string? plotsFolder = options.GetValue(plotsOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
 string? reportPath = options.GetValue(reportOption);
 CultureInfo invariant = CultureInfo.InvariantCulture;
@@ -139,6 +143,16 @@ if (csvFolder is not null)
 
     Console.WriteLine();
     Console.WriteLine($"CSV files written to {csvFolder}: {string.Join(", ", results.Select(r => $"ping-{r.Name}.csv"))} (time_s,value: the ping's round trip in ms at each reply).");
+}
+
+if (plotsFolder is not null)
+{
+    Directory.CreateDirectory(plotsFolder);
+    RunPlot plot = RunPlot.Lines("The ping's round trip beside a bulk upload, for each queue", "Round trip", results.Select(r => r.RoundTrips), steps: false);
+    plot.SavePng(Path.Combine(plotsFolder, "ping.png"), 1000, 500);
+    File.WriteAllText(Path.Combine(plotsFolder, "ping.svg"), plot.ToSvg(1000, 500));
+    Console.WriteLine();
+    Console.WriteLine($"Plots drawn in {plotsFolder}: ping.png and ping.svg.");
 }
 
 return 0;

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using NetSim.Engine;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
@@ -62,6 +63,8 @@ using NetSim.Wire;
 //                   the wire not counted)
 //   flowmonitor.csv the library's FlowMonitor report (FlowReport.CsvColumns), one row per direction
 //                   of each connection
+// With --plots DIR it draws cwnd, throughput and queue (PNG and SVG, NetSim.Reporting's RunPlot) from
+// the same series.
 var flowsOption = new Option<int>("--flows")
 {
     HelpName = "N",
@@ -192,12 +195,13 @@ var seedOption = new Option<ulong>("--seed")
     DefaultValueFactory = _ => 1,
 };
 Option<string> csvOption = SampleCommandLine.CsvOption("flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv and flowmonitor.csv", folder: true);
+Option<string> plotsOption = SampleCommandLine.PlotsOption("cwnd (each flow's congestion window), throughput (each flow's, per --interval) and queue (the bottleneck's, in frames)");
 Option<string> pcapOption = SampleCommandLine.PcapOption("the bottleneck link");
 Option<string> reportOption = SampleReport.ReportOption("the run (the first 100,000 frames, 256 bytes of each)");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
 var command = new RootCommand("TCP flows share a bottleneck with a drop-tail, RED, CoDel or FQ-CoDel queue: throughput, fairness, queueing delay, the queue, retransmissions and the congestion window over time.")
 {
-    flowsOption, ccOption, queueOption, queueLimitOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, pcapOption, reportOption, fingerprintOption,
+    flowsOption, ccOption, queueOption, queueLimitOption, receiveBufferOption, bottleneckOption, delayOption, timeOption, intervalOption, seedOption, csvOption, plotsOption, pcapOption, reportOption, fingerprintOption,
 };
 ParseResult options = command.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
@@ -224,6 +228,7 @@ SimDuration runTime = options.GetValue(timeOption);
 SimDuration interval = options.GetValue(intervalOption);
 ulong seed = options.GetValue(seedOption);
 string? csvFolder = options.GetValue(csvOption);
+string? plotsFolder = options.GetValue(plotsOption);
 string? pcapPath = options.GetValue(pcapOption);
 SimDuration bottleneckDelay = SimDuration.FromMilliseconds(10);
 SimTime end = SimTime.Zero + runTime;
@@ -479,6 +484,14 @@ if (csvFolder is not null)
     Console.WriteLine($"CSV files written to {csvFolder}: flows.csv, throughput.csv, utilization.csv, cwnd.csv, queue.csv, flowmonitor.csv.");
 }
 
+if (plotsFolder is not null)
+{
+    Directory.CreateDirectory(plotsFolder);
+    string[] drawn = DrawPlots(plotsFolder);
+    Console.WriteLine();
+    Console.WriteLine($"Plots drawn in {plotsFolder}: {string.Join(", ", drawn.Select(name => $"{name}.png"))} and the same as .svg.");
+}
+
 if (pcapPath is not null)
 {
     Console.WriteLine($"Capture of the bottleneck link written to {pcapPath}.");
@@ -544,6 +557,27 @@ void WriteCsv(string folder)
     {
         FlowReport.WriteCsv(writer, monitored);
     }
+}
+
+// The plots of --plots, from the same series as the CSV files; returns the names drawn.
+string[] DrawPlots(string folder)
+{
+    List<(string Name, RunPlot Plot)> plots = [];
+    TimeSeries[] windows = [.. flows.Where(f => f.Window is not null).Select(f => f.Window!)];
+    if (windows.Length > 0)
+    {
+        plots.Add(("cwnd", RunPlot.Lines($"Congestion window of each flow ({ccName})", "Congestion window", windows)));
+    }
+
+    plots.Add(("throughput", RunPlot.Throughput(string.Create(invariant, $"Throughput of each flow (each point: the {interval} before it)"), flows.Select(f => f.Throughput!))));
+    plots.Add(("queue", RunPlot.Lines($"Bottleneck queue (r1 -> r2, {queueKind}, {queueLimit} frames at most)", "Queue length", [queueFrames])));
+    foreach ((string name, RunPlot plot) in plots)
+    {
+        plot.SavePng(Path.Combine(folder, $"{name}.png"), 1000, 500);
+        File.WriteAllText(Path.Combine(folder, $"{name}.svg"), plot.ToSvg(1000, 500));
+    }
+
+    return [.. plots.Select(p => p.Name)];
 }
 
 static DataRate AccessRate() => DataRate.FromMegabitsPerSecond(100);

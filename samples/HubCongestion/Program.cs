@@ -4,6 +4,7 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Links;
+using NetSim.Reporting;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
@@ -29,7 +30,9 @@ using NetSim.Transport;
 // packets, sent at the source host and received at the destination host, until the end of
 // the run; a packet still queued then is not delivered), collisions from the hub's counter
 // (Hub.Collisions: a host's attempt that collided counts once, as `ip -s link` counts them), and frames
-// dropped at the collision limit from the hosts' port counters.
+// dropped at the collision limit from the hosts' port counters. With --plots DIR it draws the curves
+// (delivered.png: Mb/s per host; collisions.png: collisions per delivered frame; each also as .svg)
+// against the number of hosts, the hub's beside the switch's (NetSim.Reporting's RunPlot).
 Option<string> pcapOption = SampleCommandLine.PcapOption("the first host's link in the hub run with the most hosts");
 Option<string> reportOption = SampleReport.ReportOption("the hub run with the most hosts");
 Option<bool> fingerprintOption = SampleCommandLine.FingerprintOption();
@@ -90,9 +93,10 @@ Option<SimDuration> timeOption = new("--time")
     },
 };
 Option<string> csvOption = SampleCommandLine.CsvOption("the results (one row per device kind and host count)");
+Option<string> plotsOption = SampleCommandLine.PlotsOption("delivered (Mb/s per host) and collisions (per delivered frame) against the number of hosts, hub and switch");
 ParseResult options = new RootCommand("Hosts on a hub and on a switch, at a fixed load each: the hub congests as hosts are added, the switch does not.")
 {
-    hostsOption, loadOption, timeOption, csvOption, pcapOption, reportOption, fingerprintOption,
+    hostsOption, loadOption, timeOption, csvOption, plotsOption, pcapOption, reportOption, fingerprintOption,
 }.Parse(args);
 if (options.PrintHelpOrError() is int exitCode)
 {
@@ -103,6 +107,7 @@ int[] hostCounts = options.GetValue(hostsOption)!;
 DataRate load = options.GetValue(loadOption);
 SimDuration runTime = options.GetValue(timeOption);
 string? csvPath = options.GetValue(csvOption);
+string? plotsFolder = options.GetValue(plotsOption);
 string? pcapPath = options.GetValue(pcapOption);
 string? reportPath = options.GetValue(reportOption);
 bool printFingerprint = options.GetValue(fingerprintOption);
@@ -145,6 +150,31 @@ if (csvPath is not null)
     using var writer = new StreamWriter(csvPath);
     Result.WriteCsv(writer, results);
     Console.WriteLine($"Results written to {csvPath}, one row per device and host count: {string.Join(",", Result.CsvColumns)}.");
+}
+
+if (plotsFolder is not null)
+{
+    Directory.CreateDirectory(plotsFolder);
+    PlotSeries Curve(DeviceKind kind, Func<Result, double> value)
+    {
+        Result[] runs = [.. results.Where(r => r.Kind == kind).OrderBy(r => r.Hosts)];
+        return new PlotSeries(kind.ToString().ToLowerInvariant(), [.. runs.Select(r => (double)r.Hosts)], [.. runs.Select(value)]);
+    }
+
+    (string Name, RunPlot Plot)[] plots =
+    [
+        ("delivered", RunPlot.Curve(Text($"Throughput delivered per host, each offering {load}"), "Hosts", "Delivered per host (Mbit/s)",
+            [Curve(DeviceKind.Hub, r => r.DeliveredMbps / r.Hosts), Curve(DeviceKind.Switch, r => r.DeliveredMbps / r.Hosts)])),
+        ("collisions", RunPlot.Curve("Collisions per delivered frame", "Hosts", "Collisions per frame",
+            [Curve(DeviceKind.Hub, r => r.CollisionsPerFrame), Curve(DeviceKind.Switch, r => r.CollisionsPerFrame)])),
+    ];
+    foreach ((string name, RunPlot plot) in plots)
+    {
+        plot.SavePng(Path.Combine(plotsFolder, $"{name}.png"), 1000, 500);
+        File.WriteAllText(Path.Combine(plotsFolder, $"{name}.svg"), plot.ToSvg(1000, 500));
+    }
+
+    Console.WriteLine($"Plots drawn in {plotsFolder}: delivered.png, collisions.png and the same as .svg.");
 }
 
 return 0;

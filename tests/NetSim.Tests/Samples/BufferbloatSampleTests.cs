@@ -70,6 +70,18 @@ public sealed partial class BufferbloatSampleTests : IDisposable
     }
 
     [Fact]
+    public void The_plot_draws_the_three_queues_round_trips_in_milliseconds()
+    {
+        string output = SampleRunner.Run("Bufferbloat", "--time", "5s", "--plots", folder);
+
+        output.Should().Contain($"Plots drawn in {folder}: ping.png and ping.svg.");
+        File.ReadAllBytes(Path.Combine(folder, "ping.png")).AsSpan(1, 3).ToArray().Should().Equal("PNG"u8.ToArray());
+        string[] texts = [.. System.Xml.Linq.XDocument.Load(Path.Combine(folder, "ping.svg")).Descendants()
+            .Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim())];
+        texts.Should().Contain("Round trip (ms)").And.Contain(["ping droptail", "ping codel", "ping fqcodel"]);
+    }
+
+    [Fact]
     public void The_same_seed_repeats_the_runs_exactly()
     {
         SampleRunner.Run("Bufferbloat", "--time", "5s").Should().Be(SampleRunner.Run("Bufferbloat", "--time", "5s"));

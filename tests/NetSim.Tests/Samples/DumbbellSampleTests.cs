@@ -76,6 +76,29 @@ public sealed partial class DumbbellSampleTests : IDisposable
     }
 
     [Fact]
+    public void The_plots_are_drawn_as_png_and_svg_with_their_titles_and_a_line_per_flow()
+    {
+        string output = SampleRunner.Run("Dumbbell", "--time", "2s", "--plots", folder);
+
+        output.Should().Contain($"Plots drawn in {folder}: cwnd.png, throughput.png, queue.png and the same as .svg.");
+        foreach ((string name, string title, string[] legend) in new[]
+        {
+            ("cwnd", "Congestion window of each flow (NewReno)", new[] { "10.1.1.10:49152 CongestionWindow", "10.1.2.10:49152 CongestionWindow" }),
+            ("throughput", "Throughput of each flow (each point: the 100 ms before it)", ["flow 1", "flow 2"]),
+            ("queue", "Bottleneck queue (r1 -> r2, DropTail, 20 frames at most)", ["r1/eth2 port 0 queue"]),
+        })
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(folder, $"{name}.png"));
+            png.AsSpan(0, 8).ToArray().Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], name);
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)).Should().Be(1000, "the IHDR chunk's width");
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)).Should().Be(500, "the IHDR chunk's height");
+            string[] texts = [.. System.Xml.Linq.XDocument.Load(Path.Combine(folder, $"{name}.svg")).Descendants()
+                .Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim())];
+            texts.Should().Contain(title).And.Contain("Simulated time (s)").And.Contain(legend);
+        }
+    }
+
+    [Fact]
     public void A_queue_larger_than_the_flows_windows_drops_nothing_and_nothing_is_retransmitted()
     {
         // Two 64 KiB windows (receivers without window scaling) are about 90 full segments: 100 frames hold them all, whatever the link has on the wire.

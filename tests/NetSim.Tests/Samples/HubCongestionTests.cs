@@ -20,6 +20,31 @@ public sealed class HubCongestionTests : IDisposable
     public void Dispose() => File.Delete(csv);
 
     [Fact]
+    public void The_plots_draw_the_hubs_curve_beside_the_switchs_with_a_point_per_host_count()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"netsim-hubcongestion-{Guid.NewGuid():N}");
+        try
+        {
+            string output = SampleRunner.Run("HubCongestion", "--hosts", "2,4,6", "--time", "100ms", "--plots", folder);
+
+            output.Should().Contain($"Plots drawn in {folder}: delivered.png, collisions.png and the same as .svg.");
+            foreach ((string name, string axis) in new[] { ("delivered", "Delivered per host (Mbit/s)"), ("collisions", "Collisions per frame") })
+            {
+                File.ReadAllBytes(Path.Combine(folder, $"{name}.png")).AsSpan(1, 3).ToArray().Should().Equal("PNG"u8.ToArray());
+                System.Xml.Linq.XElement[] texts = [.. System.Xml.Linq.XDocument.Load(Path.Combine(folder, $"{name}.svg")).Descendants().Where(e => e.Name.LocalName == "text")];
+                texts.Select(t => t.Value.Trim()).Should().Contain(["Hosts", axis, "hub", "switch"]);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void The_csv_has_the_documented_columns_and_a_row_per_device_and_host_count()
     {
         string output = SampleRunner.Run("HubCongestion", "--csv", csv);
