@@ -280,8 +280,8 @@ public sealed class SequenceDiagram
     }
 
     // Runs of bulk data of one flow in one direction over one hop become one arrow, and so do
-    // the pure ACKs that answer them: a group is open from its first segment until the
-    // connection sends anything else (a SYN, a FIN, an HTTP message); lost ones stay apart.
+    // the pure ACKs that answer them: a run is open from its first segment until the
+    // connection sends anything else over that hop (a SYN, a FIN, an HTTP message); lost ones stay apart.
     private static SequenceArrow[] Collapse(Hop[] hops, int least)
     {
         if (least == 0)
@@ -303,8 +303,11 @@ public sealed class SequenceDiagram
 
             if (hop.Message.Bulk == BulkKind.None)
             {
+                // Anything else of the connection over this hop (either way) ends its runs there.
                 var connection = flow.Connection;
-                foreach (var key in open.Keys.Where(k => k.Item1.Connection == connection).ToArray())
+                string from = hop.Arrow.From;
+                string to = hop.Arrow.To;
+                foreach (var key in open.Keys.Where(k => k.Item1.Connection == connection && ((k.Item2 == from && k.Item3 == to) || (k.Item2 == to && k.Item3 == from))).ToArray())
                 {
                     open.Remove(key);
                 }

@@ -223,5 +223,12 @@ public class SequenceDiagramTests
         collapsed.Arrows.Select(a => a.Label).Should().ContainInOrder("SYN", "SYN, ACK", "GET /", "200 OK", bulk.Label, "FIN, ACK");
         collapsed.Arrows.Count.Should().BeLessThan(20);
         collapsed.ToMermaid().Should().Contain("    www-->>pc: ").And.Contain(bulk.Label);
+
+        // Between every lifeline, each hop of the response is one run: www to r2, r2 to r1, r1 to pc.
+        SequenceDiagram hops = SequenceDiagram.Build(run.Recorder, new SequenceDiagramOptions { Protocols = SequenceProtocols.Tcp });
+        hops.Arrows.Where(a => a.Label.EndsWith(" bytes ...", StringComparison.Ordinal)).Select(a => $"{a.From}>{a.To} {a.Label}")
+            .Should().Equal($"www>r2 {bulk.Label}", $"r2>r1 {bulk.Label}", $"r1>pc {bulk.Label}");
+        hops.Arrows.Where(a => a.Label.EndsWith(" ACKs ...", StringComparison.Ordinal)).Select(a => $"{a.From}>{a.To}")
+            .Should().Equal("pc>r1", "r1>r2", "r2>www");
     }
 }
