@@ -30,8 +30,8 @@ namespace NetSim.Reporting;
 /// A frame dropped on the way (lost on a cable, a full queue) ends its arrow with a cross at the
 /// lifeline that dropped it, or when the device that dropped it is not a lifeline, at the
 /// lifeline it was going to (the owner of its destination MAC address, else of its destination
-/// IPv4 address). A packet a router discards at layer 3 (TTL exceeded, no route) ends at that
-/// router, as it arrived there. Frames a station ignored as not addressed to it are not drawn.
+/// IPv4 address). A packet a node discards at layer 3 (a router whose TTL ran out, or that has
+/// no route) ends with a cross at that node. Frames a station ignored as not addressed to it are not drawn.
 /// </para>
 /// <para>
 /// Only frames whose bytes the recorder kept are drawn (see <see cref="RunRecorderOptions.MaxFrames"/>).
@@ -81,6 +81,16 @@ public sealed class SequenceDiagram
             }
         }
 
+        // The packets a node discarded at layer 3 (TTL exceeded, no route...), by node and packet (RFC 6864 identity).
+        var ipDrops = new Dictionary<(string, uint, uint, IpProtocol, ushort), SimTime>();
+        foreach (RecordedEvent recorded in recorder.Events)
+        {
+            if (recorded.Event is IpEvent { Kind: IpEventKind.Dropped or IpEventKind.TimeToLiveExpired } drop && drop.Reason != IpDropReason.NotForMe)
+            {
+                ipDrops.TryAdd((drop.Device, drop.Source.Value, drop.Destination.Value, drop.Protocol, drop.Identification), drop.Time);
+            }
+        }
+
         var hops = new List<Hop>();
         foreach (PacketJourney journey in PacketJourney.Group(recorder, out _))
         {
@@ -88,7 +98,12 @@ public sealed class SequenceDiagram
             SequenceMessage message = SequenceMessage.Of(first.Bytes, first.Length);
             if ((message.Layers & options.Protocols) != 0)
             {
+                int before = hops.Count;
                 AddHops(recorder, journey, message, devices, isLifeline, hops);
+                if (hops.Count > before && !hops[^1].Arrow.Lost && DiscardedAtLayer3(recorder, journey, hops[^1].Arrow, ipDrops))
+                {
+                    hops[^1] = hops[^1] with { Arrow = hops[^1].Arrow with { Lost = true } };
+                }
             }
         }
 
@@ -235,6 +250,22 @@ public sealed class SequenceDiagram
         }
 
         return x;
+    }
+
+    // True when the last frame of the journey is the one that reached the last arrow's lifeline,
+    // and that node then discarded the packet at layer 3 (a router whose TTL ran out, or with no route).
+    private static bool DiscardedAtLayer3(RunRecorder recorder, PacketJourney journey, SequenceArrow last, Dictionary<(string, uint, uint, IpProtocol, ushort), SimTime> ipDrops)
+    {
+        RecordedFrame frame = recorder.Frames[journey.Frames[^1]];
+        var traceEvent = (FrameEvent)recorder.Events[frame.Event].Event;
+        if (ipDrops.Count == 0 || traceEvent.Kind != FrameEventKind.Received || traceEvent.Time != last.Arrived
+            || EthernetHeader.TryParse(frame.Bytes, out EthernetHeader ethernet) != WireError.None || ethernet.PayloadType != EtherType.IPv4
+            || !KeptPacket.TryParseIpv4(frame.Bytes.AsSpan(ethernet.Length), frame.Length - ethernet.Length, out Ipv4Header ip, out _))
+        {
+            return false;
+        }
+
+        return ipDrops.TryGetValue((last.To, ip.Source.Value, ip.Destination.Value, ip.Protocol, ip.Identification), out SimTime dropped) && dropped >= last.Arrived;
     }
 
     // Each hop of one message between lifelines.

@@ -201,6 +201,25 @@ public class SequenceDiagramTests
     }
 
     [Fact]
+    public void A_packet_a_router_has_no_route_for_ends_in_a_cross_at_that_router()
+    {
+        // r2 forgets its way back to the pc's LAN: the DNS answer dies at r2, which tells dns so.
+        var run = new WebVisitRun(beforeVisit: network =>
+            ((Ip.IpNode)network.Devices.Single(d => d.Name == "r2")).Routes.Remove(Wire.Ipv4Network.Parse("192.168.1.0/24")).Should().BeTrue());
+        run.Visit!.Succeeded.Should().BeFalse();
+
+        SequenceDiagram diagram = SequenceDiagram.Build(run.Recorder, new SequenceDiagramOptions { Protocols = SequenceProtocols.Dns | SequenceProtocols.Icmp });
+
+        string[] lines = diagram.ToMermaid().Split('\n');
+        lines.Should().ContainInOrder(
+            "    r2->>dns: 19.040 ms DNS query www.example.com A",
+            "    dns-xr2: 21.047 ms DNS answer www.example.com A: CNAME example.com, 93.184.216.34");
+        lines.Should().Contain(l => l.StartsWith("    r2->>dns: ", StringComparison.Ordinal) && l.Contains("ICMP destination unreachable", StringComparison.Ordinal));
+        diagram.Arrows.Where(a => a.Lost).Should().OnlyContain(a => a.From == "dns" && a.To == "r2").And.NotBeEmpty();
+        diagram.Arrows.Should().NotContain(a => a.From == "r2" && a.To == "r1" && a.Label.StartsWith("DNS answer", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_bulk_transfer_is_collapsed_into_one_arrow_per_hop_with_its_segments_and_bytes()
     {
         string page = new string('x', 60_000);
