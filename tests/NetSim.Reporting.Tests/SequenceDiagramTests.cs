@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using NetSim.Applications;
 using NetSim.Links;
 
 namespace NetSim.Reporting.Tests;
@@ -220,6 +221,25 @@ public class SequenceDiagramTests
     }
 
     [Fact]
+    public void A_ping_is_echo_request_and_reply_and_one_whose_ttl_runs_out_dies_at_r2_which_says_time_exceeded()
+    {
+        PingSummary? summary = null;
+        var run = new WebVisitRun(beforeVisit: network => StartPing(network, 64, s => summary = s));
+        summary!.Value.Received.Should().Be(1);
+        SequenceDiagram hosts = SequenceDiagram.Build(run.Recorder, new SequenceDiagramOptions { Lifelines = ["pc", "www"], Protocols = SequenceProtocols.Icmp });
+        hosts.Arrows.Select(a => $"{a.From}>{a.To} {a.Label}").Should().Equal("pc>www ICMP echo request", "www>pc ICMP echo reply");
+
+        // TTL 2: r1 forwards it with TTL 1, and r2 may not forward it further (RFC 1812 section 5.3.1).
+        var expired = new WebVisitRun(beforeVisit: network => StartPing(network, 2, _ => { }));
+        SequenceDiagram diagram = SequenceDiagram.Build(expired.Recorder, new SequenceDiagramOptions { Protocols = SequenceProtocols.Icmp });
+        diagram.Arrows.Select(a => $"{a.From}{(a.Lost ? "-x" : ">")}{a.To} {a.Label}").Should().Equal(
+            "pc>r1 ICMP echo request",
+            "r1-xr2 ICMP echo request",
+            "r2>r1 ICMP time exceeded",
+            "r1>pc ICMP time exceeded");
+    }
+
+    [Fact]
     public void A_bulk_transfer_is_collapsed_into_one_arrow_per_hop_with_its_segments_and_bytes()
     {
         string page = new string('x', 60_000);
@@ -249,5 +269,12 @@ public class SequenceDiagramTests
             .Should().Equal($"www>r2 {bulk.Label}", $"r2>r1 {bulk.Label}", $"r1>pc {bulk.Label}");
         hops.Arrows.Where(a => a.Label.EndsWith(" ACKs ...", StringComparison.Ordinal)).Select(a => $"{a.From}>{a.To}")
             .Should().Equal("pc>r1", "r1>r2", "r2>www");
+    }
+
+    private static void StartPing(Network network, byte timeToLive, Action<PingSummary> done)
+    {
+        var pc = (Ip.IpNode)network.Devices.Single(d => d.Name == "pc");
+        var ping = new Ping(pc, Wire.Ipv4Address.Parse("93.184.216.34")) { Count = 1, TimeToLive = timeToLive };
+        _ = network.Simulation.Start(async () => done(await ping.RunAsync()));
     }
 }
