@@ -240,6 +240,29 @@ public class SequenceDiagramTests
     }
 
     [Fact]
+    public void Names_mermaid_cannot_take_as_they_are_get_an_alias()
+    {
+        var simulation = new Engine.Simulation(seed: 1);
+        var network = new Network(simulation);
+        var a = new Topology.Host(network, "pc-1", "10.0.0.1/24");
+        var b = new Topology.Host(network, "end", "10.0.0.2/24");
+        new Topology.TopologyBuilder(network).Connect(a, b);
+        using var recorder = new RunRecorder(network);
+        var ping = new Ping(a, b.Address) { Count = 1 };
+        _ = simulation.Start(ping.RunAsync);
+        simulation.Run();
+
+        SequenceDiagram.Build(recorder, new SequenceDiagramOptions { Protocols = SequenceProtocols.Icmp }).ToMermaid().Should().Be("""
+            sequenceDiagram
+                participant p0 as pc-1
+                participant p1 as end
+                p0->>p1: 0.014 ms ICMP echo request
+                p1->>p0: 0.023 ms ICMP echo reply
+
+            """);
+    }
+
+    [Fact]
     public void A_bulk_transfer_is_collapsed_into_one_arrow_per_hop_with_its_segments_and_bytes()
     {
         string page = new string('x', 60_000);
