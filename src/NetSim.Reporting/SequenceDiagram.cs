@@ -82,12 +82,19 @@ public sealed class SequenceDiagram
         }
 
         // The packets a node discarded at layer 3 (TTL exceeded, no route...), by node and packet (RFC 6864 identity).
-        var ipDrops = new Dictionary<(string, uint, uint, IpProtocol, ushort), SimTime>();
+        // An identification comes round again after 65,536 packets: each key holds its drops in order, and a drop serves one arrow.
+        var ipDrops = new Dictionary<(string, uint, uint, IpProtocol, ushort), Queue<SimTime>>();
         foreach (RecordedEvent recorded in recorder.Events)
         {
             if (recorded.Event is IpEvent { Kind: IpEventKind.Dropped or IpEventKind.TimeToLiveExpired } drop && drop.Reason != IpDropReason.NotForMe)
             {
-                ipDrops.TryAdd((drop.Device, drop.Source.Value, drop.Destination.Value, drop.Protocol, drop.Identification), drop.Time);
+                var key = (drop.Device, drop.Source.Value, drop.Destination.Value, drop.Protocol, drop.Identification);
+                if (!ipDrops.TryGetValue(key, out Queue<SimTime>? times))
+                {
+                    ipDrops.Add(key, times = new Queue<SimTime>());
+                }
+
+                times.Enqueue(drop.Time);
             }
         }
 
@@ -254,7 +261,7 @@ public sealed class SequenceDiagram
 
     // True when the last frame of the journey is the one that reached the last arrow's lifeline,
     // and that node then discarded the packet at layer 3 (a router whose TTL ran out, or with no route).
-    private static bool DiscardedAtLayer3(RunRecorder recorder, PacketJourney journey, SequenceArrow last, Dictionary<(string, uint, uint, IpProtocol, ushort), SimTime> ipDrops)
+    private static bool DiscardedAtLayer3(RunRecorder recorder, PacketJourney journey, SequenceArrow last, Dictionary<(string, uint, uint, IpProtocol, ushort), Queue<SimTime>> ipDrops)
     {
         RecordedFrame frame = recorder.Frames[journey.Frames[^1]];
         var traceEvent = (FrameEvent)recorder.Events[frame.Event].Event;
@@ -265,7 +272,17 @@ public sealed class SequenceDiagram
             return false;
         }
 
-        return ipDrops.TryGetValue((last.To, ip.Source.Value, ip.Destination.Value, ip.Protocol, ip.Identification), out SimTime dropped) && dropped >= last.Arrived;
+        if (!ipDrops.TryGetValue((last.To, ip.Source.Value, ip.Destination.Value, ip.Protocol, ip.Identification), out Queue<SimTime>? drops))
+        {
+            return false;
+        }
+
+        while (drops.TryPeek(out SimTime dropped) && dropped < last.Arrived)
+        {
+            drops.Dequeue(); // a drop of an earlier packet with the same identity, already drawn
+        }
+
+        return drops.TryDequeue(out _);
     }
 
     // Each hop of one message between lifelines.
