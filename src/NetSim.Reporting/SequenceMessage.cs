@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using NetSim.Wire;
@@ -85,25 +86,24 @@ internal readonly record struct SequenceMessage(
                     _ => string.Create(CultureInfo.InvariantCulture, $"ICMP type {(byte)icmp.Type} code {icmp.Code}"),
                 }, SequenceProtocols.Icmp);
             case IpProtocol.Udp:
-                return Make(Udp(data), UdpLayers(data));
+                return Make(Udp(data, dataLength), UdpLayers(data, dataLength));
             case IpProtocol.Tcp:
-                if (TcpHeader.TryParse(data, out TcpHeader tcp) != WireError.None)
+                if (!TryReadTcp(data, dataLength, out ushort sourcePort, out ushort destinationPort, out TcpFlags flags, out int headerLength))
                 {
                     return Make("TCP, malformed", SequenceProtocols.Tcp);
                 }
 
-                int length = dataLength - tcp.HeaderLength;
-                ReadOnlySpan<byte> segmentData = data[tcp.HeaderLength..];
-                string? http = length > 0 ? HttpStartLine(segmentData) : null;
-                var flow = new TcpFlow(ip.Source, tcp.SourcePort, ip.Destination, tcp.DestinationPort);
+                int length = dataLength - headerLength;
+                string? http = length > 0 && data.Length > headerLength ? HttpStartLine(data[headerLength..]) : null;
+                var flow = new TcpFlow(ip.Source, sourcePort, ip.Destination, destinationPort);
                 const TcpFlags Control = TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst;
-                BulkKind bulk = (tcp.Flags & Control) != 0 || http is not null ? BulkKind.None
+                BulkKind bulk = (flags & Control) != 0 || http is not null ? BulkKind.None
                     : length > 0 ? BulkKind.Data
                     : BulkKind.Ack;
                 string label = http
-                    ?? (length > 0 && (tcp.Flags & Control) == 0
+                    ?? (length > 0 && (flags & Control) == 0
                         ? string.Create(CultureInfo.InvariantCulture, $"data {length:N0} bytes")
-                        : FlagsText(tcp.Flags) + (length > 0 ? string.Create(CultureInfo.InvariantCulture, $", {length:N0} bytes") : ""));
+                        : FlagsText(flags) + (length > 0 ? string.Create(CultureInfo.InvariantCulture, $", {length:N0} bytes") : ""));
                 return new(label, http is null ? SequenceProtocols.Tcp : SequenceProtocols.Tcp | SequenceProtocols.Http, flow, bulk, length, destination, ip.Destination);
             default:
                 return Make(string.Create(CultureInfo.InvariantCulture, $"IPv4 protocol {(byte)ip.Protocol}"), SequenceProtocols.Other);
@@ -118,14 +118,50 @@ internal readonly record struct SequenceMessage(
         _ => SequenceProtocols.Other,
     };
 
-    private static SequenceProtocols UdpLayers(ReadOnlySpan<byte> datagram) =>
-        UdpHeader.TryParse(datagram, out UdpHeader udp) == WireError.None && (udp.SourcePort == 53 || udp.DestinationPort == 53)
+    // A TCP header through TcpHeader; when the snap length cut its options, its fixed part
+    // read where RFC 9293 section 3.1 puts it (ports, data offset, flags).
+    private static bool TryReadTcp(ReadOnlySpan<byte> segment, int lengthOnWire, out ushort sourcePort, out ushort destinationPort, out TcpFlags flags, out int headerLength)
+    {
+        if (TcpHeader.TryParse(segment, out TcpHeader tcp) == WireError.None)
+        {
+            (sourcePort, destinationPort, flags, headerLength) = (tcp.SourcePort, tcp.DestinationPort, tcp.Flags, tcp.HeaderLength);
+            return true;
+        }
+
+        bool cut = segment.Length < lengthOnWire && segment.Length >= 14;
+        sourcePort = cut ? BinaryPrimitives.ReadUInt16BigEndian(segment) : (ushort)0;
+        destinationPort = cut ? BinaryPrimitives.ReadUInt16BigEndian(segment[2..]) : (ushort)0;
+        headerLength = cut ? (segment[12] >> 4) * 4 : 0;
+        flags = cut ? (TcpFlags)(segment[13] & 0x3f) : TcpFlags.None;
+        return cut && headerLength >= TcpHeader.MinLength && headerLength <= lengthOnWire;
+    }
+
+    // A UDP header through UdpHeader; when the snap length cut the datagram, read where RFC 768 puts it.
+    private static bool TryReadUdp(ReadOnlySpan<byte> datagram, int lengthOnWire, out UdpHeader udp)
+    {
+        if (UdpHeader.TryParse(datagram, out udp) == WireError.None)
+        {
+            return true;
+        }
+
+        if (datagram.Length >= UdpHeader.HeaderLength && datagram.Length < lengthOnWire)
+        {
+            int length = BinaryPrimitives.ReadUInt16BigEndian(datagram[4..]);
+            udp = new UdpHeader(BinaryPrimitives.ReadUInt16BigEndian(datagram), BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]), length);
+            return length >= UdpHeader.HeaderLength && length <= lengthOnWire;
+        }
+
+        return false;
+    }
+
+    private static SequenceProtocols UdpLayers(ReadOnlySpan<byte> datagram, int lengthOnWire) =>
+        TryReadUdp(datagram, lengthOnWire, out UdpHeader udp) && (udp.SourcePort == 53 || udp.DestinationPort == 53)
             ? SequenceProtocols.Udp | SequenceProtocols.Dns
             : SequenceProtocols.Udp;
 
-    private static string Udp(ReadOnlySpan<byte> datagram)
+    private static string Udp(ReadOnlySpan<byte> datagram, int lengthOnWire)
     {
-        if (UdpHeader.TryParse(datagram, out UdpHeader udp) != WireError.None)
+        if (!TryReadUdp(datagram, lengthOnWire, out UdpHeader udp))
         {
             return "UDP, malformed";
         }
@@ -138,7 +174,10 @@ internal readonly record struct SequenceMessage(
         ReadOnlySpan<byte> message = datagram[UdpHeader.HeaderLength..Math.Min(datagram.Length, udp.Length)];
         if (DnsMessage.TryParse(message, out DnsMessage? dns) != WireError.None)
         {
-            return "DNS, malformed or cut";
+            // RFC 1035 section 4.1.1: QR, the first bit of the third byte, tells a response.
+            return datagram.Length < udp.Length && message.Length >= 3
+                ? (message[2] & 0x80) != 0 ? "DNS answer (cut at the snap length)" : "DNS query (cut at the snap length)"
+                : "DNS, malformed";
         }
 
         string question = dns!.Questions.Count > 0 ? $" {dns.Questions[0].Name} {dns.Questions[0].Type}" : "";

@@ -127,6 +127,18 @@ public class SequenceDiagramTests
     }
 
     [Fact]
+    public void Messages_the_recorder_kept_only_the_start_of_are_still_named()
+    {
+        var run = new WebVisitRun(new RunRecorderOptions { SnapLength = 64 });
+
+        SequenceDiagram diagram = SequenceDiagram.Build(run.Recorder, new SequenceDiagramOptions { Lifelines = ["pc", "dns", "www"] });
+
+        diagram.Arrows.Select(a => a.Label).Should().Equal(
+            ["DNS query (cut at the snap length)", "DNS answer (cut at the snap length)", "SYN", "SYN, ACK", "ACK", "data 86 bytes", "data 187 bytes", "FIN, ACK", "ACK", "FIN, ACK", "ACK"],
+            "64 bytes hold the DNS header's first bytes but not the question, the TCP header's fixed part but not all its options, nor an HTTP start line");
+    }
+
+    [Fact]
     public void Lifelines_that_name_no_device_are_refused()
     {
         var run = new WebVisitRun();
