@@ -58,7 +58,7 @@ public sealed class PacketJourney
         {
             RecordedFrame frame = recorder.Frames[f];
             var traceEvent = (FrameEvent)recorder.Events[frame.Event].Event;
-            PacketKey key = PacketKey.Of(frame.Bytes, out Ipv4Address ipSource);
+            PacketKey key = PacketKey.Of(frame.Bytes, frame.Length, out Ipv4Address ipSource);
             bool stationSent = traceEvent.Kind == FrameEventKind.Sent;
             bool starts = stationSent && (!key.IsIpv4 || (nodeOfNic.TryGetValue(traceEvent.Device, out IpNode? node) && node.IsLocalAddress(ipSource)));
             if (starts || !open.TryGetValue(key, out PacketJourney? journey))
@@ -154,12 +154,13 @@ public sealed class PacketJourney
     // other frame, its bytes after the MAC addresses.
     private readonly record struct PacketKey(bool IsIpv4, uint Source, uint Destination, int ProtocolAndId, int Offset, int Hash)
     {
-        public static PacketKey Of(byte[] frame, out Ipv4Address source)
+        // A frame kept only in part (shorter than its length on the wire) is still its packet's.
+        public static PacketKey Of(byte[] frame, int lengthOnWire, out Ipv4Address source)
         {
             source = Ipv4Address.Any;
             if (EthernetHeader.TryParse(frame, out EthernetHeader ethernet) == WireError.None
                 && ethernet.PayloadType == EtherType.IPv4
-                && Ipv4Header.TryParse(frame.AsSpan(ethernet.Length), out Ipv4Header ip) == WireError.None)
+                && KeptPacket.TryParseIpv4(frame.AsSpan(ethernet.Length), lengthOnWire - ethernet.Length, out Ipv4Header ip, out _))
             {
                 source = ip.Source;
                 return new PacketKey(true, ip.Source.Value, ip.Destination.Value, ((int)ip.Protocol << 16) | ip.Identification, ip.FragmentOffset, 0);

@@ -46,6 +46,23 @@ public class PacketJourneyTests
     }
 
     [Fact]
+    public void A_segment_kept_only_in_part_is_still_one_journey_from_www_to_the_pc()
+    {
+        // 1,514-byte frames, of which the recorder keeps the first 256 bytes (its default snap length).
+        var run = new WebVisitRun(page: new string('x', 20_000));
+        run.Recorder.Frames.Should().Contain(f => !f.IsWhole);
+        IReadOnlyList<PacketJourney> journeys = PacketJourney.Group(run.Recorder, out _);
+
+        PacketJourney[] cut = journeys.Where(j => !run.Recorder.Frames[j.Frames[0]].IsWhole).ToArray();
+        cut.Should().NotBeEmpty();
+        foreach (PacketJourney journey in cut)
+        {
+            journey.Frames.Select(f => Describe(run.Recorder, f)).Should().Equal(
+                "www/eth0 Sent", "r2/eth2 Received", "r2/eth0 Sent", "r1/eth1 Received", "r1/eth0 Sent", "sw Forwarded", "pc/eth0 Received");
+        }
+    }
+
+    [Fact]
     public void A_hub_repeating_and_a_router_marking_ecn_are_named()
     {
         byte[] frame = new byte[60];

@@ -12,7 +12,10 @@ namespace NetSim.Reporting.Tests;
 /// </summary>
 internal sealed class WebVisitRun
 {
-    public WebVisitRun(RunRecorderOptions? options = null)
+    /// <param name="options">The recorder's bounds.</param>
+    /// <param name="page">The page www serves at "/" (default: the small example page).</param>
+    /// <param name="beforeVisit">Called once the network is built, before the visit runs (to set an error model on a cable).</param>
+    public WebVisitRun(RunRecorderOptions? options = null, string? page = null, Action<Network>? beforeVisit = null)
     {
         Simulation = new Simulation(seed: 1);
         Network = new Network(Simulation);
@@ -42,9 +45,10 @@ internal sealed class WebVisitRun
         dns.AddA("example.com", Www.Address, 3600);
         dns.Start();
         var web = new WebServer(Www);
-        web.AddPage("/", "<!doctype html><html><head><title>Example Domain</title></head><body><h1>Example Domain</h1></body></html>\n");
+        web.AddPage("/", page ?? "<!doctype html><html><head><title>Example Domain</title></head><body><h1>Example Domain</h1></body></html>\n");
         web.Start();
 
+        beforeVisit?.Invoke(Network);
         Recorder = new RunRecorder(Network, options);
         var browser = new WebBrowser(Pc, new DnsResolver(Pc, dnsHost.Address));
         _ = Simulation.Start(async () => Visit = await browser.VisitAsync("http://www.example.com/"));
