@@ -41,4 +41,35 @@ internal static class KeptPacket
         BinaryPrimitives.WriteUInt16BigEndian(kept.AsSpan(10), InternetChecksum.Compute(kept.AsSpan(0, headerLength)));
         return Ipv4Header.TryParse(kept, out header) == WireError.None;
     }
+
+    // A copy of a frame the snap length cut, with its IPv4 total length (and UDP length) saying what
+    // was kept and the header checksum made again, so that parsers that check lengths read what is
+    // there (the report's one-line summary); a whole frame, or one that is not IPv4, as it is.
+    public static byte[] AsKept(RecordedFrame frame)
+    {
+        const int Ip = 14; // an untagged Ethernet II frame's payload
+        byte[] bytes = frame.Bytes;
+        if (frame.IsWhole || bytes.Length < Ip + Ipv4Header.MinLength || BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(12)) != (ushort)EtherType.IPv4)
+        {
+            return bytes;
+        }
+
+        byte[] kept = (byte[])bytes.Clone();
+        int headerLength = (kept[Ip] & 0xf) * 4;
+        if (headerLength < Ipv4Header.MinLength || Ip + headerLength > kept.Length)
+        {
+            return bytes;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(kept.AsSpan(Ip + 2), (ushort)(kept.Length - Ip));
+        BinaryPrimitives.WriteUInt16BigEndian(kept.AsSpan(Ip + 10), 0);
+        BinaryPrimitives.WriteUInt16BigEndian(kept.AsSpan(Ip + 10), InternetChecksum.Compute(kept.AsSpan(Ip, headerLength)));
+        int udp = Ip + headerLength;
+        if (kept[Ip + 9] == (byte)IpProtocol.Udp && udp + 8 <= kept.Length)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(kept.AsSpan(udp + 4), (ushort)(kept.Length - udp)); // RFC 768: Length
+        }
+
+        return kept;
+    }
 }

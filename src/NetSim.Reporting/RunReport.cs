@@ -49,7 +49,7 @@ public static class RunReport
         ArgumentNullException.ThrowIfNull(recorder);
         options ??= new RunReportOptions();
         string template = Resource("report.html");
-        string figures = string.Concat(options.Figures.Select(f =>
+        string figures = string.Concat(Figures(recorder, options).Select(f =>
             $"<figure><figcaption>{Html(f.Title)}</figcaption>{f.Svg}</figure>\n"));
         string page = template
             .Replace("{{title}}", Html(options.Title), StringComparison.Ordinal)
@@ -63,6 +63,25 @@ public static class RunReport
         writer.Flush();
         WriteData(writer, recorder, options);
         writer.Write(page.AsSpan(at + "{{data}}".Length));
+    }
+
+    // The run's sequence diagram first (unless turned off), then the figures given.
+    private static IEnumerable<ReportFigure> Figures(RunRecorder recorder, RunReportOptions options)
+    {
+        if (options.SequenceDiagram is { } sequenceOptions)
+        {
+            SequenceDiagram sequence = SequenceDiagram.Build(recorder, sequenceOptions);
+            yield return sequence.Arrows.Count <= RunReportOptions.MaxSequenceArrows
+                ? new ReportFigure("Sequence diagram", sequence.ToSvg())
+                : new ReportFigure(
+                    "Sequence diagram",
+                    string.Create(CultureInfo.InvariantCulture, $"<p class=\"muted\">The run's sequence diagram has {sequence.Arrows.Count:N0} arrows, more than a page shows ({RunReportOptions.MaxSequenceArrows:N0}): choose fewer lifelines or protocols (RunReportOptions.SequenceDiagram), or draw it with SequenceDiagram.</p>"));
+        }
+
+        foreach (ReportFigure figure in options.Figures)
+        {
+            yield return figure;
+        }
     }
 
     private static string Limits(RunRecorder recorder)
@@ -269,10 +288,14 @@ public static class RunReport
         switch (recorded.Event)
         {
             case FrameEvent e:
-                string protocol = recorded.Frame >= 0 ? ProtocolOf(recorder.Frames[recorded.Frame].Bytes) : "Ethernet";
-                string summary = recorded.Frame >= 0
-                    ? $"{e.Kind}: {FrameSummary.Describe(recorder.Frames[recorded.Frame].Bytes)}"
-                    : After(e.ToString(), e.Time);
+                RecordedFrame? frame = recorded.Frame >= 0 ? recorder.Frames[recorded.Frame] : null;
+                byte[]? kept = frame is null ? null : KeptPacket.AsKept(frame);
+                string protocol = kept is null ? "Ethernet" : ProtocolOf(kept);
+                string summary = frame is null || kept is null
+                    ? After(e.ToString(), e.Time)
+                    : frame.IsWhole
+                        ? $"{e.Kind}: {FrameSummary.Describe(kept)}"
+                        : string.Create(CultureInfo.InvariantCulture, $"{e.Kind}: {FrameSummary.Describe(kept)} (the first {frame.Bytes.Length} of {frame.Length} bytes kept)");
                 return e.Kind switch
                 {
                     FrameEventKind.Learned or FrameEventKind.AgedOut => (0, e.Kind.ToString(), protocol, summary, e.Port, strings.Of(e.Source.ToString())),
@@ -300,7 +323,7 @@ public static class RunReport
         return line.StartsWith(prefix, StringComparison.Ordinal) ? line[prefix.Length..] : line;
     }
 
-    /// <summary>The highest protocol a frame carries, as the filter names it: ARP, ICMP, DNS, UDP, HTTP, TCP, IPv4 or Ethernet.</summary>
+    /// <summary>The highest protocol a frame carries, as the filter names it: ARP, ICMP, DNS, UDP, HTTP, TCP, IPv4 or Ethernet (for a frame the snap length cut, give <see cref="KeptPacket.AsKept"/>'s copy).</summary>
     internal static string ProtocolOf(ReadOnlySpan<byte> frame)
     {
         if (EthernetHeader.TryParse(frame, out EthernetHeader ethernet) != WireError.None)
@@ -376,7 +399,17 @@ public sealed record RunReportOptions
     /// <summary>The topology picture, as SVG markup whose device elements carry a <c>data-device</c> attribute with the device's name (the page marks where the selected frame is); null (the default) draws the recorder's network with <see cref="TopologyDiagram"/>.</summary>
     public string? TopologySvg { get; init; }
 
-    /// <summary>Figures shown under the events (a sequence diagram, plots), each SVG markup with a title.</summary>
+    /// <summary>
+    /// The sequence diagram the report draws first among its figures, with these options (default:
+    /// every host and router, every protocol, bulk data collapsed); null for none. A diagram of more
+    /// than <see cref="MaxSequenceArrows"/> arrows is replaced by a note that says so.
+    /// </summary>
+    public SequenceDiagramOptions? SequenceDiagram { get; init; } = new();
+
+    /// <summary>The most arrows a report's sequence diagram draws: 2,000 (a page a browser scrolls through easily).</summary>
+    public const int MaxSequenceArrows = 2_000;
+
+    /// <summary>Figures shown under the sequence diagram (plots of the run: <see cref="RunPlot.ToFigure"/>), each SVG markup with a title.</summary>
     public IReadOnlyList<ReportFigure> Figures { get; init; } = [];
 }
 

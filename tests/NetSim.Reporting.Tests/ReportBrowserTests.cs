@@ -124,6 +124,7 @@ public sealed class ReportBrowserTests
             // The pc's tables at that moment: its ARP cache knows its gateway.
             (await page.Locator("#tables").InnerTextAsync()).Should().Contain("192.168.1.1").And.Contain("ARP cache");
 
+            (await page.Locator("#figures figure svg g.arrow").CountAsync()).Should().BeGreaterThan(30, "the sequence diagram is drawn");
             errors.Should().BeEmpty("the page must run without errors");
             await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             string screenshot = System.IO.Path.Combine(AppContext.BaseDirectory, "web-visit-report.png");

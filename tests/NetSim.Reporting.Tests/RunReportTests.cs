@@ -54,6 +54,37 @@ public partial class RunReportTests
     }
 
     [Fact]
+    public void Frames_the_snap_length_cut_are_still_named_by_their_protocol_and_said_to_be_cut()
+    {
+        var run = new WebVisitRun(page: new string('x', 60_000)); // full-sized segments, 256 bytes of each kept
+        run.Recorder.Frames.Should().Contain(f => !f.IsWhole);
+        run.Recorder.Frames.Select(f => RunReport.ProtocolOf(KeptPacket.AsKept(f))).Distinct().Order().Should().Equal("ARP", "DNS", "HTTP", "TCP");
+
+        using JsonDocument data = Data(Report(run.Recorder), out _);
+        string[] strings = data.RootElement.GetProperty("strings").EnumerateArray().Select(s => s.GetString()!).ToArray();
+        string[] summaries = data.RootElement.GetProperty("events").EnumerateArray().Where(e => e[6].GetInt32() >= 0).Select(e => strings[e[4].GetInt32()]).ToArray();
+        summaries.Should().NotContain(s => s.Contains("malformed", StringComparison.Ordinal));
+        summaries.Should().Contain(s => s.Contains("[ACK] seq", StringComparison.Ordinal) && s.EndsWith("(the first 256 of 1514 bytes kept)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_report_draws_the_runs_sequence_diagram_first_then_the_figures_given()
+    {
+        var run = new WebVisitRun();
+        var extra = new ReportFigure("A plot", "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"extra\"></svg>");
+        string page = Report(run.Recorder, new RunReportOptions { Figures = [extra] });
+        int sequence = page.IndexOf("<figcaption>Sequence diagram</figcaption>", StringComparison.Ordinal);
+        sequence.Should().BePositive();
+        page.IndexOf("<figcaption>A plot</figcaption>", StringComparison.Ordinal).Should().BeGreaterThan(sequence);
+        Regex.Count(page, "<g class=\"arrow").Should().Be(SequenceDiagram.Build(run.Recorder).Arrows.Count);
+
+        Report(run.Recorder, new RunReportOptions { SequenceDiagram = null }).Should().NotContain("Sequence diagram");
+        string arpOnly = Report(run.Recorder, new RunReportOptions { SequenceDiagram = new SequenceDiagramOptions { Protocols = SequenceProtocols.Arp } });
+        string[] labels = Regex.Matches(arpOnly, "<g class=\"arrow[^>]*data-label=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToArray();
+        labels.Should().NotBeEmpty().And.OnlyContain(l => l.StartsWith("ARP ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_page_is_self_contained_and_the_same_run_gives_the_same_bytes()
     {
         string first = Report(new WebVisitRun().Recorder);
