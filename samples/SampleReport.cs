@@ -47,10 +47,10 @@ internal static class SampleReport
     /// <summary>A run being recorded for its report.</summary>
     internal sealed class Recording(string path, RunRecorder recorder, string title) : IDisposable
     {
-        /// <summary>Writes the report of the run so far and says where.</summary>
-        public void Write()
+        /// <summary>Writes the report of the run so far, with the sample's own <paramref name="figures"/> (its plots) after the sequence diagram, and says where.</summary>
+        public void Write(params ReportFigure[] figures)
         {
-            RunReport.Write(path, recorder, new RunReportOptions { Title = title });
+            RunReport.Write(path, recorder, new RunReportOptions { Title = title, Figures = figures });
             Console.WriteLine($"Report written to {path}: open it in a browser to step through the run.");
         }
 

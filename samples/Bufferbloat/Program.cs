@@ -250,7 +250,7 @@ internal static class Experiment
         }));
 
         SampleProgress.RunUntil(sim, end, $"upload and ping, {title}");
-        report?.Write();
+        report?.Write(RunPlot.Lines($"The ping's round trip beside a bulk upload ({title})", "Round trip", [roundTrips], steps: false).ToFigure());
 
         // The requests sent from the upload's start on: request i (from 1) left at (i - 1) x the interval.
         int first = (int)((UploadStart - SimTime.Zero) / PingInterval) + 1;

@@ -497,7 +497,7 @@ if (pcapPath is not null)
     Console.WriteLine($"Capture of the bottleneck link written to {pcapPath}.");
 }
 
-report?.Write();
+report?.Write([.. Plots().Select(p => p.Plot.ToFigure())]);
 fingerprint.Print();
 return 0;
 
@@ -562,6 +562,19 @@ void WriteCsv(string folder)
 // The plots of --plots, from the same series as the CSV files; returns the names drawn.
 string[] DrawPlots(string folder)
 {
+    List<(string Name, RunPlot Plot)> plots = Plots();
+    foreach ((string name, RunPlot plot) in plots)
+    {
+        plot.SavePng(Path.Combine(folder, $"{name}.png"), 1000, 500);
+        File.WriteAllText(Path.Combine(folder, $"{name}.svg"), plot.ToSvg(1000, 500));
+    }
+
+    return [.. plots.Select(p => p.Name)];
+}
+
+// The congestion windows, the flows' throughput and the bottleneck's queue, for --plots and --report.
+List<(string Name, RunPlot Plot)> Plots()
+{
     List<(string Name, RunPlot Plot)> plots = [];
     TimeSeries[] windows = [.. flows.Where(f => f.Window is not null).Select(f => f.Window!)];
     if (windows.Length > 0)
@@ -571,13 +584,7 @@ string[] DrawPlots(string folder)
 
     plots.Add(("throughput", RunPlot.Throughput(string.Create(invariant, $"Throughput of each flow (each point: the {interval} before it)"), flows.Select(f => f.Throughput!))));
     plots.Add(("queue", RunPlot.Lines($"Bottleneck queue (r1 -> r2, {queueKind}, {queueLimit} frames at most)", "Queue length", [queueFrames])));
-    foreach ((string name, RunPlot plot) in plots)
-    {
-        plot.SavePng(Path.Combine(folder, $"{name}.png"), 1000, 500);
-        File.WriteAllText(Path.Combine(folder, $"{name}.svg"), plot.ToSvg(1000, 500));
-    }
-
-    return [.. plots.Select(p => p.Name)];
+    return plots;
 }
 
 static DataRate AccessRate() => DataRate.FromMegabitsPerSecond(100);

@@ -29,6 +29,16 @@ public sealed class SampleReportTests
                 output.Should().Contain($"Report written to {path}");
                 string page = File.ReadAllText(path);
                 page.Should().StartWith("<!doctype html>").And.Contain("<script id=\"netsim-run\" type=\"application/json\">{\"title\":");
+                page.Should().Contain("<figcaption>Sequence diagram</figcaption>", "every report has the run's sequence diagram (or a note that it is too long)");
+                if (sample == "Dumbbell")
+                {
+                    page.Should().Contain("<figcaption>Congestion window of each flow").And.Contain("<figcaption>Bottleneck queue", "the sample's plots are in its report");
+                }
+
+                if (sample == "Bufferbloat")
+                {
+                    page.Should().Contain("<figcaption>The ping&#39;s round trip beside a bulk upload");
+                }
             }
 
             Directory.GetFiles(folder).Should().HaveCount(suffixes.Length);
