@@ -156,13 +156,21 @@ public class FqCoDelDisciplineTests
             Round(); // warm up
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2000; i++)
+        // The smaller of two windows: a cost per frame shows in both, a one-off allocation on the test thread
+        // that is not the discipline's (seen once in a full run on a loaded machine) in one at most.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 2; window++)
         {
-            Round();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 2000; i++)
+            {
+                Round();
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        allocated.Should().Be(0);
     }
 
     // A UDP/IPv4 frame from 10.0.0.<source> whose payload is `payload` bytes after the UDP header.
