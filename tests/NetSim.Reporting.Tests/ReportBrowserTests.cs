@@ -110,6 +110,11 @@ public sealed class ReportBrowserTests
             (await page.Locator("#hex .byte.marked").AllInnerTextsAsync()).Should().Equal("02");
             (await page.Locator("#hex .byte.marked").GetAttributeAsync("data-offset")).Should().Be("47");
 
+            // And back: the byte under the cursor marks its field, and every byte of it (the destination port, 36-37).
+            await page.Locator("#hex .byte[data-offset='36']").HoverAsync();
+            (await page.Locator("#hex .byte.marked").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.offset)")).Should().Equal("36", "37");
+            (await page.Locator("#layers .field.hover .name").AllInnerTextsAsync()).Should().Equal("Destination port");
+
             // The picture shows where the frame is: at the pc, which the topology draws with the others.
             (await page.Locator("#topology [data-device]").CountAsync()).Should().Be(6);
             (await page.Locator("#topology [data-device=pc]").GetAttributeAsync("class")).Should().Contain("at");
