@@ -228,30 +228,13 @@ internal readonly record struct SequenceMessage(
         return version > 0 && line[..version].IndexOf((byte)' ') > 0 ? Encoding.ASCII.GetString(line[..version]) : null;
     }
 
+    // The control bits a textbook names on an arrow, in its order (PSH is left out: it changes nothing a learner follows).
+    private static readonly (TcpFlags Flag, string Name)[] LabelledFlags = [(TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"), (TcpFlags.Rst, "RST"), (TcpFlags.Ack, "ACK")];
+
     private static string FlagsText(TcpFlags flags)
     {
-        var names = new List<string>(4);
-        if ((flags & TcpFlags.Syn) != 0)
-        {
-            names.Add("SYN");
-        }
-
-        if ((flags & TcpFlags.Fin) != 0)
-        {
-            names.Add("FIN");
-        }
-
-        if ((flags & TcpFlags.Rst) != 0)
-        {
-            names.Add("RST");
-        }
-
-        if ((flags & TcpFlags.Ack) != 0)
-        {
-            names.Add("ACK");
-        }
-
-        return names.Count > 0 ? string.Join(", ", names) : "TCP";
+        string text = string.Join(", ", LabelledFlags.Where(f => (flags & f.Flag) != 0).Select(f => f.Name));
+        return text.Length > 0 ? text : "TCP";
     }
 }
 
