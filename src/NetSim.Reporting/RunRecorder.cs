@@ -23,6 +23,7 @@ public sealed class RunRecorder : ITraceListener, IDisposable
     private readonly List<RecordedEvent> events = [];
     private readonly List<RecordedFrame> frames = [];
     private readonly IDisposable subscription;
+    private Dictionary<string, IReadOnlyList<(string Interface, string Address, string Mac)>>? staticArp;
 
     /// <summary>Starts recording the events of <paramref name="network"/>.</summary>
     public RunRecorder(Network network, RunRecorderOptions? options = null)
@@ -30,12 +31,15 @@ public sealed class RunRecorder : ITraceListener, IDisposable
         ArgumentNullException.ThrowIfNull(network);
         Network = network;
         Options = options ?? new RunRecorderOptions();
-        StaticArpEntries = StaticArp(network);
         subscription = network.Tracer.Subscribe(this);
     }
 
-    /// <summary>The static ARP entries of each host and router as the recording started, by device name: the interface, the IPv4 address and the MAC address (a report replays the learned ones from the events).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<(string Interface, string Address, string Mac)>> StaticArpEntries { get; }
+    /// <summary>
+    /// The static ARP entries of each host and router as the run started (taken at the first event
+    /// recorded, so a recorder made before the devices sees the entries added after it), by device
+    /// name: the interface, the IPv4 address and the MAC address. A report replays the learned ones from the events.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Interface, string Address, string Mac)>> StaticArpEntries => staticArp ??= StaticArp(Network);
 
     /// <summary>The network recorded.</summary>
     public Network Network { get; }
@@ -133,6 +137,7 @@ public sealed class RunRecorder : ITraceListener, IDisposable
 
     private bool HasRoom()
     {
+        staticArp ??= StaticArp(Network); // the run has started: the static entries are those set up for it
         if (events.Count < Options.MaxEvents)
         {
             return true;

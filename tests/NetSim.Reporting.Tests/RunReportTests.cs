@@ -46,6 +46,26 @@ public partial class RunReportTests
     }
 
     [Fact]
+    public void The_static_arp_entries_are_those_the_run_started_with_even_when_set_after_the_recorder_was_made()
+    {
+        var simulation = new Engine.Simulation(seed: 1);
+        var network = new Links.Network(simulation);
+        using var recorder = new RunRecorder(network); // before any device, as the samples make it
+        var a = new Topology.Host(network, "a", "10.0.0.1/24");
+        var b = new Topology.Host(network, "b", "10.0.0.2/24");
+        _ = new Links.Cable(a.Port, b.Port, Engine.DataRate.Parse("100Mbps"), Engine.SimDuration.Zero);
+        a.Interfaces[0].Arp.AddStatic(b.Address, b.Interfaces[0].Mac);
+        var ping = new Applications.Ping(a, b.Address) { Count = 1 };
+        ping.Start();
+        simulation.Run();
+
+        recorder.StaticArpEntries["a"].Should().Equal(("a/eth0", "10.0.0.2", b.Interfaces[0].Mac.ToString()));
+        using JsonDocument data = Data(Report(recorder), out _);
+        data.RootElement.GetProperty("devices")[0].GetProperty("arp")[0].EnumerateArray().Select(x => x.GetString())
+            .Should().Equal("a/eth0", "10.0.0.2", b.Interfaces[0].Mac.ToString());
+    }
+
+    [Fact]
     public void The_protocol_filter_names_what_the_web_visit_carries()
     {
         var run = new WebVisitRun(new RunRecorderOptions { SnapLength = 1514 });
