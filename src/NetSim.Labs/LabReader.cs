@@ -479,12 +479,13 @@ internal sealed class LabReader(string fileName)
     /// <summary>"; did you mean 'rate'?" when a name is one or two edits away from a known one.</summary>
     internal static string Suggest(string written, IEnumerable<string> known)
     {
-        string? best = known.Select(k => (k, d: Distance(written, k))).Where(x => x.d <= Math.Max(1, Math.Min(2, written.Length / 3))).OrderBy(x => x.d).Select(x => x.k).FirstOrDefault();
+        string? best = known.Select(k => (k, d: Distance(written, k))).Where(x => x.d <= Math.Min(2, Math.Max(1, written.Length / 2))).OrderBy(x => x.d).Select(x => x.k).FirstOrDefault();
         return best is null ? "" : $"; did you mean '{best}'?";
     }
 
     private static int Distance(string a, string b)
     {
+        int[] beforePrevious = new int[b.Length + 1];
         int[] previous = [.. Enumerable.Range(0, b.Length + 1)];
         for (int i = 1; i <= a.Length; i++)
         {
@@ -493,8 +494,13 @@ internal sealed class LabReader(string fileName)
             for (int j = 1; j <= b.Length; j++)
             {
                 current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1); // two letters swapped
+                }
             }
 
+            beforePrevious = previous;
             previous = current;
         }
 

@@ -52,7 +52,7 @@ internal static class YamlTree
             }
 
             parser.Consume<DocumentStart>();
-            YamlNode root = ReadNode(parser, fileName);
+            YamlNode root = ReadNode(parser, fileName, 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -74,13 +74,21 @@ internal static class YamlTree
         return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : text;
     }
 
-    private static YamlNode ReadNode(IParser parser, string fileName)
+    /// <summary>No lab nests deeper; a deeper text is refused before it can exhaust the stack.</summary>
+    private const int MaxDepth = 32;
+
+    private static YamlNode ReadNode(IParser parser, string fileName, int depth)
     {
         ParsingEvent next = parser.Current!;
         var position = new LabPosition((int)next.Start.Line, (int)next.Start.Column);
         if (next is NodeEvent { Anchor.IsEmpty: false } || next is AnchorAlias)
         {
             throw new LabFileException(fileName, position.Line, position.Column, "anchors and aliases (& and *) are not supported in lab files; write the value out");
+        }
+
+        if (depth > MaxDepth && next is not Scalar)
+        {
+            throw new LabFileException(fileName, position.Line, position.Column, $"the lab nests lists and mappings more than {MaxDepth} deep here");
         }
 
         switch (next)
@@ -93,7 +101,7 @@ internal static class YamlTree
                 var items = new List<YamlNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(parser, fileName));
+                    items.Add(ReadNode(parser, fileName, depth + 1));
                 }
 
                 return new YamlSequence(position, items);
@@ -102,13 +110,13 @@ internal static class YamlTree
                 var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    YamlNode key = ReadNode(parser, fileName);
+                    YamlNode key = ReadNode(parser, fileName, depth + 1);
                     if (key is not YamlScalar scalarKey)
                     {
                         throw new LabFileException(fileName, key.Position.Line, key.Position.Column, $"a key must be a name, not {key.Describe}");
                     }
 
-                    entries.Add(new(scalarKey, ReadNode(parser, fileName)));
+                    entries.Add(new(scalarKey, ReadNode(parser, fileName, depth + 1)));
                 }
 
                 return new YamlMapping(position, entries);
