@@ -16,7 +16,10 @@ internal sealed class YamlScalar(LabPosition position, string value, bool plain)
 {
     public string Value { get; } = value;
 
-    public bool IsNull => plain && Value is "" or "~" or "null" or "Null" or "NULL";
+    /// <summary>Written without quotes (so 3 may be a number and true a boolean, for the schema's tests).</summary>
+    public bool IsPlain { get; } = plain;
+
+    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
 
     public override string Describe => IsNull ? "nothing" : $"'{Value}'";
 }
