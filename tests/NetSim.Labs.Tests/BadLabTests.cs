@@ -53,6 +53,25 @@ public class BadLabTests
             "lab.yaml:8:5: link 2: port sw/eth1 already has a cable (each port takes one)"
         },
         {
+            "more cables than a device has ports",
+            Devices + """
+            links:
+              - { between: [pc, sw] }
+              - { between: [pc, r1] }
+            """,
+            "lab.yaml:8:5: link 2: pc has 1 port, and this is its cable number 2"
+        },
+        {
+            "a link from a device to itself",
+            Devices + "links:\n  - { between: [sw/eth0, sw/eth1] }\n",
+            "lab.yaml:7:26: link 1 joins sw to itself"
+        },
+        {
+            "a port name that is not ethN",
+            Devices + "links:\n  - { between: [pc, sw/port1] }\n",
+            "lab.yaml:7:21: link 1: 'port1' is not a port name; ports are eth0, eth1, ..."
+        },
+        {
             "a link to a device that does not exist",
             Devices + """
             links:
