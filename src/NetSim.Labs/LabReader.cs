@@ -84,7 +84,7 @@ internal sealed class LabReader(string fileName)
             }
 
             seen.Add(name, key.Position);
-            devices.Add(ReadDevice(name, key, value, devices));
+            devices.Add(ReadDevice(name, key, value));
         }
 
         return devices;
@@ -93,7 +93,7 @@ internal sealed class LabReader(string fileName)
     private static bool IsName(string name) =>
         name.Length > 0 && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    private LabDevice ReadDevice(string name, YamlScalar key, YamlNode node, List<LabDevice> before)
+    private LabDevice ReadDevice(string name, YamlScalar key, YamlNode node)
     {
         string what = $"device '{name}'";
         if (node is not YamlMapping)
@@ -155,7 +155,6 @@ internal sealed class LabReader(string fileName)
             }
         }
 
-        _ = before;
         return new LabDevice(name, kind, ports, interfaces, gateway, routes, records, pages) { Position = key.Position };
     }
 
@@ -324,6 +323,11 @@ internal sealed class LabReader(string fileName)
                 (ushort)keys.Optional("port", (n, s) => Int(n, s, $"{what}: port", 1, 65535), 9),
                 keys.Has("stop") ? keys.Required("stop", Time) : null),
         };
+        if (application is LabWebVisit { DnsServer: null } visit && !Ipv4Address.TryParse(visit.Url.Host, out _))
+        {
+            throw Error(node, $"{what}: the address names {visit.Url.Host}, so the visit needs 'dns' (the DNS server to ask)");
+        }
+
         return application with { Position = node.Position };
     }
 

@@ -165,6 +165,11 @@ public class BadLabTests
             "lab.yaml:7:23: application 1: 'on': sw is a switch, which has no IP address"
         },
         {
+            "a web visit by name with no DNS server",
+            Devices + "applications:\n  - { kind: web-visit, on: pc, url: http://www.example.com/ }\n",
+            "lab.yaml:7:5: application 1: the address names www.example.com, so the visit needs 'dns' (the DNS server to ask)"
+        },
+        {
             "a check naming no application",
             Devices + "applications:\n  - { kind: ping, id: p1, on: pc, to: www }\nchecks:\n  - { kind: ping, application: p2, outcome: lost }\n",
             "lab.yaml:9:32: check 1: no application has the id 'p2'; did you mean 'p1'?"
