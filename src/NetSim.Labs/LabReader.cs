@@ -138,7 +138,7 @@ internal sealed class LabReader(string fileName)
             gateway = gw;
         }
 
-        var routes = keys.Get("routes") is YamlNode routesNode ? List(routesNode, $"{what}: routes", (n, i) => ReadRoute(n, $"{what}: route {i}")) : [];
+        var routes = keys.Get("routes") is YamlNode routesNode ? List(routesNode, $"{what}: routes", (n, i) => ReadRoute(n, $"{what}: route {i}", interfaces)) : [];
         var records = keys.Get("records") is YamlNode recordsNode ? List(recordsNode, $"{what}: records", (n, i) => ReadRecord(n, $"{what}: record {i}")) : [];
         var pages = new List<LabWebPage>();
         if (keys.Get("pages") is YamlNode pagesNode)
@@ -158,11 +158,17 @@ internal sealed class LabReader(string fileName)
         return new LabDevice(name, kind, ports, interfaces, gateway, routes, records, pages) { Position = key.Position };
     }
 
-    private LabRoute ReadRoute(YamlNode node, string what)
+    private LabRoute ReadRoute(YamlNode node, string what, List<LabInterface> interfaces)
     {
         var keys = new Keys(this, node, what, ["to", "via"]);
         Ipv4Network to = keys.Required("to", (n, s) => s == "default" ? Ipv4Network.Parse("0.0.0.0/0") : Network(n, $"{what}: 'to'"));
-        Ipv4Address via = keys.Required("via", (n, _) => Address(n, $"{what}: 'via'"));
+        Ipv4Address via = keys.Required("via", (n, _) =>
+        {
+            Ipv4Address next = Address(n, $"{what}: 'via'");
+            return interfaces.Count == 0 || interfaces.Any(i => i.Subnet.Contains(next))
+                ? next
+                : throw Error(n, $"{what}: the next hop {next} is not on any of the device's subnets ({string.Join(", ", interfaces.Select(i => i.Subnet))}); a next hop must be reachable directly");
+        });
         return new LabRoute(to, via);
     }
 
@@ -370,7 +376,7 @@ internal sealed class LabReader(string fileName)
                 at,
                 keys.Required("device", (n, s) => devices.FirstOrDefault(d => d.Name == s) is { Kind: LabDeviceKind.Switch } ? s : throw Error(n, $"{what}: '{s}' is not a switch")),
                 keys.Required("mac-of", (n, s) => IpDevice(n, s, $"{what}: 'mac-of'", devices)),
-                keys.Has("port") ? keys.Required("port", (n, s) => Int(n, s, $"{what}: port", 0, 1023)) : null),
+                keys.Has("port") ? keys.Required("port", (n, s) => Int(n, s, $"{what}: port", 0, devices.First(d => d.Name == keys.Required("device", (_, name) => name)).PortCount - 1)) : null),
             "arp-cache" => new LabArpCacheCheck(
                 at,
                 keys.Required("device", (n, s) => IpDevice(n, s, $"{what}: 'device'", devices)),

@@ -120,6 +120,16 @@ public class BadLabTests
             "lab.yaml:5:14: device 'pc': the gateway 192.168.2.1 is not on pc's subnet 192.168.1.0/24; a gateway must be reachable directly"
         },
         {
+            "a route's next hop off every subnet",
+            "devices:\n  r: { kind: router, interfaces: [10.0.0.1/24, 10.0.1.1/24], routes: [{ to: default, via: 10.0.2.1 }] }\n",
+            "lab.yaml:2:91: device 'r': route 1: the next hop 10.0.2.1 is not on any of the device's subnets (10.0.0.0/24, 10.0.1.0/24); a next hop must be reachable directly"
+        },
+        {
+            "a MAC table check of a port the switch does not have",
+            Devices + "checks:\n  - { kind: mac-table, device: sw, mac-of: pc, port: 4 }\n",
+            "lab.yaml:7:54: check 1: port is a whole number from 0 to 3, not '4'"
+        },
+        {
             "a bad network in a route",
             "devices:\n  r: { kind: router, routes: [{ to: 10.0.0.1/8, via: 10.0.0.2 }] }\n",
             "lab.yaml:2:37: device 'r': route 1: 'to': '10.0.0.1/8' is not a network such as 10.0.0.0/16 (its host bits zero)"
