@@ -214,7 +214,15 @@ public static class RunReport
             json.WriteEndObject();
         }
 
-        writer.Write(Encoding.UTF8.GetString(stream.GetBuffer(), 0, checked((int)stream.Length)));
+        // Copied to the writer in blocks, not as one string: a 100,000-frame run's JSON is tens of megabytes.
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+        char[] block = new char[1 << 16];
+        int read;
+        while ((read = reader.Read(block, 0, block.Length)) > 0)
+        {
+            writer.Write(block, 0, read);
+        }
     }
 
     private static void WriteDevices(Utf8JsonWriter json, RunRecorder recorder)
