@@ -1,4 +1,5 @@
 using NetSim.Engine;
+using NetSim.Wire;
 
 namespace NetSim.Labs;
 
@@ -54,3 +55,9 @@ public sealed record LabPingCheck(SimTime? At, string Application, LabPingOutcom
 /// <param name="From">The sender whose frames are followed (<c>from</c>).</param>
 /// <param name="Only">The devices whose interfaces received them (<c>only</c>); every other host and server did not.</param>
 public sealed record LabFramesReachedCheck(SimTime? At, string From, IReadOnlyList<string> Only) : LabCheck(At);
+
+/// <summary>A DNS lookup resolves to an address, or does not resolve (<c>kind: dns-lookup</c>): "www.example.com is 93.184.216.34".</summary>
+/// <param name="At">When the check looks.</param>
+/// <param name="Application">The lookup's <c>id</c> (<c>application</c>).</param>
+/// <param name="Address">The address expected first in the answer (<c>address</c>); null: the name is expected not to resolve.</param>
+public sealed record LabDnsLookupCheck(SimTime? At, string Application, Ipv4Address? Address) : LabCheck(At);

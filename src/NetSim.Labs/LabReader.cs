@@ -350,7 +350,7 @@ internal sealed class LabReader(string fileName)
         return new LabCapture(port, keys.OptionalText("file")) { Position = node.Position };
     }
 
-    private static readonly string[] CheckKinds = ["mac-table", "arp-cache", "web-visit", "ping", "frames-reached"];
+    private static readonly string[] CheckKinds = ["mac-table", "arp-cache", "web-visit", "ping", "dns-lookup", "frames-reached"];
 
     private LabCheck ReadCheck(YamlNode node, int index, List<LabDevice> devices, List<LabApplication> applications)
     {
@@ -362,6 +362,7 @@ internal sealed class LabReader(string fileName)
             "arp-cache" => ["device", "holds", "expected"],
             "web-visit" => ["application", "status"],
             "ping" => ["application", "outcome"],
+            "dns-lookup" => ["application", "address"],
             _ => ["from", "only"],
         };
         var keys = new Keys(this, node, what, ["kind", "at", .. own]);
@@ -389,6 +390,10 @@ internal sealed class LabReader(string fileName)
                 "lost" => LabPingOutcome.Lost,
                 _ => throw Error(n, $"{what}: a ping's outcome is 'answered' or 'lost', not '{s}'"),
             })),
+            "dns-lookup" => new LabDnsLookupCheck(
+                at,
+                Application(typeof(LabDnsLookup), "a DNS lookup"),
+                keys.Has("address") ? keys.Required("address", (n, s) => Ipv4Address.TryParse(s, out Ipv4Address a) ? a : throw Error(n, $"{what}: '{s}' is not an IPv4 address")) : null),
             _ => new LabFramesReachedCheck(
                 at,
                 keys.Required("from", (n, s) => IpDevice(n, s, $"{what}: 'from'", devices)),
