@@ -13,7 +13,7 @@ public sealed class LabFileException : Exception
     /// <param name="problem">What is wrong, in words.</param>
     /// <param name="innerException">The parser's exception, if any.</param>
     public LabFileException(string fileName, int line, int column, string problem, Exception? innerException = null)
-        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{fileName}:{line}:{column}: {problem}"), innerException)
+        : base(line > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{fileName}:{line}:{column}: {problem}") : $"{fileName}: {problem}", innerException)
     {
         FileName = fileName;
         Line = line;

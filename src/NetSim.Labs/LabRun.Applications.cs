@@ -12,7 +12,8 @@ public sealed partial class LabRun
 {
     private const int TransferChunk = 65536; // a file transfer writes its bytes in blocks of this size
 
-    private RunningApplication StartApplication(LabApplication application)
+    /// <summary>Makes an application ready to start; a target that cannot be reached by name is found here, at build.</summary>
+    private RunningApplication PrepareApplication(LabApplication application)
     {
         var node = (IpNode)devices[application.Device];
         RunningApplication running = application switch
@@ -25,16 +26,20 @@ public sealed partial class LabRun
             LabUdpConstantRate udp => StartUdp(udp, node),
             _ => throw new InvalidOperationException($"No runner for {application.GetType().Name}."),
         };
-        if (application.Start == SimTime.Zero)
+        return running;
+    }
+
+    /// <summary>Starts an application at its time: now when that is 0 s, as a program calling <c>Start</c> before the run would.</summary>
+    private void StartApplication(RunningApplication running)
+    {
+        if (running.Application.Start == SimTime.Zero)
         {
             running.Start(Simulation);
         }
         else
         {
-            _ = Simulation.ScheduleAt(application.Start, () => running.Start(Simulation));
+            _ = Simulation.ScheduleAt(running.Application.Start, () => running.Start(Simulation));
         }
-
-        return running;
     }
 
     private RunningFileTransfer StartTransfer(LabFileTransfer transfer, IpNode node)

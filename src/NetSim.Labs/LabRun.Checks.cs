@@ -63,8 +63,11 @@ public sealed partial class LabRun
         }
         else
         {
-            string[] held = [.. node.Interfaces.Where(i => !i.IsLoopback).SelectMany(i => i.Arp.GetEntries()).Select(e => e.Address.ToString())];
-            observed = held.Length == 0 ? "it is empty" : $"it holds only {string.Join(", ", held)}";
+            ArpEntry[] entries = [.. node.Interfaces.Where(i => !i.IsLoopback).SelectMany(i => i.Arp.GetEntries())];
+            string[] held = [.. entries.Where(e => e.State != ArpEntryState.Incomplete).Select(e => e.Address.ToString())];
+            string[] asking = [.. entries.Where(e => e.State == ArpEntryState.Incomplete).Select(e => e.Address.ToString())];
+            observed = (held.Length == 0 ? "it is empty" : $"it holds only {string.Join(", ", held)}")
+                + (asking.Length == 0 ? "" : $" (an ARP request for {string.Join(", ", asking)} is waiting for its answer)");
         }
 
         return new LabCheckResult(check, (holder is not null) == check.Expected, $"{when}{check.Device}'s ARP cache {(check.Expected ? "holds" : "does not hold")} {named}", observed);

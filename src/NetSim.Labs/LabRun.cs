@@ -37,6 +37,7 @@ public sealed partial class LabRun : IDisposable
     private readonly Dictionary<string, object> devices = new(StringComparer.Ordinal); // name: Host, Router, Switch or Hub
     private readonly List<PcapWriter> pcaps = [];
     private readonly List<string> captureFiles = [];
+    private readonly List<RunningApplication> applications = [];
     private readonly FlowMonitor flows;
     private readonly FramesReached framesReached;
     private bool ran;
@@ -139,7 +140,11 @@ public sealed partial class LabRun : IDisposable
         }
 
         ran = true;
-        List<RunningApplication> applications = [.. Lab.Applications.Select(StartApplication)];
+        foreach (RunningApplication application in applications)
+        {
+            StartApplication(application);
+        }
+
         var verdicts = new LabCheckResult?[Lab.Checks.Count];
         for (int i = 0; i < Lab.Checks.Count; i++)
         {
@@ -264,6 +269,7 @@ public sealed partial class LabRun : IDisposable
         }
 
         OpenCaptures();
+        applications.AddRange(Lab.Applications.Select(PrepareApplication));
     }
 
     private object MakeDevice(LabDevice device)

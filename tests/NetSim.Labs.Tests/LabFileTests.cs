@@ -126,6 +126,6 @@ public class LabFileTests
 
         Action load = () => LabFile.Load(path);
 
-        load.Should().Throw<LabFileException>().Which.Message.Should().StartWith($"{path}:0:0: cannot read the lab file: ");
+        load.Should().Throw<LabFileException>().Which.Message.Should().StartWith($"{path}: cannot read the lab file: ");
     }
 }
