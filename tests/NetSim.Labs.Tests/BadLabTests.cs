@@ -190,6 +190,16 @@ public class BadLabTests
             "lab.yaml:9:37: check 1: application 'p1' is not a web visit"
         },
         {
+            "a DNS lookup's check with an address that is not one",
+            Devices + "applications:\n  - { kind: dns-lookup, id: d, on: pc, name: example.com, dns: www }\nchecks:\n  - { kind: dns-lookup, application: d, address: 93.184.216 }\n",
+            "lab.yaml:9:50: check 1: '93.184.216' is not an IPv4 address"
+        },
+        {
+            "a DNS lookup's check naming a ping",
+            Devices + "applications:\n  - { kind: ping, id: p1, on: pc, to: www }\nchecks:\n  - { kind: dns-lookup, application: p1 }\n",
+            "lab.yaml:9:38: check 1: application 'p1' is not a DNS lookup"
+        },
+        {
             "broken YAML",
             "devices:\n  pc: { kind: host\n",
             "lab.yaml:3:1: this is not valid YAML: while parsing a flow mapping, did not find expected ',' or '}'"

@@ -42,6 +42,29 @@ public class LabSchemaTests
         results.IsValid.Should().BeTrue(Errors(results));
     }
 
+    public static TheoryData<string, string> LessonParts()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (LabLesson lesson in LabLessons.All)
+        {
+            foreach (string part in lesson.Parts)
+            {
+                data.Add(lesson.Name, part);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LessonParts))]
+    public void Every_lab_file_of_the_lessons_validates_against_the_schema(string lesson, string part)
+    {
+        EvaluationResults results = Validate(LabLessons.Find(lesson)!.ReadPart(part));
+
+        results.IsValid.Should().BeTrue(Errors(results));
+    }
+
     [Theory]
     [InlineData("devices: {}\nlinx: []\n", "linx", "links")]
     [InlineData("devices:\n  pc: { kind: host, adress: 10.0.0.1/8 }\n", "adress", "address")]
