@@ -61,3 +61,13 @@ public sealed record LabFramesReachedCheck(SimTime? At, string From, IReadOnlyLi
 /// <param name="Application">The lookup's <c>id</c> (<c>application</c>).</param>
 /// <param name="Address">The address expected first in the answer (<c>address</c>); null: the name is expected not to resolve.</param>
 public sealed record LabDnsLookupCheck(SimTime? At, string Application, Ipv4Address? Address) : LabCheck(At);
+
+/// <summary>
+/// The share of a constant-rate UDP application's datagrams that reached their receiver (<c>kind: delivery</c>):
+/// "at least 99% of h1's datagrams arrive", "at most 90%" on a congested hub.
+/// </summary>
+/// <param name="At">When the check looks.</param>
+/// <param name="Application">The udp-constant-rate's <c>id</c> (<c>application</c>).</param>
+/// <param name="AtLeast">The share expected at least (<c>at-least</c>, 0 to 1), if given.</param>
+/// <param name="AtMost">The share expected at most (<c>at-most</c>, 0 to 1), if given.</param>
+public sealed record LabDeliveryCheck(SimTime? At, string Application, double? AtLeast, double? AtMost) : LabCheck(At);

@@ -350,7 +350,7 @@ internal sealed class LabReader(string fileName)
         return new LabCapture(port, keys.OptionalText("file")) { Position = node.Position };
     }
 
-    private static readonly string[] CheckKinds = ["mac-table", "arp-cache", "web-visit", "ping", "dns-lookup", "frames-reached"];
+    private static readonly string[] CheckKinds = ["mac-table", "arp-cache", "web-visit", "ping", "dns-lookup", "delivery", "frames-reached"];
 
     private LabCheck ReadCheck(YamlNode node, int index, List<LabDevice> devices, List<LabApplication> applications)
     {
@@ -363,6 +363,7 @@ internal sealed class LabReader(string fileName)
             "web-visit" => ["application", "status"],
             "ping" => ["application", "outcome"],
             "dns-lookup" => ["application", "address"],
+            "delivery" => ["application", "at-least", "at-most"],
             _ => ["from", "only"],
         };
         var keys = new Keys(this, node, what, ["kind", "at", .. own]);
@@ -371,6 +372,15 @@ internal sealed class LabReader(string fileName)
             applications.FirstOrDefault(a => a.Id == s) is LabApplication found
                 ? found.GetType() == type ? s : throw Error(n, $"{what}: application '{s}' is not {description}")
                 : throw Error(n, $"{what}: no application has the id '{s}'{Suggest(s, applications.Select(a => a.Id).OfType<string>())}"));
+        LabDeliveryCheck Delivery(string application)
+        {
+            double? atLeast = keys.Has("at-least") ? keys.Required("at-least", (n, s) => Probability(n, s, $"{what}: at-least")) : null;
+            double? atMost = keys.Has("at-most") ? keys.Required("at-most", (n, s) => Probability(n, s, $"{what}: at-most")) : null;
+            return atLeast is null && atMost is null
+                ? throw Error(node, $"{what}: a delivery check needs 'at-least' or 'at-most' (the share of the datagrams delivered, 0 to 1)")
+                : new LabDeliveryCheck(at, application, atLeast, atMost);
+        }
+
         LabCheck check = kind switch
         {
             "mac-table" => new LabMacTableCheck(
@@ -394,6 +404,7 @@ internal sealed class LabReader(string fileName)
                 at,
                 Application(typeof(LabDnsLookup), "a DNS lookup"),
                 keys.Has("address") ? keys.Required("address", (n, s) => Ipv4Address.TryParse(s, out Ipv4Address a) ? a : throw Error(n, $"{what}: '{s}' is not an IPv4 address")) : null),
+            "delivery" => Delivery(Application(typeof(LabUdpConstantRate), "a udp-constant-rate")),
             _ => new LabFramesReachedCheck(
                 at,
                 keys.Required("from", (n, s) => IpDevice(n, s, $"{what}: 'from'", devices)),

@@ -12,6 +12,8 @@ public sealed partial class LabRun
 {
     private const int TransferChunk = 65536; // a file transfer writes its bytes in blocks of this size
 
+    private readonly Dictionary<(IpNode Node, ushort Port), UdpSocket> udpSinks = []; // one listening socket per receiver and port
+
     /// <summary>Makes an application ready to start; a target that cannot be reached by name is found here, at build.</summary>
     private RunningApplication PrepareApplication(LabApplication application)
     {
@@ -60,13 +62,13 @@ public sealed partial class LabRun
 
         Ipv4Address destination = AddressOf(udp.Target, udp.Position, "udp-constant-rate");
         IpNode? receiver = FindNodeAt(destination);
-        UdpSocket? sink = null;
-        if (receiver is not null)
+        if (receiver is not null && !udpSinks.ContainsKey((receiver, udp.Port)))
         {
             // The receiver listens, so its datagrams are delivered, not answered with port unreachable (RFC 1122 4.1.3.1).
-            sink = new UdpSocket(receiver);
+            var sink = new UdpSocket(receiver);
             sink.Received += (_, _, _, _) => { };
             sink.Bind(udp.Port);
+            udpSinks.Add((receiver, udp.Port), sink);
         }
 
         var source = new UdpTrafficSource(node, destination, udp.Port)
@@ -76,7 +78,7 @@ public sealed partial class LabRun
             StartTime = udp.Start,
             StopTime = stop.Value,
         };
-        return new RunningUdp(udp, source);
+        return new RunningUdp(udp, source, destination);
     }
 
     /// <summary>The host or router with <paramref name="address"/> on one of its interfaces, or null.</summary>
@@ -232,12 +234,16 @@ public sealed partial class LabRun
         }
     }
 
-    private sealed class RunningUdp(LabUdpConstantRate lab, UdpTrafficSource source) : RunningApplication(lab)
+    private sealed class RunningUdp(LabUdpConstantRate lab, UdpTrafficSource source, Ipv4Address destination) : RunningApplication(lab)
     {
-        public override void Start(Simulation simulation) => source.Start();
+        public UdpTrafficSource Source { get; } = source;
+
+        public Ipv4Address Destination { get; } = destination;
+
+        public override void Start(Simulation simulation) => Source.Start();
 
         public override LabApplicationResult Result() => Outcome(
             null,
-            string.Create(CultureInfo.InvariantCulture, $"UDP at {lab.Rate} to {lab.Target} port {lab.Port}: {source.DatagramsSent:N0} datagrams of {lab.PayloadSize} bytes sent{(source.SendFailures > 0 ? $", {source.SendFailures:N0} could not be sent" : "")}."));
+            string.Create(CultureInfo.InvariantCulture, $"UDP at {lab.Rate} to {lab.Target} port {lab.Port}: {Source.DatagramsSent:N0} datagrams of {lab.PayloadSize} bytes sent{(Source.SendFailures > 0 ? $", {Source.SendFailures:N0} could not be sent" : "")}."));
     }
 }

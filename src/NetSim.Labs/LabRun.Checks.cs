@@ -20,6 +20,7 @@ public sealed partial class LabRun
             LabWebVisitCheck visit => EvaluateWebVisit(visit, when, applications),
             LabPingCheck ping => EvaluatePing(ping, when, applications),
             LabDnsLookupCheck lookup => EvaluateDnsLookup(lookup, when, applications),
+            LabDeliveryCheck delivery => EvaluateDelivery(delivery, when, applications),
             LabFramesReachedCheck reached => EvaluateFramesReached(reached, when),
             _ => throw new InvalidOperationException($"No evaluation for {check.GetType().Name}."),
         };
@@ -117,6 +118,29 @@ public sealed partial class LabRun
         string observed = resolved ? $"it resolved to {string.Join(", ", resolution.Addresses)}" : $"it did not resolve: {resolution.Status}";
         bool passed = check.Address is Ipv4Address wanted ? resolved && resolution.Addresses[0] == wanted : !resolved;
         return new LabCheckResult(check, passed, expected, observed);
+    }
+
+    private LabCheckResult EvaluateDelivery(LabDeliveryCheck check, string when, List<RunningApplication> applications)
+    {
+        var running = (RunningUdp)applications.First(a => a.Application.Id == check.Application);
+        ushort sourcePort = running.Source.Socket.LocalPort;
+        FlowStatistics? flow = flows.GetStatistics().FirstOrDefault(f =>
+            f.Key.Protocol == IpProtocol.Udp && f.Key.SourcePort == sourcePort && f.Key.Destination == running.Destination && f.Key.DestinationPort == running.Source.Port
+            && running.Source.Socket.Node.FindInterface(f.Key.Source) is not null);
+        long sent = flow?.PacketsSent ?? 0, received = flow?.PacketsReceived ?? 0;
+        double share = sent == 0 ? 0 : (double)received / sent;
+        string expected = (check.AtLeast, check.AtMost) switch
+        {
+            (double least, double most) => string.Create(CultureInfo.InvariantCulture, $"between {least * 100:0.#}% and {most * 100:0.#}%"),
+            (double least, null) => string.Create(CultureInfo.InvariantCulture, $"at least {least * 100:0.#}%"),
+            (null, double most) => string.Create(CultureInfo.InvariantCulture, $"at most {most * 100:0.#}%"),
+            _ => "any share",
+        };
+        bool passed = sent > 0 && (check.AtLeast is not double min || share >= min) && (check.AtMost is not double max || share <= max);
+        string observed = sent == 0
+            ? "it had sent nothing"
+            : string.Create(CultureInfo.InvariantCulture, $"{received:N0} of {sent:N0} arrived ({share * 100:0.0}%)");
+        return new LabCheckResult(check, passed, $"{when}{expected} of {check.Application}'s datagrams arrive", observed);
     }
 
     private LabCheckResult EvaluateFramesReached(LabFramesReachedCheck check, string when)

@@ -200,6 +200,11 @@ public class BadLabTests
             "lab.yaml:9:38: check 1: application 'p1' is not a DNS lookup"
         },
         {
+            "a delivery check without a bound",
+            Devices + "stop-time: 1 s\napplications:\n  - { kind: udp-constant-rate, id: u, on: pc, to: www, rate: 1Mbps }\nchecks:\n  - { kind: delivery, application: u }\n",
+            "lab.yaml:10:5: check 1: a delivery check needs 'at-least' or 'at-most' (the share of the datagrams delivered, 0 to 1)"
+        },
+        {
             "broken YAML",
             "devices:\n  pc: { kind: host\n",
             "lab.yaml:3:1: this is not valid YAML: while parsing a flow mapping, did not find expected ',' or '}'"

@@ -101,6 +101,36 @@ public sealed class LabRunTests
     }
 
     [Fact]
+    public void A_delivery_check_counts_the_datagrams_of_its_application_alone_when_two_share_a_receiver()
+    {
+        const string Lab = """
+            stop-time: 1 s
+            devices:
+              a: { kind: host, address: 10.0.0.1/24 }
+              b: { kind: host, address: 10.0.0.2/24 }
+              c: { kind: host, address: 10.0.0.3/24 }
+              hub: { kind: hub, ports: 3 }
+            links:
+              - { between: [a, hub], rate: 10Mbps }
+              - { between: [b, hub], rate: 10Mbps }
+              - { between: [c, hub], rate: 10Mbps }
+            applications:
+              - { kind: udp-constant-rate, id: a, on: a, to: c, rate: 1Mbps, port: 9000 }
+              - { kind: udp-constant-rate, id: b, on: b, to: c, rate: 9Mbps, port: 9000 }
+            checks:
+              - { kind: delivery, application: a, at-least: 0.99 }
+              - { kind: delivery, application: b, at-least: 0.99 }
+            """;
+
+        LabResult result = Run(Lab);
+
+        result.Checks[0].Observed.Should().MatchRegex(@"^1\d\d of 1\d\d arrived \(", "a sends about 120 datagrams a second");
+        result.Checks[1].Expected.Should().Be("at least 99% of b's datagrams arrive");
+        result.Checks[1].Passed.Should().BeFalse("10 Mb/s offered to a 10 Mb/s hub, with the frames' overhead and collisions, cannot all arrive");
+        result.Checks[1].Observed.Should().MatchRegex(@"^[\d,]+ of 1,\d{3} arrived \(\d+\.\d%\)$");
+    }
+
+    [Fact]
     public void A_lab_runs_once()
     {
         using LabRun run = LabRun.Build(LabFile.Parse(TwoHosts.Replace("BOB", "192.168.1.2/24", StringComparison.Ordinal), "two.yaml"));

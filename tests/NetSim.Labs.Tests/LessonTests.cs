@@ -28,6 +28,7 @@ public sealed class LessonTests
         using var fingerprint = new Fingerprint(run.Network.Tracer);
         LabResult result = run.Run();
 
+        result.Checks.Should().NotBeEmpty("a lesson is a lab with checks");
         result.Checks.Where(c => !c.Passed).Should().BeEmpty(string.Join("\n", result.Checks) + "\n" + string.Join("\n", result.Applications.Select(a => a.Summary)) + "\n" + fingerprint);
     }
 }
