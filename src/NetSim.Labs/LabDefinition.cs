@@ -39,6 +39,9 @@ public sealed record LabDefinition(
     IReadOnlyList<LabCapture> Captures,
     IReadOnlyList<LabCheck> Checks)
 {
+    /// <summary>The devices whose tables a run shows at its end (<c>show</c>): a switch's MAC table, a router's routes and ARP cache.</summary>
+    public IReadOnlyList<string> Show { get; init; } = [];
+
     /// <summary>The device named <paramref name="name"/> (ordinal comparison), or null.</summary>
     /// <param name="name">The device's name.</param>
     public LabDevice? FindDevice(string name) => Devices.FirstOrDefault(d => d.Name == name);

@@ -9,7 +9,7 @@ internal sealed class LabReader(string fileName)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    private static readonly string[] TopKeys = ["name", "description", "seed", "stop-time", "address-plan", "compute-routes", "devices", "links", "applications", "captures", "checks"];
+    private static readonly string[] TopKeys = ["name", "description", "seed", "stop-time", "address-plan", "compute-routes", "devices", "links", "applications", "captures", "checks", "show"];
 
     public LabDefinition Read(string text)
     {
@@ -35,7 +35,10 @@ internal sealed class LabReader(string fileName)
         var applications = top.Get("applications") is YamlNode appsNode ? List(appsNode, "applications", (n, i) => ReadApplication(n, i, devices)) : [];
         var captures = top.Get("captures") is YamlNode capturesNode ? List(capturesNode, "captures", (n, i) => ReadCapture(n, i, devices)) : [];
         var checks = top.Get("checks") is YamlNode checksNode ? List(checksNode, "checks", (n, i) => ReadCheck(n, i, devices, applications)) : [];
-        return new LabDefinition(fileName, name, description, seed, stopTime, plan, computeRoutes, devices, links, applications, captures, checks);
+        var show = top.Get("show") is YamlNode showNode
+            ? List(showNode, "show", (n, _) => Text(n, "show") is var device && devices.Any(d => d.Name == device) ? device : throw Error(n, $"show: there is no device '{device}'{Suggest(device, devices.Select(d => d.Name))}"))
+            : [];
+        return new LabDefinition(fileName, name, description, seed, stopTime, plan, computeRoutes, devices, links, applications, captures, checks) { Show = show };
     }
 
     private LabAddressPlan ReadPlan(YamlNode node)

@@ -205,6 +205,11 @@ public class BadLabTests
             "lab.yaml:10:5: check 1: a delivery check needs 'at-least' or 'at-most' (the share of the datagrams delivered, 0 to 1)"
         },
         {
+            "a device to show that does not exist",
+            Devices + "show: [sw, r2]\n",
+            "lab.yaml:6:12: show: there is no device 'r2'; did you mean 'r1'?"
+        },
+        {
             "broken YAML",
             "devices:\n  pc: { kind: host\n",
             "lab.yaml:3:1: this is not valid YAML: while parsing a flow mapping, did not find expected ',' or '}'"
@@ -212,7 +217,7 @@ public class BadLabTests
         {
             "a lab that is not a mapping",
             "- pc\n- sw\n",
-            "lab.yaml:1:1: a lab file is a mapping of keys (name, description, seed, stop-time, address-plan, compute-routes, devices, links, applications, captures, checks), not a list"
+            "lab.yaml:1:1: a lab file is a mapping of keys (name, description, seed, stop-time, address-plan, compute-routes, devices, links, applications, captures, checks, show), not a list"
         },
         {
             "an alias",

@@ -120,6 +120,13 @@ public class LabFileTests
     }
 
     [Fact]
+    public void The_devices_to_show_are_read_in_order_and_none_when_not_given()
+    {
+        LabFile.Parse("devices: { pc: { kind: host }, sw: { kind: switch, ports: 2 } }\nshow: [sw, pc]\n", "lab.yaml").Show.Should().Equal("sw", "pc");
+        LabFile.Parse("devices: { pc: { kind: host } }\n", "lab.yaml").Show.Should().BeEmpty();
+    }
+
+    [Fact]
     public void A_missing_file_is_a_lab_file_exception_naming_it()
     {
         string path = Path.Combine(LabPaths.Directory, "no-such-lab.yaml");
