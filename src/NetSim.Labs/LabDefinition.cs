@@ -165,6 +165,15 @@ public sealed record LabLink(LabPortRef A, LabPortRef B, DataRate? Rate, SimDura
 {
     /// <summary>Where the link was declared.</summary>
     public LabPosition Position { get; init; }
+
+    /// <summary>The probability that a frame arrives with a flipped bit, each direction (<c>corrupt</c>, 0 to 1): the receiver's FCS check drops it.</summary>
+    public double Corruption { get; init; }
+
+    /// <summary>The probability that a frame is delivered twice, each direction (<c>duplicate</c>, 0 to 1).</summary>
+    public double Duplication { get; init; }
+
+    /// <summary>The most a frame's delay varies, each direction (<c>jitter</c>): each frame waits a further random 0 to this.</summary>
+    public SimDuration Jitter { get; init; }
 }
 
 /// <summary>A capture point: every frame through a port (<c>captures</c>), written to a pcap file by the runner.</summary>

@@ -201,7 +201,7 @@ internal sealed class LabReader(string fileName)
     private LabLink ReadLink(YamlNode node, int index, List<LabDevice> devices)
     {
         string what = string.Create(Invariant, $"link {index}");
-        var keys = new Keys(this, node, what, ["between", "rate", "delay", "loss", "queue"]);
+        var keys = new Keys(this, node, what, ["between", "rate", "delay", "loss", "corrupt", "duplicate", "jitter", "queue"]);
         YamlNode between = keys.Get("between") ?? throw Error(node, $"{what} has no 'between' (its two ends, such as [pc, sw/eth1])");
         if (between is not YamlSequence { Items.Count: 2 } ends)
         {
@@ -219,7 +219,13 @@ internal sealed class LabReader(string fileName)
         SimDuration? delay = keys.Has("delay") ? keys.Required("delay", (n, s) => Duration(n, s, $"{what}: delay")) : null;
         double loss = keys.Optional("loss", (n, s) => Probability(n, s, $"{what}: loss"), 0.0);
         LabQueueDiscipline queue = keys.Optional("queue", (n, s) => Queues.TryGetValue(s, out LabQueueDiscipline q) ? q : throw Error(n, $"{what}: unknown queue '{s}'; a queue is {OneOf(Queues.Keys)}{Suggest(s, Queues.Keys)}"), LabQueueDiscipline.DropTail);
-        return new LabLink(a, b, rate, delay, loss, queue) { Position = node.Position };
+        return new LabLink(a, b, rate, delay, loss, queue)
+        {
+            Position = node.Position,
+            Corruption = keys.Optional("corrupt", (n, s) => Probability(n, s, $"{what}: corrupt"), 0.0),
+            Duplication = keys.Optional("duplicate", (n, s) => Probability(n, s, $"{what}: duplicate"), 0.0),
+            Jitter = keys.Optional("jitter", (n, s) => Duration(n, s, $"{what}: jitter"), SimDuration.Zero),
+        };
     }
 
     private LabPortRef PortRef(YamlNode node, string what, List<LabDevice> devices)

@@ -218,10 +218,28 @@ public sealed partial class LabRun : IDisposable
                 throw Error(link.Position, $"link {number}: {e.Message}", e);
             }
 
-            if (link.Loss > 0)
+            foreach (CableDirection direction in new[] { cable.FromA, cable.FromB })
             {
-                cable.FromA.Impairments.LossProbability = link.Loss;
-                cable.FromB.Impairments.LossProbability = link.Loss;
+                // Set only what the lab gives, so a link without impairments draws no random number.
+                if (link.Loss > 0)
+                {
+                    direction.Impairments.LossProbability = link.Loss;
+                }
+
+                if (link.Corruption > 0)
+                {
+                    direction.Impairments.CorruptionProbability = link.Corruption;
+                }
+
+                if (link.Duplication > 0)
+                {
+                    direction.Impairments.DuplicationProbability = link.Duplication;
+                }
+
+                if (link.Jitter > SimDuration.Zero)
+                {
+                    direction.Impairments.MaxJitter = link.Jitter;
+                }
             }
 
             if (link.Queue != LabQueueDiscipline.DropTail)

@@ -130,6 +130,32 @@ public sealed class LabRunTests
         result.Checks[1].Observed.Should().MatchRegex(@"^[\d,]+ of 1,\d{3} arrived \(\d+\.\d%\)$");
     }
 
+    [Theory]
+    [InlineData("corrupt: 1", "0 of 3 echo requests answered")]
+    [InlineData("duplicate: 1", "3 of 3 echo requests answered")]
+    [InlineData("jitter: 1 ms", "3 of 3 echo requests answered")]
+    public void A_links_impairments_reach_the_frames_that_cross_it(string impairment, string observed)
+    {
+        string lab = TwoHosts.Replace("BOB", "192.168.1.2/24", StringComparison.Ordinal).Replace("- { between: [alice, bob] }", "- { between: [alice, bob], " + impairment + " }", StringComparison.Ordinal);
+
+        LabResult result = Run(lab);
+
+        result.Checks[0].Observed.Should().StartWith(observed);
+        string summary = result.Applications[0].Summary;
+        switch (impairment[..4])
+        {
+            case "corr":
+                summary.Should().Contain("3 packets transmitted, 0 received", "every frame arrives with a bad FCS and is dropped");
+                break;
+            case "dupl":
+                summary.Should().Contain("(DUP!)", "every frame comes twice, so replies come again").And.MatchRegex(@"3 received, \+\d+ duplicates");
+                break;
+            default:
+                summary.Should().NotMatchRegex(@"rtt min/avg/max/mdev = (\S+)/\1/\1/", "jitter makes the round trips differ");
+                break;
+        }
+    }
+
     [Fact]
     public void A_lab_runs_once()
     {
