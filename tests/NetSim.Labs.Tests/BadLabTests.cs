@@ -210,6 +210,11 @@ public class BadLabTests
             "lab.yaml:6:12: show: there is no device 'r2'; did you mean 'r1'?"
         },
         {
+            "an impairment that is not a probability",
+            Devices + "links:\n  - { between: [pc, sw], duplicate: 1.5 }\n",
+            "lab.yaml:7:37: link 1: duplicate must be a probability from 0 to 1, not '1.5'"
+        },
+        {
             "broken YAML",
             "devices:\n  pc: { kind: host\n",
             "lab.yaml:3:1: this is not valid YAML: while parsing a flow mapping, did not find expected ',' or '}'"
