@@ -212,7 +212,7 @@ public class BadLabTests
         {
             "an impairment that is not a probability",
             Devices + "links:\n  - { between: [pc, sw], duplicate: 1.5 }\n",
-            "lab.yaml:7:37: link 1: duplicate must be a probability from 0 to 1, not '1.5'"
+            "lab.yaml:7:37: link 1: duplicate is a probability from 0 to 1, not '1.5'"
         },
         {
             "broken YAML",
