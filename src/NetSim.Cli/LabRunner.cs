@@ -48,9 +48,13 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
 
     /// <summary>Runs <paramref name="lab"/> and prints it (or keeps it for the JSON document); true when every check passed.</summary>
     /// <exception cref="LabFileException">The lab cannot be built.</exception>
-    public bool Run(LabDefinition lab, string? heading, string? reportPath)
+    /// <param name="lab">The lab.</param>
+    /// <param name="heading">A line printed before it (a lesson's part), or null.</param>
+    /// <param name="reportPath">Where its HTML report goes, or null.</param>
+    /// <param name="captureDirectory">Where its captures go, or null.</param>
+    public bool Run(LabDefinition lab, string? heading, string? reportPath, string? captureDirectory)
     {
-        using LabRun run = LabRun.Build(lab, new LabRunOptions { Seed = settings.Seed, StopTime = settings.StopTime, CaptureDirectory = settings.CaptureDirectory });
+        using LabRun run = LabRun.Build(lab, new LabRunOptions { Seed = settings.Seed, StopTime = settings.StopTime, CaptureDirectory = captureDirectory });
         foreach (string device in settings.Tables)
         {
             if (run.FormatTables(device) is null)

@@ -164,7 +164,7 @@ internal static class NetSimCommand
 
             LabDefinition lab = LabFile.Load(path);
             var runner = new LabRunner(output, interactive, settings);
-            bool passed = runner.Run(lab, heading: null, reportPath: settings.ReportPath);
+            bool passed = runner.Run(lab, heading: null, settings.ReportPath, settings.CaptureDirectory);
             runner.Finish();
             return passed ? Passed : ChecksFailed;
         }
@@ -180,8 +180,11 @@ internal static class NetSimCommand
                 string heading = labs.Count == 1
                     ? $"Lesson {lesson.Name}: {lesson.Title}"
                     : string.Create(CultureInfo.InvariantCulture, $"Lesson {lesson.Name}, part {i + 1} of {labs.Count}: {lesson.Title} ({lesson.Parts[i]})");
-                string? reportPath = labs.Count == 1 ? settings.ReportPath : PathFor(settings.ReportPath, Path.GetFileNameWithoutExtension(lesson.Parts[i]));
-                passed &= runner.Run(labs[i], heading, reportPath);
+                // Several parts: each one's report beside the others (report-PART.html), its captures in DIR/PART/.
+                string part = Path.GetFileNameWithoutExtension(lesson.Parts[i]);
+                string? reportPath = labs.Count == 1 ? settings.ReportPath : PathFor(settings.ReportPath, part);
+                string? captures = labs.Count == 1 || settings.CaptureDirectory is null ? settings.CaptureDirectory : Path.Combine(settings.CaptureDirectory, part);
+                passed &= runner.Run(labs[i], heading, reportPath, captures);
             }
 
             runner.Finish(lesson);
