@@ -7,7 +7,9 @@ namespace NetSim.Cli.Tests;
 /// The packed tool, installed as a user installs it (<c>dotnet tool install</c> into a temporary tool path, from a
 /// folder of packages, with a NuGet configuration that lists only that folder), runs a lesson, writes its captures and
 /// runs the default lesson with no argument. A tool package carries its dependencies (NetSim, NetSim.Labs,
-/// NetSim.Reporting) inside it, so NetSim.Cli's package alone is packed.
+/// NetSim.Reporting) inside it, so NetSim.Cli's package alone is packed. It packs the portable (JIT-compiled) form
+/// from the build the tests run against, in seconds; the ReadyToRun form that .ci/run packs needs a build of its own
+/// (about a minute), and installs the same way (benchmarks/README.md, "netsim start-up").
 /// </summary>
 public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : IClassFixture<ToolInstallTests.InstalledTool>
 {
@@ -87,7 +89,7 @@ public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : ICla
                   </packageSources>
                 </configuration>
                 """);
-            Dotnet(root, "pack", Path.Combine(root, "src", "NetSim.Cli", "NetSim.Cli.csproj"), "-c", Configuration, "--no-build", "-o", packages);
+            Dotnet(root, "pack", Path.Combine(root, "src", "NetSim.Cli", "NetSim.Cli.csproj"), "-c", Configuration, "--no-build", "-p:NetSimPortableTool=true", "-o", packages);
             string version = Path.GetFileNameWithoutExtension(Directory.GetFiles(packages, "NetSim.Cli.*.nupkg").Single())["NetSim.Cli.".Length..];
             Dotnet(folder.Path, "tool", "install", "NetSim.Cli", "--tool-path", Path.Combine(folder.Path, "tools"), "--configfile", config, "--version", version);
             Captures = Path.Combine(folder.Path, "captures");
