@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using NetSim.Engine;
 using NetSim.Labs;
 using NetSim.Reporting;
@@ -150,16 +151,21 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
             return run.Run();
         }
 
-        // On a terminal the narration goes through the console, so the bar stays below it.
+        // On a terminal the narration goes through the console, a batch at each progress report (ten times a
+        // second), so the bar is drawn again below it ten times a second, not after every line.
         LabResult? result = null;
         console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
             .Start(context =>
             {
-                using var lines = new ConsoleLineWriter(console);
-                using var narrator = new TraceNarrator(run.Network.Tracer, lines);
-                result = run.Run(new Bar(context, Stopwatch.StartNew(), Title(run.Lab)), TimeSpan.FromMilliseconds(100));
+                using var lines = new BatchWriter(console);
+                using (var narrator = new TraceNarrator(run.Network.Tracer, lines))
+                {
+                    result = run.Run(new Bar(context, Stopwatch.StartNew(), Title(run.Lab), lines), TimeSpan.FromMilliseconds(100));
+                }
+
+                lines.Flush();
             });
         return result!;
     }
@@ -235,12 +241,13 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Shows a bar once the run has taken <see cref="ProgressDelay"/> of wall time; a shorter run shows none.</summary>
-    private sealed class Bar(ProgressContext context, Stopwatch clock, string what) : IProgress<SimulationProgress>
+    private sealed class Bar(ProgressContext context, Stopwatch clock, string what, BatchWriter lines) : IProgress<SimulationProgress>
     {
         private ProgressTask? task;
 
         public void Report(SimulationProgress value)
         {
+            lines.Flush();
             if (task is null)
             {
                 if (clock.Elapsed < ProgressDelay || value.IsFinal)
@@ -257,34 +264,17 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
         }
     }
 
-    /// <summary>Writes whole lines to a Spectre console as plain text (not markup), so a live progress bar stays below them.</summary>
-    private sealed class ConsoleLineWriter(IAnsiConsole console) : StringWriter(CultureInfo.InvariantCulture)
+    /// <summary>Keeps what is written, and writes it to a Spectre console as plain text (not markup) when flushed.</summary>
+    private sealed class BatchWriter(IAnsiConsole console) : StringWriter(CultureInfo.InvariantCulture)
     {
-        public override void Write(char value)
+        public override void Flush()
         {
-            if (value == '\n')
+            StringBuilder text = GetStringBuilder();
+            if (text.Length > 0)
             {
-                console.WriteLine(GetStringBuilder().ToString().TrimEnd('\r'));
-                _ = GetStringBuilder().Clear();
+                console.Write(new Text(text.ToString()));
+                _ = text.Clear();
             }
-            else
-            {
-                base.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            foreach (char c in value ?? "")
-            {
-                Write(c);
-            }
-        }
-
-        public override void WriteLine(string? value)
-        {
-            Write(value);
-            Write('\n');
         }
     }
 }
