@@ -6,7 +6,7 @@ namespace NetSim.Cli;
 internal static class Consoles
 {
     /// <summary>The width tables are laid out in when the output is not a terminal (a file, a pipe, a test).</summary>
-    public const int RedirectedWidth = 120;
+    public const int RedirectedWidth = 140;
 
     /// <summary>A console writing to <paramref name="writer"/>; plain text, <see cref="RedirectedWidth"/> wide, unless <paramref name="interactive"/>.</summary>
     public static IAnsiConsole Create(TextWriter writer, bool interactive)

@@ -180,7 +180,7 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
             output.WriteLine($"{name} on {app.Device} from {app.Start}: {outcome}");
             foreach (string line in application.Summary.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'))
             {
-                output.WriteLine("  " + line);
+                output.WriteLine(line.Length == 0 ? "" : "  " + line);
             }
 
             output.WriteLine();
@@ -194,11 +194,12 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
             return;
         }
 
-        var table = new Table { Title = new TableTitle("Flows") };
+        output.WriteLine("Flows:");
+        var table = new Table();
         _ = table.AddColumn(new TableColumn("Flow").NoWrap());
         foreach (string column in (string[])["Sent", "Received", "Lost", "Mean delay", "Jitter", "Throughput", "Retransmitted"])
         {
-            _ = table.AddColumn(new TableColumn(column).RightAligned());
+            _ = table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
         }
 
         foreach (FlowStatistics flow in result.Flows)
@@ -222,7 +223,8 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
     {
         if (result.Checks.Count > 0)
         {
-            var table = new Table { Title = new TableTitle("Checks") }.AddColumns("Verdict", "Expected", "Observed");
+            output.WriteLine("Checks:");
+            var table = new Table().AddColumns("Verdict", "Expected", "Observed");
             foreach (LabCheckResult check in result.Checks)
             {
                 _ = table.AddRow(
