@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NetSim.Labs;
@@ -294,6 +295,26 @@ public sealed partial class CommandTests
         output.Should().Contain("Captures written").And.Contain(files[0]);
         File.ReadAllText(report).Should().StartWith("<!doctype html>");
         output.Should().Contain($"Report written to {report}");
+    }
+
+    [Fact]
+    public void Numbers_are_printed_in_the_invariant_culture_whatever_the_users()
+    {
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        string invariant, german;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            invariant = Netsim.Run("lesson", "hub", "--quiet").Output + Netsim.Run("lesson", "hub", "--json").Output;
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            german = Netsim.Run("lesson", "hub", "--quiet").Output + Netsim.Run("lesson", "hub", "--json").Output;
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+
+        german.Should().Be(invariant);
     }
 
     private static string[] CheckedLines(string output) => [.. CheckedLine().Matches(output).Select(m => m.Value)];
