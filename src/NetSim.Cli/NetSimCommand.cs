@@ -53,6 +53,12 @@ internal static class NetSimCommand
         {
             return cli.Usage(parsed, e.Message);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the command line names cannot be read or written (--report in a missing folder, --export to a file).
+            error.WriteLine($"netsim: {e.Message}");
+            return Wrong;
+        }
     }
 
     /// <summary>A mistake on the command line found after parsing (an unknown lesson, a bad time).</summary>
@@ -71,6 +77,29 @@ internal static class NetSimCommand
 
         public RootCommand Build()
         {
+            // Checked before anything runs, as the samples' options are (samples/SampleReport.cs).
+            report.Validators.Add(result =>
+            {
+                string path = result.GetValueOrDefault<string>() ?? "";
+                string? folder = Path.GetDirectoryName(path);
+                if (path.Length == 0 || Directory.Exists(path))
+                {
+                    result.AddError($"--report needs the path of a file to write, such as report.html; '{path}' is not one.");
+                }
+                else if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+                {
+                    result.AddError($"--report cannot write '{path}': the folder '{folder}' does not exist.");
+                }
+            });
+            pcap.Validators.Add(result =>
+            {
+                string path = result.GetValueOrDefault<string>() ?? "";
+                if (path.Length == 0 || File.Exists(path))
+                {
+                    result.AddError($"--pcap needs the path of a folder to write the captures to; '{path}' is {(path.Length == 0 ? "empty" : "a file")}.");
+                }
+            });
+
             var root = new RootCommand(
                 "Runs NetSim labs: a network, its traffic and its checks described in a lab file (YAML or JSON).\n" +
                 "With no command, runs the lesson '" + LabLessons.DefaultName + "'. 'netsim schema > lab.schema.json' gives editors the lab format's JSON Schema.\n" +

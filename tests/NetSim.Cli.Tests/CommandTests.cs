@@ -298,6 +298,20 @@ public sealed partial class CommandTests
     }
 
     [Fact]
+    public void A_file_that_cannot_be_written_exits_2_with_one_line_and_no_stack_trace()
+    {
+        using var folder = new TempFolder();
+        string report = Path.Combine(folder.Path, "missing", "run.html");
+
+        var (exitCode, output, error) = Netsim.Run("lesson", "switch", "--quiet", "--report", report);
+
+        exitCode.Should().Be(2);
+        output.Should().BeEmpty("nothing runs");
+        error.Split('\n')[0].Should().Be($"netsim: --report cannot write '{report}': the folder '{Path.GetDirectoryName(report)}' does not exist.");
+        error.Should().NotContain("   at ", "no stack trace");
+    }
+
+    [Fact]
     public void Numbers_are_printed_in_the_invariant_culture_whatever_the_users()
     {
         CultureInfo saved = CultureInfo.CurrentCulture;
