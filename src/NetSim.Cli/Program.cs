@@ -1,0 +1,3 @@
+using NetSim.Cli;
+
+return NetSimCommand.Invoke(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
