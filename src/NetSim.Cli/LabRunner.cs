@@ -92,7 +92,7 @@ internal sealed class LabRunner(TextWriter output, bool interactive, RunSettings
         }
 
         PrintApplications(result);
-        foreach (string device in settings.Tables)
+        foreach (string device in lab.Show.Concat(settings.Tables).Distinct(StringComparer.Ordinal)) // the lab's 'show', then --tables
         {
             output.WriteLine($"Tables of {device}:");
             output.Write(run.FormatTables(device));

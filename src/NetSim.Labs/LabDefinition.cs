@@ -50,7 +50,11 @@ public sealed record LabDefinition(
 /// <summary>The pool unaddressed interfaces are numbered from: one subnet per link (<c>address-plan</c>).</summary>
 /// <param name="Pool">The pool, such as 10.0.0.0/16.</param>
 /// <param name="SubnetPrefixLength">The prefix length of each link's subnet (<c>subnet-prefix</c>, 24 unless given).</param>
-public sealed record LabAddressPlan(Ipv4Network Pool, int SubnetPrefixLength);
+public sealed record LabAddressPlan(Ipv4Network Pool, int SubnetPrefixLength)
+{
+    /// <summary>Where the address plan was declared.</summary>
+    public LabPosition Position { get; init; }
+}
 
 /// <summary>What a device is (the <c>kind</c> key).</summary>
 public enum LabDeviceKind

@@ -45,13 +45,13 @@ internal sealed class LabReader(string fileName)
     {
         if (node is YamlScalar)
         {
-            return new LabAddressPlan(Network(node, "the address plan"), 24);
+            return new LabAddressPlan(Network(node, "the address plan"), 24) { Position = node.Position };
         }
 
         var keys = new Keys(this, node, "the address plan", ["pool", "subnet-prefix"]);
         Ipv4Network pool = keys.Required("pool", (n, _) => Network(n, "the address plan's pool"));
         int prefix = keys.Optional("subnet-prefix", (n, s) => Int(n, s, "subnet-prefix", pool.PrefixLength, 30), 24);
-        return new LabAddressPlan(pool, prefix);
+        return new LabAddressPlan(pool, prefix) { Position = node.Position };
     }
 
     private static readonly Dictionary<string, LabDeviceKind> DeviceKinds = new(StringComparer.Ordinal)

@@ -77,7 +77,7 @@ public sealed partial class LabRun
     private static LabCheckResult EvaluateWebVisit(LabWebVisitCheck check, string when, List<RunningApplication> applications)
     {
         var running = (RunningWebVisit)applications.First(a => a.Application.Id == check.Application);
-        string expected = $"{when}the web visit {check.Application} succeeds with {check.Status}";
+        string expected = $"{when}the web visit '{check.Application}' succeeds with {check.Status}";
         WebVisit? visit = running.Visit;
         if (visit is null)
         {
@@ -100,7 +100,7 @@ public sealed partial class LabRun
         string observed = string.Create(CultureInfo.InvariantCulture, $"{answered} of {count} echo requests answered") + (others.Length > 0 ? $"; {string.Join("; ", others)}" : "");
         bool passed = check.Outcome == LabPingOutcome.Answered ? answered == count : answered == 0 && results.Count > 0;
         string expected = check.Outcome == LabPingOutcome.Answered ? "is answered" : "is lost";
-        return new LabCheckResult(check, passed, $"{when}the ping {check.Application} {expected}", observed);
+        return new LabCheckResult(check, passed, $"{when}the ping '{check.Application}' {expected}", observed);
     }
 
     private static LabCheckResult EvaluateDnsLookup(LabDnsLookupCheck check, string when, List<RunningApplication> applications)
@@ -140,7 +140,7 @@ public sealed partial class LabRun
         string observed = sent == 0
             ? "it had sent nothing"
             : string.Create(CultureInfo.InvariantCulture, $"{received:N0} of {sent:N0} arrived ({share * 100:0.0}%)");
-        return new LabCheckResult(check, passed, $"{when}{expected} of {check.Application}'s datagrams arrive", observed);
+        return new LabCheckResult(check, passed, $"{when}{expected} of the datagrams of '{check.Application}' arrive", observed);
     }
 
     private LabCheckResult EvaluateFramesReached(LabFramesReachedCheck check, string when)

@@ -257,7 +257,7 @@ public sealed partial class LabRun : IDisposable
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
-                throw Error(default, $"address-plan {plan.Pool}: {e.Message}", e);
+                throw Error(plan.Position, $"address-plan {plan.Pool}: {e.Message}", e);
             }
         }
 

@@ -54,7 +54,7 @@ public sealed partial class CommandTests
         var (exitCode, output, _) = Netsim.Run("run", lab, "--quiet");
 
         exitCode.Should().Be(1);
-        output.Should().MatchRegex(@"FAIL\s+│ the ping ping is answered\s+│ 0 of 1 echo requests answered");
+        output.Should().MatchRegex(@"FAIL\s+│ the ping 'ping' is answered\s+│ 0 of 1 echo requests answered");
         output.Should().MatchRegex(@"PASS\s+│ a's ARP cache does not hold b");
         CheckedLines(output).Should().Equal("1 of 2 checks passed");
     }

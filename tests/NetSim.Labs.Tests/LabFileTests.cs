@@ -109,7 +109,7 @@ public class LabFileTests
     {
         LabDefinition lab = LabFile.Load(LabPaths.Of("address-plan.yaml"));
 
-        lab.AddressPlan.Should().Be(new LabAddressPlan(Ipv4Network.Parse("10.0.0.0/16"), 24));
+        lab.AddressPlan.Should().Be(new LabAddressPlan(Ipv4Network.Parse("10.0.0.0/16"), 24) { Position = new LabPosition(4, 15) });
         lab.ComputeRoutes.Should().BeTrue();
         lab.Devices.Should().OnlyContain(d => d.Interfaces.Count == 0);
         lab.Links.Select(l => (l.Loss, l.Queue)).Should().Equal((0.0, LabQueueDiscipline.DropTail), (0.01, LabQueueDiscipline.Red), (0.0, LabQueueDiscipline.CoDel));

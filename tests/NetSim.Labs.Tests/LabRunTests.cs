@@ -44,7 +44,7 @@ public sealed class LabRunTests
         result.Passed.Should().BeFalse();
         LabCheckResult check = result.Checks.Single();
         check.Passed.Should().BeFalse();
-        check.Expected.Should().Be("the ping ping is answered");
+        check.Expected.Should().Be("the ping 'ping' is answered");
         check.Observed.Should().StartWith("0 of 3 echo requests answered; ").And.Contain("192.168.2.2", "the ping's own reason is kept");
     }
 
@@ -125,7 +125,7 @@ public sealed class LabRunTests
         LabResult result = Run(Lab);
 
         result.Checks[0].Observed.Should().MatchRegex(@"^1\d\d of 1\d\d arrived \(", "a sends about 120 datagrams a second");
-        result.Checks[1].Expected.Should().Be("at least 99% of b's datagrams arrive");
+        result.Checks[1].Expected.Should().Be("at least 99% of the datagrams of 'b' arrive");
         result.Checks[1].Passed.Should().BeFalse("10 Mb/s offered to a 10 Mb/s hub, with the frames' overhead and collisions, cannot all arrive");
         result.Checks[1].Observed.Should().MatchRegex(@"^[\d,]+ of 1,\d{3} arrived \(\d+\.\d%\)$");
     }
@@ -171,7 +171,7 @@ public sealed class LabRunTests
         "lab.yaml:3:3: device h: h cannot use 192.168.1.1 as its default gateway: it is on none of its networks (10.0.0.0/24)*")]
     [InlineData(
         "address-plan: { pool: 10.0.0.0/24, subnet-prefix: 25 }\ndevices: { a: { kind: host }, b: { kind: host }, c: { kind: host }, r: { kind: router } }\nlinks:\n  - { between: [a, r] }\n  - { between: [b, r] }\n  - { between: [c, r] }",
-        "lab.yaml: address-plan 10.0.0.0/24: *")]
+        "lab.yaml:1:15: address-plan 10.0.0.0/24: *")]
     [InlineData(
         "devices: { a: { kind: host, address: 10.0.0.1/24 }, b: { kind: host, address: 10.0.0.2/24 } }\nlinks:\n  - { between: [a, b] }\napplications:\n  - { kind: udp-constant-rate, on: a, to: b, rate: 1Mbps }",
         "lab.yaml:5:5: udp-constant-rate: it would send for ever; give it a 'stop', or the lab a 'stop-time'")]
