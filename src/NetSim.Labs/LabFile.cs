@@ -11,7 +11,17 @@ public static class LabFile
     /// <param name="path">The lab file.</param>
     /// <returns>The lab.</returns>
     /// <exception cref="LabFileException">The file cannot be read, or it is wrong.</exception>
-    public static LabDefinition Load(string path)
+    public static LabDefinition Load(string path) => Load(path, parameters: null);
+
+    /// <summary>
+    /// Reads the lab file at <paramref name="path"/> with its parameters set: each <c>${name}</c> in the file is
+    /// replaced by the value given for name, and each <c>${name:-default}</c> by the value given or else the default.
+    /// </summary>
+    /// <param name="path">The lab file.</param>
+    /// <param name="parameters">The parameters' values by name (for a sweep's point); null or empty: each takes its default.</param>
+    /// <returns>The lab.</returns>
+    /// <exception cref="LabFileException">The file cannot be read, it is wrong, or a parameter it uses has no value and no default.</exception>
+    public static LabDefinition Load(string path, IReadOnlyDictionary<string, string>? parameters)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -24,7 +34,7 @@ public static class LabFile
             throw new LabFileException(path, 0, 0, $"cannot read the lab file: {e.Message}", e);
         }
 
-        return Parse(text, path);
+        return Parse(text, path, parameters);
     }
 
     /// <summary>Reads a lab from <paramref name="text"/>; messages name <paramref name="fileName"/>.</summary>
@@ -32,13 +42,21 @@ public static class LabFile
     /// <param name="fileName">The name its messages give the file, such as "lab.yaml".</param>
     /// <returns>The lab.</returns>
     /// <exception cref="LabFileException">The text is wrong.</exception>
-    public static LabDefinition Parse(string text, string fileName)
+    public static LabDefinition Parse(string text, string fileName) => Parse(text, fileName, parameters: null);
+
+    /// <summary>Reads a lab from <paramref name="text"/> with its parameters set (see <see cref="Load(string, IReadOnlyDictionary{string, string})"/>); messages name <paramref name="fileName"/>.</summary>
+    /// <param name="text">The lab file's text (YAML or JSON).</param>
+    /// <param name="fileName">The name its messages give the file, such as "lab.yaml".</param>
+    /// <param name="parameters">The parameters' values by name; null or empty: each takes its default.</param>
+    /// <returns>The lab.</returns>
+    /// <exception cref="LabFileException">The text is wrong, or a parameter it uses has no value and no default.</exception>
+    public static LabDefinition Parse(string text, string fileName, IReadOnlyDictionary<string, string>? parameters)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
         try
         {
-            return new LabReader(fileName).Read(text);
+            return new LabReader(fileName).Read(LabParameters.Substitute(text, fileName, parameters));
         }
         catch (LabFileException)
         {
