@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NetSim.Engine;
+using NetSim.Experiments;
 using NetSim.Labs;
 using Spectre.Console;
 
@@ -73,6 +74,7 @@ internal static class NetSimCommand
         private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Do not tell every event of the run; print only the results." };
         private readonly Option<bool> json = new("--json") { Description = "Print the results as one JSON document, and nothing else (see docs/architecture.md, \"The netsim command's JSON\")." };
         private readonly Option<string[]> tables = new("--tables") { HelpName = "DEVICE", Description = "Print the tables (MAC table, ARP cache, routes) of each DEVICE after the run.", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string[]> set = new("--set") { HelpName = "NAME=VALUE", Description = "Give the lab's parameter NAME (written ${NAME} or ${NAME:-default} in the file) the value VALUE.", AllowMultipleArgumentsPerToken = true };
         private readonly Option<bool> fingerprint = new("--fingerprint") { Description = "Print the run's fingerprint: a hash of every trace event and frame. Two runs that print the same did the same things at the same times." };
 
         public RootCommand Build()
@@ -107,14 +109,15 @@ internal static class NetSimCommand
             root.SetAction(_ => RunLesson(LabLessons.DefaultName, new RunSettings()));
 
             var labArgument = new Argument<string>("LAB") { Description = "The lab file (YAML or JSON)." };
-            var run = new Command("run", "Run a lab file: tell what happens, then print the applications' results, the flows and the checks' verdicts.") { labArgument };
+            var run = new Command("run", "Run a lab file: tell what happens, then print the applications' results, the flows and the checks' verdicts.") { labArgument, set };
             AddRunOptions(run);
-            run.SetAction(parsed => RunFile(parsed.GetValue(labArgument)!, Settings(parsed)));
+            run.SetAction(parsed => RunFile(parsed.GetValue(labArgument)!, Settings(parsed), Parameters(parsed.GetValue(set))));
             root.Add(run);
 
             var checkArgument = new Argument<string>("LAB") { Description = "The lab file (YAML or JSON)." };
-            var check = new Command("check", "Check a lab file without running it: read it and build its network.") { checkArgument };
-            check.SetAction(parsed => Check(parsed.GetValue(checkArgument)!));
+            var checkSet = new Option<string[]>("--set") { HelpName = "NAME=VALUE", Description = "Give the lab's parameter NAME the value VALUE.", AllowMultipleArgumentsPerToken = true };
+            var check = new Command("check", "Check a lab file without running it: read it and build its network.") { checkArgument, checkSet };
+            check.SetAction(parsed => Check(parsed.GetValue(checkArgument)!, Parameters(parsed.GetValue(checkSet))));
             root.Add(check);
 
             var lessons = new Command("lessons", "List the built-in lessons, in the course's order.");
@@ -129,6 +132,30 @@ internal static class NetSimCommand
                 ? Export(parsed.GetValue(nameArgument)!, folder)
                 : RunLesson(parsed.GetValue(nameArgument)!, Settings(parsed)));
             root.Add(lesson);
+
+            var sweepArgument = new Argument<string>("LAB") { Description = "The lab file (YAML or JSON)." };
+            var runs = new Option<int>("--runs") { HelpName = "N", Description = "How many runs each point gets, each with its own seed (10 unless given).", DefaultValueFactory = _ => 10 };
+            var sweepSeed = new Option<ulong>("--seed") { HelpName = "N", Description = "The seed the runs' seeds are derived from (0 unless given)." };
+            var vary = new Option<string[]>("--vary") { HelpName = "NAME=V1,V2,...", Description = "Run every value of the lab's parameter NAME; several --vary: every combination.", AllowMultipleArgumentsPerToken = true };
+            var parallel = new Option<int?>("--parallel") { HelpName = "N", Description = "How many runs go at once (one per core unless given)." };
+            var sweepUntil = new Option<string>("--until") { HelpName = "TIME", Description = "Stop each run at TIME, instead of the lab's stop-time." };
+            var sweepJson = new Option<bool>("--json") { Description = "Print the results as one JSON document, and nothing else." };
+            var sweep = new Command("sweep", "Run a lab many times on all cores, with a seed each and every combination of --vary values, and print each result's mean and 95% confidence interval.")
+            {
+                sweepArgument, runs, sweepSeed, vary, parallel, sweepUntil, sweepJson,
+            };
+            sweep.SetAction(parsed => Sweep(
+                parsed.GetValue(sweepArgument)!,
+                new SweepOptions
+                {
+                    Replications = parsed.GetValue(runs) is int n and > 0 ? n : throw new CommandLineException($"--runs needs a number of runs of at least 1, not {parsed.GetValue(runs)}"),
+                    Seed = parsed.GetValue(sweepSeed),
+                    Parameters = [.. Parameters(parsed.GetValue(vary), several: true).Select(p => new SweepParameter(p.Key, p.Value))],
+                    MaxDegreeOfParallelism = parsed.GetValue(parallel) is int p ? (p > 0 ? p : throw new CommandLineException($"--parallel needs at least 1, not {p}")) : null,
+                },
+                Time(parsed.GetValue(sweepUntil), "--until"),
+                parsed.GetValue(sweepJson)));
+            root.Add(sweep);
 
             var schema = new Command("schema", "Print the lab format's JSON Schema, for editors: netsim schema > lab.schema.json");
             schema.SetAction(_ =>
@@ -163,14 +190,7 @@ internal static class NetSimCommand
 
         private RunSettings Settings(ParseResult parsed)
         {
-            SimTime? stop = null;
-            if (parsed.GetValue(until) is string text)
-            {
-                stop = SimTime.TryParse(text, out SimTime time)
-                    ? time
-                    : throw new CommandLineException($"--until: '{text}' is not a time; write one such as 2 s, 150 ms or 10 us");
-            }
-
+            SimTime? stop = Time(parsed.GetValue(until), "--until");
             return new RunSettings
             {
                 CaptureDirectory = parsed.GetValue(pcap),
@@ -184,14 +204,53 @@ internal static class NetSimCommand
             };
         }
 
-        private int RunFile(string path, RunSettings settings)
+        private static SimTime? Time(string? text, string option) =>
+            text is null ? null
+            : SimTime.TryParse(text, out SimTime time) ? time
+            : throw new CommandLineException($"{option}: '{text}' is not a time; write one such as 2 s, 150 ms or 10 us");
+
+        /// <summary>The values of <c>--set</c> (one value each) or <c>--vary</c> (<paramref name="several"/>), by name, in the order given.</summary>
+        private static Dictionary<string, IReadOnlyList<string>> Parameters(string[]? assignments, bool several)
+        {
+            var parameters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            string option = several ? "--vary" : "--set";
+            foreach (string assignment in assignments ?? [])
+            {
+                if (!LabParameters.TryParseAssignment(assignment, out string name, out IReadOnlyList<string> values) || (!several && values.Count > 1))
+                {
+                    throw new CommandLineException($"{option}: '{assignment}' is not {(several ? "NAME=V1,V2,..." : "NAME=VALUE")}");
+                }
+
+                if (!parameters.TryAdd(name, values))
+                {
+                    throw new CommandLineException($"{option}: the parameter '{name}' is given twice");
+                }
+            }
+
+            return parameters;
+        }
+
+        private static Dictionary<string, string> Parameters(string[]? assignments) =>
+            Parameters(assignments, several: false).ToDictionary(p => p.Key, p => p.Value[0], StringComparer.Ordinal);
+
+        private int Sweep(string path, SweepOptions options, SimTime? stopTime, bool json)
         {
             if (!File.Exists(path))
             {
                 throw new CommandLineException($"the lab file '{path}' does not exist");
             }
 
-            LabDefinition lab = LabFile.Load(path);
+            return new SweepRunner(output, interactive).Run(path, options, stopTime, json) ? Passed : ChecksFailed;
+        }
+
+        private int RunFile(string path, RunSettings settings, Dictionary<string, string> parameters)
+        {
+            if (!File.Exists(path))
+            {
+                throw new CommandLineException($"the lab file '{path}' does not exist");
+            }
+
+            LabDefinition lab = LabFile.Load(path, parameters);
             var runner = new LabRunner(output, interactive, settings);
             bool passed = runner.Run(lab, heading: null, settings.ReportPath, settings.CaptureDirectory);
             runner.Finish();
@@ -220,14 +279,14 @@ internal static class NetSimCommand
             return passed ? Passed : ChecksFailed;
         }
 
-        private int Check(string path)
+        private int Check(string path, Dictionary<string, string> parameters)
         {
             if (!File.Exists(path))
             {
                 throw new CommandLineException($"the lab file '{path}' does not exist");
             }
 
-            LabDefinition lab = LabFile.Load(path);
+            LabDefinition lab = LabFile.Load(path, parameters);
             using LabRun built = LabRun.Build(lab);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
