@@ -10,3 +10,21 @@ internal static class LabPaths
     public static IEnumerable<string> All() =>
         System.IO.Directory.EnumerateFiles(Directory).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 }
+
+/// <summary>The built-in lessons' parts, as test data: (lesson, part).</summary>
+internal static class LessonData
+{
+    public static TheoryData<string, string> Parts()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (LabLesson lesson in LabLessons.All)
+        {
+            foreach (string part in lesson.Parts)
+            {
+                data.Add(lesson.Name, part);
+            }
+        }
+
+        return data;
+    }
+}

@@ -42,19 +42,7 @@ public class LabSchemaTests
         results.IsValid.Should().BeTrue(Errors(results));
     }
 
-    public static TheoryData<string, string> LessonParts()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (LabLesson lesson in LabLessons.All)
-        {
-            foreach (string part in lesson.Parts)
-            {
-                data.Add(lesson.Name, part);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> LessonParts() => LessonData.Parts();
 
     [Theory]
     [MemberData(nameof(LessonParts))]

@@ -5,19 +5,7 @@ namespace NetSim.Labs.Tests;
 /// <summary>Every built-in lesson runs, and every one of its checks passes.</summary>
 public sealed class LessonTests
 {
-    public static TheoryData<string, string> Parts()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (LabLesson lesson in LabLessons.All)
-        {
-            foreach (string part in lesson.Parts)
-            {
-                data.Add(lesson.Name, part);
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Parts() => LessonData.Parts();
 
     [Theory]
     [MemberData(nameof(Parts))]
