@@ -26,6 +26,7 @@ public sealed unsafe class MpiWorld : IDisposable
     private readonly int[] sendCounts;
     private readonly int[] receiveCounts;
     private readonly nint[] requests;
+    private readonly System.Buffers.MemoryHandle[] pins; // the buffers pinned while their transfer is under way
     private bool disposed;
 
     private MpiWorld(OpenMpi.Handles handles, int rank, int size)
@@ -36,6 +37,7 @@ public sealed unsafe class MpiWorld : IDisposable
         sendCounts = new int[size];
         receiveCounts = new int[size];
         requests = new nint[2 * size];
+        pins = new System.Buffers.MemoryHandle[2 * size];
     }
 
     /// <summary>This process's rank, from 0.</summary>
@@ -122,8 +124,7 @@ public sealed unsafe class MpiWorld : IDisposable
             Check(OpenMpi.MPI_Alltoall(send, 1, handles.Int, receive, 1, handles.Int, handles.CommWorld), "MPI_Alltoall");
         }
 
-        int pending = 0;
-        var pins = new List<System.Buffers.MemoryHandle>(2 * Size);
+        int pending = 0, pinned = 0; // requests made; buffers pinned (one more than the requests while a call is made)
         try
         {
             for (int peer = 0; peer < Size; peer++)
@@ -140,19 +141,17 @@ public sealed unsafe class MpiWorld : IDisposable
 
                 if (receiveCounts[peer] > 0)
                 {
-                    System.Buffers.MemoryHandle pin = incoming[peer].AsMemory().Pin();
-                    pins.Add(pin);
+                    pins[pinned++] = incoming[peer].AsMemory().Pin();
                     nint request;
-                    Check(OpenMpi.MPI_Irecv(pin.Pointer, receiveCounts[peer], handles.Byte, peer, 0, handles.CommWorld, &request), "MPI_Irecv");
+                    Check(OpenMpi.MPI_Irecv(pins[pinned - 1].Pointer, receiveCounts[peer], handles.Byte, peer, 0, handles.CommWorld, &request), "MPI_Irecv");
                     requests[pending++] = request;
                 }
 
                 if (sendCounts[peer] > 0)
                 {
-                    System.Buffers.MemoryHandle pin = outgoing[peer].AsMemory().Pin();
-                    pins.Add(pin);
+                    pins[pinned++] = outgoing[peer].AsMemory().Pin();
                     nint request;
-                    Check(OpenMpi.MPI_Isend(pin.Pointer, sendCounts[peer], handles.Byte, peer, 0, handles.CommWorld, &request), "MPI_Isend");
+                    Check(OpenMpi.MPI_Isend(pins[pinned - 1].Pointer, sendCounts[peer], handles.Byte, peer, 0, handles.CommWorld, &request), "MPI_Isend");
                     requests[pending++] = request;
                 }
             }
@@ -164,9 +163,9 @@ public sealed unsafe class MpiWorld : IDisposable
         }
         finally
         {
-            foreach (System.Buffers.MemoryHandle pin in pins)
+            for (int i = 0; i < pinned; i++)
             {
-                pin.Dispose();
+                pins[i].Dispose();
             }
         }
 
