@@ -22,14 +22,14 @@ public sealed class RequiresMpirunFactAttribute : FactAttribute
 public sealed partial class MpiJobTests
 {
     [RequiresMpirunFact]
-    public void Two_ranks_agree_on_the_minimum_and_sum_and_exchange_every_byte()
+    public void Two_ranks_agree_on_the_minimum_and_sum_and_exchange_every_byte_allocating_nothing_per_window()
     {
         (int exitCode, string output) = MpiJob.Run(ranks: 2);
 
         exitCode.Should().Be(0, output);
         RankLines(output).Should().BeEquivalentTo(
-            "rank 0 of 2: min 99, sum 3, 1000 windows, 735365 bytes received and checked, last bound 5000000000000",
-            "rank 1 of 2: min 99, sum 3, 1000 windows, 719840 bytes received and checked, last bound 5000000000000");
+            "rank 0 of 2: min 99, sum 3, 1000 windows, 735365 bytes received and checked, last bound 5000000000000, 0 bytes allocated in windows 300 to 999",
+            "rank 1 of 2: min 99, sum 3, 1000 windows, 719840 bytes received and checked, last bound 5000000000000, 0 bytes allocated in windows 300 to 999");
     }
 
     [RequiresMpirunFact]
@@ -47,7 +47,7 @@ public sealed partial class MpiJobTests
         (int exitCode, string output) = MpiJob.Run(ranks: null);
 
         exitCode.Should().Be(0, output);
-        RankLines(output).Should().Equal("rank 0 of 1: min 100, sum 1, 1000 windows, 0 bytes received and checked, last bound 5000000000000");
+        RankLines(output).Should().Equal("rank 0 of 1: min 100, sum 1, 1000 windows, 0 bytes received and checked, last bound 5000000000000, 0 bytes allocated in windows 300 to 999");
     }
 
     private static string[] RankLines(string output) => [.. RankLine().Matches(output).Select(m => m.Value.TrimEnd())];
