@@ -45,6 +45,7 @@ public partial class IpNode : IDeviceTables
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
     private Ipv4Address? defaultGateway; // a host's default gateway while it has no table (the table holds it after)
     private LoopbackDevice? loopback;
+    private IpCounters? counters;
     private Reassembly? reassembly;
     private ushort nextIdentification;
     private byte[] joined = []; // a transport header and data joined, for a datagram over the MTU
@@ -81,7 +82,7 @@ public partial class IpNode : IDeviceTables
     public IReadOnlyList<IpInterface> Interfaces => interfaces;
 
     /// <summary>What the node did with packets.</summary>
-    public IpCounters Counters { get; } = new();
+    public IpCounters Counters => counters ??= new(); // made when first asked or counted: most nodes of a large network never see a packet
 
     /// <summary>
     /// True when the node forwards packets addressed to others (a router, RFC 1812); false

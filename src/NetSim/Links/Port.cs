@@ -13,6 +13,7 @@ public sealed class Port : ICapturePoint
 {
     private readonly IFrameReceiver owner;
     private IFrameTap[] taps = [];
+    private PortCounters? counters;
     private IQueueDiscipline? queueDiscipline; // made when the port is connected or first asked for
     private QueueDisciplineContext? queueContext; // made for a discipline other than drop-tail
     private EventHandler<PortQueueChange>? queueChanged; // read by the egress: one null check per change when nobody listens
@@ -41,7 +42,7 @@ public sealed class Port : ICapturePoint
     public Cable? Cable { get; private set; }
 
     /// <summary>What crossed the port.</summary>
-    public PortCounters Counters { get; } = new();
+    public PortCounters Counters => counters ??= new(); // made when first asked or counted: most ports of a large network never carry a frame
 
     /// <summary>True when a cable is plugged in and up.</summary>
     public bool IsLinkUp => Cable is { IsUp: true };
