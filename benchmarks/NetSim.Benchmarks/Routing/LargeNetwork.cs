@@ -96,7 +96,7 @@ internal static class LargeNetwork
 
     private static void Build(Network network, int hosts, Dictionary<int, Host?> wanted, bool bulk)
     {
-        using IDisposable? scope = bulk ? BulkBuild(network) : null;
+        using Restore? scope = bulk ? BulkBuild(network) : null;
         int lans = (hosts + HostsPerSwitch - 1) / HostsPerSwitch;
         int edges = (lans + SwitchesPerRouter - 1) / SwitchesPerRouter;
         var core = new Router(network, "core");
@@ -133,7 +133,7 @@ internal static class LargeNetwork
         }
     }
 
-    private static IDisposable? BulkBuild(Network network)
+    private static Restore? BulkBuild(Network network)
     {
         _ = network;
         System.Runtime.GCLatencyMode old = System.Runtime.GCSettings.LatencyMode;
