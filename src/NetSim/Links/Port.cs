@@ -76,7 +76,16 @@ public sealed class Port : ICapturePoint
     /// <exception cref="ArgumentException">The new discipline already holds frames.</exception>
     public IQueueDiscipline QueueDiscipline
     {
-        get => queueDiscipline ??= new DropTailDiscipline();
+        get
+        {
+            if (queueDiscipline is null)
+            {
+                queueDiscipline = new DropTailDiscipline(); // made at the first frame or when asked: most ports of a large network never queue one
+                Egress?.UseQueue(queueDiscipline);
+            }
+
+            return queueDiscipline;
+        }
         set
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -113,6 +122,12 @@ public sealed class Port : ICapturePoint
         add => queueChanged += value;
         remove => queueChanged -= value;
     }
+
+    /// <summary>The number of the broadcast domain the duplicate address check last found this port in (0: never reached); it fills the object's padding.</summary>
+    internal int DomainStamp { get; set; }
+
+    /// <summary>True when the port's queue discipline was set or made (the default drop-tail one is made at the first frame).</summary>
+    internal bool HasQueueDiscipline => queueDiscipline is not null;
 
     /// <summary>The handlers of <see cref="QueueChanged"/>, or null when nobody listens.</summary>
     internal EventHandler<PortQueueChange>? QueueChangedHandlers => queueChanged;
