@@ -173,7 +173,7 @@ public partial class IpNode : IDeviceTables
     public IpInterface AddInterface(Ipv4Address address, int prefixLength, MacAddress? mac = null)
     {
         CheckNewAddress(null, address, Ipv4Network.Containing(address, prefixLength));
-        return AddInterface(new Nic(Network, string.Create(CultureInfo.InvariantCulture, $"{Name}/eth{interfaces.Count}"), mac), address, prefixLength);
+        return AddInterface(new Nic(Network, string.Create(CultureInfo.InvariantCulture, $"{Name}/eth{interfaces.Count}"), mac, NicNaming.Interface), address, prefixLength);
     }
 
     /// <summary>Adds an interface from text: "192.168.1.10/24" or "192.168.1.10/255.255.255.0".</summary>

@@ -98,4 +98,16 @@ public class LargeNetworkMemoryTests
         hosts[6].Interfaces[0].Arp.RepliesSent.Should().Be(1, "an interface nobody asked about answers a request for its address");
         hosts[7].Interfaces[0].Arp.GetEntries().Should().BeEmpty("a bystander learns nothing from a request for someone else");
     }
+
+    [Fact]
+    public void A_device_name_with_a_slash_is_refused_so_that_interface_names_stay_unique_unregistered()
+    {
+        var network = new Network(new Simulation(5));
+        var pc1 = new Host(network, "pc1", "10.0.0.1/24");
+
+        ((Action)(() => _ = new Nic(network, "pc1/eth0"))).Should().Throw<ArgumentException>().WithMessage("*'/' is kept for the names of interfaces*");
+        ((Action)(() => _ = new Switch(network, "rack/1", 8))).Should().Throw<ArgumentException>().WithMessage("*'/'*");
+        pc1.AddInterface("10.0.1.1/24").Name.Should().Be("pc1/eth1");
+    }
 }
+
