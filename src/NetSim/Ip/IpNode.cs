@@ -39,7 +39,7 @@ public partial class IpNode : IDeviceTables
     // an index (InterfaceIndex), so that a router with thousands of interfaces costs no more per packet.
     private const int IndexThreshold = 8;
 
-    private readonly List<IpInterface> interfaces = [];
+    private readonly List<IpInterface> interfaces = new(1); // sized for the one interface of most hosts: an array of 1, not the 4 of a first Add
     private ProtocolEntry[] protocols; // in the order registered, ICMP first; each with its number, so a lookup makes no interface calls
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
