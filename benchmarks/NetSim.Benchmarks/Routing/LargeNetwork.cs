@@ -96,7 +96,7 @@ internal static class LargeNetwork
 
     private static void Build(Network network, int hosts, Dictionary<int, Host?> wanted, bool bulk)
     {
-        using Restore? scope = bulk ? BulkBuild(network, hosts) : null;
+        using IDisposable? scope = bulk ? BulkBuild(hosts) : null;
         int lans = (hosts + HostsPerSwitch - 1) / HostsPerSwitch;
         int edges = (lans + SwitchesPerRouter - 1) / SwitchesPerRouter;
         var core = new Router(network, "core");
@@ -133,33 +133,12 @@ internal static class LargeNetwork
         }
     }
 
-    // The build in a no-GC region as large as it allocates (measured, not a recommendation: see benchmarks/README.md).
-    private static Restore? BulkBuild(Network network, int hosts)
+    // The build in a no-GC region as large as it allocates (Network.BeginBulkBuild: see benchmarks/README.md).
+    private static IDisposable BulkBuild(int hosts)
     {
-        _ = network;
-        long size = hosts * 1700L;
-        try
-        {
-            bool started = GC.TryStartNoGCRegion(size);
-            Console.WriteLine(Invariant($"  no-GC region of {size / 1e9:F2} GB: {(started ? "started" : "not started")}"));
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            Console.WriteLine(Invariant($"  no-GC region of {size / 1e9:F2} GB refused: {e.Message}"));
-        }
-
-        return new Restore();
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        public void Dispose()
-        {
-            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
-            {
-                GC.EndNoGCRegion();
-            }
-        }
+        IDisposable scope = Network.BeginBulkBuild(hosts);
+        Console.WriteLine(Invariant($"  no-GC region for {hosts:N0} hosts: {(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion ? "started" : "not started")}"));
+        return scope;
     }
 
     private static string LoadAverage()

@@ -136,6 +136,52 @@ public sealed class Network
         }
     }
 
+    /// <summary>
+    /// Opt-in for building a network of millions of hosts: until the returned scope is
+    /// disposed, the process runs in a no-GC region (<see cref="GC.TryStartNoGCRegion(long)"/>)
+    /// sized for <paramref name="hosts"/> hosts of about 1,700 bytes each (a host with one
+    /// interface, its cable and its share of a switch), so that the build makes one garbage
+    /// collection, at the end, instead of one every few thousand hosts that marks objects which
+    /// all survive. At 10 million hosts the build takes about a third less time (benchmarks/README.md,
+    /// "A network of ten million hosts"), and the peak memory is about 5% higher.
+    /// </summary>
+    /// <remarks>
+    /// The region is the whole process's: every thread allocates in it, and a build that
+    /// allocates more than announced, or a <see cref="GC.Collect()"/>, ends it early (with a
+    /// collection; nothing else happens). Disposing ends it if it is still on; the runtime
+    /// then collects as usual. The library never starts one unless asked.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hosts"/> is below 1, or the runtime cannot reserve that much.</exception>
+    /// <exception cref="InvalidOperationException">The process is already in a no-GC region.</exception>
+    public static IDisposable BeginBulkBuild(int hosts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hosts, 1);
+        _ = GC.TryStartNoGCRegion(checked(hosts * BulkBytesPerHost));
+        return new BulkBuild();
+    }
+
+    private const long BulkBytesPerHost = 1_700;
+
+    /// <summary>Ends the no-GC region of <see cref="BeginBulkBuild"/>, if it is still on.</summary>
+    private sealed class BulkBuild : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
+    }
+
     /// <summary>A switch, hub, host or router is made (the end of its constructor): it is listed in <see cref="Devices"/>.</summary>
     internal void AddDevice(IDeviceTables device) => devices.Add(device);
 

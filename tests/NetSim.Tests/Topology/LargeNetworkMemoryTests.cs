@@ -12,6 +12,7 @@ namespace NetSim.Tests.Topology;
 /// hosts"), and that the parts made at first use to save it (ARP caches, counters) behave as
 /// if they had always been there.
 /// </summary>
+[Collection(nameof(NetSim.Tests.Ip.MemoryMeasurement))]
 public class LargeNetworkMemoryTests
 {
     private static readonly DataRate Rate = DataRate.FromGigabitsPerSecond(1);
@@ -108,6 +109,22 @@ public class LargeNetworkMemoryTests
         ((Action)(() => _ = new Nic(network, "pc1/eth0"))).Should().Throw<ArgumentException>().WithMessage("*'/' is kept for the names of interfaces*");
         ((Action)(() => _ = new Switch(network, "rack/1", 8))).Should().Throw<ArgumentException>().WithMessage("*'/'*");
         pc1.AddInterface("10.0.1.1/24").Name.Should().Be("pc1/eth1");
+    }
+
+    [Fact]
+    public void A_bulk_build_makes_no_collection_until_it_ends_and_then_the_collector_runs_as_before()
+    {
+        int before;
+        using (Network.BeginBulkBuild(hosts: 2_000))
+        {
+            System.Runtime.GCSettings.LatencyMode.Should().Be(System.Runtime.GCLatencyMode.NoGCRegion);
+            before = GC.CollectionCount(0);
+            Build(new Network(new Simulation(6)), 40); // 1,880 hosts
+            GC.CollectionCount(0).Should().Be(before, "the region holds what the hosts allocate");
+        }
+
+        System.Runtime.GCSettings.LatencyMode.Should().NotBe(System.Runtime.GCLatencyMode.NoGCRegion);
+        ((Action)(() => Network.BeginBulkBuild(0))).Should().Throw<ArgumentOutOfRangeException>();
     }
 }
 
