@@ -7,6 +7,9 @@ using NetSim.Benchmarks.Transport;
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- --filter '*Scheduler*'
 // Where the bytes of a host go (a plain measurement, not BenchmarkDotNet):
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- host-memory [hosts]
+// A network of N hosts (47 per switch, 16 switches per edge router, one core router) built and run for
+// [seconds] with 1,000 pinging pairs: build time, GC counts and pauses, bytes per host, peak working set:
+//   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- large-network [hosts] [seconds] [bulk]
 // Bulk TCP transfers of 14,000 segments, each timed and checked, with their counters (segments, events per MB);
 // "all" turns on window scaling, timestamps and ECN:
 //   dotnet run -c Release --project benchmarks/NetSim.Benchmarks -- transport [transfers] [all]
@@ -16,6 +19,15 @@ using NetSim.Benchmarks.Transport;
 if (args is ["host-memory", ..])
 {
     HostMemoryBreakdown.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
+
+if (args is ["large-network", ..])
+{
+    LargeNetwork.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1,
+        args.Contains("bulk"));
     return;
 }
 

@@ -140,7 +140,7 @@ internal static class HostMemoryBreakdown
 
         Each("string \"h12345\"", count, i => Keep($"h{i}"));
         Each("string \"h12345/eth0\"", count, i => Keep($"{names[i]}/eth0"));
-        Each("Network.RegisterDevice (HashSet<string> entry)", count, i => network.RegisterDevice(nicNames[i]));
+        Each("Network.RegisterInterfaceName (HashSet<string> entry)", count, i => network.RegisterInterfaceName(nicNames[i]));
         Each("Network.RegisterMac (Dictionary<MacAddress, string> entry)", count, i => network.RegisterMac(null, names[i]));
         Each("IpCounters", count, _ => Keep(new IpCounters()));
         Each("PortCounters", count, _ => Keep(new PortCounters()));

@@ -26,9 +26,27 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
     /// <summary>Creates a NIC. Without <paramref name="mac"/>, it gets the network's next locally administered address.</summary>
     /// <exception cref="ArgumentException">The name or the address is already taken, or the address is not unicast.</exception>
     public Nic(Network network, string name, MacAddress? mac = null)
+        : this(network, name, mac, NicNaming.Device)
+    {
+    }
+
+    /// <summary>Creates a NIC whose name is registered as <paramref name="naming"/> says.</summary>
+    internal Nic(Network network, string name, MacAddress? mac, NicNaming naming)
     {
         ArgumentNullException.ThrowIfNull(network);
-        network.RegisterDevice(name);
+        switch (naming)
+        {
+            case NicNaming.Device:
+                network.RegisterDevice(name);
+                break;
+            case NicNaming.BuilderInterface:
+                network.RegisterInterfaceName(name);
+                break;
+            default:
+                network.CheckInterfaceName(name); // unique by construction ("node/ethN"), unless a builder took it: not kept
+                break;
+        }
+
         this.network = network;
         Name = name;
         Mac = network.RegisterMac(mac, name);
@@ -196,4 +214,17 @@ public sealed class Nic : IFrameReceiver, ILinkEndpoint, ICapturePoint
 
     /// <summary>Shows <paramref name="capture"/> every frame the NIC sends or receives (before its address filter), until the returned subscription is disposed.</summary>
     public IDisposable AddCapture(IFrameCapture capture) => Port.AddCapture(capture);
+}
+
+/// <summary>How a <see cref="Nic"/>'s name is registered in its network.</summary>
+internal enum NicNaming
+{
+    /// <summary>A device of its own: a unique name without '/'.</summary>
+    Device,
+
+    /// <summary>A NIC a topology builder made for a node ("pc1/eth2"): registered, so that an interface added later cannot take its name.</summary>
+    BuilderInterface,
+
+    /// <summary>The NIC of an interface added to a node ("pc1/eth0"): unique by construction, checked against the builder's, not registered.</summary>
+    Interface,
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using NetSim.Ethernet;
 using NetSim.Links;
-using NetSim.Wire;
 
 namespace NetSim.Ip;
 
@@ -20,6 +19,7 @@ namespace NetSim.Ip;
 internal sealed class DuplicateAddressCheck(Network network) : ITopologyCheck
 {
     private readonly List<IpInterface> interfaces = [];
+    private int nextDomain = 1; // the number of the next broadcast domain found, over all checks (0: a port never reached)
 
     /// <summary>Every interface of every node of the network, in the order they were added (the topology helpers walk them).</summary>
     public IReadOnlyList<IpInterface> Interfaces => interfaces;
@@ -35,32 +35,74 @@ internal sealed class DuplicateAddressCheck(Network network) : ITopologyCheck
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Linear in the network and light on memory, as it runs once before the first run of
+    /// networks of millions of hosts: each port is stamped with its domain's number (numbers
+    /// only grow from check to check, so a stamp below this check's first number is an old
+    /// one), and the (domain, address) pairs are sorted in one array of longs, where a
+    /// duplicate is a neighbour.
+    /// </remarks>
     public void Check()
     {
-        var domainOf = new Dictionary<Port, int>(); // the broadcast domain of each port reached, numbered from 0
-        var owners = new Dictionary<(int Domain, Ipv4Address Address), IpInterface>();
+        int first = nextDomain;
         var pending = new Stack<Port>();
-        int domains = 0;
-        foreach (IpInterface candidate in interfaces)
+        var keys = new long[interfaces.Count];
+        var which = new int[interfaces.Count];
+        int count = 0;
+        for (int i = 0; i < interfaces.Count; i++)
         {
-            if (candidate.Link is not Nic nic)
+            if (interfaces[i].Link is not Nic nic)
             {
                 continue; // another kind of link: it has no ports and cables to follow
             }
 
-            if (!domainOf.TryGetValue(nic.Port, out int domain))
+            Port port = nic.Port;
+            if (port.DomainStamp < first)
             {
-                domain = domains++;
-                Spread(nic.Port, domain, domainOf, pending);
+                Spread(port, nextDomain++, first, pending);
             }
 
-            if (!owners.TryAdd((domain, candidate.Address), candidate))
+            keys[count] = ((long)(port.DomainStamp - first) << 32) | interfaces[i].Address.Value;
+            which[count++] = i;
+        }
+
+        Array.Sort(keys, which, 0, count);
+
+        // Of the duplicated pairs, the one whose second interface was added first: the pair the
+        // check reported when it went through the interfaces in order with a dictionary.
+        int bestFirst = -1;
+        int bestSecond = int.MaxValue;
+        for (int start = 0, end; start < count; start = end)
+        {
+            int lowest = which[start];
+            int second = int.MaxValue;
+            for (end = start + 1; end < count && keys[end] == keys[start]; end++)
             {
-                IpInterface first = owners[(domain, candidate.Address)];
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{first.Name} and {candidate.Name} both have {candidate.Address} on one broadcast domain ({DescribePath(first.Port, candidate.Port)}). Give one of them another address, or put a router between them."));
+                if (which[end] < lowest)
+                {
+                    second = lowest;
+                    lowest = which[end];
+                }
+                else if (which[end] < second)
+                {
+                    second = which[end];
+                }
             }
+
+            if (second < bestSecond)
+            {
+                bestFirst = lowest;
+                bestSecond = second;
+            }
+        }
+
+        if (bestFirst >= 0)
+        {
+            IpInterface one = interfaces[bestFirst];
+            IpInterface other = interfaces[bestSecond];
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{one.Name} and {other.Name} both have {other.Address} on one broadcast domain ({DescribePath(one.Port, other.Port)}). Give one of them another address, or put a router between them."));
         }
     }
 
@@ -84,19 +126,34 @@ internal sealed class DuplicateAddressCheck(Network network) : ITopologyCheck
         }
     }
 
-    // Marks every port of start's broadcast domain with domain.
-    private static void Spread(Port start, int domain, Dictionary<Port, int> domainOf, Stack<Port> pending)
+    // Stamps every port of start's broadcast domain with domain (ports stamped at or above first are this check's).
+    private static void Spread(Port start, int domain, int first, Stack<Port> pending)
     {
-        domainOf.Add(start, domain);
+        start.DomainStamp = domain;
         pending.Push(start);
         while (pending.TryPop(out Port? port))
         {
-            foreach (Port next in Neighbours(port))
+            if (port.Cable is { } cable)
             {
-                if (domainOf.TryAdd(next, domain))
+                Visit(cable.A == port ? cable.B : cable.A);
+            }
+
+            if (port.Owner is IFrameRelay relay)
+            {
+                IReadOnlyList<Port> ports = relay.Ports;
+                for (int i = 0; i < ports.Count; i++)
                 {
-                    pending.Push(next);
+                    Visit(ports[i]);
                 }
+            }
+        }
+
+        void Visit(Port next)
+        {
+            if (next.DomainStamp < first)
+            {
+                next.DomainStamp = domain;
+                pending.Push(next);
             }
         }
     }

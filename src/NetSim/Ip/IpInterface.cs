@@ -22,7 +22,8 @@ namespace NetSim.Ip;
 public sealed class IpInterface : ILinkReceiver
 {
     private readonly ILinkEndpoint? link; // null for the loopback interface
-    private readonly ArpCache? arp; // null for the loopback interface and links without ARP
+    private readonly bool needsArp; // false for the loopback interface and links without ARP
+    private ArpCache? arp; // made at first use: most interfaces of a large network never resolve an address
 
     internal IpInterface(IpNode node, int index, ILinkEndpoint link, Ipv4Address address, int prefixLength)
     {
@@ -33,11 +34,7 @@ public sealed class IpInterface : ILinkReceiver
         Subnet = Ipv4Network.Containing(address, prefixLength);
         Mtu = link.Mtu;
         this.link = link;
-        if (link.NeedsArp)
-        {
-            arp = new ArpCache(this);
-        }
-
+        needsArp = link.NeedsArp;
         link.Attach(this);
     }
 
@@ -103,10 +100,10 @@ public sealed class IpInterface : ILinkReceiver
 
     /// <summary>The interface's ARP cache.</summary>
     /// <exception cref="InvalidOperationException">The interface is the loopback interface, or its link needs no ARP.</exception>
-    public ArpCache Arp => arp ?? ThrowNoLink<ArpCache>();
+    public ArpCache Arp => needsArp ? arp ??= new ArpCache(this) : ThrowNoLink<ArpCache>();
 
     /// <summary>True when the interface has an ARP cache (not the loopback interface, and its link needs ARP).</summary>
-    internal bool HasArp => arp is not null;
+    internal bool HasArp => needsArp;
 
     /// <summary>The simulation the interface runs on.</summary>
     public Simulation Simulation => Node.Network.Simulation;
@@ -159,17 +156,17 @@ public sealed class IpInterface : ILinkReceiver
     /// </summary>
     internal void Send(FrameHandle packet, Ipv4Address nextHop)
     {
-        if (arp is null || nextHop.IsBroadcast || IsSubnetBroadcast(nextHop))
+        if (!needsArp || nextHop.IsBroadcast || IsSubnetBroadcast(nextHop))
         {
             SendResolved(packet, MacAddress.Broadcast);
         }
-        else if (arp.TryGet(nextHop, out MacAddress mac))
+        else if (Arp.TryGet(nextHop, out MacAddress mac))
         {
             SendResolved(packet, mac);
         }
         else
         {
-            arp.Enqueue(nextHop, packet);
+            Arp.Enqueue(nextHop, packet);
         }
     }
 
@@ -187,7 +184,7 @@ public sealed class IpInterface : ILinkReceiver
     private T ThrowNoLink<T>() => throw new InvalidOperationException(
         link is null
             ? $"{Name} is the loopback interface: it has no link, NIC, port, MAC address or ARP cache."
-            : $"{Name} is on a {link.GetType().Name}, not a NIC{(arp is null ? ", and its link needs no ARP" : "")}.");
+            : $"{Name} is on a {link.GetType().Name}, not a NIC{(!needsArp ? ", and its link needs no ARP" : "")}.");
 
     private static void CheckAddress(Ipv4Address address, int prefixLength)
     {
@@ -213,11 +210,11 @@ public sealed class IpInterface : ILinkReceiver
             case EtherType.IPv4:
                 Node.OnPacketArrived(this, packet, linkBroadcast);
                 break;
-            case EtherType.Arp when arp is not null:
+            case EtherType.Arp when needsArp:
                 WireError error = ArpHeader.TryParse(Node.Network.Frames.GetSpan(packet), out ArpHeader message);
                 if (error == WireError.None)
                 {
-                    arp.OnPacket(message);
+                    Arp.OnPacket(message);
                     Node.Network.Frames.Return(packet);
                 }
                 else

@@ -39,12 +39,13 @@ public partial class IpNode : IDeviceTables
     // an index (InterfaceIndex), so that a router with thousands of interfaces costs no more per packet.
     private const int IndexThreshold = 8;
 
-    private readonly List<IpInterface> interfaces = [];
+    private readonly List<IpInterface> interfaces = new(1); // sized for the one interface of most hosts: an array of 1, not the 4 of a first Add
     private ProtocolEntry[] protocols; // in the order registered, ICMP first; each with its number, so a lookup makes no interface calls
     private InterfaceIndex? index; // made when the node has more than IndexThreshold interfaces
     private RoutingTable? routes; // a host's is made when first asked for: until then its routes are its networks and defaultGateway
     private Ipv4Address? defaultGateway; // a host's default gateway while it has no table (the table holds it after)
     private LoopbackDevice? loopback;
+    private IpCounters? counters;
     private Reassembly? reassembly;
     private ushort nextIdentification;
     private byte[] joined = []; // a transport header and data joined, for a datagram over the MTU
@@ -81,7 +82,7 @@ public partial class IpNode : IDeviceTables
     public IReadOnlyList<IpInterface> Interfaces => interfaces;
 
     /// <summary>What the node did with packets.</summary>
-    public IpCounters Counters { get; } = new();
+    public IpCounters Counters => counters ??= new(); // made when first asked or counted: most nodes of a large network never see a packet
 
     /// <summary>
     /// True when the node forwards packets addressed to others (a router, RFC 1812); false
@@ -172,7 +173,7 @@ public partial class IpNode : IDeviceTables
     public IpInterface AddInterface(Ipv4Address address, int prefixLength, MacAddress? mac = null)
     {
         CheckNewAddress(null, address, Ipv4Network.Containing(address, prefixLength));
-        return AddInterface(new Nic(Network, string.Create(CultureInfo.InvariantCulture, $"{Name}/eth{interfaces.Count}"), mac), address, prefixLength);
+        return AddInterface(new Nic(Network, string.Create(CultureInfo.InvariantCulture, $"{Name}/eth{interfaces.Count}"), mac, NicNaming.Interface), address, prefixLength);
     }
 
     /// <summary>Adds an interface from text: "192.168.1.10/24" or "192.168.1.10/255.255.255.0".</summary>

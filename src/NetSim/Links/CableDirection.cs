@@ -46,7 +46,7 @@ public sealed class CableDirection : IEventTarget
     private readonly long picosecondsPerByte; // 0 when the rate does not divide 8 * 10^12 evenly
     private readonly FullDuplexTransmitter? fullDuplex; // one of the two transmitters
     private readonly CsmaCdTransmitter? halfDuplex;
-    private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly
+    private DropTailDiscipline? dropTail; // the port's queue when it is drop-tail, called directly (null with discipline: the default, made at the first frame)
     private IQueueDiscipline? discipline; // the port's queue otherwise, called through its context
     private QueueDisciplineContext? queueContext; // with discipline: keeps the count of what it holds
     private int inFlight; // arrivals scheduled and not yet happened
@@ -65,7 +65,10 @@ public sealed class CableDirection : IEventTarget
         Gap = cable.Rate.TransmissionTime(InterFrameGap);
         long bitsPerSecond = cable.Rate.BitsPerSecond;
         picosecondsPerByte = 8_000_000_000_000 % bitsPerSecond == 0 ? 8_000_000_000_000 / bitsPerSecond : 0;
-        UseQueue(from.QueueDiscipline);
+        if (from.HasQueueDiscipline)
+        {
+            UseQueue(from.QueueDiscipline);
+        }
         if (medium is null)
         {
             fullDuplex = new FullDuplexTransmitter(this, simulation);
@@ -114,7 +117,7 @@ public sealed class CableDirection : IEventTarget
     }
 
     /// <summary>Frames waiting in the egress queue (the one on the wire not included).</summary>
-    public int QueuedFrames => dropTail is not null ? dropTail.Count : discipline!.Count;
+    public int QueuedFrames => dropTail is not null ? dropTail.Count : discipline?.Count ?? 0;
 
     /// <summary>
     /// The most frames the egress queue holds; one more is dropped (default 1,000). Sets the
@@ -147,13 +150,13 @@ public sealed class CableDirection : IEventTarget
     internal SimDuration Gap { get; }
 
     /// <summary>True when a frame waits in the queue.</summary>
-    internal bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline!.Count > 0;
+    internal bool HasQueued => dropTail is not null ? dropTail.Count > 0 : discipline is { Count: > 0 };
 
     /// <summary>True when no impairment is set on this direction: every frame arrives as sent, after the cable's delay.</summary>
     internal bool IsPerfect => errorModel is null or Impairments { Any: false };
 
-    private DropTailDiscipline DropTail => dropTail ?? throw new InvalidOperationException(
-        $"{From} queues with a {discipline!.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead.");
+    private DropTailDiscipline DropTail => dropTail ?? (discipline is null ? (DropTailDiscipline)From.QueueDiscipline : throw new InvalidOperationException(
+        $"{From} queues with a {discipline.GetType().Name}: the queue limits of a cable direction configure the default drop-tail queue; configure the port's QueueDiscipline instead."));
 
     /// <inheritdoc/>
     public override string ToString() => $"{From} -> {To}";
@@ -185,6 +188,11 @@ public sealed class CableDirection : IEventTarget
     internal bool Enqueue(FrameHandle frame)
     {
         int length = frames.GetLength(frame);
+        if (dropTail is null && discipline is null)
+        {
+            _ = From.QueueDiscipline; // the first frame: the port makes its default drop-tail queue, and gives it to this direction
+        }
+
         if (dropTail is not null)
         {
             if (!dropTail.Admits(length))
@@ -252,6 +260,13 @@ public sealed class CableDirection : IEventTarget
             frame = dropTail.Take(out length);
             From.QueueChangedHandlers?.Invoke(From, Change(kind));
             return true;
+        }
+
+        if (discipline is null)
+        {
+            frame = default; // no frame was ever queued: the default queue is not made yet
+            length = 0;
+            return false;
         }
 
         if (From.QueueChangedHandlers is null)
@@ -333,7 +348,7 @@ public sealed class CableDirection : IEventTarget
     private PortQueueChange Change(QueueChangeKind kind) =>
         dropTail is not null
             ? new(simulation.Now, kind, dropTail.Count, dropTail.Bytes)
-            : new(simulation.Now, kind, discipline!.Count, discipline.Bytes);
+            : new(simulation.Now, kind, discipline?.Count ?? 0, discipline?.Bytes ?? 0);
 
     /// <summary>Preamble, frame and FCS at the cable's rate; a multiplication when the rate allows, which the common rates (10 Mb/s to 400 Gb/s) all do.</summary>
     internal SimDuration OnWire(int length) =>

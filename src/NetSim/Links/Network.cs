@@ -97,14 +97,88 @@ public sealed class Network
         topologyChanged = false;
     }
 
-    /// <summary>Takes a device name; names are unique in a network.</summary>
-    /// <exception cref="ArgumentException">The name is empty or already taken.</exception>
+    /// <summary>
+    /// Takes a device name; names are unique in a network. A name with '/' is refused: the
+    /// names of interfaces' NICs ("pc1/eth0") have it, and are not registered (a node's name
+    /// is unique, so are they), which saves a network of ten million hosts ten million entries.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, has a '/', or is already taken.</exception>
     internal void RegisterDevice(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{name}' cannot be a device name: '/' is kept for the names of interfaces, such as 'pc1/eth0'.", nameof(name));
+        }
+
+        RegisterName(name);
+    }
+
+    /// <summary>Takes the name of a NIC that a topology builder makes for a node ("pc1/eth2", '/' allowed).</summary>
+    /// <exception cref="ArgumentException">The name is already taken.</exception>
+    internal void RegisterInterfaceName(string name) => RegisterName(name);
+
+    /// <summary>Refuses the name of an interface's NIC that a topology builder has already made.</summary>
+    /// <exception cref="ArgumentException">The name is taken.</exception>
+    internal void CheckInterfaceName(string name)
+    {
+        if (deviceNames.Contains(name))
+        {
+            throw new ArgumentException($"The network already has a device named '{name}'.", nameof(name));
+        }
+    }
+
+    private void RegisterName(string name)
+    {
         if (!deviceNames.Add(name))
         {
             throw new ArgumentException($"The network already has a device named '{name}'.", nameof(name));
+        }
+    }
+
+    /// <summary>
+    /// Opt-in for building a network of millions of hosts: until the returned scope is
+    /// disposed, the process runs in a no-GC region (<see cref="GC.TryStartNoGCRegion(long)"/>)
+    /// sized for <paramref name="hosts"/> hosts of about 1,700 bytes each (a host with one
+    /// interface, its cable and its share of a switch), so that the build makes one garbage
+    /// collection, at the end, instead of one every few thousand hosts that marks objects which
+    /// all survive. At 10 million hosts the build takes about a third less time (benchmarks/README.md,
+    /// "A network of ten million hosts"), and the peak memory is about 5% higher.
+    /// </summary>
+    /// <remarks>
+    /// The region is the whole process's: every thread allocates in it, and a build that
+    /// allocates more than announced, or a <see cref="GC.Collect()"/>, ends it early (with a
+    /// collection; nothing else happens). Disposing ends it if it is still on; the runtime
+    /// then collects as usual. The library never starts one unless asked.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hosts"/> is below 1, or the runtime cannot reserve that much.</exception>
+    /// <exception cref="InvalidOperationException">The process is already in a no-GC region.</exception>
+    public static IDisposable BeginBulkBuild(int hosts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hosts, 1);
+        _ = GC.TryStartNoGCRegion(checked(hosts * BulkBytesPerHost));
+        return new BulkBuild();
+    }
+
+    private const long BulkBytesPerHost = 1_700;
+
+    /// <summary>Ends the no-GC region of <see cref="BeginBulkBuild"/>, if it is still on.</summary>
+    private sealed class BulkBuild : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class Port : ICapturePoint
 {
     private readonly IFrameReceiver owner;
     private IFrameTap[] taps = [];
+    private PortCounters? counters;
     private IQueueDiscipline? queueDiscipline; // made when the port is connected or first asked for
     private QueueDisciplineContext? queueContext; // made for a discipline other than drop-tail
     private EventHandler<PortQueueChange>? queueChanged; // read by the egress: one null check per change when nobody listens
@@ -41,7 +42,7 @@ public sealed class Port : ICapturePoint
     public Cable? Cable { get; private set; }
 
     /// <summary>What crossed the port.</summary>
-    public PortCounters Counters { get; } = new();
+    public PortCounters Counters => counters ??= new(); // made when first asked or counted: most ports of a large network never carry a frame
 
     /// <summary>True when a cable is plugged in and up.</summary>
     public bool IsLinkUp => Cable is { IsUp: true };
@@ -75,7 +76,16 @@ public sealed class Port : ICapturePoint
     /// <exception cref="ArgumentException">The new discipline already holds frames.</exception>
     public IQueueDiscipline QueueDiscipline
     {
-        get => queueDiscipline ??= new DropTailDiscipline();
+        get
+        {
+            if (queueDiscipline is null)
+            {
+                queueDiscipline = new DropTailDiscipline(); // made at the first frame or when asked: most ports of a large network never queue one
+                Egress?.UseQueue(queueDiscipline);
+            }
+
+            return queueDiscipline;
+        }
         set
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -112,6 +122,12 @@ public sealed class Port : ICapturePoint
         add => queueChanged += value;
         remove => queueChanged -= value;
     }
+
+    /// <summary>The number of the broadcast domain the duplicate address check last found this port in (0: never reached); it fills the object's padding.</summary>
+    internal int DomainStamp { get; set; }
+
+    /// <summary>True when the port's queue discipline was set or made (the default drop-tail one is made at the first frame).</summary>
+    internal bool HasQueueDiscipline => queueDiscipline is not null;
 
     /// <summary>The handlers of <see cref="QueueChanged"/>, or null when nobody listens.</summary>
     internal EventHandler<PortQueueChange>? QueueChangedHandlers => queueChanged;

@@ -201,7 +201,7 @@ public sealed partial class TopologyBuilder
     private Port MakeNic(IpNode node)
     {
         int number = node.Interfaces.Count + madeNics.Count(made => made.Node == node && !made.HasInterface);
-        var nic = new Nic(Network, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{node.Name}/eth{number}"));
+        var nic = new Nic(Network, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{node.Name}/eth{number}"), mac: null, NicNaming.BuilderInterface);
         madeNics.Add(new MadeNic(node, nic));
         return nic.Port;
     }
