@@ -22,6 +22,7 @@ public sealed partial class LayeringTests
         ["Applications"] = ["Engine", "Wire", "Tracing", "Links", "Ethernet", "Ip", "Transport"],
         ["Topology"] = ["Engine", "Wire", "Tracing", "Links", "Ethernet", "Ip", "Transport", "Applications"],
         ["Experiments"] = ["Engine", "Wire", "Tracing", "Links", "Ethernet", "Ip", "Transport", "Applications", "Topology"], // runs whole simulations
+        ["Partitioning"] = ["Engine", "Wire", "Tracing", "Links", "Ethernet", "Ip", "Transport", "Applications", "Topology"], // one simulation in partitions on many threads or processes
     };
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed partial class LayeringTests
         violations.Should().BeEmpty("a layer uses only the layers below it");
     }
 
-    [GeneratedRegex(@"\bNetSim\.(Engine|Wire|Tracing|Links|Ethernet|Ip|Transport|Applications|Topology|Experiments|Devices|Stack)\b")]
+    [GeneratedRegex(@"\bNetSim\.(Engine|Wire|Tracing|Links|Ethernet|Ip|Transport|Applications|Topology|Experiments|Partitioning|Devices|Stack)\b")]
     private static partial Regex NamespaceUse();
 
     private static string Source { get; } = RepositoryFiles.PathOf("src", "NetSim");

@@ -35,6 +35,13 @@ internal sealed class EventHeap(ulong firstSequence = 0)
         }
     }
 
+    /// <summary>The earliest entry's time; false when there is none.</summary>
+    public bool TryPeekTime(out long time)
+    {
+        time = count == 0 ? 0 : keys[0].Time;
+        return count != 0;
+    }
+
     /// <summary>Adds an entry, after every entry of the same time already in.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call site each, in EventQueue: one call per event, not two
     public void Add(long time, int slot)

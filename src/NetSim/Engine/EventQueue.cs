@@ -46,6 +46,9 @@ internal sealed class EventQueue(int largeAbove = 256, int smallBelow = 64)
     /// <summary>True while the entries are in the radix heap (many pending), false while in the 4-ary heap.</summary>
     public bool UsesRadixHeap => large;
 
+    /// <summary>The earliest waiting event's time (it may be a cancelled one); false when none waits.</summary>
+    public bool TryPeekTime(out long time) => large ? radix!.TryPeekTime(out time) : heap.TryPeekTime(out time);
+
     /// <summary>Adds an event.</summary>
     public EventHandle Enqueue(long time, IEventTarget target, int kind, long argument)
     {

@@ -64,6 +64,20 @@ internal sealed class RadixEventHeap
     /// <summary>The time of the last entry taken out: entries before it cost a re-sort.</summary>
     public long Last => last;
 
+    /// <summary>The earliest entry's time, without taking it or moving the base; false when there is none.</summary>
+    public bool TryPeekTime(out long time)
+    {
+        if (count == 0)
+        {
+            time = 0;
+            return false;
+        }
+
+        // Bucket 0 holds entries at `last`; otherwise the lowest non-empty bucket holds the earliest time.
+        time = buckets[0].Head != None ? last : buckets[BitOperations.TrailingZeroCount(nonEmptyBuckets & ~1UL)].Min;
+        return true;
+    }
+
     /// <summary>Makes <paramref name="time"/> the base of an empty heap (one emptied past the clock, to be used again from there).</summary>
     public void Reset(long time)
     {

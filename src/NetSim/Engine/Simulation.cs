@@ -184,6 +184,15 @@ public sealed class Simulation
         return true;
     }
 
+    /// <summary>
+    /// The time of the earliest event waiting in the queue, cancelled ones included (they leave
+    /// it when their time comes), or null when none waits: where a parallel run's next window starts.
+    /// </summary>
+    internal SimTime? NextEventTime => queue.TryPeekTime(out long time) ? SimTime.FromPicoseconds(time) : null;
+
+    /// <summary>True when the last run returned because <see cref="Stop"/> was called.</summary>
+    internal bool WasStopped => stopRequested && !IsRunning;
+
     /// <summary>True when the event is scheduled and has neither run nor been cancelled.</summary>
     public bool IsPending(EventHandle handle) => queue.IsPending(handle);
 

@@ -76,6 +76,9 @@ public sealed class Cable : ICapturePoint
     /// <summary>The propagation delay from one end to the other.</summary>
     public SimDuration Delay { get; }
 
+    /// <summary>True for a cable between two partitions of a parallel run (one end here, the other a stand-in for the far partition's port).</summary>
+    internal bool JoinsPartitions { get; set; }
+
     /// <summary>The direction from <see cref="A"/> to <see cref="B"/>.</summary>
     public CableDirection FromA { get; }
 
@@ -94,6 +97,11 @@ public sealed class Cable : ICapturePoint
             if (isUp == value)
             {
                 return;
+            }
+
+            if (JoinsPartitions)
+            {
+                throw new InvalidOperationException($"{this} joins two partitions of a parallel run: its far end runs in another partition, so it cannot be taken down or up during the run.");
             }
 
             isUp = value;

@@ -54,6 +54,8 @@ public sealed class CableDirection : IEventTarget
     private long framesStarted;
     private RandomSource? random;
     private IErrorModel? errorModel; // null: a perfect wire, which draws nothing
+    private IPartitionOutbox? outbox; // a cut cable of a parallel run: frames go to another partition
+    private int outboxDirection; // this direction's number among the cut cables' directions
 
     internal CableDirection(Cable cable, Port from, Port to, SharedMedium? medium)
     {
@@ -340,8 +342,7 @@ public sealed class CableDirection : IEventTarget
             return;
         }
 
-        inFlight++;
-        simulation.Schedule(delay, this, kind, frame.ToEventArgument());
+        Deliver(frame, delay, kind);
     }
 
     // The queue as it is now, for the port's QueueChanged (only made when someone listens).
@@ -389,12 +390,48 @@ public sealed class CableDirection : IEventTarget
 
             if (fate.IsDuplicated)
             {
-                inFlight++;
-                simulation.Schedule(delay, this, kind, frames.Copy(frame).ToEventArgument());
+                Deliver(frames.Copy(frame), delay, kind);
             }
+        }
+
+        Deliver(frame, delay, kind);
+    }
+
+    // The frame arrives at the far port after `delay`: an event here, or, on a cable between
+    // two partitions of a parallel run, a message to the partition of the far end.
+    private void Deliver(FrameHandle frame, SimDuration delay, int kind)
+    {
+        if (outbox is not null)
+        {
+            outbox.Send(outboxDirection, simulation.Now + delay, kind == CorruptedArrival, frames.GetSpan(frame));
+            frames.Return(frame);
+            return;
         }
 
         inFlight++;
         simulation.Schedule(delay, this, kind, frame.ToEventArgument());
+    }
+
+    /// <summary>
+    /// From now on, frames this direction launches leave through <paramref name="partitionOutbox"/>
+    /// as messages numbered <paramref name="direction"/>, to arrive in another partition of a
+    /// parallel run: the far port here is only the cut cable's stand-in.
+    /// </summary>
+    internal void SendAcross(IPartitionOutbox partitionOutbox, int direction)
+    {
+        outbox = partitionOutbox;
+        outboxDirection = direction;
+    }
+
+    /// <summary>
+    /// A frame sent across a cut cable from another partition arrives at <see cref="To"/> at
+    /// <paramref name="time"/> (a parallel run delivers it at the start of a window, before that time).
+    /// </summary>
+    internal void ArriveFromPartition(SimTime time, bool corrupted, ReadOnlySpan<byte> frame)
+    {
+        FrameHandle copy = frames.Rent(frame.Length);
+        frame.CopyTo(frames.GetSpan(copy));
+        inFlight++;
+        simulation.ScheduleAt(time, this, corrupted ? CorruptedArrival : Arrival, copy.ToEventArgument());
     }
 }

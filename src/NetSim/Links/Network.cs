@@ -20,13 +20,25 @@ public sealed class Network
     private readonly List<ITopologyCheck> topologyChecks = [];
     private readonly List<IDeviceTables> devices = [];
     private readonly List<Cable> cables = [];
-    private ulong nextMac = FirstAssignedMac;
+    private readonly ulong firstMac;
+    private ulong nextMac;
     private bool topologyChanged;
 
     /// <summary>Creates an empty network on <paramref name="simulation"/>.</summary>
     public Network(Simulation simulation)
+        : this(simulation, FirstAssignedMac)
+    {
+    }
+
+    /// <summary>
+    /// Creates an empty network whose assigned MAC addresses start at <paramref name="firstMac"/>:
+    /// a partition of a parallel run numbers its NICs in a range of its own.
+    /// </summary>
+    internal Network(Simulation simulation, ulong firstMac)
     {
         ArgumentNullException.ThrowIfNull(simulation);
+        this.firstMac = firstMac;
+        nextMac = firstMac;
         Simulation = simulation;
         Frames = new FramePool(simulation);
         Tracer = new Tracer(simulation);
@@ -207,9 +219,9 @@ public sealed class Network
                 throw new ArgumentException($"{device}: MAC address {given} is already used by {owner}.", nameof(mac));
             }
 
-            if (given.ToUInt64() is >= FirstAssignedMac and var value && value < nextMac)
+            if (given.ToUInt64() is var value && value >= firstMac && value < nextMac)
             {
-                throw new ArgumentException($"{device}: MAC address {given} is already used by {assignedMacOwners[checked((int)(value - FirstAssignedMac))]}.", nameof(mac));
+                throw new ArgumentException($"{device}: MAC address {given} is already used by {assignedMacOwners[checked((int)(value - firstMac))]}.", nameof(mac));
             }
 
             givenMacs.Add(given, device);

@@ -133,6 +133,17 @@ public sealed partial class TopologyBuilder
         return new Cable(portA, portB, cableRate, cableDelay);
     }
 
+    /// <summary>
+    /// The port a cable to <paramref name="end"/> would plug into, as <see cref="Connect"/> finds it
+    /// (the next free port; a new NIC for a node whose interfaces all have cables): for the end
+    /// of a cable whose other end is in another partition of a parallel run.
+    /// </summary>
+    internal Port TakePort(CableEnd end, string parameter)
+    {
+        FreePort free = FindFreePort(end, parameter);
+        return free.Port ?? MakeNic(free.NodeNeedingNic!);
+    }
+
     /// <summary>The NICs Connect made that no interface sits on yet, in the order made.</summary>
     private List<MadeNic> Unaddressed() => [.. madeNics.Where(made => !made.HasInterface)];
 
