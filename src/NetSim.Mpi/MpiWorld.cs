@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetSim.Partitioning;
 
 namespace NetSim.Mpi;
 
@@ -19,7 +20,7 @@ namespace NetSim.Mpi;
 /// <see cref="Initialize"/>. MPI can be initialised once per process; <see cref="Dispose"/> finalises it.
 /// </para>
 /// </remarks>
-public sealed unsafe class MpiWorld : IDisposable
+public sealed unsafe class MpiWorld : IRankExchange, IDisposable
 {
     private static int initialized; // MPI allows one initialisation per process
     private readonly OpenMpi.Handles handles;

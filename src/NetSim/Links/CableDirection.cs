@@ -56,6 +56,7 @@ public sealed class CableDirection : IEventTarget
     private IErrorModel? errorModel; // null: a perfect wire, which draws nothing
     private IPartitionOutbox? outbox; // a cut cable of a parallel run: frames go to another partition
     private int outboxDirection; // this direction's number among the cut cables' directions
+    private long sentAcross; // frames sent to the outbox so far: each message's sequence number on this direction
 
     internal CableDirection(Cable cable, Port from, Port to, SharedMedium? medium)
     {
@@ -403,7 +404,7 @@ public sealed class CableDirection : IEventTarget
     {
         if (outbox is not null)
         {
-            outbox.Send(outboxDirection, simulation.Now + delay, kind == CorruptedArrival, frames.GetSpan(frame));
+            outbox.Send(outboxDirection, sentAcross++, simulation.Now + delay, kind == CorruptedArrival, frames.GetSpan(frame));
             frames.Return(frame);
             return;
         }
@@ -429,7 +430,7 @@ public sealed class CableDirection : IEventTarget
     /// </summary>
     internal void ArriveFromPartition(SimTime time, bool corrupted, ReadOnlySpan<byte> frame)
     {
-        FrameHandle copy = frames.Rent(frame.Length);
+        FrameHandle copy = frames.RentForOverwrite(frame.Length); // every byte is written below
         frame.CopyTo(frames.GetSpan(copy));
         inFlight++;
         simulation.ScheduleAt(time, this, corrupted ? CorruptedArrival : Arrival, copy.ToEventArgument());

@@ -9,6 +9,6 @@ namespace NetSim.Links;
 /// </summary>
 internal interface IPartitionOutbox
 {
-    /// <summary>Sends a copy of <paramref name="frame"/>, to arrive at <paramref name="arrival"/> through direction <paramref name="direction"/> of the cut.</summary>
-    void Send(int direction, SimTime arrival, bool corrupted, ReadOnlySpan<byte> frame);
+    /// <summary>Sends a copy of <paramref name="frame"/>, the <paramref name="sequence"/>th on direction <paramref name="direction"/> of the cut, to arrive at <paramref name="arrival"/>.</summary>
+    void Send(int direction, long sequence, SimTime arrival, bool corrupted, ReadOnlySpan<byte> frame);
 }

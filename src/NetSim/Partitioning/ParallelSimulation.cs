@@ -58,15 +58,17 @@ public sealed class ParallelSimulation
     private readonly IRankExchange? ranks;
     private readonly Network?[] networks;
     private readonly TopologyBuilder?[] topologies;
-    private readonly PartitionOutbox?[] outboxes;
+    private readonly Dictionary<(int Source, int Destination), PartitionMailbox> mailboxes = []; // from this process's partitions
+    private readonly List<PartitionMailbox>?[] incoming; // per partition of this process: the mailboxes from its partitions to it
+    private readonly List<PartitionMailbox> toOtherRanks = []; // mailboxes to partitions of other processes
+    private readonly MessageBuffer?[] fromOtherRanks; // per partition of this process: what other processes sent it
     private readonly PartitionTraceLog?[] traceLogs;
     private readonly List<PartitionTraceLog> logs = []; // of the local partitions, in order
     private readonly int[] localPartitions;
     private readonly List<PartitionCut> cuts = [];
     private readonly List<CableDirection?> arrivalDirections = []; // per cut direction: where its frames arrive in this process (null: elsewhere)
-    private long[] directionSequences = new long[16];
-    private Delivery[] deliveries = new Delivery[64];
-    private readonly byte[][] incoming;
+    private Delivery[] deliveries = new Delivery[64]; // the one thread's scratch (each worker thread has its own)
+    private readonly byte[][] incomingBytes;
     private readonly byte[][] outgoingBuffers;
     private readonly int[] outgoingLengths;
     private readonly ArraySegment<byte>[] outgoing;
@@ -88,7 +90,8 @@ public sealed class ParallelSimulation
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         networks = new Network?[partitions];
         topologies = new TopologyBuilder?[partitions];
-        outboxes = new PartitionOutbox?[partitions];
+        incoming = new List<PartitionMailbox>?[partitions];
+        fromOtherRanks = new MessageBuffer?[partitions];
         traceLogs = new PartitionTraceLog?[partitions];
         var local = new List<int>();
         for (int partition = 0; partition < partitions; partition++)
@@ -102,20 +105,20 @@ public sealed class ParallelSimulation
             var simulation = new Simulation(seed, LoggerFactory);
             networks[partition] = new Network(simulation, FirstMac + ((ulong)partition << 24));
             topologies[partition] = new TopologyBuilder(networks[partition]!);
-            outboxes[partition] = new PartitionOutbox(this);
+            incoming[partition] = [];
             traceLogs[partition] = new PartitionTraceLog();
             logs.Add(traceLogs[partition]!);
         }
 
         localPartitions = [.. local];
         int rankCount = RankCount;
-        incoming = new byte[rankCount][];
+        incomingBytes = new byte[rankCount][];
         outgoingBuffers = new byte[rankCount][];
         outgoingLengths = new int[rankCount];
         outgoing = new ArraySegment<byte>[rankCount];
         for (int rank = 0; rank < rankCount; rank++)
         {
-            incoming[rank] = [];
+            incomingBytes[rank] = [];
             outgoingBuffers[rank] = rank == Rank ? [] : new byte[4096];
         }
 
@@ -268,11 +271,6 @@ public sealed class ParallelSimulation
         int directionBtoA = directionAtoB + 1;
         arrivalDirections.Add(null);
         arrivalDirections.Add(null);
-        if (directionBtoA >= directionSequences.Length)
-        {
-            Array.Resize(ref directionSequences, directionSequences.Length * 2);
-        }
-
         if (a is { } localA)
         {
             cut.PortA = MakeHalf(partitionA, localA, endA, partitionB, endB, rate, delay, directionAtoB, directionBtoA);
@@ -328,8 +326,11 @@ public sealed class ParallelSimulation
         RunUntil(Now + duration, threads);
     }
 
-    /// <summary>The next sequence number of a frame on cut direction <paramref name="direction"/> (each direction is sent on by one partition only, so by one thread).</summary>
-    internal long NextSequence(int direction) => directionSequences[direction]++;
+    /// <summary>
+    /// Which of each mailbox's two buffers the running window writes (0 or 1); the other holds
+    /// what the window before wrote, read at this window's start. Flipped between windows.
+    /// </summary>
+    internal int WritingParity { get; private set; }
 
     private void CheckPartition(int partition, string parameter)
     {
@@ -403,9 +404,33 @@ public sealed class ParallelSimulation
 
         var standIn = new Port(network, new PartitionStandIn(), $"{farEnd} in partition {farPartition}", 0);
         var cable = new Cable(port, standIn, rate, delay) { JoinsPartitions = true };
-        cable.FromA.SendAcross(outboxes[partition]!, sending);
+        cable.FromA.SendAcross(MailboxFor(partition, farPartition), sending);
         arrivalDirections[receiving] = cable.FromB;
+        if (!IsLocal(farPartition))
+        {
+            fromOtherRanks[partition] ??= new MessageBuffer();
+        }
+
         return port;
+    }
+
+    private PartitionMailbox MailboxFor(int source, int destination)
+    {
+        if (!mailboxes.TryGetValue((source, destination), out PartitionMailbox? mailbox))
+        {
+            mailbox = new PartitionMailbox(this, source, destination);
+            mailboxes.Add((source, destination), mailbox);
+            if (IsLocal(destination))
+            {
+                incoming[destination]!.Add(mailbox);
+            }
+            else
+            {
+                toOtherRanks.Add(mailbox);
+            }
+        }
+
+        return mailbox;
     }
 
     private void RunCore(SimTime? limit, int threads)
@@ -439,7 +464,7 @@ public sealed class ParallelSimulation
             {
                 while (PlanWindow())
                 {
-                    RunWindow(localPartitions);
+                    RunWindow(localPartitions, ref deliveries);
                 }
             }
             else
@@ -503,6 +528,7 @@ public sealed class ParallelSimulation
 
     private void Work(Barrier barrier, int[] partitions)
     {
+        Delivery[] scratch = new Delivery[64];
         while (true)
         {
             barrier.SignalAndWait(); // the last to arrive plans the next window
@@ -511,18 +537,20 @@ public sealed class ParallelSimulation
                 return;
             }
 
-            RunWindow(partitions);
+            RunWindow(partitions, ref scratch);
         }
     }
 
     // Runs one window in each of `partitions`, one after the other: they cannot affect each other inside a window.
-    private void RunWindow(int[] partitions)
+    // First, the frames sent to it in the window before enter its queue.
+    private void RunWindow(int[] partitions, ref Delivery[] scratch)
     {
         foreach (int partition in partitions)
         {
             Simulation simulation = networks[partition]!.Simulation;
             try
             {
+                DeliverTo(partition, ref scratch);
                 simulation.RunUntil(windowEnd);
                 if (simulation.WasStopped)
                 {
@@ -560,18 +588,38 @@ public sealed class ParallelSimulation
         }
 
         MergeTrace();
-        bool ended = stop || failure is not null || finishing;
-        Deliver();
-        if (ranks is not null && ranks.SumAcrossRanks(ended ? 1 : 0) != 0)
+
+        // The buffers the window wrote are now read; the ones it read are written next, emptied.
+        int readable = WritingParity;
+        WritingParity ^= 1;
+        foreach (PartitionMailbox mailbox in mailboxes.Values)
         {
-            ended = true; // a process stopped or failed: every process ends here
+            mailbox.Buffer(WritingParity).Clear();
+            FramesAcross += mailbox.Buffer(readable).Count;
+        }
+
+        bool ended = stop || failure is not null || finishing;
+        if (ranks is not null)
+        {
+            ExchangeWithRanks(readable);
+            if (ranks.SumAcrossRanks(ended ? 1 : 0) != 0)
+            {
+                ended = true; // a process stopped or failed: every process ends here
+            }
         }
 
         if (ended)
         {
+            // The frames on their way go into their queues now, for a later run to find.
+            foreach (int partition in localPartitions)
+            {
+                DeliverTo(partition, ref deliveries);
+            }
+
             return false;
         }
 
+        // The next window starts at the earliest event of any partition, frames on their way included.
         long next = long.MaxValue;
         long foreground = 0;
         foreach (int partition in localPartitions)
@@ -583,6 +631,18 @@ public sealed class ParallelSimulation
             }
 
             foreground += simulation.PendingEvents - simulation.PendingBackgroundEvents;
+            foreach (PartitionMailbox mailbox in incoming[partition]!)
+            {
+                MessageBuffer buffer = mailbox.Buffer(readable);
+                next = Math.Min(next, buffer.EarliestTime);
+                foreground += buffer.Count;
+            }
+
+            if (fromOtherRanks[partition] is { } remote)
+            {
+                next = Math.Min(next, remote.EarliestTime);
+                foreground += remote.Count;
+            }
         }
 
         if (ranks is not null)
@@ -640,66 +700,47 @@ public sealed class ParallelSimulation
         }
     }
 
-    // The frames sent across cuts in the window that ended enter their partitions' queues, in
-    // the order of DeliveryOrder: the same whichever thread or process sent them.
-    private void Deliver()
+    // The frames sent to `partition` in the window before enter its queue, in the order of
+    // DeliveryOrder: the same whichever thread or process sent them.
+    private void DeliverTo(int partition, ref Delivery[] scratch)
     {
+        int readable = WritingParity ^ 1;
         int count = 0;
-        foreach (int partition in localPartitions)
+        foreach (PartitionMailbox mailbox in incoming[partition]!)
         {
-            PartitionOutbox outbox = outboxes[partition]!;
-            foreach (CrossMessage message in outbox.Messages)
-            {
-                int destination = DestinationOf(message.Direction);
-                if (IsLocal(destination))
-                {
-                    Add(ref count, new Delivery(destination, message, partition));
-                }
-                else
-                {
-                    Write(RankOf(destination), destination, message, outbox.Bytes.AsSpan(message.Offset, message.Length));
-                }
-            }
-
-            FramesAcross += outbox.Count;
+            count = Gather(mailbox.Buffer(readable), ref scratch, count);
         }
 
-        if (ranks is not null)
+        MessageBuffer? remote = fromOtherRanks[partition];
+        if (remote is not null)
         {
-            count = ExchangeWithRanks(count);
+            count = Gather(remote, ref scratch, count);
         }
 
-        Span<Delivery> ordered = deliveries.AsSpan(0, count);
+        Span<Delivery> ordered = scratch.AsSpan(0, count);
         ordered.Sort(default(DeliveryOrder));
         foreach (Delivery delivery in ordered)
         {
             CrossMessage message = delivery.Message;
-            ReadOnlySpan<byte> bytes = delivery.Buffer >= 0
-                ? outboxes[delivery.Buffer]!.Bytes.AsSpan(message.Offset, message.Length)
-                : incoming[~delivery.Buffer].AsSpan(message.Offset, message.Length);
-            arrivalDirections[message.Direction]!.ArriveFromPartition(SimTime.FromPicoseconds(message.Time), message.Corrupted, bytes);
+            arrivalDirections[message.Direction]!.ArriveFromPartition(SimTime.FromPicoseconds(message.Time), message.Corrupted, delivery.Buffer.FrameOf(message));
         }
 
-        foreach (int partition in localPartitions)
-        {
-            outboxes[partition]!.Clear();
-        }
+        remote?.Clear();
     }
 
-    private int DestinationOf(int direction)
+    private static int Gather(MessageBuffer buffer, ref Delivery[] scratch, int count)
     {
-        PartitionCut cut = cuts[direction >> 1];
-        return (direction & 1) == 0 ? cut.PartitionB : cut.PartitionA;
-    }
-
-    private void Add(ref int count, Delivery delivery)
-    {
-        if (count == deliveries.Length)
+        if (count + buffer.Count > scratch.Length)
         {
-            Array.Resize(ref deliveries, deliveries.Length * 2);
+            Array.Resize(ref scratch, Math.Max(scratch.Length * 2, count + buffer.Count));
         }
 
-        deliveries[count++] = delivery;
+        foreach (CrossMessage message in buffer.Messages)
+        {
+            scratch[count++] = new Delivery(message, buffer);
+        }
+
+        return count;
     }
 
     // A message for a partition of another process, into that process's buffer.
@@ -724,35 +765,42 @@ public sealed class ParallelSimulation
         outgoingLengths[rank] = needed;
     }
 
-    // The frames for other processes go out, theirs for this one come in, as deliveries whose buffer is ~rank.
-    private int ExchangeWithRanks(int count)
+    // The frames for other processes go out; theirs for this one come in, into each partition's buffer from other ranks.
+    private void ExchangeWithRanks(int readable)
     {
+        foreach (PartitionMailbox mailbox in toOtherRanks)
+        {
+            MessageBuffer buffer = mailbox.Buffer(readable);
+            foreach (CrossMessage message in buffer.Messages)
+            {
+                Write(RankOf(mailbox.Destination), mailbox.Destination, message, buffer.FrameOf(message));
+            }
+        }
+
         for (int rank = 0; rank < outgoing.Length; rank++)
         {
             outgoing[rank] = new ArraySegment<byte>(outgoingBuffers[rank], 0, outgoingLengths[rank]);
         }
 
-        IReadOnlyList<int> received = ranks!.ExchangeWithAll(outgoing, incoming);
+        IReadOnlyList<int> received = ranks!.ExchangeWithAll(outgoing, incomingBytes);
         Array.Clear(outgoingLengths);
         for (int rank = 0; rank < received.Count; rank++)
         {
-            ReadOnlySpan<byte> span = incoming[rank].AsSpan(0, received[rank]);
+            ReadOnlySpan<byte> span = incomingBytes[rank].AsSpan(0, received[rank]);
             int at = 0;
             while (at < span.Length)
             {
                 int destination = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-                var message = new CrossMessage(
+                int length = BinaryPrimitives.ReadUInt16LittleEndian(span[(at + 25)..]);
+                MessageBuffer inbox = fromOtherRanks[destination] ?? throw new InvalidOperationException($"Rank {rank} sent a frame to partition {destination}, which has no cut from another process here: the processes made different cuts.");
+                inbox.Add(
                     BinaryPrimitives.ReadInt64LittleEndian(span[(at + 4)..]),
                     BinaryPrimitives.ReadInt32LittleEndian(span[(at + 12)..]),
                     BinaryPrimitives.ReadInt64LittleEndian(span[(at + 16)..]),
                     span[at + 24] != 0,
-                    at + MessageHeaderLength,
-                    BinaryPrimitives.ReadUInt16LittleEndian(span[(at + 25)..]));
-                Add(ref count, new Delivery(destination, message, ~rank));
-                at += MessageHeaderLength + message.Length;
+                    span.Slice(at + MessageHeaderLength, length));
+                at += MessageHeaderLength + length;
             }
         }
-
-        return count;
     }
 }
