@@ -63,12 +63,23 @@ internal static class MpiJob
 
     private static string Probe => Path.Combine(AppContext.BaseDirectory.Replace("NetSim.Mpi.Tests", "NetSim.Mpi.Probe", StringComparison.Ordinal), "NetSim.Mpi.Probe.dll");
 
-    public static (int ExitCode, string Output) Run(int? ranks)
+    /// <summary>samples/Distributed, built beside this project (a project reference builds it first).</summary>
+    public static string DistributedSample => Path.Combine(
+        AppContext.BaseDirectory.Replace(Path.Combine("tests", "NetSim.Mpi.Tests"), Path.Combine("samples", "Distributed"), StringComparison.Ordinal), "Distributed.dll");
+
+    public static (int ExitCode, string Output) Run(int? ranks) => Run(ranks, Probe);
+
+    public static (int ExitCode, string Output) Run(int? ranks, string program, params string[] arguments)
     {
         string dotnet = Environment.ProcessPath is string self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
         var start = ranks is int n
-            ? new ProcessStartInfo(Mpirun!) { ArgumentList = { "--oversubscribe", "-np", n.ToString(System.Globalization.CultureInfo.InvariantCulture), dotnet, Probe } }
-            : new ProcessStartInfo(dotnet) { ArgumentList = { Probe } };
+            ? new ProcessStartInfo(Mpirun!) { ArgumentList = { "--oversubscribe", "-np", n.ToString(System.Globalization.CultureInfo.InvariantCulture), dotnet, program } }
+            : new ProcessStartInfo(dotnet) { ArgumentList = { program } };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;
