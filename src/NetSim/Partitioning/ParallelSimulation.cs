@@ -718,7 +718,7 @@ public sealed class ParallelSimulation
         }
 
         Span<Delivery> ordered = scratch.AsSpan(0, count);
-        ordered.Sort(default(DeliveryOrder));
+        ordered.Sort(DeliveryOrder.Comparison);
         foreach (Delivery delivery in ordered)
         {
             CrossMessage message = delivery.Message;

@@ -90,9 +90,12 @@ internal readonly record struct Delivery(CrossMessage Message, MessageBuffer Buf
 /// The order messages enter their partition's queue at a window's start, the same whoever sent
 /// them on whichever thread or process: by arrival time, cut direction, then sequence.
 /// </summary>
-internal readonly struct DeliveryOrder : IComparer<Delivery>
+internal static class DeliveryOrder
 {
-    public int Compare(Delivery x, Delivery y)
+    /// <summary>The comparison, as a delegate made once: sorting with an <see cref="IComparer{T}"/> makes a delegate at every sort.</summary>
+    public static readonly Comparison<Delivery> Comparison = Compare;
+
+    private static int Compare(Delivery x, Delivery y)
     {
         int c = x.Message.Time.CompareTo(y.Message.Time);
         if (c == 0)

@@ -39,7 +39,7 @@ internal sealed class PartitionTraceLog : ITraceListener
     /// their partition (the log's index), then of their raising, and empties the logs. The order is
     /// the same on any number of threads, as each partition's events are.
     /// </summary>
-    public static void Merge(IReadOnlyList<PartitionTraceLog> logs, Tracer target)
+    public static void Merge(List<PartitionTraceLog> logs, Tracer target)
     {
         Span<int> next = logs.Count <= 256 ? stackalloc int[logs.Count] : new int[logs.Count];
         next.Clear();

@@ -155,6 +155,23 @@ public sealed class ParallelSimulationTests
         built.Parallel.FramesAcross.Should().BeGreaterThan(100);
     }
 
+    [Fact]
+    public void Frames_crossing_a_cut_allocate_nothing_once_the_buffers_have_grown()
+    {
+        // UDP from h0-0 to h1-0 every 100 us across the cut between two partitions, on the calling thread.
+        SiteModel.Built built = SiteModel.UdpStream(2, SimDuration.FromMicroseconds(100), 2_000).BuildPartitioned(5, 2);
+        ParallelSimulation parallel = built.Parallel!;
+        parallel.RunUntil(SimTime.FromMilliseconds(60)); // ARP resolved, mailboxes and pools grown
+        long across = parallel.FramesAcross;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        parallel.RunUntil(SimTime.FromMilliseconds(90));
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        (parallel.FramesAcross - across).Should().BeGreaterThan(100);
+        allocated.Should().Be(0, "a window, and a frame across a cut, allocate nothing");
+    }
+
     private static byte[] CaptureWanPort(SiteModel.Built built, int threads)
     {
         // Router r1's first WAN interface: its port is in partition 1 of 2, and its cable is a cut.

@@ -90,6 +90,24 @@ internal sealed class SiteModel
         return model;
     }
 
+    /// <summary>Sites in a line, one host each, a UDP stream from the first to the last: no TCP, no application code.</summary>
+    public static SiteModel UdpStream(int siteCount, SimDuration interval, int count)
+    {
+        var model = new SiteModel();
+        for (int s = 0; s < siteCount; s++)
+        {
+            model.sites.Add(new Site(1, SimDuration.FromMicroseconds(10)));
+        }
+
+        for (int s = 1; s < siteCount; s++)
+        {
+            model.wans.Add(new Wan(s - 1, s, DataRate.FromMegabitsPerSecond(100), SimDuration.FromMilliseconds(5)));
+        }
+
+        model.udpFlows.Add(new UdpFlow(0, 0, siteCount - 1, 0, SimTime.Zero, interval, 1000, count));
+        return model;
+    }
+
     private static (int From, int To) TwoSites(Random random, int siteCount)
     {
         int from = random.Next(siteCount);
@@ -106,11 +124,11 @@ internal sealed class SiteModel
         return Build(_ => network, _ => topology, (wan, a, b) => topology.Connect(Find(network, a), Find(network, b), wan.Rate, wan.Delay), null);
     }
 
-    /// <summary>Builds the model in <paramref name="partitions"/> partitions (site s in partition s % partitions).</summary>
-    public Built BuildPartitioned(ulong seed, int partitions)
+    /// <summary>Builds the model in <paramref name="partitions"/> partitions (site s in partition s % partitions, unless <paramref name="partitionOfSite"/> says).</summary>
+    public Built BuildPartitioned(ulong seed, int partitions, Func<int, int>? partitionOfSite = null)
     {
         var parallel = new ParallelSimulation(partitions, seed);
-        int PartitionOf(int site) => site % partitions;
+        int PartitionOf(int site) => partitionOfSite?.Invoke(site) ?? site % partitions;
         return Build(
             site => parallel.GetNetwork(PartitionOf(site)),
             site => parallel.GetTopology(PartitionOf(site)),
@@ -211,6 +229,7 @@ internal sealed class SiteModel
         foreach (Host host in built.Hosts)
         {
             var sink = new UdpSocket(host);
+            sink.Received += static (_, _, _, _) => { }; // counted, not queued (nothing reads them)
             sink.Bind(9);
             built.Sinks.Add(sink);
         }
