@@ -57,14 +57,16 @@ public sealed class ParallelSimulationTests
     }
 
     [Fact]
-    public void Round_delays_where_events_tie_still_give_the_same_run_in_any_number_of_threads()
+    public void Round_delays_where_events_tie_still_give_the_same_run_in_any_number_of_threads_and_as_one_simulation()
     {
         SiteModel model = SiteModel.Line(4, hostsPerSite: 2);
+        Outcome sequential = Run(model.BuildSequential(3), threads: 1);
         Outcome one = Run(model.BuildPartitioned(3, 4), threads: 1);
         Outcome four = Run(model.BuildPartitioned(3, 4), threads: 4);
 
         four.Devices.Should().Equal(one.Devices);
         four.Flows.Should().Equal(one.Flows);
+        one.Devices.Should().Equal(sequential.Devices);
         one.Transfers.Should().ContainSingle().Which.Should().StartWith("100000 bytes");
     }
 
