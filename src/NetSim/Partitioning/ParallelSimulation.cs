@@ -74,6 +74,17 @@ public sealed class ParallelSimulation
     private readonly ArraySegment<byte>[] outgoing;
     private SimDuration lookahead = SimDuration.MaxValue;
 
+    // The state of a run, between its windows.
+    private SimTime? runLimit;
+    private SimTime windowEnd;
+    private bool stop; // the run ends after this window (a partition stopped or failed); written by any thread during a window, read between windows
+    private bool planned; // the window planned between windows: read by every thread after the barrier, written only between windows
+    private bool finishing; // the window planned is the run's last
+    private bool windowPlanned; // a window was planned in this call (so the clocks reached its end)
+    private ExceptionDispatchInfo? failure;
+    private int failedPartition = int.MaxValue;
+    private readonly Lock failureLock = new();
+
     /// <summary>Creates a run of <paramref name="partitions"/> empty partitions, all in this process unless <paramref name="ranks"/> spreads them over processes.</summary>
     /// <param name="partitions">How many partitions (1 to 65,536).</param>
     /// <param name="seed">The seed of every partition's simulation.</param>
@@ -479,16 +490,6 @@ public sealed class ParallelSimulation
 
         failure?.Throw();
     }
-
-    private SimTime? runLimit;
-    private SimTime windowEnd;
-    private bool stop; // the run ends after this window (a partition stopped or failed); written by any thread during a window, read between windows
-    private bool planned; // the window planned between windows: read by every thread after the barrier, written only between windows
-    private bool finishing; // the window planned is the run's last
-    private bool windowPlanned; // a window was planned in this call (so the clocks reached its end)
-    private ExceptionDispatchInfo? failure;
-    private int failedPartition = int.MaxValue;
-    private readonly Lock failureLock = new();
 
     private void RunOnThreads(int threads)
     {
