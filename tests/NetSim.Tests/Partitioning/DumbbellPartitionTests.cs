@@ -1,7 +1,5 @@
 using NetSim.Engine;
 using NetSim.Ip;
-using NetSim.Links;
-using NetSim.Partitioning;
 using NetSim.Topology;
 using NetSim.Tracing;
 using NetSim.Transport;
@@ -53,53 +51,32 @@ public sealed class DumbbellPartitionTests
 
     private static Outcome Run(int? partitions)
     {
-        var parallel = partitions is int count ? new ParallelSimulation(count, seed: 9) : null;
-        Network? single = parallel is null ? new Network(new Simulation(9)) : null;
-        var topologies = new Dictionary<Network, TopologyBuilder>();
-        Network NetworkOf(string device) => parallel?.GetNetwork(PartitionOf(device, partitions!.Value)) ?? single!;
-        TopologyBuilder TopologyOf(Network network) => parallel?.GetTopology(parallel.LocalPartitions.First(p => parallel.GetNetwork(p) == network))
-            ?? (topologies.TryGetValue(network, out TopologyBuilder? made) ? made : topologies[network] = new TopologyBuilder(network));
-        void Link(IpInterface a, IpInterface b, DataRate rate, SimDuration delay)
-        {
-            if (a.Node.Network == b.Node.Network)
-            {
-                _ = TopologyOf(a.Node.Network).Connect(a, b, rate, delay);
-            }
-            else
-            {
-                _ = parallel!.Connect(PartitionOf(a.Node.Name, partitions!.Value), a.Name, PartitionOf(b.Node.Name, partitions.Value), b.Name, rate, delay);
-            }
-        }
-
+        var model = new PlacedModel(partitions, seed: 9, device => PartitionOf(device, partitions ?? 1));
         DataRate access = DataRate.FromMegabitsPerSecond(100);
         SimDuration accessDelay = SimDuration.FromMilliseconds(5);
-        var r1 = new Router(NetworkOf("r1"), "r1");
-        var r2 = new Router(NetworkOf("r2"), "r2");
-        var left = new IpNode[Flows];
-        var right = new IpNode[Flows];
+        var r1 = new Router(model.NetworkOf("r1"), "r1");
+        var r2 = new Router(model.NetworkOf("r2"), "r2");
+        var left = new Host[Flows];
+        var right = new Host[Flows];
         for (int i = 0; i < Flows; i++)
         {
-            left[i] = NewHost($"left{i}", $"10.1.{i}.10", $"10.1.{i}.1", 0x10 + i);
-            right[i] = NewHost($"right{i}", $"10.2.{i}.10", $"10.2.{i}.1", 0x20 + i);
-            Link(left[i].Interfaces[0], r1.AddInterface(Ipv4Address.Parse($"10.1.{i}.1"), 24, Mac(0x30 + i)), access, accessDelay);
+            left[i] = model.NewHost($"left{i}", $"10.1.{i}.10", $"10.1.{i}.1", Mac(0x10 + i));
+            right[i] = model.NewHost($"right{i}", $"10.2.{i}.10", $"10.2.{i}.1", Mac(0x20 + i));
+            model.Link(left[i].Interfaces[0], r1.AddInterface(Ipv4Address.Parse($"10.1.{i}.1"), 24, Mac(0x30 + i)), access, accessDelay);
         }
 
         IpInterface r1Wan = r1.AddInterface(Ipv4Address.Parse("172.16.0.1"), 30, Mac(0x40));
         IpInterface r2Wan = r2.AddInterface(Ipv4Address.Parse("172.16.0.2"), 30, Mac(0x41));
-        Link(r1Wan, r2Wan, DataRate.FromMegabitsPerSecond(10), SimDuration.FromMilliseconds(10));
+        model.Link(r1Wan, r2Wan, DataRate.FromMegabitsPerSecond(10), SimDuration.FromMilliseconds(10));
         r1Wan.Port.Cable!.FromA.QueueLimitFrames = 20; // r1 -> r2: the bottleneck's queue
         r1.AddRoute("10.2.0.0/16", "172.16.0.2");
         r2.AddRoute("10.1.0.0/16", "172.16.0.1");
         for (int i = 0; i < Flows; i++)
         {
-            Link(r2.AddInterface(Ipv4Address.Parse($"10.2.{i}.1"), 24, Mac(0x50 + i)), right[i].Interfaces[0], access, accessDelay);
+            model.Link(r2.AddInterface(Ipv4Address.Parse($"10.2.{i}.1"), 24, Mac(0x50 + i)), right[i].Interfaces[0], access, accessDelay);
         }
 
-        var hashes = new SiteModel.DeviceHashes();
-        foreach (Network network in parallel is null ? [single!] : parallel.LocalPartitions.Select(parallel.GetNetwork))
-        {
-            _ = network.Tracer.Subscribe(parallel is null ? hashes : hashes.ForPartition());
-        }
+        SiteModel.DeviceHashes hashes = model.WatchDevices();
 
         var transfers = new string[Flows];
         for (int i = 0; i < Flows; i++)
@@ -136,14 +113,7 @@ public sealed class DumbbellPartitionTests
         using (var pcap = new PcapWriter(stream, r1Wan.Node.Simulation))
         {
             using IDisposable capture = r1Wan.Port.AddCapture(pcap);
-            if (parallel is null)
-            {
-                single!.Simulation.RunUntil(SimTime.FromSeconds(3));
-            }
-            else
-            {
-                parallel.RunUntil(SimTime.FromSeconds(3), threads: 2);
-            }
+            model.Run(SimTime.FromSeconds(3));
         }
 
         return new Outcome(
@@ -152,13 +122,6 @@ public sealed class DumbbellPartitionTests
             r1Wan.Port.Counters.Dropped(DropReason.QueueFull),
             stream.ToArray());
 
-        IpNode NewHost(string name, string address, string gateway, int mac)
-        {
-            var host = new Host(NetworkOf(name), name);
-            _ = host.AddInterface(Ipv4Address.Parse(address), 24, Mac(mac));
-            host.DefaultGateway = Ipv4Address.Parse(gateway);
-            return host;
-        }
     }
 
     private static MacAddress Mac(int index) => MacAddress.FromUInt64(0x0A_00_00_00_00_00UL | (uint)index);

@@ -2,8 +2,6 @@ using NetSim.Applications;
 using NetSim.Engine;
 using NetSim.Ethernet;
 using NetSim.Ip;
-using NetSim.Links;
-using NetSim.Partitioning;
 using NetSim.Topology;
 using NetSim.Wire;
 
@@ -40,31 +38,15 @@ public sealed class WebVisitPartitionTests
 
     private static (string[] Devices, string Visit) Visit(int? partitions)
     {
-        var parallel = partitions is int count ? new ParallelSimulation(count, seed: 1) : null;
-        Network? single = parallel is null ? new Network(new Simulation(1)) : null;
-        TopologyBuilder? singleTopology = single is null ? null : new TopologyBuilder(single);
-        Network NetworkOf(string device) => parallel?.GetNetwork(PartitionOf(device, partitions!.Value)) ?? single!;
-        TopologyBuilder TopologyOf(string device) => parallel?.GetTopology(PartitionOf(device, partitions!.Value)) ?? singleTopology!;
-        void Link(IpInterface a, IpInterface b, DataRate rate, SimDuration delay)
-        {
-            if (a.Node.Network == b.Node.Network)
-            {
-                _ = TopologyOf(a.Node.Name).Connect(a, b, rate, delay);
-            }
-            else
-            {
-                _ = parallel!.Connect(PartitionOf(a.Node.Name, partitions!.Value), a.Name, PartitionOf(b.Node.Name, partitions.Value), b.Name, rate, delay);
-            }
-        }
-
+        var model = new PlacedModel(partitions, seed: 1, device => PartitionOf(device, partitions ?? 1));
         DataRate lan = DataRate.Parse("1Gbps");
         DataRate wan = DataRate.Parse("100Mbps");
-        Host pc = NewHost("pc", "192.168.1.10", "192.168.1.1", 1);
-        var sw = new Switch(NetworkOf("sw"), "sw", 8);
-        var r1 = new Router(NetworkOf("r1"), "r1");
-        var r2 = new Router(NetworkOf("r2"), "r2");
-        Host dnsHost = NewHost("dns", "198.51.100.53", "198.51.100.1", 2);
-        Host webHost = NewHost("www", "93.184.216.34", "93.184.216.1", 3);
+        Host pc = model.NewHost("pc", "192.168.1.10", "192.168.1.1", Mac(1));
+        var sw = new Switch(model.NetworkOf("sw"), "sw", 8);
+        var r1 = new Router(model.NetworkOf("r1"), "r1");
+        var r2 = new Router(model.NetworkOf("r2"), "r2");
+        Host dnsHost = model.NewHost("dns", "198.51.100.53", "198.51.100.1", Mac(2));
+        Host webHost = model.NewHost("www", "93.184.216.34", "93.184.216.1", Mac(3));
         IpInterface r1Lan = r1.AddInterface("192.168.1.1/24", Mac(4));
         IpInterface r1Wan = r1.AddInterface("203.0.113.1/24", Mac(5));
         r1.SetDefaultRoute("203.0.113.2");
@@ -72,11 +54,11 @@ public sealed class WebVisitPartitionTests
         IpInterface r2Dns = r2.AddInterface("198.51.100.1/24", Mac(7));
         IpInterface r2Web = r2.AddInterface("93.184.216.1/24", Mac(8));
         r2.AddRoute("192.168.1.0/24", "203.0.113.1");
-        _ = TopologyOf("sw").Connect(pc.Interfaces[0], sw, lan);
-        _ = TopologyOf("sw").Connect(r1Lan, sw, lan);
-        Link(r1Wan, r2Wan, wan, SimDuration.FromMilliseconds(5));
-        Link(r2Dns, dnsHost.Interfaces[0], wan, SimDuration.FromMilliseconds(2));
-        Link(r2Web, webHost.Interfaces[0], wan, SimDuration.FromMilliseconds(10));
+        _ = model.TopologyOf("sw").Connect(pc.Interfaces[0], sw, lan);
+        _ = model.TopologyOf("sw").Connect(r1Lan, sw, lan);
+        model.Link(r1Wan, r2Wan, wan, SimDuration.FromMilliseconds(5));
+        model.Link(r2Dns, dnsHost.Interfaces[0], wan, SimDuration.FromMilliseconds(2));
+        model.Link(r2Web, webHost.Interfaces[0], wan, SimDuration.FromMilliseconds(10));
 
         var dns = new DnsServer(dnsHost);
         dns.AddCname("www.example.com", "example.com", 300);
@@ -86,34 +68,16 @@ public sealed class WebVisitPartitionTests
         web.AddPage("/", "<!doctype html><html><head><title>Example Domain</title></head><body><h1>Example Domain</h1></body></html>\n");
         web.Start();
 
-        var hashes = new SiteModel.DeviceHashes();
-        foreach (Network network in parallel is null ? [single!] : parallel.LocalPartitions.Select(parallel.GetNetwork))
-        {
-            _ = network.Tracer.Subscribe(parallel is null ? hashes : hashes.ForPartition());
-        }
+        SiteModel.DeviceHashes hashes = model.WatchDevices();
 
         var browser = new WebBrowser(pc, new DnsResolver(pc, dnsHost.Address));
         WebVisit? visit = null;
         _ = pc.Simulation.Start(async () => visit = await browser.VisitAsync("http://www.example.com/"));
-        if (parallel is null)
-        {
-            single!.Simulation.Run();
-        }
-        else
-        {
-            parallel.Run(threads: 2);
-        }
+        model.Run(null);
 
         string summary = $"{(visit!.Succeeded ? "done" : visit.Error)} in {visit.Duration.Picoseconds} ps: {string.Join("; ", visit.Steps)}; {visit.Response?.Body.Length} bytes";
         return ([.. hashes.Values().Select(pair => $"{pair.Key}: {pair.Value}")], summary);
 
-        Host NewHost(string name, string address, string gateway, int mac)
-        {
-            var host = new Host(NetworkOf(name), name);
-            _ = host.AddInterface(Ipv4Address.Parse(address), 24, Mac(mac));
-            host.DefaultGateway = Ipv4Address.Parse(gateway);
-            return host;
-        }
     }
 
     private static MacAddress Mac(int index) => MacAddress.FromUInt64(0x0A_00_00_00_01_00UL | (uint)index);
