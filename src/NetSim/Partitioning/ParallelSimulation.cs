@@ -195,6 +195,9 @@ public sealed class ParallelSimulation
         }
     }
 
+    /// <summary>Bytes the mailboxes of this process's partitions hold on to (for tests of their bounds).</summary>
+    internal long MailboxCapacity => mailboxes.Values.Sum(m => m.Buffer(0).Capacity + m.Buffer(1).Capacity);
+
     /// <summary>True when partition <paramref name="partition"/> runs in this process.</summary>
     public bool IsLocal(int partition) => RankOf(partition) == Rank;
 

@@ -29,12 +29,17 @@ internal sealed class PartitionMailbox(ParallelSimulation owner, int source, int
 /// <summary>
 /// Frames crossing a cut: each message's arrival time, cut direction and that direction's
 /// sequence number, and the frame's bytes, copied into one buffer. Both arrays grow to the
-/// busiest window and are reused: a window allocates nothing once they have grown.
+/// busiest window (at most what the cut's cables carry in one lookahead) and are reused: a
+/// window allocates nothing once they have grown, and they shrink again after a burst.
 /// </summary>
 internal sealed class MessageBuffer
 {
-    private CrossMessage[] messages = new CrossMessage[16];
-    private byte[] bytes = new byte[16 * 1024];
+    private const int InitialMessages = 16;
+    private const int InitialBytes = 16 * 1024;
+    private const int QuietWindows = 8; // windows under a quarter full before the arrays shrink
+    private int quietWindows;
+    private CrossMessage[] messages = new CrossMessage[InitialMessages];
+    private byte[] bytes = new byte[InitialBytes];
 
     /// <summary>Messages held.</summary>
     public int Count { get; private set; }
@@ -71,9 +76,26 @@ internal sealed class MessageBuffer
         }
     }
 
-    /// <summary>Forgets the messages, once delivered.</summary>
+    /// <summary>Bytes the buffer holds on to (its two arrays).</summary>
+    public long Capacity => (messages.Length * (long)System.Runtime.CompilerServices.Unsafe.SizeOf<CrossMessage>()) + bytes.Length;
+
+    /// <summary>
+    /// Forgets the messages, once delivered. After a burst, when the windows have filled less than
+    /// a quarter of the arrays <see cref="QuietWindows"/> times running, the arrays are halved (down to
+    /// their first size), so memory returns once the traffic does; a steady load, or a short lull
+    /// (the end of a run call), keeps them and allocates nothing.
+    /// </summary>
     public void Clear()
     {
+        bool large = messages.Length > InitialMessages || bytes.Length > InitialBytes;
+        quietWindows = large && Count < messages.Length / 4 && used < bytes.Length / 4 ? quietWindows + 1 : 0;
+        if (quietWindows == QuietWindows)
+        {
+            quietWindows = 0;
+            messages = new CrossMessage[Math.Max(InitialMessages, messages.Length / 2)];
+            bytes = new byte[Math.Max(InitialBytes, bytes.Length / 2)];
+        }
+
         Count = 0;
         used = 0;
         EarliestTime = long.MaxValue;

@@ -174,6 +174,33 @@ public sealed class ParallelSimulationTests
         allocated.Should().Be(0, "a window, and a frame across a cut, allocate nothing");
     }
 
+    [Fact]
+    public void The_mailboxes_of_a_cut_give_their_memory_back_after_a_burst()
+    {
+        // As many datagrams as the 100 Mb/s links carry for 20 ms (some 60 a window), then quiet windows: a timer in each partition.
+        SiteModel.Built built = SiteModel.UdpStream(2, SimDuration.FromMicroseconds(10), 2_000).BuildPartitioned(5, 2);
+        ParallelSimulation parallel = built.Parallel!;
+        foreach (int partition in parallel.LocalPartitions)
+        {
+            Simulation simulation = parallel.GetNetwork(partition).Simulation;
+            simulation.Schedule(SimDuration.Zero, new Tick(simulation, SimDuration.FromMilliseconds(1)));
+        }
+
+        long empty = parallel.MailboxCapacity;
+        parallel.RunUntil(SimTime.FromMilliseconds(20));
+        long burst = parallel.MailboxCapacity;
+
+        parallel.RunUntil(SimTime.FromMilliseconds(300));
+
+        burst.Should().BeGreaterThan(empty + 100_000, "the traffic grew the mailboxes");
+        parallel.MailboxCapacity.Should().Be(empty, "once the traffic is over, the mailboxes are back to their first size");
+    }
+
+    private sealed class Tick(Simulation simulation, SimDuration period) : IEventTarget
+    {
+        public void OnEvent(int kind, long argument) => simulation.Schedule(period, this);
+    }
+
     private static byte[] CaptureWanPort(SiteModel.Built built, int threads)
     {
         // Router r1's first WAN interface: its port is in partition 1 of 2, and its cable is a cut.
