@@ -101,7 +101,7 @@ public sealed class Cable : ICapturePoint
 
             if (JoinsPartitions)
             {
-                throw new InvalidOperationException($"{this} joins two partitions of a parallel run: its far end runs in another partition, so it cannot be taken down or up during the run.");
+                throw new InvalidOperationException($"{this} joins two partitions of a parallel run: its far end runs in another partition, so it cannot be taken down or up.");
             }
 
             isUp = value;
