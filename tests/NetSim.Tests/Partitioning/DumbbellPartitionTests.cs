@@ -14,6 +14,7 @@ namespace NetSim.Tests.Partitioning;
 /// simulation, and cut into 2, 3 and 4 partitions. Every device does the same things at the
 /// same picoseconds, and the capture at the bottleneck is byte-identical.
 /// </summary>
+[Collection(PartitionedRuns.Name)]
 public sealed class DumbbellPartitionTests
 {
     private const int Flows = 3;

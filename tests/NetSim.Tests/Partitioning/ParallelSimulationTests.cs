@@ -6,6 +6,7 @@ using NetSim.Tracing;
 
 namespace NetSim.Tests.Partitioning;
 
+[Collection(PartitionedRuns.Name)]
 public sealed class ParallelSimulationTests
 {
     private static readonly SimTime End = SimTime.FromSeconds(3);

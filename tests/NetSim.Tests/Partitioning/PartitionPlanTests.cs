@@ -6,6 +6,7 @@ using NetSim.Topology;
 
 namespace NetSim.Tests.Partitioning;
 
+[Collection(PartitionedRuns.Name)]
 public sealed class PartitionPlanTests
 {
     private static readonly string[] HubSide = ["a", "b", "r"];

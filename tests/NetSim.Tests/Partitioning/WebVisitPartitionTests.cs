@@ -13,6 +13,7 @@ namespace NetSim.Tests.Partitioning;
 /// HTTP, the close. Built in one simulation and cut at its WAN links into 2 and 3 partitions,
 /// every device does the same things at the same picoseconds, and the visit takes as long.
 /// </summary>
+[Collection(PartitionedRuns.Name)]
 public sealed class WebVisitPartitionTests
 {
     [Theory]
